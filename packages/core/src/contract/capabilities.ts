@@ -1,0 +1,39 @@
+import { CapabilityUnsupportedError } from '../errors/errors.js';
+import type { BackendCapabilities, CapabilityName } from './backend.js';
+
+/** Human wording of each capability, used in errors and in `plugins info`. */
+export const CAPABILITY_DESCRIPTIONS: Readonly<Record<CapabilityName, string>> = {
+  nativeSnapshots: 'native snapshots',
+  pauseResume: 'pause and resume (stop keeps files)',
+  pty: 'interactive shells (attach)',
+  streamingExec: 'streaming command output',
+  list: 'listing sandboxes',
+  ports: 'exposing ports',
+};
+
+/** Every capability flag, in display order. */
+export const CAPABILITY_NAMES = Object.keys(CAPABILITY_DESCRIPTIONS) as CapabilityName[];
+
+/** Throws `CapabilityUnsupportedError` unless `capabilities[name]` is true. */
+export function requireCapability(
+  backend: string,
+  capabilities: BackendCapabilities,
+  name: CapabilityName,
+): void {
+  if (!capabilities[name]) throw new CapabilityUnsupportedError(backend, CAPABILITY_DESCRIPTIONS[name]);
+}
+
+/**
+ * Returns `method` bound to `target`, or throws `CapabilityUnsupportedError` when the optional member is
+ * absent. Use it instead of `target.method?.()`, which would silently do nothing.
+ */
+export function optionalMethod<T extends object, K extends keyof T>(
+  backend: string,
+  target: T,
+  key: K,
+  capability: string,
+): NonNullable<T[K]> {
+  const member = target[key];
+  if (typeof member !== 'function') throw new CapabilityUnsupportedError(backend, capability);
+  return (member as (...args: unknown[]) => unknown).bind(target) as NonNullable<T[K]>;
+}

@@ -1,0 +1,4 @@
+export * from './backend.js';
+export * from './capabilities.js';
+export * from './plugin-check.js';
+export * from './vendor.js';
