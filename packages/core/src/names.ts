@@ -1,1 +1,24 @@
-export {};
+import { UsageError } from './errors/errors.js';
+
+// agentkernel's own rule, so a name valid here is valid for the Rust CLI and the bridge: alphanumeric
+// at both ends, single `-` or `_` separators between runs, at most 63 characters (a DNS label).
+const NAME_PATTERN = /^[A-Za-z0-9](?:[-_]?[A-Za-z0-9])*$/;
+const MAX_LENGTH = 63;
+
+const RULE =
+  'use 1 to 63 letters, digits, "-" or "_", starting and ending with a letter or digit, ' +
+  'with no two "-"/"_" in a row';
+
+/** True when `name` is a valid sandbox (or snapshot) name. */
+export function isValidSandboxName(name: string): boolean {
+  return name.length <= MAX_LENGTH && NAME_PATTERN.test(name);
+}
+
+/**
+ * Returns `name` when it is valid, else throws a `UsageError` naming the value and the rule. Names become
+ * file names in state, so this is also what keeps paths inside `$AGENTKERNEL_HOME`.
+ */
+export function validateSandboxName(name: string, what = 'sandbox name'): string {
+  if (isValidSandboxName(name)) return name;
+  throw new UsageError(`invalid ${what} ${JSON.stringify(name)}: ${RULE}`);
+}
