@@ -231,6 +231,11 @@ export interface BackendContext {
   readonly dataDir: string;
   /** Diagnostics, shown with `--debug`. */
   readonly logger: Logger;
+  /**
+   * Names of the other usable backends that discovery found, so a backend that cannot serve a request
+   * (a stub, a provider outage) can suggest an alternative. Empty when unknown.
+   */
+  readonly otherBackends?: readonly string[];
 }
 
 /** What to create. Produced by the CLI from `agentkernel.toml`, flags and the chosen profile. */
