@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh Debian/Ubuntu machine with Node >= 20.19: bubblewrap (the local
+# backend's isolation), pnpm 10, the workspace's dependencies, and a build. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TURBO_TELEMETRY_DISABLED=1
+
+missing=()
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+command -v dash >/dev/null 2>&1 || missing+=(dash)
+command -v busybox >/dev/null 2>&1 || missing+=(busybox)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The version must match package.json's packageManager, or pnpm tries to switch versions.
+pnpm_version=$(node -p "require('./package.json').packageManager.split('@')[1]")
+if [ "$(pnpm --version 2>/dev/null || true)" != "$pnpm_version" ]; then
+  echo "setup: installing pnpm@$pnpm_version"
+  npm install -g --no-fund --no-audit "pnpm@$pnpm_version" >/dev/null
+fi
+
+pnpm install --frozen-lockfile
+pnpm build
