@@ -1,1 +1,16 @@
-export {};
+export { bubblewrapPath, requireBubblewrap } from './bubblewrap.js';
+export { checkIsolation, type IsolationCheck } from './check.js';
+export { BUBBLEWRAP_INSTALL_HINT, IsolationError, IsolationUnavailableError } from './errors.js';
+export {
+  DEFAULT_WORKSPACE_DIR,
+  SANDBOX_HOME,
+  SANDBOX_PATH,
+  checkWorkspaceDir,
+  sandboxCwd,
+  unisolatedPath,
+  type IsolationMode,
+  type IsolationOptions,
+} from './options.js';
+export { killAll } from './procs.js';
+export { runIsolated, type RunIsolatedOptions } from './run.js';
+export { spawnIsolated, type IsolatedExit, type IsolatedProcess, type SpawnIsolatedOptions } from './spawn.js';

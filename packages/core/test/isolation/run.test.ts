@@ -1,0 +1,184 @@
+import { createServer, type Server } from 'node:net';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentkernelError } from '../../src/errors/errors.js';
+import {
+  IsolationUnavailableError,
+  bubblewrapPath,
+  checkIsolation,
+  runIsolated,
+  spawnIsolated,
+  type RunIsolatedOptions,
+} from '../../src/isolation/index.js';
+import { processesMatching, tempRoot, uniqueSleep } from './helpers.js';
+
+let root: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => ({ dir: root, cleanup } = await tempRoot()));
+afterAll(() => cleanup());
+
+const run = (argv: string[], options: Partial<RunIsolatedOptions> = {}) => runIsolated({ root, network: false, argv, ...options });
+const text = (bytes: Buffer) => bytes.toString('utf8');
+
+describe('runIsolated under bubblewrap', () => {
+  it('reports exit codes, 137 for a killed command and 127 with a message for a missing program', async () => {
+    expect((await run(['true'])).exitCode).toBe(0);
+    expect((await run(['sh', '-c', 'exit 7'])).exitCode).toBe(7);
+    expect((await run(['sh', '-c', 'kill -9 $$'])).exitCode).toBe(137);
+    const missing = await run(['no-such-program-xyz', 'arg']);
+    expect(missing.exitCode).toBe(127);
+    expect(text(missing.stderr)).toBe('agentkernel: no-such-program-xyz: command not found\n');
+    expect((await run(['./not-here.sh'])).exitCode).toBe(127);
+  });
+
+  it('keeps stdout and stderr apart and measures the duration', async () => {
+    const result = await run(['sh', '-c', 'echo out; echo err >&2; sleep 0.1']);
+    expect(text(result.stdout)).toBe('out\n');
+    expect(text(result.stderr)).toBe('err\n');
+    expect(result.durationMs).toBeGreaterThanOrEqual(100);
+    expect(result.timedOut).toBe(false);
+  });
+
+  it('binds the root at /workspace, resolves cwd under it and sets a clean environment', async () => {
+    await mkdir(join(root, 'sub dir'), { recursive: true });
+    process.env.AK_HOST_ONLY = 'leak';
+    try {
+      const result = await run(['sh', '-c', 'pwd; echo "$HOME|$LANG|$AK_X|${AK_HOST_ONLY:-unset}|$AGENTKERNEL_WORKSPACE"; echo hi > f.txt'], {
+        cwd: 'sub dir',
+        env: { AK_X: 'x y' },
+      });
+      expect(text(result.stdout)).toBe('/workspace/sub dir\n/tmp|C.UTF-8|x y|unset|/workspace\n');
+      expect(await readFile(join(root, 'sub dir', 'f.txt'), 'utf8')).toBe('hi\n');
+    } finally {
+      delete process.env.AK_HOST_ONLY;
+    }
+  });
+
+  it('honours another workspace directory and a persistent home', async () => {
+    const home = join(root, '..', `${root.split('/').pop()}-home`);
+    await mkdir(home, { recursive: true });
+    const result = await run(['sh', '-c', 'pwd; echo "$HOME"; echo kept > "$HOME/h"'], { workspaceDir: '/home/user/project', home });
+    expect(text(result.stdout)).toBe('/home/user/project\n/home/sandbox\n');
+    expect(await readFile(join(home, 'h'), 'utf8')).toBe('kept\n');
+  });
+
+  it('makes system folders read-only and /tmp private', async () => {
+    await writeFile('/tmp/ak-host-visible', 'x');
+    const result = await run(['sh', '-c', 'touch /usr/ak-nope 2>/dev/null && echo wrote; ls /tmp/ak-host-visible 2>/dev/null || echo private']);
+    expect(text(result.stdout)).toBe('private\n');
+  });
+
+  it('rejects a workspace directory inside a system folder', async () => {
+    await expect(run(['true'], { workspaceDir: '/usr/work' })).rejects.toThrow(/workspace directory "\/usr\/work"/);
+    await expect(run(['true'], { workspaceDir: 'relative' })).rejects.toThrow(/must be an absolute path/);
+  });
+
+  it('feeds stdin from bytes and from a stream, byte for byte', async () => {
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    expect((await run(['cat'], { stdin: bytes })).stdout.equals(bytes)).toBe(true);
+    const streamed = await run(['cat'], { stdin: Readable.from([bytes, bytes]) });
+    expect(streamed.stdout.equals(Buffer.concat([bytes, bytes]))).toBe(true);
+    expect((await run(['cat'])).stdout.length).toBe(0);
+    // A command that ignores its input must not fail the call.
+    expect((await run(['true'], { stdin: Buffer.alloc(1 << 20) })).exitCode).toBe(0);
+  });
+
+  it('returns 10 MB of output intact', async () => {
+    const result = await run(['sh', '-c', 'yes 0123456789abcde | head -c 10485760']);
+    expect(result.stdout.length).toBe(10 * 1024 * 1024);
+    expect(result.stdout.subarray(0, 32).toString()).toBe('0123456789abcde\n0123456789abcde\n');
+  });
+
+  it('streams output while the command runs', async () => {
+    const seen: number[] = [];
+    const started = Date.now();
+    const result = await run(['sh', '-c', 'echo a; sleep 0.4; echo b'], { onStdout: () => seen.push(Date.now() - started) });
+    expect(text(result.stdout)).toBe('a\nb\n');
+    expect(seen[0]).toBeLessThan(result.durationMs - 200);
+  });
+
+  it('kills the command and its children on timeout', async () => {
+    const token = uniqueSleep();
+    const result = await run(['sh', '-c', `sleep ${token} & sleep ${token}; echo never`], { timeoutMs: 300 });
+    expect(result.timedOut).toBe(true);
+    expect(result.exitCode).toBe(137);
+    expect(text(result.stdout)).toBe('');
+    expect(processesMatching(`sleep ${token}`)).toEqual([]);
+  });
+
+  it('rejects with the abort reason and kills everything', async () => {
+    const token = uniqueSleep();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('user cancelled')), 200);
+    await expect(run(['sh', '-c', `sleep ${token}`], { signal: controller.signal })).rejects.toThrow('user cancelled');
+    expect(processesMatching(`sleep ${token}`)).toEqual([]);
+    await expect(run(['true'], { signal: AbortSignal.abort(new Error('already')) })).rejects.toThrow('already');
+  });
+
+  it('ends background processes when the command ends', async () => {
+    const token = uniqueSleep();
+    const result = await run(['sh', '-c', `setsid sleep ${token} >/dev/null 2>&1 & echo started`]);
+    expect(text(result.stdout)).toBe('started\n');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(processesMatching(`sleep ${token}`)).toEqual([]);
+  });
+
+  it('turns a failing callback into an error and kills the command', async () => {
+    const run1 = run(['sh', '-c', 'echo a; sleep 5'], {
+      onStdout: () => {
+        throw new Error('consumer broke');
+      },
+    });
+    await expect(run1).rejects.toThrow(/consumer broke/);
+  });
+});
+
+describe('network isolation', () => {
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    server = createServer((socket) => socket.end('hello'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const probe = () => ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port} && cat <&3`];
+
+  it('cannot reach a host port with the network off', async () => {
+    const result = await run(probe());
+    expect(result.exitCode).not.toBe(0);
+    expect(text(result.stdout)).toBe('');
+  });
+
+  it('reaches it with the network on', async () => {
+    const result = await run(probe(), { network: true });
+    expect(text(result.stdout)).toBe('hello');
+  });
+});
+
+describe('finding bubblewrap', () => {
+  it('looks bwrap up on PATH', async () => {
+    expect(await bubblewrapPath(process.env.PATH)).toMatch(/\/bwrap$/);
+    expect(await bubblewrapPath('/nonexistent:/also-not')).toBeUndefined();
+    expect((await checkIsolation()).available).toBe(true);
+    expect(await checkIsolation('/nonexistent')).toMatchObject({ available: false, problem: expect.stringContaining('apt-get install -y bubblewrap') });
+  });
+
+  it('throws IsolationUnavailableError with the install commands when bwrap is missing', async () => {
+    const error: unknown = await run(['true'], { searchPath: '/nonexistent', backend: 'local' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IsolationUnavailableError);
+    expect(AgentkernelError.isInstance(error) && error.exitCode).toBe(3);
+    expect((error as Error).message).toMatch(/^\[agentkernel\] \[local\] bubblewrap \(bwrap\) was not found on PATH/);
+    expect((error as Error).message).toContain('apt-get install -y bubblewrap');
+    expect((error as Error).message).toContain('dnf install bubblewrap');
+  });
+
+  it('reports an unusable bwrap path as unavailable', async () => {
+    await expect(spawnIsolated({ root, network: false, argv: ['true'], bwrapPath: '/nonexistent/bwrap' })).rejects.toBeInstanceOf(
+      IsolationUnavailableError,
+    );
+  });
+});
