@@ -8,6 +8,7 @@ export {
   checkWorkspaceDir,
   sandboxCwd,
   unisolatedPath,
+  type IsolationBind,
   type IsolationMode,
   type IsolationOptions,
 } from './options.js';

@@ -39,6 +39,19 @@ export interface IsolationOptions {
   readonly searchPath?: string;
   /** Names the backend in error messages (`[agentkernel] [<backend>] ...`). */
   readonly backend?: string;
+  /**
+   * More host folders bound read-write into the sandbox (bubblewrap only), after the workspace, the
+   * home and the private `/tmp`; a bind at `/tmp` replaces the private one. A provider fake uses this to
+   * give a sandbox a persistent `/tmp` and home, as a VM's disk would.
+   */
+  readonly binds?: readonly IsolationBind[];
+}
+
+/** One extra read-write bind of {@link IsolationOptions.binds}. */
+export interface IsolationBind {
+  readonly hostPath: string;
+  /** Absolute, outside the system folders (checked like the workspace directory). */
+  readonly sandboxPath: string;
 }
 
 const SYSTEM_PREFIXES = ['/usr', '/etc', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/dev', '/sys'];

@@ -71,6 +71,7 @@ async function bubblewrapArgs(options: IsolationOptions, workspaceDir: string, i
   const args = [...(await systemBindArgs()), '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp'];
   if (options.home !== undefined) args.push('--bind', options.home, SANDBOX_HOME);
   args.push('--bind', options.root, workspaceDir);
+  for (const bind of options.binds ?? []) args.push('--bind', bind.hostPath, checkWorkspaceDir(bind.sandboxPath, options.backend));
   // A private pid namespace means killing bwrap ends every process the command started.
   args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent');
   if (options.network) args.push(...(await resolverBindArgs()));
@@ -114,6 +115,7 @@ export async function spawnIsolated(options: SpawnIsolatedOptions): Promise<Isol
   if (options.argv.length === 0) throw new IsolationError('no command given (argv is empty)', backend);
   options.signal?.throwIfAborted();
   const isolated = (options.mode ?? 'bubblewrap') === 'bubblewrap';
+  if (!isolated && (options.binds?.length ?? 0) > 0) throw new IsolationError('extra binds need bubblewrap isolation', backend);
   const interactive = options.stdio === 'inherit';
   const workspaceDir = checkWorkspaceDir(options.workspaceDir ?? DEFAULT_WORKSPACE_DIR, options.backend);
   const cwd = sandboxCwd(workspaceDir, options.cwd);
