@@ -57,11 +57,12 @@ export function readResources(sink: IssueSink, table: Table): AgentkernelConfig[
 export function readSecurity(sink: IssueSink, table: Table, defaults: AgentkernelConfig['security']): AgentkernelConfig['security'] {
   const path = ['security'];
   warnUnknownKeys(sink, table, path, SECURITY_KEYS);
+  const profile = readOneOf(sink, table, path, 'profile', SECURITY_PROFILES);
   const security: AgentkernelConfig['security'] = {
     network: readBoolean(sink, table, path, 'network') ?? defaults.network,
     mountCwd: readBoolean(sink, table, path, 'mount_cwd') ?? defaults.mountCwd,
   };
-  assign(security, 'profile', readOneOf(sink, table, path, 'profile', SECURITY_PROFILES));
+  assign(security, 'profile', profile);
   return security;
 }
 
