@@ -1,0 +1,168 @@
+import { stat } from 'node:fs/promises';
+import type { DescMethodServerStreaming, DescMethodUnary, DescMethodClientStreaming, DescService } from '@bufbuild/protobuf';
+import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
+import { AsyncQueue } from './async-queue.js';
+import { sandboxOf } from './envd-context.js';
+import { resolveSandboxPath, SANDBOX_HOME } from './layout.js';
+import type { FakeProcess, ProcessOutput } from './processes.js';
+import { spawnInSandbox } from './sandbox-spawn.js';
+import type { FakeSandbox } from './state.js';
+
+interface ProcessConfigMsg {
+  cmd: string;
+  args: string[];
+  envs: Record<string, string>;
+  cwd?: string;
+}
+type Selector = { case: 'pid'; value: number } | { case: 'tag'; value: string } | { case: undefined; value?: undefined };
+interface SelectorMsg {
+  process?: { selector: Selector };
+}
+interface StartRequestMsg {
+  process?: ProcessConfigMsg;
+  pty?: unknown;
+  tag?: string;
+  stdin?: boolean;
+}
+type InputMsg = { input: { case: 'stdin' | 'pty'; value: Uint8Array } | { case: undefined } };
+type StreamInputMsg = {
+  event: { case: 'start'; value: SelectorMsg } | { case: 'data'; value: { input?: InputMsg } } | { case: 'keepalive' | undefined };
+};
+
+const SIGNAL_KILL = 9;
+const SIGNAL_TERM = 15;
+
+function eventOf(output: ProcessOutput): Record<string, unknown> {
+  if (output.kind === 'end') return { event: { case: 'end', value: output.end } };
+  return { event: { case: 'data', value: { output: { case: output.kind, value: output.data } } } };
+}
+
+function find(sandbox: FakeSandbox, request: SelectorMsg): FakeProcess {
+  const selector = request.process?.selector;
+  const found =
+    selector?.case === 'pid'
+      ? sandbox.processes.find({ pid: selector.value })
+      : selector?.case === 'tag'
+        ? sandbox.processes.find({ tag: selector.value })
+        : undefined;
+  if (found === undefined) {
+    const what = selector?.case === undefined ? 'no process selector given' : `process with ${selector.case} ${String(selector.value)} not found`;
+    throw new ConnectError(what, selector?.case === undefined ? Code.InvalidArgument : Code.NotFound);
+  }
+  return found;
+}
+
+/**
+ * Subscribes to a process's events at once (so nothing it prints is missed) and streams them as
+ * `ProcessEvent`s until its end, with keepalives while it is quiet, as envd does.
+ */
+function follow(proc: FakeProcess, context: HandlerContext): AsyncGenerator<Record<string, unknown>> {
+  const queue = new AsyncQueue<ProcessOutput | 'keepalive'>();
+  const ended = proc.ended;
+  if (ended !== undefined) {
+    queue.push({ kind: 'end', end: ended });
+    queue.end();
+  }
+  const unsubscribe = proc.subscribe((event) => {
+    queue.push(event);
+    if (event.kind === 'end') queue.end();
+  });
+  const interval = Number(context.requestHeader.get('keepalive-ping-interval') ?? 0);
+  const ticker = interval > 0 ? setInterval(() => queue.push('keepalive'), interval * 1000) : undefined;
+  const onAbort = (): void => queue.end();
+  context.signal.addEventListener('abort', onAbort, { once: true });
+  return (async function* () {
+    try {
+      yield { event: { event: { case: 'start', value: { pid: proc.pid } } } };
+      for await (const event of queue) {
+        yield { event: event === 'keepalive' ? { event: { case: 'keepalive', value: {} } } : eventOf(event) };
+      }
+    } finally {
+      clearInterval(ticker);
+      unsubscribe();
+      context.signal.removeEventListener('abort', onAbort);
+    }
+  })();
+}
+
+async function start(sandbox: FakeSandbox, request: StartRequestMsg, context: HandlerContext, procDir: string): Promise<FakeProcess> {
+  if (request.pty !== undefined) throw new ConnectError('the fake envd does not implement PTYs', Code.Unimplemented);
+  const config = request.process;
+  if (config === undefined || config.cmd === '') throw new ConnectError('process.cmd is required', Code.InvalidArgument);
+  const cwd = await resolveSandboxPath(sandbox.root, config.cwd ?? SANDBOX_HOME);
+  const info = cwd === undefined ? undefined : await stat(cwd.hostPath).catch(() => undefined);
+  if (cwd === undefined || info?.isDirectory() !== true) {
+    throw new ConnectError(`cwd '${config.cwd ?? SANDBOX_HOME}' does not exist`, Code.InvalidArgument);
+  }
+  // envd kills a command when the request's deadline passes, but not when the client just goes away.
+  const timeout = Number(context.requestHeader.get('connect-timeout-ms') ?? 0);
+  const proc = await spawnInSandbox(
+    sandbox,
+    {
+      argv: [config.cmd, ...config.args],
+      cwd: cwd.sandboxPath,
+      env: { ...sandbox.envVars, ...config.envs },
+      stdin: request.stdin === false ? 'ignore' : 'pipe',
+      timeoutMs: timeout > 0 ? timeout : undefined,
+    },
+    procDir,
+  );
+  return sandbox.processes.add(proc, { ...config, cwd: cwd.sandboxPath }, request.tag);
+}
+
+function unary(service: DescService, name: string): DescMethodUnary {
+  return service.method[name] as DescMethodUnary;
+}
+
+/** Serves envd's `process.Process` service on `router`, running commands for real in the sandbox. */
+export function registerProcessService(router: ConnectRouter, service: DescService, procDir: string): void {
+  router.rpc(service.method.start as DescMethodServerStreaming, async function* (request, context) {
+    const proc = await start(sandboxOf(context), request as unknown as StartRequestMsg, context, procDir);
+    yield* follow(proc, context);
+  });
+  router.rpc(service.method.connect as DescMethodServerStreaming, async function* (request, context) {
+    yield* follow(find(sandboxOf(context), request as unknown as SelectorMsg), context);
+  });
+  router.rpc(unary(service, 'list'), (_request, context) => ({
+    processes: sandboxOf(context)
+      .processes.list()
+      .map((proc) => ({ pid: proc.pid, config: proc.config, ...(proc.tag === undefined ? {} : { tag: proc.tag }) })),
+  }));
+  router.rpc(unary(service, 'sendInput'), async (request, context) => {
+    const proc = find(sandboxOf(context), request as unknown as SelectorMsg);
+    const input = (request as unknown as { input?: InputMsg }).input?.input;
+    if (input?.case !== 'stdin') throw new ConnectError('only stdin input is supported (no PTY)', Code.InvalidArgument);
+    if (!proc.stdinOpen) throw new ConnectError('stdin not enabled or closed', Code.FailedPrecondition);
+    await proc.write(input.value);
+    return {};
+  });
+  router.rpc(service.method.streamInput as DescMethodClientStreaming, async (requests, context) => {
+    const sandbox = sandboxOf(context);
+    let proc: FakeProcess | undefined;
+    for await (const message of requests) {
+      const event = (message as unknown as StreamInputMsg).event;
+      if (event.case === 'start') proc = find(sandbox, event.value);
+      else if (event.case === 'data') {
+        const input = event.value.input?.input;
+        if (proc === undefined) throw new ConnectError('stream input must start with a start event', Code.InvalidArgument);
+        if (input?.case === 'stdin') await proc.write(input.value);
+      }
+    }
+    return {};
+  });
+  router.rpc(unary(service, 'closeStdin'), (request, context) => {
+    find(sandboxOf(context), request as unknown as SelectorMsg).closeStdin();
+    return {};
+  });
+  router.rpc(unary(service, 'sendSignal'), (request, context) => {
+    const proc = find(sandboxOf(context), request as unknown as SelectorMsg);
+    const signal = (request as unknown as { signal: number }).signal;
+    if (signal !== SIGNAL_KILL && signal !== SIGNAL_TERM) throw new ConnectError(`unsupported signal ${signal}`, Code.InvalidArgument);
+    proc.kill();
+    return {};
+  });
+  router.rpc(unary(service, 'update'), (request, context) => {
+    find(sandboxOf(context), request as unknown as SelectorMsg);
+    throw new ConnectError('tty not assigned to process (the fake envd does not implement PTYs)', Code.FailedPrecondition);
+  });
+}

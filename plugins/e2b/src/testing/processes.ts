@@ -1,0 +1,133 @@
+import type { Readable } from 'node:stream';
+import type { IsolatedProcess } from '@agentkernel/core/isolation';
+
+/** The `ProcessConfig` of a started process, as envd reports it back. */
+export interface ProcessConfig {
+  readonly cmd: string;
+  readonly args: readonly string[];
+  readonly envs: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+}
+
+/** How a process ended, in envd's terms (Go's `os.ProcessState`). */
+export interface ProcessEnd {
+  readonly exitCode: number;
+  readonly exited: boolean;
+  readonly status: string;
+  readonly error?: string;
+}
+
+/** One output or end event of a process, as subscribers receive them. */
+export type ProcessOutput =
+  | { readonly kind: 'stdout' | 'stderr'; readonly data: Uint8Array }
+  | { readonly kind: 'end'; readonly end: ProcessEnd };
+
+type Listener = (event: ProcessOutput) => void;
+
+/** A process running in a fake sandbox. */
+export class FakeProcess {
+  private readonly listeners = new Set<Listener>();
+  private ending: ProcessEnd | undefined;
+  private signalled = false;
+
+  constructor(
+    readonly pid: number,
+    readonly config: ProcessConfig,
+    readonly tag: string | undefined,
+    private readonly proc: IsolatedProcess,
+    onGone: () => void,
+  ) {
+    const streams = [
+      ['stdout', proc.stdout],
+      ['stderr', proc.stderr],
+    ] as const;
+    const drained = streams.map(([kind, stream]) => this.forward(kind, stream));
+    void Promise.all([proc.exited, ...drained]).then(([exit]) => {
+      // Like envd (Go), a process ended by a signal has exit code -1 and is not "exited".
+      const killed = this.signalled || exit.timedOut;
+      const end: ProcessEnd = killed
+        ? { exitCode: -1, exited: false, status: 'signal: killed', error: 'signal: killed' }
+        : exit.exitCode === 0
+          ? { exitCode: 0, exited: true, status: 'exit status 0' }
+          : { exitCode: exit.exitCode, exited: true, status: `exit status ${exit.exitCode}`, error: `exit status ${exit.exitCode}` };
+      this.ending = end;
+      this.emit({ kind: 'end', end });
+      this.listeners.clear();
+      onGone();
+    });
+  }
+
+  private async forward(kind: 'stdout' | 'stderr', stream: Readable | null): Promise<void> {
+    if (stream === null) return;
+    for await (const chunk of stream) this.emit({ kind, data: chunk as Buffer });
+  }
+
+  private emit(event: ProcessOutput): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  get ended(): ProcessEnd | undefined {
+    return this.ending;
+  }
+
+  /** Receives the process's output from now on, then its end. Returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Whether standard input is still open for {@link write}. */
+  get stdinOpen(): boolean {
+    const stdin = this.proc.stdin;
+    return stdin !== null && !stdin.writableEnded && !stdin.destroyed;
+  }
+
+  async write(data: Uint8Array): Promise<void> {
+    const stdin = this.proc.stdin;
+    if (stdin === null) return;
+    await new Promise<void>((resolve, reject) => stdin.write(data, (error) => (error ? reject(error) : resolve())));
+  }
+
+  closeStdin(): void {
+    this.proc.stdin?.end();
+  }
+
+  /** SIGKILLs the process and everything it started (the fake treats SIGTERM the same way). */
+  kill(): void {
+    this.signalled = true;
+    this.proc.kill();
+  }
+
+  /** Resolves when the process has ended and its end was delivered. */
+  async done(): Promise<void> {
+    await this.proc.exited;
+  }
+}
+
+/** The processes of one sandbox, by pid. */
+export class ProcessTable {
+  private readonly processes = new Map<number, FakeProcess>();
+
+  add(proc: IsolatedProcess, config: ProcessConfig, tag: string | undefined): FakeProcess {
+    const entry = new FakeProcess(proc.pid, config, tag, proc, () => this.processes.delete(proc.pid));
+    proc.stdin?.on('error', () => undefined);
+    this.processes.set(proc.pid, entry);
+    return entry;
+  }
+
+  find(selector: { pid?: number; tag?: string }): FakeProcess | undefined {
+    if (selector.pid !== undefined) return this.processes.get(selector.pid);
+    return [...this.processes.values()].find((entry) => entry.tag !== undefined && entry.tag === selector.tag);
+  }
+
+  list(): FakeProcess[] {
+    return [...this.processes.values()];
+  }
+
+  /** Kills every process and waits until they are gone. */
+  async killAll(): Promise<void> {
+    const all = this.list();
+    for (const entry of all) entry.kill();
+    await Promise.all(all.map((entry) => entry.done()));
+  }
+}

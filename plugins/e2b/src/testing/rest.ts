@@ -1,0 +1,200 @@
+import type { IncomingMessage } from 'node:http';
+import { errorReply, readJsonObject, type Reply } from './http.js';
+import { FAKE_ENVD_VERSION, type FakeSandbox, type FakeSnapshot, type FakeState } from './state.js';
+import { listQuery, pageOf } from './rest-list.js';
+
+const DEFAULT_TIMEOUT_SECONDS = 300;
+
+function notFound(sandboxID: string): Reply {
+  return errorReply(404, `sandbox "${sandboxID}" doesn't exist or you don't have access to it`);
+}
+
+/** The `Sandbox` body E2B returns from create and connect. */
+function sandboxBody(sandbox: FakeSandbox): Record<string, unknown> {
+  return {
+    sandboxID: sandbox.sandboxID,
+    templateID: sandbox.templateID,
+    ...(sandbox.alias === undefined ? {} : { alias: sandbox.alias }),
+    clientID: sandbox.clientID,
+    envdVersion: FAKE_ENVD_VERSION,
+    envdAccessToken: sandbox.envdAccessToken,
+    trafficAccessToken: null,
+    domain: null,
+  };
+}
+
+/** The `ListedSandbox` body. */
+function listedBody(sandbox: FakeSandbox): Record<string, unknown> {
+  return {
+    sandboxID: sandbox.sandboxID,
+    templateID: sandbox.templateID,
+    ...(sandbox.alias === undefined ? {} : { alias: sandbox.alias }),
+    clientID: sandbox.clientID,
+    cpuCount: sandbox.cpuCount,
+    memoryMB: sandbox.memoryMB,
+    diskSizeMB: 1024,
+    envdVersion: FAKE_ENVD_VERSION,
+    metadata: sandbox.metadata,
+    startedAt: sandbox.startedAt.toISOString(),
+    endAt: sandbox.endAt.toISOString(),
+    state: sandbox.state,
+    volumeMounts: [],
+  };
+}
+
+/** The `SandboxDetail` body. */
+function detailBody(sandbox: FakeSandbox): Record<string, unknown> {
+  return {
+    ...listedBody(sandbox),
+    envdAccessToken: sandbox.envdAccessToken,
+    allowInternetAccess: sandbox.allowInternetAccess,
+    domain: null,
+    lifecycle: { onTimeout: sandbox.autoPause ? 'pause' : 'kill', autoResume: sandbox.autoResume },
+  };
+}
+
+function snapshotBody(snapshot: FakeSnapshot): Record<string, unknown> {
+  return { snapshotID: snapshot.snapshotID, names: snapshot.names };
+}
+
+function stringRecord(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item !== 'string') return undefined;
+    out[key] = item;
+  }
+  return out;
+}
+
+function timeoutOf(body: Record<string, unknown>, fallback: number): number | undefined {
+  const value = body.timeout ?? fallback;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+async function createSandbox(state: FakeState, req: IncomingMessage): Promise<Reply> {
+  const body = await readJsonObject(req);
+  if (body === undefined) return errorReply(400, 'request body must be a JSON object');
+  const templateID = body.templateID;
+  if (typeof templateID !== 'string' || templateID === '') return errorReply(400, 'templateID is required');
+  if (!state.knowsTemplate(templateID)) return errorReply(404, `template '${templateID}' not found`);
+  const metadata = stringRecord(body.metadata);
+  const envVars = stringRecord(body.envVars);
+  const timeoutSeconds = timeoutOf(body, DEFAULT_TIMEOUT_SECONDS);
+  if (metadata === undefined) return errorReply(400, 'metadata must map strings to strings');
+  if (envVars === undefined) return errorReply(400, 'envVars must map strings to strings');
+  if (timeoutSeconds === undefined) return errorReply(400, 'timeout must be a non-negative integer (seconds)');
+  const autoPause = body.autoPause === true;
+  const autoResume = (body.autoResume as { enabled?: unknown } | undefined)?.enabled === true;
+  if (autoResume && !autoPause) return errorReply(400, 'autoResume requires autoPause');
+  const sandbox = await state.create({
+    templateID,
+    metadata,
+    envVars,
+    timeoutSeconds,
+    allowInternetAccess: body.allow_internet_access !== false,
+    autoPause,
+    autoResume,
+  });
+  return { status: 201, body: sandboxBody(sandbox) };
+}
+
+async function connectSandbox(state: FakeState, sandboxID: string, req: IncomingMessage): Promise<Reply> {
+  const body = await readJsonObject(req);
+  if (body === undefined) return errorReply(400, 'request body must be a JSON object');
+  const sandbox = await state.get(sandboxID);
+  if (sandbox === undefined) return notFound(sandboxID);
+  const timeoutSeconds = timeoutOf(body, DEFAULT_TIMEOUT_SECONDS);
+  if (timeoutSeconds === undefined) return errorReply(400, 'timeout must be a non-negative integer (seconds)');
+  if (sandbox.state === 'paused') {
+    state.resume(sandbox, timeoutSeconds);
+    return { status: 201, body: sandboxBody(sandbox) };
+  }
+  // A running sandbox's timeout only ever grows on connect.
+  const requestedEnd = Date.now() + timeoutSeconds * 1000;
+  if (requestedEnd > sandbox.endAt.getTime()) state.setTimeout(sandbox, timeoutSeconds);
+  return { status: 200, body: sandboxBody(sandbox) };
+}
+
+async function snapshotSandbox(state: FakeState, sandbox: FakeSandbox, req: IncomingMessage): Promise<Reply> {
+  const body = await readJsonObject(req);
+  if (body === undefined) return errorReply(400, 'request body must be a JSON object');
+  const name = body.name;
+  if (name !== undefined && (typeof name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(name))) {
+    return errorReply(400, 'snapshot name must be lower-case letters, digits, dots, dashes and underscores');
+  }
+  const snapshot = await state.snapshot(sandbox, name);
+  return { status: 201, body: snapshotBody(snapshot) };
+}
+
+/** Routes one request to the control-plane API, or returns undefined when the path is not an API path. */
+export async function handleRest(state: FakeState, req: IncomingMessage, url: URL): Promise<Reply | undefined> {
+  const method = req.method ?? 'GET';
+  const path = url.pathname;
+  if (path === '/v2/sandboxes' || path === '/sandboxes') {
+    if (method === 'POST') return createSandbox(state, req);
+    if (method !== 'GET') return errorReply(405, `${method} is not allowed on ${path}`);
+    const query = listQuery(url);
+    if (typeof query === 'string') return errorReply(400, query);
+    const page = pageOf(await state.all(), query);
+    return {
+      status: 200,
+      body: page.items.map(listedBody),
+      headers: page.nextToken === undefined ? {} : { 'x-next-token': page.nextToken },
+    };
+  }
+  if (path === '/snapshots' && method === 'GET') {
+    const sandboxID = url.searchParams.get('sandboxID');
+    const name = url.searchParams.get('name');
+    const snapshots = [...state.snapshots.values()].filter(
+      (snapshot) => (sandboxID === null || snapshot.sandboxID === sandboxID) && (name === null || state.findSnapshot(name) === snapshot),
+    );
+    return { status: 200, body: snapshots.map(snapshotBody) };
+  }
+  const template = /^\/templates\/([^/]+)$/.exec(path);
+  if (template !== null && method === 'DELETE') {
+    const snapshot = state.findSnapshot(decodeURIComponent(template[1] ?? ''));
+    if (snapshot === undefined) return errorReply(404, `template '${template[1]}' not found`);
+    await state.deleteSnapshot(snapshot);
+    return { status: 204 };
+  }
+  const connect = /^\/v2\/sandboxes\/([^/]+)\/connect$/.exec(path);
+  if (connect !== null && method === 'POST') return connectSandbox(state, decodeURIComponent(connect[1] ?? ''), req);
+  const match = /^\/sandboxes\/([^/]+)(\/[a-z]+)?$/.exec(path);
+  if (match === null) return undefined;
+  const sandboxID = decodeURIComponent(match[1] ?? '');
+  const action = `${method} ${match[2] ?? ''}`;
+  const sandbox = await state.get(sandboxID);
+  if (sandbox === undefined) return notFound(sandboxID);
+  switch (action) {
+    case 'GET ':
+      return { status: 200, body: detailBody(sandbox) };
+    case 'DELETE ':
+      await state.kill(sandbox);
+      return { status: 204 };
+    case 'POST /pause':
+      if (sandbox.state === 'paused') return errorReply(409, `sandbox "${sandboxID}" is already paused`);
+      await state.pause(sandbox);
+      return { status: 204 };
+    case 'POST /resume':
+      if (sandbox.state === 'running') return errorReply(409, `sandbox "${sandboxID}" is already running`);
+      return connectSandbox(state, sandboxID, req);
+    case 'POST /timeout':
+    case 'POST /refreshes': {
+      const body = await readJsonObject(req);
+      const seconds = body?.timeout ?? body?.duration;
+      if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
+        return errorReply(400, 'timeout must be a non-negative integer (seconds)');
+      }
+      state.setTimeout(sandbox, seconds);
+      return { status: 204 };
+    }
+    case 'POST /snapshots':
+      return snapshotSandbox(state, sandbox, req);
+    case 'GET /metrics':
+      return { status: 200, body: [] };
+    default:
+      return errorReply(405, `${method} is not allowed on ${path}`);
+  }
+}

@@ -1,0 +1,73 @@
+import type { FaultSpec } from './faults.js';
+import type { FakeSandboxState } from './state.js';
+
+export interface FakeE2BOptions {
+  /** The API key the fake accepts; a random `e2b_...` key when absent. */
+  readonly apiKey?: string;
+  /** Where sandboxes and snapshots keep their files; a fresh temporary folder (removed on close) when absent. */
+  readonly dataDir?: string;
+  /** Added to every request, in milliseconds. */
+  readonly latencyMs?: number;
+  /** Faults armed from the start (more can be added with {@link FakeE2B.injectFault}). */
+  readonly faults?: readonly FaultSpec[];
+  /** Template names `create` accepts besides snapshots; `['base']` by default. */
+  readonly templates?: readonly string[];
+  /**
+   * Echo the received API key in 401 messages, as a careless provider might. Off by default; tests of
+   * redaction turn it on so that a leak would be visible.
+   */
+  readonly echoApiKeyInErrors?: boolean;
+}
+
+/** The environment that points the real E2B SDK (and agentkernel) at a fake. */
+export interface FakeE2BEnv {
+  readonly E2B_API_URL: string;
+  readonly E2B_SANDBOX_URL: string;
+  readonly E2B_API_KEY: string;
+}
+
+/** What a test can see of one fake sandbox. */
+export interface FakeSandboxSummary {
+  readonly sandboxID: string;
+  readonly templateID: string;
+  readonly state: FakeSandboxState;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly envVars: Readonly<Record<string, string>>;
+  readonly allowInternetAccess: boolean;
+  readonly autoPause: boolean;
+  readonly autoResume: boolean;
+  readonly endAt: Date;
+  /** The host folder backing the sandbox's writable folders (`<root>/workspace` is `/workspace`). */
+  readonly root: string;
+}
+
+/** One request the fake received. */
+export interface FakeRequest {
+  readonly method: string;
+  readonly path: string;
+  /** The fault applied to it, if any. */
+  readonly fault?: FaultSpec['kind'];
+}
+
+/** A running fake E2B (REST API and envd on one local port). */
+export interface FakeE2B {
+  /** `http://127.0.0.1:<port>`, serving both the API and every sandbox's envd. */
+  readonly url: string;
+  readonly env: FakeE2BEnv;
+  readonly apiKey: string;
+  readonly dataDir: string;
+  /** Arms a fault for the next matching requests. */
+  injectFault(fault: FaultSpec): void;
+  /** Disarms every pending fault. */
+  clearFaults(): void;
+  /** The sandboxes that exist now (killed ones are gone). */
+  sandboxes(): FakeSandboxSummary[];
+  /** The ids of the native snapshots that exist now. */
+  snapshots(): string[];
+  /** Every request received so far, oldest first. */
+  requests(): readonly FakeRequest[];
+  /** Moves a sandbox's end of life to now, as if its timeout had passed (it then pauses or dies). */
+  expire(sandboxID: string): void;
+  /** Kills every command, stops the server and removes the data folder it created. */
+  close(): Promise<void>;
+}
