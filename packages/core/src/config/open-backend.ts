@@ -15,6 +15,8 @@ export interface OpenBackendOptions {
   /** `$AGENTKERNEL_HOME`; the plugin's data directory is `<home>/plugins/<name>`. */
   home: string;
   logger: Logger;
+  /** The other usable backends, passed on so the backend can suggest them (see `BackendContext`). */
+  otherBackends?: readonly string[];
 }
 
 /**
@@ -44,6 +46,7 @@ export async function openBackend(plugin: BackendPlugin, options: OpenBackendOpt
     env,
     dataDir,
     logger,
+    otherBackends: options.otherBackends ?? [],
   };
   return await plugin.open(context);
 }

@@ -81,6 +81,18 @@ describe('openBackend', () => {
     expect(Object.isFrozen(context.config)).toBe(true);
     expect(context.logger).toBe(logger);
     expect(logger.lines).toEqual(['debug: credential api_key from env:E2B_API_KEY']);
+    expect(context.otherBackends).toEqual([]);
+  });
+
+  it('passes on the other usable backends so a backend can suggest them', async () => {
+    const backend = (await openBackend(recordingPlugin('agentcomputer', []), {
+      loaded: loadedFrom(''),
+      env: {},
+      home,
+      logger,
+      otherBackends: ['local', 'e2b'],
+    })) as RecordingBackend;
+    expect(backend.context.otherBackends).toEqual(['local', 'e2b']);
   });
 
   it('registers every secret value with the redactor, and no non-secret one', async () => {
