@@ -13,6 +13,11 @@ export interface RunIsolatedOptions extends Omit<SpawnIsolatedOptions, 'stdio' |
   readonly onStdout?: (chunk: Uint8Array) => void;
   /** Receives stderr while the command runs, never mixed with stdout. */
   readonly onStderr?: (chunk: Uint8Array) => void;
+  /**
+   * Called once the command has started (and been recorded in {@link IsolationOptions.procDir}); a
+   * caller that learns the sandbox was stopped meanwhile can still kill it.
+   */
+  readonly onSpawn?: (proc: IsolatedProcess) => void;
 }
 
 // After the command ends, a process that escaped it (only possible without isolation) may still hold
@@ -56,8 +61,9 @@ function feedStdin(proc: IsolatedProcess, input: Uint8Array | Readable | undefin
  * everything it started (`timedOut`, exit 137); an abort does the same and rejects with the signal's reason.
  */
 export async function runIsolated(options: RunIsolatedOptions): Promise<ExecResult> {
-  const { stdin, onStdout, onStderr, ...rest } = options;
+  const { stdin, onStdout, onStderr, onSpawn, ...rest } = options;
   const proc = await spawnIsolated({ ...rest, stdio: 'pipe', stdin: stdin === undefined ? 'ignore' : 'pipe' });
+  onSpawn?.(proc);
   let failure: { error: unknown } | undefined;
   const fail = (error: unknown): void => {
     failure ??= { error };

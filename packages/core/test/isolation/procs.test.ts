@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, spawnIsolated, type IsolationMode } from '../../src/isolation/index.js';
+import { killAll, runIsolated, spawnIsolated, type IsolationMode } from '../../src/isolation/index.js';
 import { processesMatching, tempRoot, uniqueSleep } from './helpers.js';
 
 let root: string;
@@ -50,5 +50,13 @@ describe('killAll', () => {
 
   it('accepts a folder that does not exist', async () => {
     expect(await killAll(join(procDir, 'missing'))).toBe(0);
+  });
+});
+
+describe('runIsolated onSpawn', () => {
+  it('hands over the running process so a caller can kill it', async () => {
+    const result = await runIsolated({ root, network: false, procDir, argv: ['sleep', '5'], onSpawn: (proc) => proc.kill() });
+    expect(result.exitCode).toBe(137);
+    expect(result.durationMs).toBeLessThan(2000);
   });
 });

@@ -1,0 +1,3 @@
+export { testBackend } from './test-backend.js';
+export type { TestBackendOptions } from './harness.js';
+export { createTarGz, readTarGz, type TarEntry, type TarListing } from './tar.js';
