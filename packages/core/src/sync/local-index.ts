@@ -1,0 +1,99 @@
+import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { forEachLimited, sha256File } from './hash.js';
+import { IGNORE_FILES, TEMP_PREFIX, type IgnoreRules } from './ignore-rules.js';
+import type { StatCache } from './sync-manifest.js';
+import type { Tree, TreeEntry } from './types.js';
+
+export interface LocalScan {
+  tree: Tree;
+  /** Leftover temporary files of an interrupted pull, to remove. */
+  tempFiles: string[];
+  /** Bytes hashed because size or mtime changed. */
+  bytesHashed: number;
+}
+
+export interface ScanOptions {
+  /** Receives the rule files found while walking (they also prune the walk); without it nothing is ignored. */
+  rules?: IgnoreRules;
+  /** Digests by size and mtime from the last sync; files that match are not read. */
+  cache?: StatCache;
+  /** Hash files at all (false gives a tree without digests, for a quick listing). */
+  hash?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A file modified this close to the scan may change again within the same mtime tick: hash it anyway. */
+const RACY_MS = 2_000;
+
+/**
+ * Walks `root` with lstat (symlinks are recorded, never followed), applying the ignore rules of each
+ * folder to its subtree, and hashes only files whose size or mtime differ from the cache.
+ */
+export async function scanLocal(root: string, options: ScanOptions): Promise<LocalScan> {
+  const tree: Tree = new Map();
+  const tempFiles: string[] = [];
+  const toHash: string[] = [];
+  const startedAt = Date.now();
+  const { rules, cache } = options;
+
+  const walk = async (dir: string): Promise<void> => {
+    options.signal?.throwIfAborted();
+    const absolute = dir === '' ? root : join(root, dir);
+    const names = await readdir(absolute);
+    for (const name of rules ? IGNORE_FILES : []) {
+      if (!names.includes(name)) continue;
+      const content = await readFile(join(absolute, name), 'utf8').catch(() => undefined);
+      if (content !== undefined) rules?.addFile(dir, name, content);
+    }
+    const subdirs: string[] = [];
+    await Promise.all(
+      names.map(async (name) => {
+        const path = dir === '' ? name : `${dir}/${name}`;
+        if (name.startsWith(TEMP_PREFIX)) {
+          tempFiles.push(path);
+          return;
+        }
+        const stats = await lstat(join(absolute, name)).catch(() => undefined);
+        if (!stats) return;
+        const isDir = stats.isDirectory();
+        if (rules?.ignores(path, isDir)) return;
+        if (isDir) {
+          tree.set(path, { kind: 'dir', mode: stats.mode & 0o7777, size: 0, mtimeMs: stats.mtimeMs });
+          subdirs.push(path);
+        } else if (stats.isSymbolicLink()) {
+          const target = await readlink(join(absolute, name));
+          tree.set(path, { kind: 'symlink', mode: 0, size: 0, mtimeMs: stats.mtimeMs, target });
+        } else if (stats.isFile()) {
+          const entry: TreeEntry = { kind: 'file', mode: stats.mode & 0o7777, size: stats.size, mtimeMs: stats.mtimeMs };
+          const cached = cache?.get(path);
+          if (cached && cached[0] === stats.size && cached[1] === stats.mtimeMs && stats.mtimeMs < startedAt - RACY_MS) {
+            entry.sha256 = cached[2];
+          } else {
+            toHash.push(path);
+          }
+          tree.set(path, entry);
+        }
+      }),
+    );
+    for (const sub of subdirs) await walk(sub);
+  };
+
+  await walk('');
+  let bytesHashed = 0;
+  if (options.hash !== false) {
+    await forEachLimited(toHash, 4, async (path) => {
+      const entry = tree.get(path);
+      if (!entry) return;
+      try {
+        entry.sha256 = await sha256File(join(root, path), options.signal);
+        bytesHashed += entry.size;
+      } catch (error) {
+        // A file deleted while scanning is simply not there.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        tree.delete(path);
+      }
+    });
+  }
+  return { tree, tempFiles, bytesHashed };
+}

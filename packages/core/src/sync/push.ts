@@ -1,0 +1,69 @@
+import { AgentkernelError, BackendError, SyncConflictError } from '../errors/errors.js';
+import { observe } from './gather.js';
+import { packPaths } from './pack.js';
+import { planSync } from './planner.js';
+import { DELETE_SCRIPT } from './remote-script.js';
+import { scriptFailure } from './remote-list.js';
+import { cleanTempFiles, fileCache, newReport } from './report.js';
+import { writeSyncManifest, type StatCache } from './sync-manifest.js';
+import type { SyncOptions, SyncReport } from './types.js';
+
+/**
+ * Sends what changed locally since the last sync: one delete list (one exec), then one gzip tar of
+ * new and changed files (one `putArchive`). Changes made only in the sandbox are left for a pull.
+ * On a first sync (no manifest) local files win over different sandbox files; sandbox-only files stay.
+ */
+export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
+  const started = performance.now();
+  const { handle, localDir, workspaceDir, signal } = options;
+  const backend = handle.ref.backend;
+  const observed = await observe(options);
+  const { local, remote, manifest } = observed;
+  const prefer = options.prefer ?? (manifest ? undefined : 'local');
+  const result = planSync({ direction: 'push', base: manifest?.entries ?? new Map(), local: local.tree, remote: remote.tree, prefer });
+  const { plan } = result;
+  const report = newReport('push', options, plan);
+  if (plan.conflicts.length > 0 && !options.dryRun) throw new SyncConflictError(plan.conflicts, { backend });
+  if (options.dryRun) return { ...report, durationMs: performance.now() - started };
+
+  await cleanTempFiles(localDir, local.tempFiles);
+  if (plan.deleteRemote.length > 0) {
+    signal?.throwIfAborted();
+    options.onProgress?.({ phase: 'delete', bytesDone: 0 });
+    const stdin = Buffer.from(plan.deleteRemote.map((p) => `./${p}\0`).join(''));
+    const run = await handle.exec(['sh', '-c', DELETE_SCRIPT, 'agentkernel-delete', workspaceDir], { cwd: '/', stdin, signal });
+    if (run.exitCode !== 0) throw scriptFailure(handle, 'delete files', workspaceDir, run.exitCode, run.stderr);
+    report.bytesSent += stdin.length;
+    report.deleted = plan.deleteRemote.length;
+  }
+  if (plan.upload.length > 0) {
+    signal?.throwIfAborted();
+    const bytesTotal = plan.upload.reduce((sum, p) => sum + (local.tree.get(p)?.size ?? 0), 0);
+    const packed = await packPaths(localDir, plan.upload, (bytesDone) => options.onProgress?.({ phase: 'upload', bytesDone, bytesTotal }));
+    try {
+      await handle.putArchive(workspaceDir, packed.stream);
+    } catch (error) {
+      packed.stream.destroy();
+      if (AgentkernelError.isInstance(error)) throw error;
+      throw new BackendError(backend, `could not upload ${plan.upload.length} files to ${workspaceDir}: ${(error as Error).message}`, { cause: error });
+    }
+    report.bytesSent += packed.compressedBytes();
+    report.filesSent = plan.upload.length;
+  }
+
+  // The sandbox's tar keeps the archive's mtimes, so the next listing can trust these digests.
+  const remoteCache: StatCache = fileCache(remote.tree, 1000);
+  for (const path of plan.deleteRemote) remoteCache.delete(path);
+  for (const path of plan.upload) {
+    const entry = local.tree.get(path);
+    if (entry?.kind === 'file' && entry.sha256) remoteCache.set(path, [entry.size, Math.floor(entry.mtimeMs / 1000), entry.sha256]);
+  }
+  await writeSyncManifest(options.manifestFile, {
+    workspaceDir,
+    remoteClock: remote.clock,
+    entries: result.nextBase,
+    local: fileCache(local.tree, 1),
+    remote: remoteCache,
+  });
+  return { ...report, durationMs: performance.now() - started };
+}

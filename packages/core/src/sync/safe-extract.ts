@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { chmod, lstat, mkdir, rename, symlink, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadEntry } from 'tar';
+import { UnsafeArchiveEntryError } from './errors.js';
+import { checkEntryPath, checkSymlinkTarget, ensureParents, tempNameBeside } from './safe-paths.js';
+import type { EntryKind, TreeEntry } from './types.js';
+
+export interface ExtractOptions {
+  /** The local folder to unpack into. */
+  root: string;
+  /** The only entries accepted, with their kind; anything else in the archive is refused. */
+  expected?: ReadonlyMap<string, EntryKind>;
+  /** Called with the compressed bytes read so far and the file bytes written so far. */
+  onProgress?: (compressedBytes: number, fileBytes: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface ExtractResult {
+  /** What was written, as it now is locally (files carry their digest). */
+  applied: Map<string, TreeEntry>;
+  compressedBytes: number;
+}
+
+const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
+
+/**
+ * Unpacks a (gzip) tar stream from a sandbox into `root`, safely: every path and symlink target is
+ * checked, hard links, devices and fifos are refused, nothing is written through a symlink, and each
+ * file is written to a temporary name in its folder and renamed, so an interrupted extraction leaves
+ * every file either old or new. Entries are handled one at a time; memory stays flat for any size.
+ */
+export async function extractArchive(archive: Readable, options: ExtractOptions): Promise<ExtractResult> {
+  const { Parser } = await import('tar');
+  // The ratio guard protects memory-bound consumers; this one streams to disk (a file of zeros compresses ~1000:1).
+  const parser = new Parser({ strict: true, maxDecompressionRatio: Number.MAX_SAFE_INTEGER });
+  const queue: ReadEntry[] = [];
+  const applied = new Map<string, TreeEntry>();
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    wake?.();
+    wake = undefined;
+  };
+  // Only the consumer waits here; the parser itself holds input back until each entry is read.
+  const waitForChange = (): Promise<void> => new Promise((resolve) => (wake = resolve));
+  let failure: Error | undefined;
+  let signalFailure!: () => void;
+  const failed = new Promise<void>((resolve) => (signalFailure = resolve));
+  const fail = (error: unknown): void => {
+    failure ??= error instanceof Error ? error : new Error('archive extraction failed', { cause: error });
+    signalFailure();
+    notify();
+  };
+  let ended = false;
+  let compressedBytes = 0;
+  let fileBytes = 0;
+
+  parser.on('entry', (entry: ReadEntry) => {
+    queue.push(entry);
+    notify();
+  });
+  parser.on('error', fail);
+  const parserEnded = new Promise<void>((resolve) => parser.on('end', resolve));
+
+  const consume = async (): Promise<void> => {
+    for (;;) {
+      const entry = queue.shift();
+      if (!entry) {
+        if (ended || failure) return;
+        await waitForChange();
+        continue;
+      }
+      if (failure) {
+        entry.resume();
+        continue;
+      }
+      try {
+        await writeEntry(entry, options, applied, (n) => {
+          fileBytes += n;
+          options.onProgress?.(compressedBytes, fileBytes);
+        });
+      } catch (error) {
+        fail(error);
+        entry.resume();
+      }
+    }
+  };
+  const consumer = consume();
+
+  try {
+    for await (const chunk of archive) {
+      options.signal?.throwIfAborted();
+      compressedBytes += (chunk as Buffer).length;
+      options.onProgress?.(compressedBytes, fileBytes);
+      if (!parser.write(chunk as Buffer)) await Promise.race([once(parser, 'drain'), failed]);
+      if (failure) break;
+    }
+    if (!failure) {
+      parser.end();
+      await Promise.race([parserEnded, failed]);
+    }
+  } catch (error) {
+    fail(error);
+  } finally {
+    ended = true;
+    notify();
+    await consumer;
+    if (failure) archive.destroy();
+  }
+  if (failure) throw failure;
+  return { applied, compressedBytes };
+}
+
+async function writeEntry(
+  entry: ReadEntry,
+  options: ExtractOptions,
+  applied: Map<string, TreeEntry>,
+  onBytes: (n: number) => void,
+): Promise<void> {
+  const path = checkEntryPath(entry.path);
+  const kind = entryKind(entry, path);
+  if (path === '' && kind === 'dir') {
+    entry.resume();
+    return;
+  }
+  const expected = options.expected;
+  if (expected && expected.get(path) !== kind) {
+    throw new UnsafeArchiveEntryError(path, expected.has(path) ? `expected a ${expected.get(path)}, got a ${kind}` : 'it was not requested');
+  }
+  if (applied.has(path)) throw new UnsafeArchiveEntryError(path, 'it appears twice in the archive');
+  await ensureParents(options.root, path);
+  const target = join(options.root, path);
+
+  if (kind === 'dir') {
+    entry.resume();
+    await mkdir(target, { mode: 0o755 }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    const stats = await lstat(target);
+    if (!stats.isDirectory()) throw new UnsafeArchiveEntryError(path, 'a non-folder is in the way locally');
+    await chmod(target, (entry.mode ?? 0o755) & 0o7777);
+    applied.set(path, { kind, mode: (entry.mode ?? 0o755) & 0o7777, size: 0, mtimeMs: stats.mtimeMs });
+    return;
+  }
+
+  const temp = tempNameBeside(target);
+  try {
+    if (kind === 'symlink') {
+      entry.resume();
+      checkSymlinkTarget(path, entry.linkpath);
+      const linkTarget = entry.linkpath ?? '';
+      await symlink(linkTarget, temp);
+      await rename(temp, target);
+      const stats = await lstat(target);
+      applied.set(path, { kind, mode: 0, size: 0, mtimeMs: stats.mtimeMs, target: linkTarget });
+      return;
+    }
+    // Set-id bits never come back from a sandbox.
+    const mode = (entry.mode ?? 0o644) & 0o777;
+    const hash = createHash('sha256');
+    await pipeline(
+      entry,
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          hash.update(chunk);
+          onBytes(chunk.length);
+          yield chunk;
+        }
+      },
+      createWriteStream(temp, { flags: 'wx', mode: 0o600 }),
+    );
+    await chmod(temp, mode);
+    await rename(temp, target);
+    const stats = await lstat(target);
+    applied.set(path, { kind, mode, size: stats.size, mtimeMs: stats.mtimeMs, sha256: hash.digest('hex') });
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+function entryKind(entry: ReadEntry, path: string): EntryKind {
+  if (FILE_TYPES.has(entry.type)) return 'file';
+  if (entry.type === 'Directory') return 'dir';
+  if (entry.type === 'SymbolicLink') return 'symlink';
+  if (entry.type === 'Link') throw new UnsafeArchiveEntryError(path, 'hard links are not allowed');
+  if (entry.type === 'CharacterDevice' || entry.type === 'BlockDevice') throw new UnsafeArchiveEntryError(path, 'device files are not allowed');
+  if (entry.type === 'FIFO') throw new UnsafeArchiveEntryError(path, 'fifos are not allowed');
+  throw new UnsafeArchiveEntryError(path, `unsupported entry type ${entry.type}`);
+}

@@ -1,0 +1,71 @@
+import type { SandboxHandle } from '../contract/backend.js';
+
+/** What a workspace path is. Other kinds (fifos, sockets, devices) are never synced. */
+export type EntryKind = 'file' | 'dir' | 'symlink';
+
+/** One path of a workspace as observed on one side. */
+export interface TreeEntry {
+  readonly kind: EntryKind;
+  /** Permission bits (`mode & 0o7777`); 0 for symlinks. */
+  readonly mode: number;
+  /** Bytes, for files; 0 otherwise. */
+  readonly size: number;
+  /** Modification time in milliseconds (the sandbox side has whole seconds). */
+  readonly mtimeMs: number;
+  /** Content digest of a file; absent when unknown (a sandbox file whose stat changed but was not hashed). */
+  sha256?: string;
+  /** Target of a symlink, verbatim. */
+  readonly target?: string;
+}
+
+/** Relative POSIX path (no leading `./`) to entry. */
+export type Tree = Map<string, TreeEntry>;
+
+/** Progress of a sync or snapshot phase. */
+export interface SyncProgress {
+  phase: string;
+  bytesDone: number;
+  bytesTotal?: number;
+}
+
+export interface SyncOptions {
+  handle: SandboxHandle;
+  /** The project folder on this machine. */
+  localDir: string;
+  /** The workspace folder in the sandbox, normally `/workspace`. */
+  workspaceDir: string;
+  /** Where the last-synced manifest lives (`StateStore.syncManifestFile(name)`). */
+  manifestFile: string;
+  /** Which side wins a path changed on both sides; without it such paths stop the sync. */
+  prefer?: 'local' | 'remote';
+  /** Compute and return the plan without changing anything. */
+  dryRun?: boolean;
+  onProgress?: (progress: SyncProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** What a sync would do (or did). Paths are relative to the workspace. */
+export interface SyncPlan {
+  upload: string[];
+  download: string[];
+  deleteRemote: string[];
+  deleteLocal: string[];
+  conflicts: string[];
+}
+
+export interface SyncReport {
+  direction: 'push' | 'pull';
+  dryRun: boolean;
+  filesSent: number;
+  /** Compressed archive bytes handed to `putArchive` plus the delete list. */
+  bytesSent: number;
+  filesReceived: number;
+  /** Compressed archive bytes read from `getArchive`. */
+  bytesReceived: number;
+  deleted: number;
+  conflicts: string[];
+  durationMs: number;
+  plan: SyncPlan;
+}
+
+export type SyncStatus = SyncPlan & { localChanged: string[]; remoteChanged: string[] };
