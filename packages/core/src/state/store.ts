@@ -1,0 +1,169 @@
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { AgentkernelError, NotFoundError, StateError } from '../errors/errors.js';
+import { messageOf } from '../discovery/package-json.js';
+import { isValidSandboxName, validateSandboxName } from '../names.js';
+import { atomicWriteFile } from './atomic.js';
+import { withFileLock } from './lock.js';
+import { recordProblem, secretPath, type SandboxRecord } from './record.js';
+
+const RECORD_SUFFIX = '.json';
+const SYNC_SUFFIX = '.sync.json';
+
+/**
+ * Local state under one home directory (DESIGN.md section 6): `sandboxes/<name>.json` records,
+ * `sandboxes/<name>.sync.json` sync manifests, `snapshots/`, and per-sandbox `locks/`. Every name is
+ * validated before it becomes a path, so no name can reach outside the home.
+ */
+export class StateStore {
+  readonly home: string;
+  readonly snapshotsDir: string;
+  readonly #sandboxesDir: string;
+  readonly #locksDir: string;
+
+  constructor(home: string) {
+    this.home = resolve(home);
+    this.snapshotsDir = join(this.home, 'snapshots');
+    this.#sandboxesDir = join(this.home, 'sandboxes');
+    this.#locksDir = join(this.home, 'locks');
+  }
+
+  /** `<home>/sandboxes/<name>.json`. */
+  sandboxFile(name: string): string {
+    return join(this.#sandboxesDir, validateSandboxName(name) + RECORD_SUFFIX);
+  }
+
+  /** `<home>/sandboxes/<name>.sync.json`, the last-synced manifest written by the sync engine. */
+  syncManifestFile(name: string): string {
+    return join(this.#sandboxesDir, validateSandboxName(name) + SYNC_SUFFIX);
+  }
+
+  /** `<home>/locks/<name>.lock`. */
+  lockFile(name: string): string {
+    return join(this.#locksDir, `${validateSandboxName(name)}.lock`);
+  }
+
+  /** The record, or `undefined` when there is none; `StateError` `STATE_CORRUPT` naming the file if bad. */
+  async readSandbox(name: string): Promise<SandboxRecord | undefined> {
+    const file = this.sandboxFile(name);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StateError(`cannot read state file ${file}: ${messageOf(error)}`, {
+        cause: error,
+        code: 'STATE_UNREADABLE',
+      });
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw corrupt(file, `not valid JSON (${messageOf(error)})`, error);
+    }
+    const problem = recordProblem(value);
+    if (problem !== undefined) throw corrupt(file, problem);
+    const record = value as SandboxRecord;
+    if (record.name !== name) throw corrupt(file, `it describes sandbox "${record.name}"`);
+    return record;
+  }
+
+  /** The record; `NotFoundError` `SANDBOX_NOT_FOUND` when there is none. */
+  async requireSandbox(name: string): Promise<SandboxRecord> {
+    const record = await this.readSandbox(name);
+    if (record !== undefined) return record;
+    throw new NotFoundError(`no sandbox named "${name}"`, {
+      code: 'SANDBOX_NOT_FOUND',
+      hint: 'see the sandboxes you have with: agentkernel sandbox list',
+    });
+  }
+
+  /**
+   * Writes the record atomically (mode 0600). Refuses, writing nothing, a record of the wrong shape
+   * (`STATE_INVALID_RECORD`) and one holding a registered secret value (`STATE_SECRET`).
+   */
+  async writeSandbox(record: SandboxRecord): Promise<void> {
+    const name = validateSandboxName(record.name);
+    const problem = recordProblem(record);
+    if (problem !== undefined) {
+      throw new StateError(`refusing to write state for sandbox "${name}": ${problem}`, {
+        code: 'STATE_INVALID_RECORD',
+      });
+    }
+    const secret = secretPath(record);
+    if (secret !== undefined) {
+      throw new StateError(
+        `refusing to write state for sandbox "${name}": ${secret} holds a credential value`,
+        {
+          code: 'STATE_SECRET',
+          hint: 'a backend must keep secrets out of its SandboxRef; they are resolved again from config on reconnect',
+        },
+      );
+    }
+    await mkdir(this.#sandboxesDir, { recursive: true, mode: 0o700 });
+    await atomicWriteFile(this.sandboxFile(name), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+  }
+
+  /** Removes the record and its sync manifest; removing what does not exist succeeds. */
+  async removeSandbox(name: string): Promise<void> {
+    await rm(this.sandboxFile(name), { force: true });
+    await rm(this.syncManifestFile(name), { force: true });
+  }
+
+  /** Every readable record, sorted by name; a bad file is a named problem, not an exception. */
+  async listSandboxes(): Promise<{ records: SandboxRecord[]; problems: string[] }> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.#sandboxesDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], problems: [] };
+      throw new StateError(`cannot list ${this.#sandboxesDir}: ${messageOf(error)}`, {
+        cause: error,
+        code: 'STATE_UNREADABLE',
+      });
+    }
+    const records: SandboxRecord[] = [];
+    const problems: string[] = [];
+    const names = entries
+      .filter(
+        (entry) => entry.endsWith(RECORD_SUFFIX) && !entry.endsWith(SYNC_SUFFIX) && !entry.startsWith('.'),
+      )
+      .map((entry) => entry.slice(0, -RECORD_SUFFIX.length))
+      .sort();
+    for (const name of names) {
+      if (!isValidSandboxName(name)) {
+        problems.push(`${join(this.#sandboxesDir, name + RECORD_SUFFIX)}: not a valid sandbox name, ignored`);
+        continue;
+      }
+      try {
+        const record = await this.readSandbox(name);
+        if (record !== undefined) records.push(record);
+      } catch (error) {
+        if (!AgentkernelError.isInstance(error)) throw error;
+        problems.push(error.detail);
+      }
+    }
+    return { records, problems };
+  }
+
+  /**
+   * Runs `fn` holding this sandbox's lock, which serialises every process working on it. Waits up to
+   * `timeoutMs` (30 s by default), then throws `StateError` `STATE_LOCKED` naming the holder.
+   */
+  async withSandboxLock<T>(
+    name: string,
+    fn: () => Promise<T>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<T> {
+    return withFileLock(this.lockFile(name), `sandbox "${name}"`, fn, options.timeoutMs);
+  }
+}
+
+function corrupt(file: string, problem: string, cause?: unknown): StateError {
+  return new StateError(`state file ${file} is corrupt: ${problem}`, {
+    code: 'STATE_CORRUPT',
+    hint: `fix or delete ${file}`,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
