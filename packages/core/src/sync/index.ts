@@ -6,3 +6,5 @@ export { putArchiveViaExec } from './put-archive-exec.js';
 export { UnsafeArchiveEntryError } from './errors.js';
 export { BUILTIN_IGNORES, IGNORE_FILES } from './ignore-rules.js';
 export type { EntryKind, SyncOptions, SyncPlan, SyncProgress, SyncReport, SyncStatus } from './types.js';
+export { packPaths, type PackedArchive } from './pack.js';
+export { extractArchive, type ExtractOptions, type ExtractResult } from './safe-extract.js';
