@@ -19,9 +19,9 @@ const CLI_FIELDS = ['dependencies', 'optionalDependencies'];
  */
 export async function discoverPlugins(options: DiscoverOptions): Promise<Discovery> {
   const warnings: string[] = [];
+  const config = await configSightings(options.paths ?? [], options.projectDir, warnings);
   const cli = await declaredSightings('cli', options.cliDir, CLI_FIELDS, [], warnings);
   const cliDirs = cli.packageDir === undefined ? [] : [cli.packageDir];
-  const config = await configSightings(options.paths ?? [], options.projectDir, warnings);
   const project = await declaredSightings('project', options.projectDir, PROJECT_FIELDS, cliDirs, warnings);
   const beside = cli.packageDir === undefined ? [] : await besideSightings(cli.packageDir);
 
