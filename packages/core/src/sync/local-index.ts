@@ -50,7 +50,7 @@ export async function scanLocal(root: string, options: ScanOptions): Promise<Loc
     await Promise.all(
       names.map(async (name) => {
         const path = dir === '' ? name : `${dir}/${name}`;
-        if (name.startsWith(TEMP_PREFIX)) {
+        if (rules && name.startsWith(TEMP_PREFIX)) {
           tempFiles.push(path);
           return;
         }

@@ -48,11 +48,14 @@ export async function extractArchive(archive: Readable, options: ExtractOptions)
   // Only the consumer waits here; the parser itself holds input back until each entry is read.
   const waitForChange = (): Promise<void> => new Promise((resolve) => (wake = resolve));
   let failure: Error | undefined;
+  let current: ReadEntry | undefined;
   let signalFailure!: () => void;
   const failed = new Promise<void>((resolve) => (signalFailure = resolve));
   const fail = (error: unknown): void => {
     failure ??= error instanceof Error ? error : new Error('archive extraction failed', { cause: error });
     signalFailure();
+    // An entry being written waits for data that will never come: end it, so its temporary file goes.
+    current?.destroy(failure);
     notify();
   };
   let ended = false;
@@ -78,6 +81,7 @@ export async function extractArchive(archive: Readable, options: ExtractOptions)
         entry.resume();
         continue;
       }
+      current = entry;
       try {
         await writeEntry(entry, options, applied, (n) => {
           fileBytes += n;
@@ -86,6 +90,8 @@ export async function extractArchive(archive: Readable, options: ExtractOptions)
       } catch (error) {
         fail(error);
         entry.resume();
+      } finally {
+        current = undefined;
       }
     }
   };
