@@ -1,25 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, unlinkSync } from 'node:fs';
-import { mkdir, open, unlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StateError } from '../errors/errors.js';
 import { messageOf } from '../discovery/package-json.js';
-
-/** What a lock file holds: who took it, so that others can tell a live holder from a dead one. */
-interface LockInfo {
-  pid: number;
-  hostname: string;
-  acquiredAt: string;
-  token: string;
-}
-
-type Holder =
-  | { kind: 'gone' }
-  | { kind: 'held'; info: LockInfo; ino: number }
-  // Being written right now, or damaged; judged by age.
-  | { kind: 'unreadable'; ino: number; ageMs: number };
+import {
+  type LockInfo,
+  type Present,
+  processAlive,
+  readHolder,
+  tryCreate,
+  unlinkQuietly,
+  unlinkSyncIfOwned,
+} from './lock-file.js';
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 // A lock file is written within microseconds of its creation; one still unreadable after this long
@@ -60,7 +54,12 @@ async function acquire(path: string, what: string, timeoutMs: number): Promise<s
   const deadline = Date.now() + timeoutMs;
   let backoff = 2;
   try {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+      throw new StateError(`cannot create ${dirname(path)}: ${messageOf(error)}`, {
+        cause: error,
+        code: 'STATE_LOCK_FAILED',
+      });
+    });
     for (;;) {
       info.acquiredAt = new Date().toISOString();
       if (await tryCreate(path, info)) {
@@ -94,69 +93,7 @@ async function release(path: string, token: string): Promise<void> {
   }
 }
 
-/** Creates `path` exclusively with `info`; false when it already exists. */
-async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
-  let handle;
-  try {
-    handle = await open(path, 'wx', 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new StateError(`cannot create lock file ${path}: ${messageOf(error)}`, {
-      cause: error,
-      code: 'STATE_LOCK_FAILED',
-    });
-  }
-  try {
-    await handle.writeFile(JSON.stringify(info));
-  } finally {
-    await handle.close();
-  }
-  return true;
-}
-
-async function readHolder(path: string): Promise<Holder> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'gone' };
-    throw new StateError(`cannot read lock file ${path}: ${messageOf(error)}`, {
-      cause: error,
-      code: 'STATE_LOCK_FAILED',
-    });
-  }
-  try {
-    const stats = await handle.stat();
-    const info = parseInfo(await handle.readFile('utf8'));
-    if (info !== undefined) return { kind: 'held', info, ino: stats.ino };
-    return { kind: 'unreadable', ino: stats.ino, ageMs: Date.now() - stats.mtimeMs };
-  } finally {
-    await handle.close();
-  }
-}
-
-function parseInfo(text: string): LockInfo | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<LockInfo> | null;
-    if (
-      typeof value?.pid === 'number' &&
-      typeof value.hostname === 'string' &&
-      typeof value.token === 'string'
-    ) {
-      return {
-        pid: value.pid,
-        hostname: value.hostname,
-        token: value.token,
-        acquiredAt: String(value.acquiredAt),
-      };
-    }
-  } catch {
-    // Not JSON (yet): reported as unreadable.
-  }
-  return undefined;
-}
-
-function isStale(holder: Exclude<Holder, { kind: 'gone' }>): boolean {
+function isStale(holder: Present): boolean {
   if (holder.kind === 'unreadable') return holder.ageMs > UNREADABLE_GRACE_MS;
   const { pid, token } = holder.info;
   // A process on another host (a shared home directory) cannot be checked, so it is presumed alive.
@@ -165,23 +102,13 @@ function isStale(holder: Exclude<Holder, { kind: 'gone' }>): boolean {
   return !processAlive(pid);
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
 /**
  * Removes a stale lock so that waiters can compete for it again. Two waiters may judge the same lock
  * stale; a second, short-lived lock (`<path>.break`) makes sure only one removes it, and only while it is
  * still the same stale file, so a fresh lock taken in between is never deleted. Returns false when
  * someone else is already breaking it.
  */
-async function breakStale(path: string, stale: Exclude<Holder, { kind: 'gone' }>): Promise<boolean> {
+async function breakStale(path: string, stale: Present): Promise<boolean> {
   const guard = `${path}.break`;
   const guardInfo: LockInfo = {
     pid: process.pid,
@@ -211,30 +138,12 @@ async function breakStale(path: string, stale: Exclude<Holder, { kind: 'gone' }>
   }
 }
 
-function sameHolder(a: Exclude<Holder, { kind: 'gone' }>, b: Exclude<Holder, { kind: 'gone' }>): boolean {
+function sameHolder(a: Present, b: Present): boolean {
   if (a.ino !== b.ino || a.kind !== b.kind) return false;
   return a.kind === 'unreadable' || (b.kind === 'held' && a.info.token === b.info.token);
 }
 
-async function unlinkQuietly(path: string): Promise<void> {
-  try {
-    await unlink(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new StateError(`cannot remove lock file ${path}: ${messageOf(error)}`, {
-        cause: error,
-        code: 'STATE_LOCK_FAILED',
-      });
-    }
-  }
-}
-
-function lockedError(
-  path: string,
-  what: string,
-  holder: Exclude<Holder, { kind: 'gone' }>,
-  timeoutMs: number,
-) {
+function lockedError(path: string, what: string, holder: Present, timeoutMs: number) {
   const waited = `${(timeoutMs / 1000).toFixed(1)} s`;
   if (holder.kind === 'unreadable') {
     return new StateError(`${what} is locked (lock file ${path} is unreadable); waited ${waited}`, {
@@ -260,7 +169,7 @@ function installExitHook(): void {
   process.once('exit', () => {
     for (const [token, path] of held) {
       try {
-        if (parseInfo(readFileSync(path, 'utf8'))?.token === token) unlinkSync(path);
+        unlinkSyncIfOwned(path, token);
       } catch {
         // Exiting anyway: a lock left behind is taken over by the next process.
       }

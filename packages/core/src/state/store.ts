@@ -101,14 +101,17 @@ export class StateStore {
         },
       );
     }
-    await mkdir(this.#sandboxesDir, { recursive: true, mode: 0o700 });
+    await fsStep(`cannot create ${this.#sandboxesDir}`, 'STATE_WRITE_FAILED', () =>
+      mkdir(this.#sandboxesDir, { recursive: true, mode: 0o700 }),
+    );
     await atomicWriteFile(this.sandboxFile(name), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
   }
 
   /** Removes the record and its sync manifest; removing what does not exist succeeds. */
   async removeSandbox(name: string): Promise<void> {
-    await rm(this.sandboxFile(name), { force: true });
-    await rm(this.syncManifestFile(name), { force: true });
+    for (const file of [this.sandboxFile(name), this.syncManifestFile(name)]) {
+      await fsStep(`cannot remove ${file}`, 'STATE_WRITE_FAILED', () => rm(file, { force: true }));
+    }
   }
 
   /** Every readable record, sorted by name; a bad file is a named problem, not an exception. */
@@ -166,4 +169,12 @@ function corrupt(file: string, problem: string, cause?: unknown): StateError {
     hint: `fix or delete ${file}`,
     ...(cause === undefined ? {} : { cause }),
   });
+}
+
+async function fsStep<T>(what: string, code: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw new StateError(`${what}: ${messageOf(error)}`, { cause: error, code });
+  }
 }

@@ -157,6 +157,13 @@ describe('withSandboxLock across processes', () => {
     expect(await race(false)).toBeLessThan(2 * N);
   });
 
+  it('releases the lock when a process exits while holding it', async () => {
+    const child = startChild(moduleUrl, home, 'exit', 'dev');
+    await child.exited();
+    expect(existsSync(join(home, 'locks'))).toBe(true);
+    expect(existsSync(store.lockFile('dev'))).toBe(false);
+  });
+
   it('takes over the lock of a process killed while holding it', async () => {
     const holder = startChild(moduleUrl, home, 'hold', 'dev');
     await holder.waitFor('held');
