@@ -1,0 +1,54 @@
+import type { CommandDef, CommandGroup, LazyHandler } from './types.js';
+
+export function adminCommands(lazy: LazyHandler): { groups: CommandGroup[]; commands: CommandDef[] } {
+  const plugins: CommandDef[] = [
+    {
+      command: 'list',
+      aliases: ['ls'],
+      describe: 'list the backend plugins found (reads package metadata only)',
+      builder: (yargs) =>
+        yargs
+          .example('$0 plugins list', 'every installed backend, its package, version and status')
+          .example('$0 plugins list --json', 'the same as an array of objects'),
+      handler: lazy('plugins-list'),
+    },
+    {
+      command: 'info <name>',
+      describe: 'show a plugin: capabilities, credentials it reads, config keys',
+      builder: (yargs) =>
+        yargs
+          .positional('name', { type: 'string', demandOption: true, describe: 'a backend name (e2b) or package name' })
+          .example('$0 plugins info local', 'what the local backend can do'),
+      handler: lazy('plugins-info'),
+    },
+  ];
+  const config: CommandDef[] = [
+    {
+      command: 'show',
+      describe: 'print the effective configuration; credentials appear as their source, never their value',
+      builder: (yargs) =>
+        yargs.example('$0 config show', 'the merged config').example('$0 -c ci.toml config show --json', 'another file, as JSON'),
+      handler: lazy('config-show'),
+    },
+    {
+      command: 'validate',
+      describe: 'check agentkernel.toml; prints each issue with file, line and key, exits 2 when invalid',
+      builder: (yargs) => yargs.example('$0 config validate', 'check the agentkernel.toml found from here'),
+      handler: lazy('config-validate'),
+    },
+  ];
+  return {
+    groups: [
+      { name: 'plugins', describe: 'list and inspect backend plugins', subcommands: plugins },
+      { name: 'config', describe: 'show or validate agentkernel.toml', subcommands: config },
+    ],
+    commands: [
+      {
+        command: 'doctor',
+        describe: 'check plugins, credentials, isolation (bubblewrap) and the state folder',
+        builder: (yargs) => yargs.example('$0 doctor', 'what works here and what to fix'),
+        handler: lazy('doctor'),
+      },
+    ],
+  };
+}

@@ -1,0 +1,26 @@
+import type { CommandModule } from 'yargs';
+import type { CommandDef, CommandGroup } from './types.js';
+
+/** The first word of a yargs command string: `create [name]` -> `create`. */
+export function commandWord(def: Pick<CommandDef, 'command'>): string {
+  return def.command.split(' ')[0] ?? def.command;
+}
+
+/** Makes a yargs command of a group that requires one of its subcommands. */
+export function groupCommand(group: CommandGroup): CommandDef {
+  const words = group.subcommands.map(commandWord);
+  return {
+    command: group.name,
+    describe: group.describe,
+    builder: (yargs) => {
+      for (const command of group.subcommands) yargs.command(toYargs(command));
+      return yargs.demandCommand(1, `name a ${group.name} command: ${words.join(', ')}`);
+    },
+    handler: () => undefined,
+  };
+}
+
+/** The yargs form of a command definition. */
+export function toYargs(def: CommandDef): CommandModule {
+  return { command: def.command, aliases: [...(def.aliases ?? [])], describe: def.describe, builder: def.builder, handler: def.handler };
+}

@@ -1,0 +1,78 @@
+import type { Argv } from 'yargs';
+import { withCreationOptions } from './creation-options.js';
+import type { CommandDef, CommandGroup, LazyHandler } from './types.js';
+
+const nameArg = (yargs: Argv): Argv =>
+  yargs.positional('name', { type: 'string', describe: 'the sandbox name', demandOption: true });
+
+export function sandboxGroup(lazy: LazyHandler): CommandGroup {
+  const subcommands: CommandDef[] = [
+    {
+      command: 'create [name]',
+      describe: 'create a sandbox and start it',
+      builder: (yargs) =>
+        withCreationOptions(yargs)
+          .positional('name', { type: 'string', describe: 'the sandbox name (default: [sandbox] name, else the project folder name)' })
+          .option('start', { type: 'boolean', default: true, describe: 'start it right away; --no-start only records and provisions it' })
+          .example('$0 sandbox create demo', 'a sandbox named demo on the default backend (local unless configured)')
+          .example('$0 sandbox create web -B e2b --port 3000', 'a sandbox on E2B that serves port 3000')
+          .example('$0 sandbox create offline --no-network --mount-cwd', 'no network; the project folder synced to /workspace'),
+      handler: lazy('sandbox-create'),
+    },
+    {
+      command: 'list',
+      aliases: ['ls'],
+      describe: 'list the sandboxes agentkernel knows, with their backend and status',
+      builder: (yargs) =>
+        yargs.example('$0 sandbox list', 'a table').example('$0 sandbox list --json', 'an array of {name, backend, status, ...}'),
+      handler: lazy('sandbox-list'),
+    },
+    {
+      command: 'info <name>',
+      describe: 'show one sandbox: backend, provider id, status, resources, endpoints',
+      builder: (yargs) => nameArg(yargs).example('$0 sandbox info demo --json', 'everything recorded about demo, as JSON'),
+      handler: lazy('sandbox-info'),
+    },
+    {
+      command: 'start <name>',
+      describe: 'start a stopped sandbox (succeeds and changes nothing when it is running)',
+      builder: (yargs) => nameArg(yargs).example('$0 sandbox start demo', 'resume demo'),
+      handler: lazy('sandbox-start'),
+    },
+    {
+      command: 'stop <name>',
+      describe: 'stop a sandbox; backends with pause/resume keep its files',
+      builder: (yargs) => nameArg(yargs).example('$0 sandbox stop demo', 'stop demo; `sandbox start demo` resumes it'),
+      handler: lazy('sandbox-stop'),
+    },
+    {
+      command: 'remove <name>',
+      aliases: ['rm'],
+      describe: 'destroy a sandbox and everything in it, and forget it',
+      builder: (yargs) =>
+        nameArg(yargs)
+          .option('force', {
+            alias: 'f',
+            type: 'boolean',
+            default: false,
+            describe: 'forget the sandbox even when its backend cannot be reached to destroy it',
+          })
+          .example('$0 sandbox remove demo', 'destroy demo')
+          .example('$0 sandbox rm demo --force', 'forget demo even if its provider is unreachable'),
+      handler: lazy('sandbox-remove'),
+    },
+    {
+      command: 'cp <src> <dst>',
+      describe: 'copy files or folders between this machine and a sandbox (NAME:/path names a sandbox path)',
+      builder: (yargs) =>
+        yargs
+          .positional('src', { type: 'string', demandOption: true, describe: 'a local path, or NAME:PATH' })
+          .positional('dst', { type: 'string', demandOption: true, describe: 'a local path, or NAME:PATH' })
+          .example('$0 sandbox cp ./data.bin demo:/workspace/data.bin', 'upload a file (bytes kept exactly)')
+          .example('$0 sandbox cp demo:out ./out', 'download /workspace/out (a file or a whole folder)')
+          .example('$0 sandbox cp ./src demo:/tmp/', 'upload a folder into /tmp/src'),
+      handler: lazy('sandbox-cp'),
+    },
+  ];
+  return { name: 'sandbox', describe: 'create, inspect, start, stop, remove sandboxes and copy files', subcommands };
+}

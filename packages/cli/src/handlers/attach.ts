@@ -1,0 +1,19 @@
+import { optionalMethod } from '@agentkernel/core';
+import type { Handler } from '../commands/types.js';
+import { withRuntime } from '../runtime/runtime.js';
+import { pullProject, pushProject, syncsProject } from '../runtime/workspace.js';
+
+const attach: Handler = (args, io) =>
+  withRuntime(args, io, async (rt) => {
+    const connected = await rt.connect(args.name as string);
+    const { record, handle } = connected;
+    const shell = optionalMethod(record.backend, handle, 'shell', 'interactive shells (attach)');
+    const sync = syncsProject(record, args.sync !== false);
+    if (sync) await pushProject(rt, connected, { reason: 'attach' });
+    rt.out.info(`attached to ${record.name} (${record.backend}); exit the shell to come back`);
+    const code = await shell({ cwd: record.workspaceDir });
+    if (sync) await pullProject(rt, connected, { reason: 'attach' });
+    return code;
+  });
+
+export default attach;

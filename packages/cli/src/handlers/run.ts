@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import type { Handler } from '../commands/types.js';
+import { runCommand, type CommandFlags } from '../runtime/command.js';
+import { withInterrupt } from '../runtime/interrupt.js';
+import { createSandbox, destroySandbox } from '../runtime/lifecycle.js';
+import { withRuntime, type Connected, type Runtime } from '../runtime/runtime.js';
+import { creationFor, type CreationFlags } from '../runtime/spec.js';
+import { pullProject, pushProject } from '../runtime/workspace.js';
+
+function ephemeralName(): string {
+  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+  return `run-${day}-${randomBytes(3).toString('hex')}`;
+}
+
+async function discard(rt: Runtime, connected: Connected): Promise<void> {
+  try {
+    await rt.state().withSandboxLock(connected.record.name, () => destroySandbox(rt, connected));
+  } catch (error) {
+    rt.out.warn(`could not destroy ${connected.record.name}: ${String(error)}; remove it with: agentkernel sandbox remove ${connected.record.name} --force`);
+  }
+}
+
+const run: Handler = (args, io) =>
+  withRuntime(args, io, async (rt) => {
+    const loaded = await rt.config();
+    const backend = await rt.defaultBackend();
+    const name = ephemeralName();
+    const creation = creationFor(loaded, backend, name, args as CreationFlags);
+    const sync = creation.mountCwd && args.sync !== false;
+    return withInterrupt(async (signal) => {
+      const connected = await createSandbox(rt, {
+        name,
+        backend,
+        creation,
+        projectDir: loaded.projectRoot,
+        specExtras: { signal },
+        prepare: sync ? (fresh) => pushProject(rt, fresh, { reason: 'run', locked: true }) : undefined,
+      });
+      rt.out.debug(`created ${name} on ${connected.record.backend}`);
+      try {
+        const result = await runCommand(rt, connected.handle, args as CommandFlags, signal);
+        if (sync) await pullProject(rt, connected, { reason: 'run' });
+        return result.exitCode;
+      } finally {
+        if (args.keep === true) rt.out.info(`kept sandbox ${name}; remove it with: agentkernel sandbox remove ${name}`);
+        else await discard(rt, connected);
+      }
+    });
+  });
+
+export default run;

@@ -1,0 +1,35 @@
+import type { Handler } from '../commands/types.js';
+import { withRuntime } from '../runtime/runtime.js';
+import { sandboxView } from '../runtime/view.js';
+
+const info: Handler = (args, io) =>
+  withRuntime(args, io, async (rt) => {
+    const { record, backend, handle } = await rt.connect(args.name as string);
+    const status = await handle.status();
+    const capabilities = backend.plugin.capabilities;
+    const endpoints =
+      capabilities.ports && handle.endpoints && record.ports.length > 0 && status === 'running'
+        ? await handle.endpoints(record.ports)
+        : [];
+    const view = { ...sandboxView(record, status), metadata: record.ref.metadata, endpoints, capabilities };
+    if (rt.out.json) return rt.out.printJson(view);
+    const pairs: [string, string][] = [
+      ['name', view.name],
+      ['backend', `${view.backend} (${backend.plugin.version})`],
+      ['status', view.status],
+      ['id', view.id],
+      ['created', view.createdAt],
+      ['image', view.image ?? 'backend default'],
+      ['vcpus', view.vcpus === null ? 'backend default' : String(view.vcpus)],
+      ['memory', view.memoryMb === null ? 'backend default' : `${view.memoryMb} MiB`],
+      ['network', view.network ? 'on' : 'off'],
+      ['workspace', view.workspaceDir],
+      ['synced with', view.mountCwd && view.projectDir ? view.projectDir : 'nothing (mount_cwd is off)'],
+    ];
+    if (view.profile) pairs.push(['profile', view.profile]);
+    for (const endpoint of endpoints) pairs.push([`port ${endpoint.port}`, endpoint.url]);
+    if (endpoints.length === 0 && view.ports.length > 0) pairs.push(['ports', view.ports.join(', ')]);
+    rt.out.pairs(pairs);
+  });
+
+export default info;

@@ -1,0 +1,27 @@
+import { AgentkernelError } from '@agentkernel/core';
+import type { Handler } from '../commands/types.js';
+import { destroySandbox } from '../runtime/lifecycle.js';
+import { withRuntime } from '../runtime/runtime.js';
+
+const remove: Handler = (args, io) =>
+  withRuntime(args, io, async (rt) => {
+    const name = args.name as string;
+    const force = args.force === true;
+    const state = rt.state();
+    const removed = await state.withSandboxLock(name, async () => {
+      if (force && !(await state.readSandbox(name))) return false;
+      try {
+        await destroySandbox(rt, await rt.connect(name));
+      } catch (error) {
+        // --force exists for a provider that is unreachable or a plugin that is gone: forget the record.
+        if (!force || !AgentkernelError.isInstance(error) || error.code === 'SANDBOX_NOT_FOUND') throw error;
+        rt.out.warn(`could not destroy ${name} at its provider (${error.detail}); forgetting it anyway`);
+        await state.removeSandbox(name);
+      }
+      return true;
+    });
+    if (rt.out.json) return rt.out.printJson({ name, removed });
+    rt.out.info(removed ? `removed sandbox ${name}` : `no sandbox named ${name}; nothing to remove`);
+  });
+
+export default remove;

@@ -1,0 +1,16 @@
+import type { Handler } from '../commands/types.js';
+import { withRuntime } from '../runtime/runtime.js';
+
+const stop: Handler = (args, io) =>
+  withRuntime(args, io, async (rt) => {
+    const name = args.name as string;
+    const kept = await rt.state().withSandboxLock(name, async () => {
+      const { backend, handle } = await rt.connect(name);
+      await handle.stop();
+      return backend.plugin.capabilities.pauseResume;
+    });
+    if (rt.out.json) return rt.out.printJson({ name, status: 'stopped', filesKept: kept });
+    rt.out.info(kept ? `${name}: stopped (files kept; agentkernel sandbox start ${name} resumes it)` : `${name}: stopped`);
+  });
+
+export default stop;

@@ -1,0 +1,90 @@
+import yargs, { type Argv } from 'yargs';
+import { commandTree, yargsCommands, type CommandTree } from './commands/index.js';
+import { commandWord, toYargs } from './commands/group.js';
+import { loadHandler } from './commands/load.js';
+import type { GlobalArgs, Handler, HandlerName, LazyHandler } from './commands/types.js';
+import { processIo, type Io } from './output/io.js';
+import { cliVersion } from './version.js';
+
+export interface MainOptions {
+  readonly io?: Io;
+  /** Replaces the handler loader; tests use it to inspect parsed arguments. */
+  readonly loadHandler?: (name: HandlerName) => Promise<Handler>;
+}
+
+type Outcome = { readonly code: number } | { readonly error: unknown };
+
+function buildParser(io: Io, tree: CommandTree): Argv {
+  const parser = yargs()
+    .scriptName('agentkernel')
+    .usage('$0 <command> [options]\n\nRun AI-agent sandboxes on this machine (local) or on hosted providers.')
+    .parserConfiguration({ 'populate--': true, 'parse-positional-numbers': false })
+    .option('config', { alias: 'c', type: 'string', global: true, describe: 'use this agentkernel.toml instead of searching upward' })
+    .option('backend', { alias: 'B', type: 'string', global: true, describe: 'backend for new sandboxes (default: config, else local)' })
+    .option('json', { type: 'boolean', default: false, global: true, describe: 'print machine-readable JSON' })
+    .option('debug', { type: 'boolean', default: false, global: true, describe: 'print debug logs and stack traces' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, global: true, describe: 'print only results and errors' })
+    .group(['config', 'backend', 'json', 'debug', 'quiet', 'help', 'version'], 'Global options:')
+    .command(yargsCommands(tree).map(toYargs))
+    .completion('completion', 'print a shell completion script (bash, zsh): agentkernel completion >> ~/.bashrc')
+    .demandCommand(1, 'name a command; see agentkernel --help')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version(cliVersion())
+    .epilog('Exit codes: a command\'s own code for exec and run; 2 usage or config, 3 backend, 4 sync conflict, 5 not found.')
+    .wrap(Math.min(110, io.stdout.columns ?? 100))
+    .fail(false)
+    .exitProcess(false);
+  return parser;
+}
+
+/** The command words at the start of `argv` (`sandbox create`), for the usage hint of an error. */
+export function commandPath(argv: readonly string[], tree: CommandTree): string[] {
+  const [first, second] = argv.filter((word) => !word.startsWith('-'));
+  const group = tree.groups.find((candidate) => candidate.name === first);
+  if (group) {
+    const sub = group.subcommands.find((def) => commandWord(def) === second || def.aliases?.includes(second ?? ''));
+    return sub ? [group.name, commandWord(sub)] : [group.name];
+  }
+  const command = tree.commands.find((def) => commandWord(def) === first);
+  return command ? [commandWord(command)] : [];
+}
+
+function wantsDebug(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--debug');
+}
+
+/**
+ * Runs the CLI on `argv` (without `node` and the script) and resolves with the exit code. Never throws:
+ * every failure is reported on stderr, through the redactor.
+ */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const io = options.io ?? processIo();
+  const load = options.loadHandler ?? loadHandler;
+  let outcome: Outcome | undefined;
+  const lazy: LazyHandler = (name) => async (args) => {
+    try {
+      const handler = await load(name);
+      outcome = { code: (await handler(args as unknown as GlobalArgs & Record<string, unknown>, io)) ?? 0 };
+    } catch (error) {
+      outcome = { error };
+    }
+  };
+  const tree = commandTree(lazy);
+  try {
+    await buildParser(io, tree).parse([...argv], {}, (_error, _args, output) => {
+      if (output) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+    });
+  } catch (error) {
+    const { reportUsageError } = await import('./report.js');
+    return reportUsageError(error, commandPath(argv, tree), io);
+  }
+  if (outcome && 'error' in outcome) {
+    const { reportError } = await import('./report.js');
+    return reportError(outcome.error, { debug: wantsDebug(argv) }, io);
+  }
+  return outcome?.code ?? 0;
+}

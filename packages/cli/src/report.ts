@@ -1,0 +1,63 @@
+import { inspect } from 'node:util';
+import { AgentkernelError, ExitCode, redact } from '@agentkernel/core';
+import type { Io } from './output/io.js';
+
+export interface ReportOptions {
+  readonly debug: boolean;
+}
+
+function oneLine(text: string): string {
+  return text.split('\n')[0]?.trim() ?? '';
+}
+
+function causeChain(error: unknown): string[] {
+  const lines: string[] = [];
+  let cause = (error as { cause?: unknown }).cause;
+  for (let depth = 0; cause !== undefined && depth < 5; depth += 1) {
+    lines.push(`caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : inspect(cause)}`);
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return lines;
+}
+
+/**
+ * The text and exit code for a failure: an `AgentkernelError` prints its message and hint and exits with
+ * its code; anything else is a bug in agentkernel, reported in one line and exit code 70. Stacks and
+ * causes appear only with `--debug`. Everything goes through the redactor.
+ */
+export function describeError(error: unknown, options: ReportOptions): { exitCode: number; text: string } {
+  const lines: string[] = [];
+  let exitCode: number;
+  if (AgentkernelError.isInstance(error)) {
+    exitCode = error.exitCode;
+    lines.push(error.message);
+    if (error.hint) lines.push(`hint: ${error.hint}`);
+  } else {
+    exitCode = ExitCode.internal;
+    const summary = error instanceof Error ? `${error.name}: ${oneLine(error.message)}` : oneLine(String(error));
+    lines.push(`agentkernel hit an internal error; rerun with --debug and report it: ${summary}`);
+  }
+  if (options.debug) {
+    if (error instanceof Error && error.stack) lines.push(error.stack);
+    lines.push(...causeChain(error));
+  }
+  return { exitCode, text: redact(lines.join('\n')) + '\n' };
+}
+
+export function reportError(error: unknown, options: ReportOptions, io: Io): number {
+  const { exitCode, text } = describeError(error, options);
+  io.stderr.write(text);
+  return exitCode;
+}
+
+/** A yargs validation failure (unknown flag, missing argument): exit 2 with a pointer to the help. */
+export function reportUsageError(error: unknown, commandPath: readonly string[], io: Io): number {
+  const message = error instanceof Error ? error.message : String(error);
+  const help = ['agentkernel', ...commandPath, '--help'].join(' ');
+  const hints = [`run "${help}" for usage`];
+  if (/^Unknown argument/.test(message) && commandPath.length === 1 && ['exec', 'run'].includes(commandPath[0] ?? '')) {
+    hints.push('put the command after --, e.g. agentkernel exec demo -- ls -la');
+  }
+  io.stderr.write(redact(`[agentkernel] ${message}\n${hints.map((hint) => `hint: ${hint}`).join('\n')}\n`));
+  return ExitCode.usage;
+}

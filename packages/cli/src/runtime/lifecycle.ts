@@ -1,0 +1,103 @@
+import {
+  BackendError,
+  CapabilityUnsupportedError,
+  UsageError,
+  type SandboxHandle,
+  type SandboxRecord,
+  type SandboxSpec,
+} from '@agentkernel/core';
+import type { Creation } from './spec.js';
+import type { Connected, Runtime } from './runtime.js';
+
+export interface CreateOptions {
+  readonly name: string;
+  readonly backend: string;
+  readonly creation: Creation;
+  /** The local folder kept in step with the workspace when `mountCwd`. */
+  readonly projectDir: string;
+  /** Leave the sandbox stopped (needs pause/resume). */
+  readonly stopped?: boolean;
+  /** Extra fields of the create spec (a native snapshot to start from). */
+  readonly specExtras?: Partial<SandboxSpec>;
+  /** Fills the new sandbox before it is reported (push the project, restore a snapshot). */
+  readonly prepare?: (connected: Connected) => Promise<unknown>;
+}
+
+async function runBootstrap(handle: SandboxHandle, creation: Creation, rt: Runtime): Promise<void> {
+  const profile = creation.profile;
+  if (!profile) return;
+  for (const [index, command] of profile.bootstrap.entries()) {
+    rt.out.info(`bootstrap ${index + 1}/${profile.bootstrap.length}: ${command}`);
+    const result = await handle.exec(['sh', '-c', command], {
+      cwd: creation.spec.workspaceDir,
+      onStderr: (chunk) => rt.out.debug(Buffer.from(chunk).toString('utf8').trimEnd()),
+    });
+    if (result.exitCode !== 0) {
+      const tail = result.stderr.toString('utf8').trim().split('\n').slice(-5).join('\n');
+      throw new BackendError(
+        handle.ref.backend,
+        `bootstrap command ${index + 1} of profile "${profile.name}" (${command}) exited with ${result.exitCode}${tail ? `:\n${tail}` : ''}`,
+      );
+    }
+  }
+}
+
+/**
+ * Creates a sandbox and records it, holding its lock: a second `create` of the same name waits, then
+ * finds the record and fails. Anything that fails after the provider made the sandbox destroys it and
+ * forgets it, so a failed create leaves neither an orphan nor a record.
+ */
+export async function createSandbox(rt: Runtime, options: CreateOptions): Promise<Connected> {
+  const { name, creation } = options;
+  const state = rt.state();
+  return state.withSandboxLock(name, async () => {
+    const existing = await state.readSandbox(name);
+    if (existing) {
+      throw new UsageError(`a sandbox named "${name}" already exists (on ${existing.backend})`, {
+        hint: `pick another name, or remove it first: agentkernel sandbox remove ${name}`,
+      });
+    }
+    const backend = await rt.backend(options.backend);
+    if (options.stopped && !backend.plugin.capabilities.pauseResume) {
+      throw new CapabilityUnsupportedError(backend.plugin.name, 'pause and resume (needed by --no-start)');
+    }
+    rt.out.debug(`creating ${name} on ${backend.plugin.name}`);
+    const handle = await backend.create({ ...creation.spec, ...options.specExtras });
+    const now = new Date().toISOString();
+    const { spec } = creation;
+    const record: SandboxRecord = {
+      version: 1,
+      name,
+      backend: backend.plugin.name,
+      ref: handle.ref,
+      createdAt: now,
+      updatedAt: now,
+      ...(spec.image === undefined ? {} : { image: spec.image }),
+      ...(spec.vcpus === undefined ? {} : { vcpus: spec.vcpus }),
+      ...(spec.memoryMb === undefined ? {} : { memoryMb: spec.memoryMb }),
+      network: spec.network,
+      ports: [...spec.ports],
+      workspaceDir: spec.workspaceDir,
+      mountCwd: creation.mountCwd,
+      ...(creation.mountCwd ? { projectDir: options.projectDir } : {}),
+      ...(creation.profile ? { profile: creation.profile.name } : {}),
+    };
+    try {
+      await state.writeSandbox(record);
+      await runBootstrap(handle, creation, rt);
+      await options.prepare?.({ record, backend, handle });
+      if (options.stopped) await handle.stop();
+    } catch (error) {
+      await handle.destroy().catch((cleanup: unknown) => rt.out.warn(`could not destroy the half-made sandbox ${name}: ${String(cleanup)}`));
+      await state.removeSandbox(name);
+      throw error;
+    }
+    return { record, backend, handle };
+  });
+}
+
+/** Destroys a sandbox at its provider and forgets it (the caller holds its lock). */
+export async function destroySandbox(rt: Runtime, connected: Connected): Promise<void> {
+  await connected.handle.destroy();
+  await rt.state().removeSandbox(connected.record.name);
+}

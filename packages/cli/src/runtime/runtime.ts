@@ -1,0 +1,144 @@
+import { fileURLToPath } from 'node:url';
+import {
+  formatConfigIssue,
+  loadConfig,
+  openBackend,
+  PluginLoader,
+  resolveHome,
+  StateStore,
+  type Backend,
+  type Discovery,
+  type LoadedConfig,
+  type LoadedPlugin,
+  type PluginCandidate,
+  type SandboxHandle,
+  type SandboxRecord,
+} from '@agentkernel/core';
+import type { GlobalArgs } from '../commands/types.js';
+import type { Io } from '../output/io.js';
+import { Output } from '../output/output.js';
+
+// Discovery resolves the CLI's own dependencies (the local backend) from the nearest package.json upward.
+const CLI_DIR = fileURLToPath(new URL('.', import.meta.url));
+
+/** A sandbox found again from state: its record, its opened backend and a live handle. */
+export interface Connected {
+  readonly record: SandboxRecord;
+  readonly backend: Backend;
+  readonly handle: SandboxHandle;
+}
+
+/**
+ * Everything a command needs, each piece built on first use and kept for the length of the command:
+ * a command that only lists plugins never parses a config it does not need twice, never opens a backend.
+ */
+export class Runtime {
+  readonly io: Io;
+  readonly args: GlobalArgs;
+  readonly out: Output;
+  #config: Promise<LoadedConfig> | undefined;
+  #loader: Promise<PluginLoader> | undefined;
+  #state: StateStore | undefined;
+  readonly #backends = new Map<string, Promise<Backend>>();
+
+  constructor(args: GlobalArgs, io: Io) {
+    this.io = io;
+    this.args = args;
+    this.out = new Output(io, args);
+  }
+
+  /** The effective config; its warnings are printed once. */
+  config(): Promise<LoadedConfig> {
+    this.#config ??= loadConfig({ cwd: this.io.cwd, configPath: this.args.config }).then((loaded) => {
+      for (const warning of loaded.warnings) this.out.warn(formatConfigIssue(warning));
+      return loaded;
+    });
+    return this.#config;
+  }
+
+  /** Uses an already loaded config (doctor loads it itself, to report rather than throw). */
+  adoptConfig(loaded: LoadedConfig): void {
+    this.#config = Promise.resolve(loaded);
+  }
+
+  get home(): string {
+    return resolveHome(this.io.env);
+  }
+
+  state(): StateStore {
+    this.#state ??= new StateStore(this.home);
+    return this.#state;
+  }
+
+  /** The backend new sandboxes go to: `--backend`, else `[sandbox] backend`, else `local`. */
+  async defaultBackend(): Promise<string> {
+    return this.args.backend ?? (await this.config()).config.sandbox.backend ?? 'local';
+  }
+
+  #pluginLoader(): Promise<PluginLoader> {
+    this.#loader ??= this.config().then(
+      (loaded) => new PluginLoader({ projectDir: loaded.projectRoot, cliDir: CLI_DIR, paths: loaded.config.plugins.paths }),
+    );
+    return this.#loader;
+  }
+
+  async discovery(): Promise<Discovery> {
+    return (await this.#pluginLoader()).discover();
+  }
+
+  /** Imports every discovered plugin; one that fails is a warning, never an exception. */
+  async loadAllPlugins(): Promise<{ loaded: LoadedPlugin[]; warnings: string[] }> {
+    return (await this.#pluginLoader()).loadAll();
+  }
+
+  async loadCandidate(candidate: PluginCandidate): Promise<LoadedPlugin> {
+    return (await this.#pluginLoader()).loadCandidate(candidate);
+  }
+
+  async plugin(backend: string): Promise<LoadedPlugin> {
+    return (await this.#pluginLoader()).load(backend);
+  }
+
+  /** Opens a backend (once per command): imports its plugin, resolves its config and credentials. */
+  backend(name: string): Promise<Backend> {
+    let opening = this.#backends.get(name);
+    if (opening === undefined) {
+      opening = (async () => {
+        const [{ plugin }, loaded] = await Promise.all([this.plugin(name), this.config()]);
+        this.out.debug(`opening backend ${plugin.name} ${plugin.version}`);
+        return openBackend(plugin, { loaded, env: this.io.env, home: this.home, logger: this.out.logger() });
+      })();
+      this.#backends.set(name, opening);
+    }
+    return opening;
+  }
+
+  /** Finds a recorded sandbox and reconnects to it on the backend it was created on. */
+  async connect(name: string): Promise<Connected> {
+    const record = await this.state().requireSandbox(name);
+    const backend = await this.backend(record.backend);
+    const handle = await backend.reconnect(record.ref);
+    return { record, backend, handle };
+  }
+
+  /** Releases every opened backend's clients. */
+  async close(): Promise<void> {
+    const opened = await Promise.allSettled([...this.#backends.values()]);
+    const closing = opened.flatMap((result) => (result.status === 'fulfilled' && result.value.close ? [result.value.close()] : []));
+    await Promise.allSettled(closing);
+  }
+}
+
+/** Runs a command body with a runtime, closing backends however it ends. */
+export async function withRuntime(
+  args: GlobalArgs,
+  io: Io,
+  body: (runtime: Runtime) => Promise<number | void>,
+): Promise<number | void> {
+  const runtime = new Runtime(args, io);
+  try {
+    return await body(runtime);
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,69 @@
+import { UsageError, type LoadedConfig, type RemoteProfile, type SandboxSpec } from '@agentkernel/core';
+
+/** The flags of `sandbox create` and `run` that shape a sandbox; unset flags fall back to the config. */
+export interface CreationFlags {
+  readonly image?: string;
+  readonly vcpus?: number;
+  readonly memoryMb?: number;
+  readonly port?: readonly number[];
+  readonly network?: boolean;
+  readonly profile?: string;
+  readonly mountCwd?: boolean;
+}
+
+export interface Creation {
+  readonly spec: SandboxSpec;
+  readonly profile?: RemoteProfile;
+  readonly mountCwd: boolean;
+}
+
+function positiveInteger(flag: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${flag} ${value}: give a whole number of at least 1`);
+  return value;
+}
+
+function ports(values: readonly number[]): number[] {
+  for (const port of values) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port ${port}: give a port between 1 and 65535`);
+  }
+  return [...new Set(values)];
+}
+
+/**
+ * The profile to prepare the sandbox with: `--profile`, else the backend table's `profile` key, else
+ * `[remote] default_profile`. Naming one that is not defined is a usage error listing those that are.
+ */
+function chooseProfile(loaded: LoadedConfig, backend: string, flag: string | undefined): RemoteProfile | undefined {
+  const { remote } = loaded.config;
+  const fromTable = remote.providers[backend]?.profile;
+  const name = flag ?? (typeof fromTable === 'string' ? fromTable : undefined) ?? remote.defaultProfile;
+  if (name === undefined) return undefined;
+  const profile = remote.profiles[name];
+  if (profile) return profile;
+  const known = Object.keys(remote.profiles);
+  throw new UsageError(
+    `no profile named "${name}"${loaded.file ? ` in ${loaded.file}` : ''}: ${known.length ? `defined profiles: ${known.join(', ')}` : 'define it as a [remote.profiles.<name>] table'}`,
+  );
+}
+
+/** Merges flags over `agentkernel.toml` into what `Backend.create` gets. */
+export function creationFor(loaded: LoadedConfig, backend: string, name: string, flags: CreationFlags): Creation {
+  const { config } = loaded;
+  const profile = chooseProfile(loaded, backend, flags.profile);
+  const image = flags.image ?? profile?.image ?? config.sandbox.baseImage;
+  const vcpus = positiveInteger('vcpus', flags.vcpus) ?? config.resources.vcpus;
+  const memoryMb = positiveInteger('memory-mb', flags.memoryMb) ?? config.resources.memoryMb;
+  const spec: SandboxSpec = {
+    name,
+    ...(image === undefined ? {} : { image }),
+    ...(vcpus === undefined ? {} : { vcpus }),
+    ...(memoryMb === undefined ? {} : { memoryMb }),
+    network: flags.network ?? config.security.network,
+    ports: ports(flags.port ?? config.network.ports),
+    env: { ...(profile?.env ?? {}) },
+    workspaceDir: profile?.workspaceDir ?? '/workspace',
+    labels: {},
+  };
+  return { spec, ...(profile ? { profile } : {}), mountCwd: flags.mountCwd ?? config.security.mountCwd };
+}

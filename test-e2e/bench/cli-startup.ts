@@ -1,0 +1,52 @@
+// Cold start of the CLI (DESIGN.md section 11: `--help` and `plugins list` median under 150 ms), with
+// `node -e ''` measured in the same interleaved rounds as the floor no Node CLI can go under.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchResult } from './run.js';
+import { CLI_BIN, interleavedMedians, loadNote, REPO_ROOT, requireBuiltCli, timeOnce } from './cli-lib.js';
+
+const RUNS = 25;
+const BUDGET_MS = 150;
+
+export default async function (): Promise<BenchResult> {
+  requireBuiltCli();
+  const home = mkdtempSync(join(tmpdir(), 'agentkernel-bench-startup-'));
+  // Run from the repository root, where `plugins list` discovers every workspace plugin.
+  const options = { cwd: REPO_ROOT, env: { ...process.env, AGENTKERNEL_HOME: home, NO_COLOR: '1' } };
+  try {
+    const medians = interleavedMedians(
+      {
+        node: () => timeOnce([process.execPath, '-e', ''], options),
+        help: () => timeOnce([process.execPath, CLI_BIN, '--help'], options),
+        pluginsList: () => timeOnce([process.execPath, CLI_BIN, 'plugins', 'list'], options),
+      },
+      RUNS,
+    );
+    const baseline = { name: "node -e ''", value: medians.node! };
+    return {
+      name: 'cli-startup',
+      description: `median wall time of ${RUNS} cold starts each, interleaved`,
+      figures: [
+        { name: "node -e ''", value: medians.node!, unit: 'ms' },
+        {
+          name: 'agentkernel --help',
+          value: medians.help!,
+          unit: 'ms',
+          baseline,
+          budget: { description: `median under ${BUDGET_MS} ms`, met: medians.help! < BUDGET_MS },
+        },
+        {
+          name: 'agentkernel plugins list',
+          value: medians.pluginsList!,
+          unit: 'ms',
+          baseline,
+          budget: { description: `median under ${BUDGET_MS} ms`, met: medians.pluginsList! < BUDGET_MS },
+        },
+      ],
+      notes: [loadNote(), `runs from ${REPO_ROOT}`],
+    };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,116 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentkernel, json, REPO_ROOT, tempDir } from './helpers.js';
+
+describe('documented exit codes and messages', () => {
+  let home: Awaited<ReturnType<typeof tempDir>>;
+  let project: Awaited<ReturnType<typeof tempDir>>;
+  const run = (args: string[], cwd?: string) => agentkernel(args, { home: home.path, cwd: cwd ?? home.path });
+
+  beforeAll(async () => {
+    home = await tempDir('errors-home');
+    project = await tempDir('errors-project');
+    await writeFile(join(project.path, 'package.json'), '{ "name": "p", "private": true }\n');
+  });
+  afterAll(async () => {
+    await home.cleanup();
+    await project.cleanup();
+  });
+
+  it('--help exits 0 and teaches with examples', async () => {
+    const result = await run(['exec', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Examples:');
+    expect(result.stdout).toContain("agentkernel exec demo -- sh -c 'echo hi; exit 7'");
+  });
+
+  it.each([
+    [['frobnicate'], /Unknown argument: frobnicate/],
+    [['sandbox', 'create', '--vcpus'], /Not enough arguments following: vcpus/],
+    [['exec', 'demo', 'ls', '-la'], /put the command after --/],
+    [['sandbox', 'create', 'no/slashes'], /invalid sandbox name "no\/slashes"/],
+    [['exec', 'x', '-e', 'NOEQUALS', '--', 'true'], /NOEQUALS/],
+  ])('usage error %j exits 2', async (args, message) => {
+    const result = await run(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('an unknown sandbox exits 5 and points at sandbox list', async () => {
+    const result = await run(['exec', 'ghost', '--', 'true']);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toBe('[agentkernel] no sandbox named "ghost"\nhint: see the sandboxes you have with: agentkernel sandbox list\n');
+  });
+
+  it('a backend that is not installed exits 2 with the install command', async () => {
+    const result = await run(['sandbox', 'create', 'x', '-B', 'nimbus']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no backend plugin "nimbus" is installed');
+    expect(result.stderr).toContain('npm install @agentkernel/backend-nimbus');
+  });
+
+  it('a stub backend exits 3, says why, and records nothing', async () => {
+    // Run from the repository, where the stub is a declared workspace dependency.
+    const result = await agentkernel(['sandbox', 'create', 'x', '-B', 'agentcomputer'], { home: home.path, cwd: REPO_ROOT });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^\[agentkernel\] \[agentcomputer\] /);
+    expect(json(await run(['sandbox', 'list', '--json']))).toEqual([]);
+  });
+
+  describe('bad configs exit 2 naming file, line and key', () => {
+    it('a wrong type', async () => {
+      await writeFile(join(project.path, 'agentkernel.toml'), '[sandbox]\nname = "ok"\n\n[resources]\nvcpus = "four"\n');
+      const result = await run(['sandbox', 'create', 'x'], project.path);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`${join(project.path, 'agentkernel.toml')}:5: resources.vcpus:`);
+      const validate = await run(['config', 'validate'], project.path);
+      expect(validate.code).toBe(2);
+      expect(validate.stderr).toContain('resources.vcpus');
+      expect(validate.stdout).toContain('invalid (1 error)');
+    });
+
+    it('TOML that does not parse', async () => {
+      await writeFile(join(project.path, 'agentkernel.toml'), '[sandbox\nname = 1\n');
+      const result = await run(['config', 'validate', '--json'], project.path);
+      expect(result.code).toBe(2);
+      const report = json<{ valid: boolean; errors: { file: string; line?: number }[] }>(result);
+      expect(report.valid).toBe(false);
+      expect(report.errors[0]?.file).toBe(join(project.path, 'agentkernel.toml'));
+      expect(report.errors[0]?.line).toBe(1);
+    });
+
+    it('-c naming a missing file', async () => {
+      const result = await run(['-c', 'nope.toml', 'sandbox', 'list'], project.path);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`${join(project.path, 'nope.toml')}: config file not found`);
+    });
+
+    it('a valid file validates, with unknown keys as warnings', async () => {
+      await mkdir(join(project.path, 'sub'), { recursive: true });
+      await writeFile(join(project.path, 'agentkernel.toml'), '[sandbox]\nname = "ok"\ncolour = "blue"\n');
+      const result = await run(['config', 'validate'], join(project.path, 'sub'));
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`${join(project.path, 'agentkernel.toml')}: valid`);
+      expect(result.stderr).toMatch(/warning: .*agentkernel\.toml:3: sandbox\.colour/);
+    });
+  });
+
+  it('config show prints credential sources, never values', async () => {
+    const secret = 'e2b_live_0123456789abcdef';
+    const inline = 'inline-daytona-secret-42';
+    const file = join(project.path, 'agentkernel.toml');
+    await writeFile(file, `[remote.e2b]\napi_key_env = "MY_E2B_KEY"\n\n[remote.daytona]\napi_key = "${inline}"\n`);
+    for (const format of [[], ['--json']]) {
+      const result = await agentkernel(['-c', file, 'config', 'show', ...format], { home: home.path, cwd: REPO_ROOT, env: { MY_E2B_KEY: secret } });
+      expect(result.code).toBe(0);
+      expect(result.stdout + result.stderr).not.toContain(secret);
+      expect(result.stdout + result.stderr).not.toContain(inline);
+      expect(result.stdout).toContain('env:MY_E2B_KEY');
+    }
+    const text = await agentkernel(['-c', file, 'config', 'show'], { home: home.path, cwd: REPO_ROOT, env: { MY_E2B_KEY: secret } });
+    expect(text.stdout).toContain('e2b.api_key: env:MY_E2B_KEY (set)');
+  });
+});

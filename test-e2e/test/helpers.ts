@@ -1,0 +1,71 @@
+// Spawns the built `agentkernel` binary as a user would, each test with its own AGENTKERNEL_HOME.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CLI_BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
+
+if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing: build first (pnpm build, or turbo's test task does it)`);
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly stdoutBytes: Buffer;
+}
+
+export interface CliOptions {
+  readonly home: string;
+  readonly cwd?: string;
+  readonly env?: Record<string, string | undefined>;
+  readonly input?: string | Buffer;
+  readonly timeoutMs?: number;
+}
+
+/** Runs `agentkernel ...args` to completion. The environment is the test's, minus colour and provider keys. */
+export function agentkernel(args: readonly string[], options: CliOptions): Promise<CliResult> {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', AGENTKERNEL_HOME: options.home, ...options.env };
+  for (const key of ['E2B_API_KEY', 'DAYTONA_API_KEY', 'MODAL_TOKEN_ID', 'MODAL_TOKEN_SECRET', 'RUNLOOP_API_KEY']) {
+    if (!(options.env && key in options.env)) delete env[key];
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+      cwd: options.cwd ?? options.home,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const stdoutBytes = Buffer.concat(out);
+      resolve({ code, signal, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes });
+    });
+    child.stdin.end(options.input);
+  });
+}
+
+/** A fresh AGENTKERNEL_HOME (or any scratch folder), removed by the returned function. */
+export async function tempDir(prefix: string): Promise<{ path: string; cleanup: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), `agentkernel-e2e-${prefix}-`));
+  return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** Parses stdout as JSON, failing the test with the whole output when it is not. */
+export function json<T = unknown>(result: CliResult): T {
+  try {
+    return JSON.parse(result.stdout) as T;
+  } catch {
+    throw new Error(`stdout is not JSON (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`);
+  }
+}
