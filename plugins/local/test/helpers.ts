@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Backend, BackendContext, SandboxRef, SandboxSpec } from '@agentkernel/core';
+import { localPlugin } from '../src/index.js';
+
+/** A temporary data dir, removed by `cleanup`. */
+export function tempDataDir(): { dataDir: string; cleanup: () => void } {
+  const home = mkdtempSync(join(tmpdir(), 'ak-local-'));
+  return { dataDir: join(home, 'plugins', 'local'), cleanup: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+/** Opens the plugin as the CLI does, recording warnings. */
+export async function openLocal(
+  dataDir: string,
+  overrides: Partial<BackendContext> = {},
+): Promise<{ backend: Backend; warnings: string[] }> {
+  const warnings: string[] = [];
+  const backend = await localPlugin.open({
+    config: {},
+    credentials: {},
+    env: process.env,
+    dataDir,
+    logger: { debug: () => undefined, info: () => undefined, warn: (message) => warnings.push(message) },
+    ...overrides,
+  });
+  return { backend, warnings };
+}
+
+let counter = 0;
+export function spec(overrides: Partial<SandboxSpec> = {}): SandboxSpec {
+  counter += 1;
+  return { name: `local-test-${counter}`, network: false, ports: [], env: {}, workspaceDir: '/workspace', labels: {}, ...overrides };
+}
+
+/** Live (non-zombie) host processes whose command line contains `needle` (or is exactly it). */
+export function processesWith(needle: string, exactly = false): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      if (exactly ? cmdline === needle : cmdline.includes(needle)) found.push(`${entry}: ${cmdline}`);
+    } catch {
+      // it ended while we looked
+    }
+  }
+  return found;
+}
+
+export const uniqueSleep = (): string => `${900 + Math.floor(Math.random() * 99)}.${Math.floor(Math.random() * 1e6)}`;
+
+/** Starts the other-process fixture under tsx, resolving workspace packages from source. */
+export function otherProcess(action: 'stop' | 'destroy' | 'exec', dataDir: string, ref: SandboxRef, argv: string[] = []): ChildProcess {
+  const script = join(import.meta.dirname, 'fixtures', 'other-process.ts');
+  return spawn(process.execPath, ['--conditions=@agentkernel/source', '--import', 'tsx', script, action, dataDir, JSON.stringify(ref), ...argv], {
+    cwd: join(import.meta.dirname, '..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Waits for a child to exit and returns its exit code and output. */
+export function completion(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** Resolves once the child has written `text` to stdout. */
+export function printed(child: ChildProcess, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes(text)) resolve();
+    });
+    child.once('close', () => reject(new Error(`child exited before printing ${text}: ${seen}`)));
+  });
+}

@@ -1,0 +1,86 @@
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentkernelError, UsageError } from '@agentkernel/core';
+import { IsolationUnavailableError } from '@agentkernel/core/isolation';
+import { openLocal, spec, tempDataDir } from './helpers.js';
+
+const { dataDir, cleanup } = tempDataDir();
+afterAll(cleanup);
+
+describe('without bubblewrap', () => {
+  it('fails with the install command, creating nothing, when bwrap is not on PATH', async () => {
+    const { backend } = await openLocal(dataDir, { env: { PATH: '/usr/local/no-bwrap-here' } });
+    const error: unknown = await backend.create(spec()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IsolationUnavailableError);
+    expect(AgentkernelError.isInstance(error) && error.exitCode).toBe(3);
+    expect((error as Error).message).toContain('[agentkernel] [local] bubblewrap (bwrap) was not found on PATH');
+    expect((error as Error).message).toContain('apt-get install -y bubblewrap');
+    expect((error as Error).message).toContain('dnf install bubblewrap');
+    expect(existsSync(join(dataDir, 'sandboxes')) ? readdirSync(join(dataDir, 'sandboxes')) : []).toEqual([]);
+  });
+
+  it('fails the same way for commands in an existing sandbox', async () => {
+    const { backend } = await openLocal(dataDir);
+    const sandbox = await backend.create(spec());
+    const { backend: broken } = await openLocal(dataDir, { env: { PATH: '/usr/local/no-bwrap-here' } });
+    const again = await broken.reconnect(sandbox.ref);
+    await expect(again.exec(['true'])).rejects.toBeInstanceOf(IsolationUnavailableError);
+    await sandbox.destroy();
+  });
+});
+
+describe('[local] isolation = "none"', () => {
+  it('runs commands on the host in the workspace folder and warns on every command', async () => {
+    const { backend, warnings } = await openLocal(dataDir, { config: { isolation: 'none' }, env: { PATH: '/usr/local/no-bwrap-here' } });
+    const sandbox = await backend.create(spec());
+    const folder = join(sandbox.ref.metadata.dir!, 'workspace');
+    const result = await sandbox.exec(['sh', '-c', 'echo "$AGENTKERNEL_WORKSPACE"; pwd']);
+    expect(result.stdout.toString()).toBe(`${folder}\n${realpathSync(folder)}\n`);
+    await sandbox.exec(['true']);
+    expect(warnings).toEqual([
+      'running without isolation ([local] isolation = "none")',
+      'running without isolation ([local] isolation = "none")',
+    ]);
+    await sandbox.destroy();
+  });
+
+  it('refuses an unknown isolation value', async () => {
+    const error: unknown = await openLocal(dataDir, { config: { isolation: 'docker' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toContain('[local] isolation must be "bubblewrap" or "none", not "docker"');
+  });
+});
+
+describe('network', () => {
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    server = createServer((socket) => socket.end('from the host'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const probe = () => ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port} && cat <&3`];
+
+  it('is really off without network: a host port cannot be reached, and endpoints refuse', async () => {
+    const { backend } = await openLocal(dataDir);
+    const sandbox = await backend.create(spec({ network: false }));
+    const result = await sandbox.exec(probe());
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stdout.toString()).toBe('');
+    await expect(sandbox.endpoints!([8080])).rejects.toThrow(/has no network \(\[security\] network = false\)/);
+    await sandbox.destroy();
+  });
+
+  it('shares the host network when on', async () => {
+    const { backend } = await openLocal(dataDir);
+    const sandbox = await backend.create(spec({ network: true }));
+    expect((await sandbox.exec(probe())).stdout.toString()).toBe('from the host');
+    expect(await sandbox.endpoints!([port])).toEqual([{ port, url: `http://127.0.0.1:${port}` }]);
+    await expect(sandbox.endpoints!([70000])).rejects.toBeInstanceOf(UsageError);
+    await sandbox.destroy();
+  });
+});
