@@ -5,11 +5,12 @@ import { pluginFromModule } from '../contract/plugin-check.js';
 import {
   AgentkernelError,
   ExitCode,
+  messageOf,
   UnsupportedSpecificationError,
   type AgentkernelErrorOptions,
 } from '../errors/errors.js';
 import { DEFAULT_CONDITIONS, resolveEntry } from './entry.js';
-import { messageOf, readPackageJson } from './package-json.js';
+import { readPackageJson } from './package-json.js';
 import type { PluginCandidate } from './types.js';
 
 /** A discovered plugin could not be imported or does not match what its package says. Exit code 3. */

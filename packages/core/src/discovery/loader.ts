@@ -1,9 +1,8 @@
 import type { BackendPlugin } from '../contract/backend.js';
-import { AgentkernelError } from '../errors/errors.js';
+import { AgentkernelError, messageOf } from '../errors/errors.js';
 import { discoverPlugins } from './discover.js';
 import { findCandidate } from './find.js';
 import { loadPlugin, type LoadOptions } from './load.js';
-import { messageOf } from './package-json.js';
 import type { DiscoverOptions, Discovery, PluginCandidate } from './types.js';
 
 export interface LoadedPlugin {

@@ -1,6 +1,7 @@
 import { access, readFile, realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import { messageOf } from '../errors/errors.js';
 
 /** A parsed `package.json`, as untrusted data. */
 export type PackageJson = Readonly<Record<string, unknown>>;
@@ -76,8 +77,4 @@ export function stringField(
 ): string | undefined {
   const value = json[key];
   return typeof value === 'string' ? value : undefined;
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

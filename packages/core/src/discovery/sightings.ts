@@ -4,10 +4,10 @@ import { backendNameFromPackage, isPluginPackageName } from './naming.js';
 import {
   dependencyNames,
   findNearestPackageJson,
-  messageOf,
   readPackageJson,
   resolvePackageDir,
 } from './package-json.js';
+import { messageOf } from '../errors/errors.js';
 import type { PluginOrigin } from './types.js';
 
 /** A place where a plugin may live, before its `package.json` is read. */

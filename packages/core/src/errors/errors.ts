@@ -177,3 +177,8 @@ export class StateError extends AgentkernelError {
 export function exitCodeFor(error: unknown): number {
   return AgentkernelError.isInstance(error) ? error.exitCode : ExitCode.internal;
 }
+
+/** The message of a thrown value, for wrapping it in a clearer error (the original stays as `cause`). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

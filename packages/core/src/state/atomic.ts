@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StateError } from '../errors/errors.js';
-import { messageOf } from '../discovery/package-json.js';
+import { messageOf } from '../errors/errors.js';
 
 /**
  * Replaces `path` so that readers see either the old or the new content, never a mix: the data goes to

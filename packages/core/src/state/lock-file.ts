@@ -1,7 +1,7 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { StateError } from '../errors/errors.js';
-import { messageOf } from '../discovery/package-json.js';
+import { messageOf } from '../errors/errors.js';
 
 /** What a lock file holds: who took it, so that others can tell a live holder from a dead one. */
 export interface LockInfo {

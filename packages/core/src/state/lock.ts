@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StateError } from '../errors/errors.js';
-import { messageOf } from '../discovery/package-json.js';
+import { messageOf } from '../errors/errors.js';
 import {
   type LockInfo,
   type Present,

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AgentkernelError, NotFoundError, StateError } from '../errors/errors.js';
-import { messageOf } from '../discovery/package-json.js';
+import { messageOf } from '../errors/errors.js';
 import { isValidSandboxName, validateSandboxName } from '../names.js';
 import { atomicWriteFile } from './atomic.js';
 import { withFileLock } from './lock.js';
