@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentkernel, json, REPO_ROOT, tempDir } from './helpers.js';
+import { agentkernel, FIXTURES, json, REPO_ROOT, tempDir } from './helpers.js';
 
 describe('documented exit codes and messages', () => {
   let home: Awaited<ReturnType<typeof tempDir>>;
@@ -98,19 +98,56 @@ describe('documented exit codes and messages', () => {
     });
   });
 
-  it('config show prints credential sources, never values', async () => {
-    const secret = 'e2b_live_0123456789abcdef';
+  describe('a plugin given by path that reads a secret', () => {
+    const secret = 'keyed_live_0123456789abcdef';
     const inline = 'inline-daytona-secret-42';
-    const file = join(project.path, 'agentkernel.toml');
-    await writeFile(file, `[remote.e2b]\napi_key_env = "MY_E2B_KEY"\n\n[remote.daytona]\napi_key = "${inline}"\n`);
-    for (const format of [[], ['--json']]) {
-      const result = await agentkernel(['-c', file, 'config', 'show', ...format], { home: home.path, cwd: REPO_ROOT, env: { MY_E2B_KEY: secret } });
-      expect(result.code).toBe(0);
-      expect(result.stdout + result.stderr).not.toContain(secret);
-      expect(result.stdout + result.stderr).not.toContain(inline);
-      expect(result.stdout).toContain('env:MY_E2B_KEY');
-    }
-    const text = await agentkernel(['-c', file, 'config', 'show'], { home: home.path, cwd: REPO_ROOT, env: { MY_E2B_KEY: secret } });
-    expect(text.stdout).toContain('e2b.api_key: env:MY_E2B_KEY (set)');
+    let file: string;
+    beforeAll(async () => {
+      file = join(project.path, 'keyed.toml');
+      const plugin = join(FIXTURES, 'plugins', 'keyed.js');
+      await writeFile(file, `[plugins]\npaths = ["${plugin}"]\n\n[remote.keyed]\napi_key_env = "MY_KEYED_KEY"\n\n[remote.daytona]\napi_key = "${inline}"\n`);
+    });
+
+    it('config show prints where credentials come from, never their values', async () => {
+      for (const format of [[], ['--json']]) {
+        const result = await run(['-c', file, 'config', 'show', ...format]);
+        const all = result.stdout + result.stderr;
+        expect(result.code).toBe(0);
+        expect(all).not.toContain(inline);
+        expect(result.stdout).toContain('MY_KEYED_KEY');
+      }
+      expect((await run(['-c', file, 'config', 'show'])).stdout).toContain('keyed.api_key: missing: set MY_KEYED_KEY');
+      const withKey = await agentkernel(['-c', file, 'config', 'show'], { home: home.path, cwd: project.path, env: { MY_KEYED_KEY: secret } });
+      expect(withKey.stdout).toContain('keyed.api_key: env:MY_KEYED_KEY (set)');
+      expect(withKey.stdout + withKey.stderr).not.toContain(secret);
+    });
+
+    it('doctor names the missing variable, and fails for the default backend', async () => {
+      const result = await run(['-c', file, '-B', 'keyed', 'doctor', '--json']);
+      expect(result.code).toBe(2);
+      const report = json<{ ok: boolean; checks: { status: string; check: string; detail: string }[] }>(result);
+      expect(report.ok).toBe(false);
+      expect(report.checks).toContainEqual({ status: 'fail', check: 'credentials keyed', detail: 'api_key: missing: set MY_KEYED_KEY', code: 2 });
+      expect(report.checks).toContainEqual(expect.objectContaining({ status: 'ok', check: 'plugin keyed' }));
+    });
+
+    it('creating without the credential exits 2 naming the variable', async () => {
+      const result = await run(['-c', file, 'sandbox', 'create', 'k', '-B', 'keyed']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('MY_KEYED_KEY');
+    });
+
+    it('a bug in a plugin exits 70 with a one-line report, redacted, and a stack only with --debug', async () => {
+      const env = { MY_KEYED_KEY: secret };
+      const result = await agentkernel(['-c', file, 'sandbox', 'create', 'k', '-B', 'keyed'], { home: home.path, cwd: project.path, env });
+      expect(result.code).toBe(70);
+      // The config's own warning (the inline daytona key) comes first; the report is one line.
+      const lines = result.stderr.trim().split('\n').filter((line) => !line.startsWith('warning:'));
+      expect(lines).toEqual([expect.stringMatching(/^agentkernel hit an internal error; rerun with --debug and report it: TypeError: Cannot read properties of undefined/)]);
+      const debug = await agentkernel(['-c', file, 'sandbox', 'create', 'k', '-B', 'keyed', '--debug'], { home: home.path, cwd: project.path, env });
+      expect(debug.code).toBe(70);
+      expect(debug.stderr).toMatch(/\n\s+at /);
+      expect(debug.stderr).not.toContain(secret);
+    });
   });
 });

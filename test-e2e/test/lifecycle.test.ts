@@ -97,9 +97,11 @@ describe('a sandbox on the local backend, from create to remove', () => {
       expect(readFileSync(join(scratch.path, 'tree/a/one.txt'), 'utf8')).toBe('one\n');
       expect(readFileSync(join(scratch.path, 'tree/link'), 'utf8')).toBe('one\n');
 
-      expect((await run('sandbox', 'cp', join(scratch.path, 'tree'), 'demo:/tmp/')).code).toBe(0);
-      const listed = await run('exec', 'demo', '--', 'cat', '/tmp/tree/a/one.txt');
-      expect(listed.stdout).toBe('one\n');
+      // Into an existing folder (trailing /): the folder keeps its name, like cp -r.
+      await run('exec', 'demo', '--', 'mkdir', 'drop');
+      expect((await run('sandbox', 'cp', join(scratch.path, 'tree'), 'demo:/workspace/drop/')).code).toBe(0);
+      const listed = await run('exec', 'demo', '--', 'sh', '-c', 'cat drop/tree/a/one.txt; readlink drop/tree/link');
+      expect(listed.stdout).toBe('one\na/one.txt\n');
     } finally {
       await scratch.cleanup();
     }

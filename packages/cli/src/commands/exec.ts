@@ -5,9 +5,9 @@ import type { CommandDef, LazyHandler } from './types.js';
 function withCommandOptions(yargs: Argv): Argv {
   return yargs
     .positional('cmd', { type: 'string', array: true, describe: 'the command and its arguments, after --' })
-    .option('env', { alias: 'e', type: 'string', array: true, describe: 'set K=V in the command environment; repeat for several' })
-    .option('workdir', { alias: 'w', type: 'string', describe: 'working directory (relative paths start at /workspace)' })
-    .option('timeout', { type: 'number', describe: 'kill the command after this many seconds (exit code 137)' })
+    .option('env', { alias: 'e', type: 'string', requiresArg: true, array: true, describe: 'set K=V in the command environment; repeat for several' })
+    .option('workdir', { alias: 'w', type: 'string', requiresArg: true, describe: 'working directory (relative paths start at /workspace)' })
+    .option('timeout', { type: 'number', requiresArg: true, describe: 'kill the command after this many seconds (exit code 137)' })
     .option('stdin', { alias: 'i', type: 'boolean', default: false, describe: 'pass this standard input to the command (otherwise it reads nothing)' });
 }
 

@@ -6,6 +6,7 @@ function withSyncOptions(yargs: Argv): Argv {
     .positional('name', { type: 'string', demandOption: true, describe: 'the sandbox name' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'print what would move, move nothing' })
     .option('prefer', {
+      requiresArg: true,
       choices: ['local', 'remote'] as const,
       describe: 'which side wins a path changed on both sides (without it a conflict stops the sync, exit 4)',
     });

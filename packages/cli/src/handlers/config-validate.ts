@@ -60,6 +60,6 @@ const validate: Handler = (args, io) =>
       else rt.out.line(`${file}: ${valid ? 'valid' : `invalid (${errors.length} error${errors.length === 1 ? '' : 's'})`}`);
     }
     return valid ? 0 : 2;
-  });
+  }, { loadConfig: false });
 
 export default validate;

@@ -32,6 +32,6 @@ const doctor: Handler = (args, io) =>
         : `\n${failures.length} problem${failures.length === 1 ? '' : 's'} to fix before using the ${defaultBackend} backend`,
     );
     return code;
-  });
+  }, { loadConfig: false });
 
 export default doctor;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Handler } from '../commands/types.js';
-import { runCommand, type CommandFlags } from '../runtime/command.js';
+import { prepareCommand, runCommand, type CommandFlags } from '../runtime/command.js';
 import { withInterrupt } from '../runtime/interrupt.js';
 import { createSandbox, destroySandbox } from '../runtime/lifecycle.js';
 import { withRuntime, type Connected, type Runtime } from '../runtime/runtime.js';
@@ -22,6 +22,7 @@ async function discard(rt: Runtime, connected: Connected): Promise<void> {
 
 const run: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
+    const command = prepareCommand(args as CommandFlags);
     const loaded = await rt.config();
     const backend = await rt.defaultBackend();
     const name = ephemeralName();
@@ -38,7 +39,7 @@ const run: Handler = (args, io) =>
       });
       rt.out.debug(`created ${name} on ${connected.record.backend}`);
       try {
-        const result = await runCommand(rt, connected.handle, args as CommandFlags, signal);
+        const result = await runCommand(rt, connected.handle, command, signal);
         if (sync) await pullProject(rt, connected, { reason: 'run' });
         return result.exitCode;
       } finally {

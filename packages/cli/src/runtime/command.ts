@@ -1,4 +1,4 @@
-import type { ExecOptions, ExecResult, SandboxHandle } from '@agentkernel/core';
+import type { ExecResult, SandboxHandle } from '@agentkernel/core';
 import { commandArgv, parseEnvPairs, timeoutMs } from '../args.js';
 import type { Runtime } from './runtime.js';
 
@@ -12,24 +12,44 @@ export interface CommandFlags {
   readonly stdin?: boolean;
 }
 
+/** A command checked before anything is contacted, so a bad flag costs no sandbox. */
+export interface PreparedCommand {
+  readonly argv: readonly string[];
+  readonly env: Record<string, string>;
+  readonly cwd?: string;
+  readonly timeoutMs?: number;
+  readonly timeoutSeconds?: number;
+  readonly stdin: boolean;
+}
+
+export function prepareCommand(flags: CommandFlags): PreparedCommand {
+  const timeout = timeoutMs(flags.timeout);
+  return {
+    argv: commandArgv(flags),
+    env: parseEnvPairs(flags.env),
+    ...(flags.workdir === undefined ? {} : { cwd: flags.workdir }),
+    ...(timeout === undefined ? {} : { timeoutMs: timeout, timeoutSeconds: flags.timeout }),
+    stdin: flags.stdin === true,
+  };
+}
+
 /**
  * Runs the command of `exec`/`run` in a sandbox, streaming its output to ours byte for byte (never
  * redacted or decoded: it is the user's data), and resolves with its result.
  */
-export async function runCommand(rt: Runtime, handle: SandboxHandle, flags: CommandFlags, signal: AbortSignal): Promise<ExecResult> {
-  const argv = commandArgv(flags);
-  const timeout = timeoutMs(flags.timeout);
-  const options: ExecOptions = {
-    env: parseEnvPairs(flags.env),
-    ...(flags.workdir === undefined ? {} : { cwd: flags.workdir }),
-    ...(timeout === undefined ? {} : { timeoutMs: timeout }),
-    ...(flags.stdin ? { stdin: process.stdin } : {}),
+export async function runCommand(rt: Runtime, handle: SandboxHandle, command: PreparedCommand, signal: AbortSignal): Promise<ExecResult> {
+  rt.out.debug(`exec ${JSON.stringify(command.argv)} in ${handle.ref.backend}:${handle.ref.id}`);
+  const result = await handle.exec(command.argv, {
+    env: command.env,
+    ...(command.cwd === undefined ? {} : { cwd: command.cwd }),
+    ...(command.timeoutMs === undefined ? {} : { timeoutMs: command.timeoutMs }),
+    ...(command.stdin ? { stdin: process.stdin } : {}),
     onStdout: (chunk) => rt.io.stdout.write(chunk),
     onStderr: (chunk) => rt.io.stderr.write(chunk),
     signal,
-  };
-  rt.out.debug(`exec ${JSON.stringify(argv)} in ${handle.ref.backend}:${handle.ref.id}`);
-  const result = await handle.exec(argv, options);
-  if (result.timedOut) rt.out.warn(`the command was killed after the ${flags.timeout}s timeout (exit code ${result.exitCode})`);
+  });
+  if (result.timedOut) {
+    rt.out.warn(`the command was killed after the ${command.timeoutSeconds}s timeout (exit code ${result.exitCode})`);
+  }
   return result;
 }

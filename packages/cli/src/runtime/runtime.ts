@@ -30,7 +30,7 @@ export interface Connected {
 
 /**
  * Everything a command needs, each piece built on first use and kept for the length of the command:
- * a command that only lists plugins never parses a config it does not need twice, never opens a backend.
+ * a command that only lists plugins never opens a backend.
  */
 export class Runtime {
   readonly io: Io;
@@ -129,14 +129,20 @@ export class Runtime {
   }
 }
 
-/** Runs a command body with a runtime, closing backends however it ends. */
+/**
+ * Runs a command body with a runtime, closing backends however it ends. The config is read first, so a
+ * broken `agentkernel.toml` (or a `-c` naming no file) is reported by every command alike; the commands
+ * that report config problems themselves (`config validate`, `doctor`) opt out.
+ */
 export async function withRuntime(
   args: GlobalArgs,
   io: Io,
   body: (runtime: Runtime) => Promise<number | void>,
+  options: { readonly loadConfig?: boolean } = {},
 ): Promise<number | void> {
   const runtime = new Runtime(args, io);
   try {
+    if (options.loadConfig !== false) await runtime.config();
     return await body(runtime);
   } finally {
     await runtime.close();
