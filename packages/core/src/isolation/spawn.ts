@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as osConstants, tmpdir } from 'node:os';
-import type { Readable, Writable } from 'node:stream';
+import { PassThrough, pipeline, type Readable, type Writable } from 'node:stream';
 import { requireBubblewrap, resolverBindArgs, systemBindArgs } from './bubblewrap.js';
 import { IsolationError, IsolationUnavailableError } from './errors.js';
 import {
@@ -94,6 +94,15 @@ function baseEnv(options: SpawnIsolatedOptions, isolated: boolean, workspaceDir:
   return { ...env, ...options.env };
 }
 
+// Node drops a child's unread output once the child exits (it resumes the streams to reach EOF), so a
+// fast command's output would be lost before a caller attached; a relay keeps it until read.
+function relay(source: Readable | null): Readable | null {
+  if (source === null) return null;
+  const keeper = new PassThrough();
+  pipeline(source, keeper, () => undefined);
+  return keeper;
+}
+
 async function spawnFailure(child: ChildProcess, file: string, options: SpawnIsolatedOptions): Promise<never> {
   const error = await new Promise<NodeJS.ErrnoException>((resolve) => child.once('error', resolve));
   const backend = options.backend === undefined ? {} : { backend: options.backend };
@@ -132,6 +141,8 @@ export async function spawnIsolated(options: SpawnIsolatedOptions): Promise<Isol
   });
   const pid = child.pid;
   if (pid === undefined) return spawnFailure(child, file, options);
+  const stdout = relay(child.stdout);
+  const stderr = relay(child.stderr);
   // Read before the event loop can reap the child, so the record always names this very process.
   const startTime = processStartTime(pid);
   const group = !interactive;
@@ -179,5 +190,5 @@ export async function spawnIsolated(options: SpawnIsolatedOptions): Promise<Isol
     kill();
     throw new IsolationError(`cannot record the command's process in ${procDir ?? ''}`, { ...backend, cause: error });
   }
-  return { pid, stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, exited, kill };
+  return { pid, stdin: child.stdin, stdout, stderr, exited, kill };
 }

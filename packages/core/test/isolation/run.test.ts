@@ -125,6 +125,19 @@ describe('runIsolated under bubblewrap', () => {
     expect(processesMatching(`sleep ${token}`)).toEqual([]);
   });
 
+  it('keeps the output of a command that ended before anyone read it', async () => {
+    const proc = await spawnIsolated({ root, network: false, argv: ['sh', '-c', 'echo kept; echo also >&2'] });
+    await proc.exited;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const read = async (stream: NodeJS.ReadableStream | null) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream!) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString();
+    };
+    expect(await read(proc.stdout)).toBe('kept\n');
+    expect(await read(proc.stderr)).toBe('also\n');
+  });
+
   it('turns a failing callback into an error and kills the command', async () => {
     const run1 = run(['sh', '-c', 'echo a; sleep 5'], {
       onStdout: () => {
