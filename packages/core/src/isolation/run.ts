@@ -73,7 +73,11 @@ export async function runIsolated(options: RunIsolatedOptions): Promise<ExecResu
   const stdout = collect(proc.stdout as Readable, onStdout, fail);
   const stderr = collect(proc.stderr as Readable, onStderr, fail);
   const exit = await proc.exited;
-  await Promise.race([Promise.all([stdout.ended, stderr.ended]), sleep(OUTPUT_GRACE_MS)]);
+  const grace = new AbortController();
+  const graceOver = sleep(OUTPUT_GRACE_MS, undefined, { signal: grace.signal }).catch(() => undefined);
+  await Promise.race([Promise.all([stdout.ended, stderr.ended]), graceOver]);
+  // A pending timer would keep a finished CLI process alive for the whole grace period.
+  grace.abort();
   proc.stdout?.destroy();
   proc.stderr?.destroy();
   if (exit.aborted) throw options.signal?.reason;
