@@ -1,7 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { commandTree, yargsCommands, type CommandTree } from './commands/index.js';
 import { commandWord, toYargs } from './commands/group.js';
-import { loadHandler } from './commands/load.js';
+import { loadHandler } from './load-handler.js';
 import type { GlobalArgs, Handler, HandlerName, LazyHandler } from './commands/types.js';
 import { processIo, type Io } from './output/io.js';
 import { cliVersion } from './version.js';

@@ -1,4 +1,13 @@
-import { pullWorkspace, pushWorkspace, UsageError, type SandboxRecord, type SyncOptions, type SyncReport } from '@agentkernel/core';
+import {
+  AgentkernelError,
+  pullWorkspace,
+  pushWorkspace,
+  SyncConflictError,
+  UsageError,
+  type SandboxRecord,
+  type SyncOptions,
+  type SyncReport,
+} from '@agentkernel/core';
 import { formatBytes, ProgressBar } from '../output/progress.js';
 import type { Connected, Runtime } from './runtime.js';
 
@@ -51,6 +60,17 @@ async function sync(rt: Runtime, connected: Connected, direction: 'push' | 'pull
     const report = await (call.locked ? run() : rt.state().withSandboxLock(connected.record.name, run));
     rt.out.debug(`${call.reason}: ${direction} ${describeReport(report)}`);
     return report;
+  } catch (error) {
+    // The engine's hint names a flag this command does not have; say which command settles it.
+    if (AgentkernelError.isInstance(error) && error.code === 'SYNC_CONFLICT') {
+      const name = connected.record.name;
+      throw new SyncConflictError((error as SyncConflictError).paths, {
+        backend: connected.record.backend,
+        cause: error,
+        hint: `keep your local copies with: agentkernel sync push ${name} --prefer local, or the sandbox's with: agentkernel sync pull ${name} --prefer remote; then rerun ${call.reason}`,
+      });
+    }
+    throw error;
   } finally {
     bar.done();
   }

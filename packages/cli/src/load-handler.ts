@@ -1,0 +1,27 @@
+import type { Handler, HandlerName } from './commands/types.js';
+
+type HandlerModule = { default: Handler };
+
+// One static import() per module, so the build resolves each and nothing loads before its command runs.
+const modules: Readonly<Record<HandlerName, () => Promise<HandlerModule>>> = {
+  'sandbox-create': () => import('./handlers/sandbox-create.js'),
+  'sandbox-list': () => import('./handlers/sandbox-list.js'),
+  'sandbox-info': () => import('./handlers/sandbox-info.js'),
+  'sandbox-start': () => import('./handlers/sandbox-start.js'),
+  'sandbox-stop': () => import('./handlers/sandbox-stop.js'),
+  'sandbox-remove': () => import('./handlers/sandbox-remove.js'),
+  'sandbox-cp': () => import('./handlers/sandbox-cp.js'),
+  exec: () => import('./handlers/exec.js'),
+  attach: () => import('./handlers/attach.js'),
+  run: () => import('./handlers/run.js'),
+  'plugins-list': () => import('./handlers/plugins-list.js'),
+  'plugins-info': () => import('./handlers/plugins-info.js'),
+  'config-show': () => import('./handlers/config-show.js'),
+  'config-validate': () => import('./handlers/config-validate.js'),
+  doctor: () => import('./handlers/doctor.js'),
+  sync: () => import('./handlers/sync.js'),
+};
+
+export async function loadHandler(name: HandlerName): Promise<Handler> {
+  return (await modules[name]()).default;
+}
