@@ -64,6 +64,22 @@ describe('runIsolated under bubblewrap', () => {
     expect(await readFile(join(home, 'h'), 'utf8')).toBe('kept\n');
   });
 
+  it('binds extra host folders, a /tmp bind replacing the private one', async () => {
+    const extra = join(root, '..', `${root.split('/').pop()}-extra`);
+    const tmp = join(root, '..', `${root.split('/').pop()}-tmp`);
+    await mkdir(extra, { recursive: true });
+    await mkdir(tmp, { recursive: true });
+    const binds = [
+      { hostPath: extra, sandboxPath: '/data' },
+      { hostPath: tmp, sandboxPath: '/tmp' },
+    ];
+    expect((await run(['sh', '-c', 'echo d > /data/f && echo t > /tmp/f'], { binds })).exitCode).toBe(0);
+    expect(await readFile(join(extra, 'f'), 'utf8')).toBe('d\n');
+    expect(text((await run(['cat', '/tmp/f'], { binds })).stdout)).toBe('t\n');
+    await expect(run(['true'], { binds: [{ hostPath: extra, sandboxPath: '/usr/data' }] })).rejects.toThrow(/"\/usr\/data"/);
+    await expect(run(['true'], { binds, mode: 'none' })).rejects.toThrow(/extra binds need bubblewrap/);
+  });
+
   it('makes system folders read-only and /tmp private', async () => {
     await writeFile('/tmp/ak-host-visible', 'x');
     const result = await run(['sh', '-c', 'touch /usr/ak-nope 2>/dev/null && echo wrote; ls /tmp/ak-host-visible 2>/dev/null || echo private']);
