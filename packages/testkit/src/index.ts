@@ -1,3 +1,4 @@
 export { testBackend } from './test-backend.js';
 export type { TestBackendOptions } from './harness.js';
+export { testPluginShape, type TestPluginShapeOptions } from './suites/shape.js';
 export { createTarGz, readTarGz, type TarEntry, type TarListing } from './tar.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { AgentkernelError, assertBackendPlugin, type BackendContext, type SandboxSpec } from '@agentkernel/core';
+import { testPluginShape } from '@agentkernel/testkit';
 import { plugin } from '../src/index.js';
 
 function context(otherBackends?: string[]): BackendContext {
@@ -24,6 +25,8 @@ async function failure(promise: Promise<unknown>): Promise<AgentkernelError> {
   if (!AgentkernelError.isInstance(error)) throw new Error(`expected an AgentkernelError, got ${String(error)}`);
   return error;
 }
+
+testPluginShape({ name: 'agentcomputer', plugin, open: async () => plugin.open(context()) });
 
 describe('agentcomputer plugin', () => {
   it('is a valid v1 plugin marked as a stub that declares no capability', () => {
