@@ -34,15 +34,20 @@ export function sameContent(a: State, b: State): boolean {
 }
 
 /**
- * The three-way comparison against the last-synced base. A push sends what changed locally, a pull
- * brings what changed in the sandbox; a path changed differently on both sides is a conflict unless
- * `prefer` names the winner. Folders never conflict (the side being synced from wins their mode).
- * When the winner is not the side being synced from, the base is set to the loser's state, so the
- * next sync in the other direction carries the winner over.
+ * The three-way comparison against the last-synced base. A push sends what changed locally (the
+ * source) to the sandbox (the target), a pull the reverse. A path is a conflict when both sides changed
+ * it differently, or when one side turned a folder into a file or symlink while the other changed
+ * something inside it; `prefer` names the winner, otherwise conflicts stop the sync. Folders never
+ * conflict with folders (the source wins their mode). When the target side wins, nothing is sent and
+ * the base takes the source's state, so the next sync in the other direction carries the winner over.
  */
 export function planSync(input: PlanInput): PlanResult {
   const { direction, base, local, remote } = input;
+  const push = direction === 'push';
+  const [source, target] = push ? [local, remote] : [remote, local];
   const plan: SyncPlan = { upload: [], download: [], deleteRemote: [], deleteLocal: [], conflicts: [] };
+  const writes = push ? plan.upload : plan.download;
+  const deletes = push ? plan.deleteRemote : plan.deleteLocal;
   const localChanged: string[] = [];
   const remoteChanged: string[] = [];
   const nextBase = new Map(base);
@@ -51,63 +56,87 @@ export function planSync(input: PlanInput): PlanResult {
     else nextBase.set(path, 'size' in state ? toBase(state) : state);
   };
 
-  const paths = new Set([...base.keys(), ...local.keys(), ...remote.keys()]);
-  for (const path of [...paths].sort()) {
+  const paths = [...new Set([...base.keys(), ...local.keys(), ...remote.keys()])].sort();
+  // Folders holding a changed path, per side.
+  const localBelow = new Set<string>();
+  const remoteBelow = new Set<string>();
+  for (const path of paths) {
+    if (!sameContent(local.get(path), base.get(path))) for (const a of ancestorsOf(path)) localBelow.add(a);
+    if (!sameContent(remote.get(path), base.get(path))) for (const a of ancestorsOf(path)) remoteBelow.add(a);
+  }
+  // Paths that will be a file or symlink on the target: nothing can exist below them there.
+  const leafOnTarget = new Set<string>();
+
+  for (const path of paths) {
     const b = base.get(path);
     const l = local.get(path);
     const r = remote.get(path);
+    const s = source.get(path);
+    const t = target.get(path);
     const lc = !sameContent(l, b);
     const rc = !sameContent(r, b);
-    if (!lc && !rc) continue;
     if (lc) localChanged.push(path);
     if (rc) remoteChanged.push(path);
 
-    let winner: 'local' | 'remote';
-    if (lc && rc) {
-      if (sameContent(l, r)) {
-        setBase(path, l);
-        continue;
+    const structural = (lc && isLeaf(l) && r?.kind === 'dir' && remoteBelow.has(path)) || (rc && isLeaf(r) && l?.kind === 'dir' && localBelow.has(path));
+    let winner: 'local' | 'remote' | undefined = lc && !rc ? 'local' : rc && !lc ? 'remote' : undefined;
+    if ((lc && rc) || structural) {
+      if (sameContent(l, r)) winner = undefined;
+      else {
+        const folders = l?.kind === 'dir' && r?.kind === 'dir';
+        const choice = input.prefer ?? (folders ? (push ? 'local' : 'remote') : undefined);
+        if (!choice) {
+          plan.conflicts.push(path);
+          continue;
+        }
+        winner = choice;
       }
-      const folders = l?.kind === 'dir' && r?.kind === 'dir';
-      const choice = input.prefer ?? (folders ? (direction === 'push' ? 'local' : 'remote') : undefined);
-      if (!choice) {
-        plan.conflicts.push(path);
-        continue;
-      }
-      winner = choice;
-    } else {
-      winner = lc ? 'local' : 'remote';
     }
 
-    if (direction === 'push') {
-      if (winner === 'remote') {
-        // Not sent now: recording the local state as the base makes the next pull bring the sandbox's.
-        if (lc) setBase(path, l);
-        continue;
-      }
-      if (l) {
-        plan.upload.push(path);
-        if (r && r.kind !== l.kind) plan.deleteRemote.push(path);
-      } else if (r) {
-        plan.deleteRemote.push(path);
-      }
-      setBase(path, l);
-    } else {
-      if (winner === 'local') {
-        if (rc) setBase(path, r);
-        continue;
-      }
-      if (r) {
-        plan.download.push(path);
-        if (l && l.kind !== r.kind) plan.deleteLocal.push(path);
-      } else if (l) {
-        plan.deleteLocal.push(path);
-      }
-      setBase(path, r);
+    if (leafOnTarget.size > 0 && ancestorsOf(path).some((a) => leafOnTarget.has(a))) {
+      // The target will hold a file or symlink above: it must not keep anything here, and nothing is sent.
+      if (t) deletes.push(path);
+      setBase(path, t ? undefined : s);
+      continue;
     }
+    if (!lc && !rc) {
+      if (isLeaf(t)) leafOnTarget.add(path);
+      continue;
+    }
+    if (winner === undefined) {
+      // Changed identically on both sides.
+      setBase(path, l);
+      if (isLeaf(l)) leafOnTarget.add(path);
+      continue;
+    }
+    const sourceWins = winner === (push ? 'local' : 'remote');
+    if (!sourceWins) {
+      if (push ? lc : rc) setBase(path, s);
+      if (isLeaf(t)) leafOnTarget.add(path);
+      continue;
+    }
+    if (s) {
+      writes.push(path);
+      if (t && t.kind !== s.kind) deletes.push(path);
+    } else if (t) {
+      deletes.push(path);
+    }
+    setBase(path, s);
+    if (isLeaf(s)) leafOnTarget.add(path);
   }
   // Children before their parents, so folders are empty when their turn comes.
   plan.deleteRemote.sort().reverse();
   plan.deleteLocal.sort().reverse();
   return { plan, localChanged, remoteChanged, nextBase };
+}
+
+function isLeaf(state: State): boolean {
+  return state?.kind === 'file' || state?.kind === 'symlink';
+}
+
+/** Proper ancestors of a path: `a/b/c` gives `a`, `a/b`. */
+function ancestorsOf(path: string): string[] {
+  const result: string[] = [];
+  for (let i = path.indexOf('/'); i > 0; i = path.indexOf('/', i + 1)) result.push(path.slice(0, i));
+  return result;
 }

@@ -56,7 +56,6 @@ export async function pullWorkspace(options: SyncOptions): Promise<SyncReport> {
     });
     const stats = await lstat(target);
     if (!stats.isDirectory()) throw new UnsafeArchiveEntryError(path, 'a non-folder is in the way locally');
-    await chmod(target, entry.mode);
     localTree.set(path, { kind: 'dir', mode: entry.mode, size: 0, mtimeMs: stats.mtimeMs });
   }
 
@@ -95,6 +94,10 @@ export async function pullWorkspace(options: SyncOptions): Promise<SyncReport> {
     }
   }
 
+  // Folder modes last and deepest first: a folder made unwritable or unlistable must not block its children.
+  for (const path of plan.download.filter((p) => remote.tree.get(p)?.kind === 'dir').reverse()) {
+    await chmod(join(localDir, path), (remote.tree.get(path) as TreeEntry).mode);
+  }
   await writeSyncManifest(options.manifestFile, {
     workspaceDir,
     remoteClock: remote.clock,

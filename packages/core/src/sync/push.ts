@@ -2,11 +2,11 @@ import { AgentkernelError, BackendError, SyncConflictError } from '../errors/err
 import { observe } from './gather.js';
 import { packPaths } from './pack.js';
 import { planSync } from './planner.js';
-import { DELETE_SCRIPT } from './remote-script.js';
+import { CHMOD_SCRIPT, DELETE_SCRIPT } from './remote-script.js';
 import { scriptFailure } from './remote-list.js';
 import { cleanTempFiles, fileCache, newReport } from './report.js';
 import { writeSyncManifest, type StatCache } from './sync-manifest.js';
-import type { SyncOptions, SyncReport } from './types.js';
+import type { SyncOptions, SyncReport, Tree, TreeEntry } from './types.js';
 
 /**
  * Sends what changed locally since the last sync: one delete list (one exec), then one gzip tar of
@@ -34,7 +34,7 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
     const run = await handle.exec(['sh', '-c', DELETE_SCRIPT, 'agentkernel-delete', workspaceDir], { cwd: '/', stdin, signal });
     if (run.exitCode !== 0) throw scriptFailure(handle, 'delete files', workspaceDir, run.exitCode, run.stderr);
     report.bytesSent += stdin.length;
-    report.deleted = plan.deleteRemote.length;
+    report.deleted = run.stdout.length;
   }
   if (plan.upload.length > 0) {
     signal?.throwIfAborted();
@@ -49,6 +49,7 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
     }
     report.bytesSent += packed.compressedBytes();
     report.filesSent = plan.upload.length;
+    await fixFolderModes(options, plan.upload.filter((p) => needsModeFix(local.tree.get(p))), local.tree);
   }
 
   // The sandbox's tar keeps the archive's mtimes, so the next listing can trust these digests.
@@ -66,4 +67,19 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
     remote: remoteCache,
   });
   return { ...report, durationMs: performance.now() - started };
+}
+
+/** node-tar writes folders as listable (read implies execute); those modes are set afterwards. */
+function needsModeFix(entry: TreeEntry | undefined): boolean {
+  if (entry?.kind !== 'dir') return false;
+  const { mode } = entry;
+  return ((mode & 0o400) !== 0 && (mode & 0o100) === 0) || ((mode & 0o40) !== 0 && (mode & 0o10) === 0) || ((mode & 0o4) !== 0 && (mode & 0o1) === 0);
+}
+
+async function fixFolderModes(options: SyncOptions, paths: readonly string[], tree: Tree): Promise<void> {
+  if (paths.length === 0) return;
+  const args = paths.flatMap((p) => [(tree.get(p)?.mode ?? 0o755).toString(8), `./${p}`]);
+  const { handle, workspaceDir, signal } = options;
+  const run = await handle.exec(['sh', '-c', CHMOD_SCRIPT, 'agentkernel-chmod', workspaceDir, ...args], { cwd: '/', signal });
+  if (run.exitCode !== 0) throw scriptFailure(handle, 'set folder modes', workspaceDir, run.exitCode, run.stderr);
 }

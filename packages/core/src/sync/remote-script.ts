@@ -92,10 +92,19 @@ exit 0
 
 /**
  * Applies a delete list read from stdin (NUL-separated, `./`-prefixed, children before parents) in
- * folder `$1`. Folders are removed only when empty, so ignored files inside them survive.
+ * folder `$1`, printing one `.` per path removed. Folders are removed only when empty, so ignored
+ * files inside them survive.
  */
 export const DELETE_SCRIPT = shell(String.raw`
 cd "$1" || exit 90
-xargs -0 sh -c 'for p; do if [ -d "$p" ] && [ ! -L "$p" ]; then rmdir "$p" 2>/dev/null; else rm -f "$p"; fi; done; exit 0' sh
+xargs -0 sh -c 'for p; do if [ -d "$p" ] && [ ! -L "$p" ]; then rmdir "$p" 2>/dev/null && printf .; elif [ -e "$p" ] || [ -L "$p" ]; then rm -f "$p" && printf .; fi; done; exit 0' sh
 exit 0
 `);
+
+/** Sets modes given as `mode path` argument pairs after folder `$1`. */
+export const CHMOD_SCRIPT = String.raw`
+cd "$1" || exit 90
+shift
+while [ $# -gt 1 ]; do chmod "$1" "$2" || exit 1; shift 2; done
+exit 0
+`;

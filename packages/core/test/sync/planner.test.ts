@@ -106,6 +106,34 @@ describe('planSync', () => {
     expect(planSync({ ...input, direction: 'pull' }).plan).toMatchObject({ download: ['d'], conflicts: [] });
   });
 
+  it('a folder turned into a file on one side conflicts with changes inside it on the other', () => {
+    const input = {
+      base: base({ d: { kind: 'dir', mode: 0o755 } }),
+      local: tree({ d: dir(), 'd/new.txt': file('n') }),
+      remote: tree({ d: link('elsewhere') }),
+    };
+    expect(planSync({ ...input, direction: 'push' }).plan.conflicts).toEqual(['d']);
+    expect(planSync({ ...input, direction: 'pull' }).plan.conflicts).toEqual(['d']);
+    // Preferring the sandbox: the push leaves d alone and the next pull replaces the local folder.
+    const push = planSync({ ...input, direction: 'push', prefer: 'remote' });
+    expect(push.plan).toMatchObject({ upload: [], deleteRemote: [], conflicts: [] });
+    const pull = planSync({ ...input, base: push.nextBase, direction: 'pull' });
+    expect(pull.plan).toMatchObject({ download: ['d'], deleteLocal: ['d/new.txt', 'd'], conflicts: [] });
+    // Preferring local: the folder and its new file replace the sandbox's symlink.
+    expect(planSync({ ...input, direction: 'push', prefer: 'local' }).plan).toMatchObject({ upload: ['d', 'd/new.txt'], deleteRemote: ['d'] });
+  });
+
+  it('nothing is pulled below a path that stays a file locally', () => {
+    const { plan } = planSync({
+      direction: 'pull',
+      base: new Map(),
+      local: tree({ d: link('a') }),
+      remote: tree({ d: dir(), 'd/s': dir(), 'd/s/t': link('a') }),
+      prefer: 'local',
+    });
+    expect(plan).toMatchObject({ download: [], deleteLocal: [], conflicts: [] });
+  });
+
   it('a sandbox file with an unknown digest counts as changed', () => {
     const { plan } = planSync({ direction: 'pull', base: base({ f: B('a') }), local: tree({ f: file('a') }), remote: tree({ f: file(undefined) }) });
     expect(plan.download).toEqual(['f']);

@@ -141,6 +141,7 @@ describe.each(SHELLS.map((spec, index) => ({ spec, index, name: spec.name })))('
     const list = ['emptied/new\nline', 'emptied', 'full', 'back\\slash', 'link-to-dir', 'not-there'];
     const result = run(spec, DELETE_SCRIPT, [dir], Buffer.from(list.map((p) => `./${p}\0`).join('')));
     expect(result.status).toBe(0);
+    expect(result.stdout.toString()).toBe('....'); // one per path actually removed
     expect((await readdir(dir)).sort()).toEqual(['full']);
     expect(existsSync('/etc/passwd')).toBe(true);
   });
