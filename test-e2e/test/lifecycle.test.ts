@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentkernel, json, tempDir } from './helpers.js';
+import { agentkernel, CLI_BIN, json, tempDir } from './helpers.js';
 
 interface Listed {
   name: string;
@@ -11,6 +11,9 @@ interface Listed {
   status: string;
   id: string;
 }
+
+// util-linux `script` gives the CLI a real terminal, which `attach` needs.
+const hasScript = spawnSync('script', ['--version']).status === 0;
 
 function processesMentioning(text: string): string[] {
   const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
@@ -116,6 +119,26 @@ describe('a sandbox on the local backend, from create to remove', () => {
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('already running');
     expect((await run('exec', 'demo', '--', 'cat', 'kept.txt')).stdout).toBe('kept\n');
+  });
+
+  it.skipIf(!hasScript)('attach opens a shell in the workspace and exits with its code (needs util-linux script)', () => {
+    const result = spawnSync('script', ['-qec', `${process.execPath} ${CLI_BIN} attach demo`, '/dev/null'], {
+      input: 'pwd; echo inside-$((6*7))\nexit 3\n',
+      env: { ...process.env, AGENTKERNEL_HOME: home.path, NO_COLOR: '1' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(3);
+    expect(result.stdout).toContain('inside-42');
+    expect(result.stdout).toContain('/workspace');
+  });
+
+  it('completion prints a shell script that completes commands', async () => {
+    const script = await run('completion');
+    expect(script.code).toBe(0);
+    expect(script.stdout).toContain('agentkernel --get-yargs-completions');
+    const words = await run('--get-yargs-completions', 'agentkernel', 'sandbox', '');
+    expect(words.stdout.split('\n')).toEqual(expect.arrayContaining(['create', 'list', 'remove', 'cp']));
   });
 
   it('remove leaves no process and no folder behind', async () => {
