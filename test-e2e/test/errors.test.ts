@@ -39,6 +39,18 @@ describe('documented exit codes and messages', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('doctor on a working machine: exit 0, isolation, state folder and the local plugin ok', async () => {
+    const result = await run(['doctor', '--json']);
+    expect(result.code).toBe(0);
+    const report = json<{ ok: boolean; defaultBackend: string; checks: { status: string; check: string; detail: string }[] }>(result);
+    expect(report).toMatchObject({ ok: true, defaultBackend: 'local' });
+    const status = (check: string) => report.checks.find((finding) => finding.check === check)?.status;
+    expect([status('isolation'), status('state folder'), status('plugin local'), status('config')]).toEqual(['ok', 'ok', 'ok', 'ok']);
+    // From the repository, the stub is found and reported as not usable, with its reason.
+    const fromRepo = json<typeof report>(await agentkernel(['doctor', '--json'], { home: home.path, cwd: REPO_ROOT }));
+    expect(fromRepo.checks.find((finding) => finding.check === 'plugin agentcomputer')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/stub, not usable/) });
+  });
+
   it('an unknown sandbox exits 5 and points at sandbox list', async () => {
     const result = await run(['exec', 'ghost', '--', 'true']);
     expect(result.code).toBe(5);
