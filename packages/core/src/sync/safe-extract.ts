@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { chmod, lstat, mkdir, rename, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadEntry } from 'tar';
 import { UnsafeArchiveEntryError } from './errors.js';
+import { forEachTarEntry } from './tar-reader.js';
 import { checkEntryPath, checkSymlinkTarget, ensureParents, tempNameBeside } from './safe-paths.js';
 import type { EntryKind, TreeEntry } from './types.js';
 
@@ -35,89 +35,24 @@ const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
  * every file either old or new. Entries are handled one at a time; memory stays flat for any size.
  */
 export async function extractArchive(archive: Readable, options: ExtractOptions): Promise<ExtractResult> {
-  const { Parser } = await import('tar');
-  // The ratio guard protects memory-bound consumers; this one streams to disk (a file of zeros compresses ~1000:1).
-  const parser = new Parser({ strict: true, maxDecompressionRatio: Number.MAX_SAFE_INTEGER });
-  const queue: ReadEntry[] = [];
   const applied = new Map<string, TreeEntry>();
-  let wake: (() => void) | undefined;
-  const notify = (): void => {
-    wake?.();
-    wake = undefined;
-  };
-  // Only the consumer waits here; the parser itself holds input back until each entry is read.
-  const waitForChange = (): Promise<void> => new Promise((resolve) => (wake = resolve));
-  let failure: Error | undefined;
-  let current: ReadEntry | undefined;
-  let signalFailure!: () => void;
-  const failed = new Promise<void>((resolve) => (signalFailure = resolve));
-  const fail = (error: unknown): void => {
-    failure ??= error instanceof Error ? error : new Error('archive extraction failed', { cause: error });
-    signalFailure();
-    // An entry being written waits for data that will never come: end it, so its temporary file goes.
-    current?.destroy(failure);
-    notify();
-  };
-  let ended = false;
-  let compressedBytes = 0;
+  let compressed = 0;
   let fileBytes = 0;
-
-  parser.on('entry', (entry: ReadEntry) => {
-    queue.push(entry);
-    notify();
-  });
-  parser.on('error', fail);
-  const parserEnded = new Promise<void>((resolve) => parser.on('end', resolve));
-
-  const consume = async (): Promise<void> => {
-    for (;;) {
-      const entry = queue.shift();
-      if (!entry) {
-        if (ended || failure) return;
-        await waitForChange();
-        continue;
-      }
-      if (failure) {
-        entry.resume();
-        continue;
-      }
-      current = entry;
-      try {
-        await writeEntry(entry, options, applied, (n) => {
-          fileBytes += n;
-          options.onProgress?.(compressedBytes, fileBytes);
-        });
-      } catch (error) {
-        fail(error);
-        entry.resume();
-      } finally {
-        current = undefined;
-      }
-    }
-  };
-  const consumer = consume();
-
-  try {
-    for await (const chunk of archive) {
-      options.signal?.throwIfAborted();
-      compressedBytes += (chunk as Buffer).length;
-      options.onProgress?.(compressedBytes, fileBytes);
-      if (!parser.write(chunk as Buffer)) await Promise.race([once(parser, 'drain'), failed]);
-      if (failure) break;
-    }
-    if (!failure) {
-      parser.end();
-      await Promise.race([parserEnded, failed]);
-    }
-  } catch (error) {
-    fail(error);
-  } finally {
-    ended = true;
-    notify();
-    await consumer;
-    if (failure) archive.destroy();
-  }
-  if (failure) throw failure;
+  const { compressedBytes } = await forEachTarEntry(
+    archive,
+    (entry) =>
+      writeEntry(entry, options, applied, (n) => {
+        fileBytes += n;
+        options.onProgress?.(compressed, fileBytes);
+      }),
+    {
+      signal: options.signal,
+      onChunk: (total) => {
+        compressed = total;
+        options.onProgress?.(compressed, fileBytes);
+      },
+    },
+  );
   return { applied, compressedBytes };
 }
 
