@@ -108,7 +108,7 @@ describe('portable snapshots on the local backend', () => {
   });
 
   it('leaves no snapshot behind when the workspace cannot be archived', async () => {
-    await expect(takeSnapshot({ handle: bed.handle, store, name: 'snap-missing', source: source(bed.handle), workspaceDir: '/no/such/dir' })).rejects.toSatisfy(AgentkernelError.isInstance);
+    await expect(takeSnapshot({ handle: bed.handle, store, name: 'snap-missing', source: source(bed.handle), workspaceDir: '/no/such/dir' })).rejects.toSatisfy((e: unknown) => AgentkernelError.isInstance(e));
     expect(await store.has('snap-missing')).toBe(false);
     expect((await store.list()).map((m) => m.name).sort()).toEqual(['snap-1', 'snap-corrupt', 'snap-native']);
   });
