@@ -1,7 +1,7 @@
 // Spawns the built `agentkernel` binary as a user would, each test with its own AGENTKERNEL_HOME.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,4 +68,17 @@ export function json<T = unknown>(result: CliResult): T {
   } catch {
     throw new Error(`stdout is not JSON (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`);
   }
+}
+
+/**
+ * Makes `dir` a user project that installs the hostdir fixture backend the way npm users install a
+ * plugin: `npm pack` makes the tarball a registry would serve, `npm install --offline` copies it into
+ * node_modules and declares it in package.json.
+ */
+export async function projectWithHostdirPlugin(dir: string): Promise<void> {
+  await writeFile(join(dir, 'package.json'), '{ "name": "user-project", "version": "1.0.0", "private": true }\n');
+  const options = { cwd: dir, stdio: 'pipe' as const, env: { ...process.env, npm_config_update_notifier: 'false' } };
+  const packed = execFileSync('npm', ['pack', join(FIXTURES, 'hostdir-backend'), '--pack-destination', dir], options);
+  const tarball = packed.toString().trim().split('\n').pop() ?? '';
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', `./${tarball}`], options);
 }

@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentkernel, FIXTURES, json, tempDir } from './helpers.js';
+import { agentkernel, json, projectWithHostdirPlugin, tempDir } from './helpers.js';
 
 interface PluginRow {
   name: string;
@@ -14,11 +12,7 @@ interface PluginRow {
   origin: string;
 }
 
-/**
- * A user project that installs a third-party backend the way npm users do: `npm pack` makes the
- * tarball a registry would serve, `npm install --offline` puts a real copy into node_modules and
- * declares it in package.json. Nothing links the CLI to it.
- */
+/** A user project that installs a third-party backend with npm; nothing links the CLI to it. */
 describe('a third-party backend installed into a project', () => {
   let home: Awaited<ReturnType<typeof tempDir>>;
   let project: Awaited<ReturnType<typeof tempDir>>;
@@ -27,10 +21,7 @@ describe('a third-party backend installed into a project', () => {
   beforeAll(async () => {
     home = await tempDir('third-party-home');
     project = await tempDir('third-party-project');
-    await writeFile(join(project.path, 'package.json'), '{ "name": "user-project", "version": "1.0.0", "private": true }\n');
-    const quiet = { cwd: project.path, stdio: 'pipe' as const, env: { ...process.env, npm_config_update_notifier: 'false' } };
-    const tarball = execFileSync('npm', ['pack', join(FIXTURES, 'hostdir-backend'), '--pack-destination', project.path], quiet).toString().trim().split('\n').pop()!;
-    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', `./${tarball}`], quiet);
+    await projectWithHostdirPlugin(project.path);
   }, 120_000);
   afterAll(async () => {
     await run('sandbox', 'remove', 'x', '--force');

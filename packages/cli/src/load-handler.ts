@@ -20,6 +20,10 @@ const modules: Readonly<Record<HandlerName, () => Promise<HandlerModule>>> = {
   'config-validate': () => import('./handlers/config-validate.js'),
   doctor: () => import('./handlers/doctor.js'),
   sync: () => import('./handlers/sync.js'),
+  'snapshot-take': () => import('./handlers/snapshot-take.js'),
+  'snapshot-list': () => import('./handlers/snapshot-list.js'),
+  'snapshot-restore': () => import('./handlers/snapshot-restore.js'),
+  'snapshot-delete': () => import('./handlers/snapshot-delete.js'),
 };
 
 export async function loadHandler(name: HandlerName): Promise<Handler> {

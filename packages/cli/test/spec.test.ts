@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, type LoadedConfig } from '@agentkernel/core';
+import { defaultConfig, isValidSandboxName, type LoadedConfig } from '@agentkernel/core';
 import { newSandboxName } from '../src/runtime/names.js';
+import { restoredName } from '../src/runtime/snapshots.js';
 import { creationFor } from '../src/runtime/spec.js';
 
 function loaded(edit: (config: LoadedConfig['config']) => void = () => undefined): LoadedConfig {
@@ -97,5 +98,15 @@ describe('newSandboxName', () => {
   it('refuses an invalid given name and a folder name it cannot fix', () => {
     expect(() => newSandboxName('bad name', undefined, '/p')).toThrow(/invalid sandbox name/);
     expect(() => newSandboxName(undefined, undefined, '/x/---')).toThrow(/cannot make a sandbox name/);
+  });
+});
+
+describe('restoredName', () => {
+  it('appends -restored and stays a valid name', () => {
+    expect(restoredName('demo')).toBe('demo-restored');
+    // 55 characters: cut to 54, then the dangling "-" goes, so no "--" appears.
+    const long = restoredName(`${'a'.repeat(53)}-x`);
+    expect(long).toBe(`${'a'.repeat(53)}-restored`);
+    expect(isValidSandboxName(long)).toBe(true);
   });
 });

@@ -48,7 +48,11 @@ export type HandlerName =
   | 'config-show'
   | 'config-validate'
   | 'doctor'
-  | 'sync';
+  | 'sync'
+  | 'snapshot-take'
+  | 'snapshot-list'
+  | 'snapshot-restore'
+  | 'snapshot-delete';
 
 /** A command with subcommands (`sandbox`, `plugins` ...): it only dispatches. */
 export interface CommandGroup {

@@ -37,7 +37,49 @@ export function workspaceGroups(lazy: LazyHandler): CommandGroup[] {
       handler: lazy('sync'),
     },
   ];
+  const snapshot: CommandDef[] = [
+    {
+      command: 'take <sandbox>',
+      describe: "capture a sandbox's /workspace as a portable snapshot (plus a native one when the backend has them)",
+      builder: (yargs) =>
+        yargs
+          .positional('sandbox', { type: 'string', demandOption: true, describe: 'the sandbox to capture' })
+          .option('name', { alias: 'n', type: 'string', requiresArg: true, describe: 'the snapshot name (default: <sandbox>-YYYYMMDD)' })
+          .example('$0 snapshot take demo', 'snapshot demo as demo-<today>')
+          .example('$0 snapshot take demo --name before-upgrade', 'with a name of your own'),
+      handler: lazy('snapshot-take'),
+    },
+    {
+      command: 'list',
+      aliases: ['ls'],
+      describe: 'list snapshots',
+      builder: (yargs) => yargs.example('$0 snapshot list --json', 'as JSON'),
+      handler: lazy('snapshot-list'),
+    },
+    {
+      command: 'restore <snapshot>',
+      describe: 'create a running sandbox from a snapshot, on any backend',
+      builder: (yargs) =>
+        yargs
+          .positional('snapshot', { type: 'string', demandOption: true, describe: 'the snapshot name' })
+          .option('as', { type: 'string', requiresArg: true, describe: 'the new sandbox name (default: <sandbox>-restored)' })
+          .example('$0 snapshot restore demo-20250101', 'as demo-restored, on the backend it was taken on')
+          .example('$0 snapshot restore demo-20250101 --as copy -B e2b', 'as copy, on E2B'),
+      handler: lazy('snapshot-restore'),
+    },
+    {
+      command: 'delete <snapshot>',
+      aliases: ['rm'],
+      describe: 'delete a snapshot (and its native copy at the provider, when there is one)',
+      builder: (yargs) =>
+        yargs
+          .positional('snapshot', { type: 'string', demandOption: true, describe: 'the snapshot name' })
+          .example('$0 snapshot delete demo-20250101', 'delete it'),
+      handler: lazy('snapshot-delete'),
+    },
+  ];
   return [
     { name: 'sync', describe: 'move changes between the project folder and /workspace', subcommands: sync },
+    { name: 'snapshot', describe: 'take, list, restore and delete portable snapshots of /workspace', subcommands: snapshot },
   ];
 }
