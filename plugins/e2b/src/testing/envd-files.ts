@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, dirname } from 'node:path';
 import { Readable } from 'node:stream';
@@ -22,13 +22,15 @@ async function download(sandbox: FakeSandbox, req: IncomingMessage, res: ServerR
   const info = resolved === undefined ? undefined : await stat(resolved.hostPath).catch(() => undefined);
   if (resolved === undefined || info === undefined) return errorReply(404, `path '${path}' does not exist`);
   if (info.isDirectory()) return errorReply(400, `path '${path}' is a directory`);
+  // Opened before answering, as envd does: removing the file once the download started is then safe.
+  const file = await open(resolved.hostPath, 'r');
   const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
   res.writeHead(200, {
     'content-type': 'application/octet-stream',
-    'content-disposition': `attachment; filename=${JSON.stringify(basename(resolved.sandboxPath))}`,
+    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(basename(resolved.sandboxPath))}`,
     ...(gzip ? { 'content-encoding': 'gzip' } : { 'content-length': String(info.size) }),
   });
-  const source = createReadStream(resolved.hostPath);
+  const source = file.createReadStream();
   await (gzip ? pipeline(source, createGzip(), res) : pipeline(source, res));
   return undefined;
 }

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createContextValues } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { loadEnvdDescriptors } from './descriptors.js';
+import { refusal } from './envd-auth.js';
 import { SANDBOX_KEY } from './envd-context.js';
 import { handleEnvdHttp } from './envd-files.js';
 import { registerFilesystemService } from './envd-filesystem.js';
@@ -31,7 +32,7 @@ export interface ServerDeps {
  * Finds the sandbox of an envd request as E2B's proxy does: unknown or killed sandboxes answer 502,
  * a paused one resumes when it allows auto-resume, and envd itself checks the access token.
  */
-async function envdSandbox(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<FakeSandbox | undefined> {
+async function envdSandbox(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<FakeSandbox | undefined> {
   const id = req.headers['e2b-sandbox-id'];
   const sandbox = typeof id === 'string' ? await deps.state.get(id) : undefined;
   if (sandbox === undefined || (sandbox.state === 'paused' && !sandbox.autoResume)) {
@@ -40,8 +41,9 @@ async function envdSandbox(deps: ServerDeps, req: IncomingMessage, res: ServerRe
     return undefined;
   }
   if (sandbox.state === 'paused') deps.state.resume(sandbox, RESUME_TIMEOUT_SECONDS);
-  if (req.headers['x-access-token'] !== sandbox.envdAccessToken) {
-    sendReply(res, errorReply(401, 'unauthorized access, please provide a valid access token'));
+  const refused = refusal(sandbox, req, url);
+  if (refused !== undefined) {
+    sendReply(res, errorReply(401, refused));
     return undefined;
   }
   return sandbox;
@@ -78,7 +80,7 @@ function createHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResp
     if (fault?.kind === 'drop-response') swallowResponse(req, res);
 
     if (ENVD_PATHS.test(url.pathname)) {
-      const sandbox = await envdSandbox(deps, req, res);
+      const sandbox = await envdSandbox(deps, req, res, url);
       if (sandbox === undefined) return;
       if (await handleEnvdHttp(sandbox, req, res, url)) return;
       sandboxes.set(req, sandbox);

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CredentialsMissingError,
+  registerSecret,
+  UsageError,
+  type Backend,
+  type BackendContext,
+  type BackendPlugin,
+  type ListFilter,
+  type NativeSnapshotHandle,
+  type SandboxHandle,
+  type SandboxRef,
+  type SandboxSpec,
+  type SandboxSummary,
+} from '@agentkernel/core';
+import { E2BSandboxHandle } from './e2b-sandbox.js';
+import { BACKEND, toAgentkernelError } from './errors.js';
+import { creationMetadata, makeRef, MANAGED_KEY, NAME_KEY, TOKEN_KEY, WORKSPACE_KEY } from './metadata.js';
+import { connectionOf, resolveSettings } from './options.js';
+import { withRetry } from './retry.js';
+import { call, type E2BModule, type Runtime, type SdkSandbox } from './runtime.js';
+import { shellQuote } from './exec-wrapper.js';
+
+/** Makes sure the workspace directory exists and belongs to E2B's default user. */
+async function prepareWorkspace(sandbox: SdkSandbox, dir: string): Promise<void> {
+  const quoted = shellQuote(dir);
+  await sandbox.commands.run(`mkdir -p -- ${quoted} && if id -u user >/dev/null 2>&1; then chown user: ${quoted} || true; fi`, {
+    user: 'root',
+  });
+}
+
+/** An opened E2B backend. */
+export class E2BBackend implements Backend {
+  constructor(
+    readonly plugin: BackendPlugin,
+    private readonly runtime: Runtime,
+  ) {}
+
+  /** Finds the sandbox a create made, by its creation token (after a lost response or an abort). */
+  private async findByToken(token: string): Promise<string | undefined> {
+    const { sdk, connection } = this.runtime;
+    const paginator = sdk.Sandbox.list({ ...connection, query: { metadata: { [TOKEN_KEY]: token } } });
+    const page = await withRetry(() => paginator.nextItems(), { policy: this.runtime.settings.retry, idempotent: true });
+    return page[0]?.sandboxId;
+  }
+
+  async create(spec: SandboxSpec): Promise<SandboxHandle> {
+    const { sdk, connection, settings, logger } = this.runtime;
+    if (spec.fromSnapshot !== undefined && spec.fromSnapshot.backend !== BACKEND) {
+      throw new UsageError(`snapshot ${spec.fromSnapshot.id} is a ${spec.fromSnapshot.backend} snapshot, not an E2B one`, { backend: BACKEND });
+    }
+    if (spec.vcpus !== undefined || spec.memoryMb !== undefined) {
+      logger.debug('e2b: vcpus and memory come from the E2B template; the requested resources are ignored');
+    }
+    const template = spec.fromSnapshot?.id ?? spec.image ?? settings.template;
+    const token = randomUUID();
+    const options = {
+      ...connection,
+      metadata: creationMetadata(spec, token),
+      envs: { ...spec.env },
+      allowInternetAccess: spec.network,
+      lifecycle: settings.onTimeout === 'pause' ? { onTimeout: 'pause' as const, autoResume: true } : { onTimeout: 'kill' as const },
+      ...(spec.idleTimeoutMs === undefined ? {} : { timeoutMs: spec.idleTimeoutMs }),
+      ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+    };
+    const adopt = async (): Promise<SdkSandbox | undefined> => {
+      const id = await this.findByToken(token);
+      return id === undefined ? undefined : sdk.Sandbox.connect(id, connection);
+    };
+    let sandbox: SdkSandbox;
+    try {
+      sandbox = await withRetry(() => sdk.Sandbox.create(template, options), {
+        policy: settings.retry,
+        idempotent: false,
+        recover: adopt,
+        ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+        onRetry: (error, attempt) => logger.debug(`e2b: creating ${spec.name}: attempt ${attempt} after: ${(error as Error).message}`),
+      });
+    } catch (error) {
+      await this.killByToken(token);
+      if (spec.signal?.aborted === true) throw spec.signal.reason;
+      throw toAgentkernelError(error, { action: `creating sandbox ${spec.name} from template ${template}` });
+    }
+    try {
+      await prepareWorkspace(sandbox, spec.workspaceDir);
+    } catch (error) {
+      await sdk.Sandbox.kill(sandbox.sandboxId, connection).catch(() => undefined);
+      throw toAgentkernelError(error, { action: `creating ${spec.workspaceDir}`, sandboxId: sandbox.sandboxId });
+    }
+    const ref = makeRef(sandbox.sandboxId, {
+      name: spec.name,
+      workspaceDir: spec.workspaceDir,
+      template,
+      ...(spec.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: spec.idleTimeoutMs }),
+      ...(sandbox.sandboxDomain === connection.domain ? {} : { sandboxDomain: sandbox.sandboxDomain }),
+    });
+    return new E2BSandboxHandle(this.runtime, ref, sandbox);
+  }
+
+  /** A failed or aborted create must not leave an orphan behind: whatever its token made is killed. */
+  private async killByToken(token: string): Promise<void> {
+    const { sdk, connection, logger } = this.runtime;
+    try {
+      const id = await this.findByToken(token);
+      if (id !== undefined) await sdk.Sandbox.kill(id, connection);
+    } catch (error) {
+      logger.warn(`e2b: could not check for a sandbox left by a failed create (token ${token}): ${(error as Error).message}`);
+    }
+  }
+
+  reconnect(ref: SandboxRef): Promise<SandboxHandle> {
+    return Promise.resolve(new E2BSandboxHandle(this.runtime, ref));
+  }
+
+  async list(filter: ListFilter = {}): Promise<SandboxSummary[]> {
+    const { sdk, connection } = this.runtime;
+    const paginator = sdk.Sandbox.list({ ...connection, query: { metadata: { ...filter.labels, [MANAGED_KEY]: 'true' } } });
+    const out: SandboxSummary[] = [];
+    while (paginator.hasNext) {
+      const page = await call(this.runtime, { action: 'listing sandboxes' }, true, () => paginator.nextItems());
+      for (const info of page) {
+        const name = info.metadata[NAME_KEY];
+        const ref = makeRef(info.sandboxId, { workspaceDir: info.metadata[WORKSPACE_KEY] ?? '/workspace', template: info.templateId, ...(name === undefined ? {} : { name }) });
+        out.push({
+          ref,
+          ...(name === undefined ? {} : { name }),
+          status: info.state === 'paused' ? 'stopped' : 'running',
+          createdAt: info.startedAt.toISOString(),
+        });
+      }
+    }
+    return out;
+  }
+
+  async deleteSnapshot(snapshot: NativeSnapshotHandle): Promise<void> {
+    if (snapshot.backend !== BACKEND) {
+      throw new UsageError(`snapshot ${snapshot.id} is a ${snapshot.backend} snapshot, not an E2B one`, { backend: BACKEND });
+    }
+    const { sdk, connection } = this.runtime;
+    await call(this.runtime, { action: `deleting snapshot ${snapshot.id}` }, true, () => sdk.Sandbox.deleteSnapshot(snapshot.id, connection));
+  }
+}
+
+/** Opens the E2B backend for `plugin` with the SDK module already imported. */
+export function createE2BBackend(plugin: BackendPlugin, context: BackendContext, sdk: E2BModule): E2BBackend {
+  const apiKey = context.credentials.api_key;
+  if (apiKey === undefined || apiKey === '') throw new CredentialsMissingError(BACKEND, [{ key: 'api_key', env: ['E2B_API_KEY'] }]);
+  // Core registers secrets before opening; doing it again costs nothing and covers direct use.
+  registerSecret(apiKey);
+  const settings = resolveSettings(context, apiKey);
+  return new E2BBackend(plugin, { sdk, settings, connection: connectionOf(settings), logger: context.logger });
+}

@@ -1,0 +1,210 @@
+import { posix } from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  NotFoundError,
+  putArchiveViaExec,
+  SandboxGoneError,
+  UsageError,
+  type Endpoint,
+  type ExecOptions,
+  type ExecResult,
+  type NativeSnapshotHandle,
+  type SandboxHandle,
+  type SandboxRef,
+  type SandboxStatus,
+  type WriteFileOptions,
+} from '@agentkernel/core';
+import { getArchive } from './archive.js';
+import { downloadFile } from './download.js';
+import { BACKEND, mayBeUnreachable, toAgentkernelError, type Doing } from './errors.js';
+import { finishCommand, startCommand } from './exec.js';
+import { refInfo, type RefInfo } from './metadata.js';
+import { withRetry } from './retry.js';
+import { call, type Runtime, type SdkSandbox } from './runtime.js';
+import { takeSnapshot } from './snapshots.js';
+
+/** One E2B sandbox. Holds a connected SDK `Sandbox` once an operation needed one. */
+export class E2BSandboxHandle implements SandboxHandle {
+  private readonly info: RefInfo;
+  private sdkSandbox: SdkSandbox | undefined;
+  private destroyed = false;
+
+  constructor(
+    private readonly runtime: Runtime,
+    readonly ref: SandboxRef,
+    connected?: SdkSandbox,
+  ) {
+    this.info = refInfo(ref);
+    this.sdkSandbox = connected;
+  }
+
+  private get id(): string {
+    return this.ref.id;
+  }
+
+  /** A sandbox path: absolute as is, relative under the workspace directory. */
+  private resolve(path: string): string {
+    return posix.resolve(this.info.workspaceDir, path);
+  }
+
+  private gone(cause?: unknown): SandboxGoneError {
+    return new SandboxGoneError(BACKEND, this.id, cause === undefined ? {} : { cause });
+  }
+
+  /** The connected SDK sandbox; connecting resumes a paused sandbox, as E2B's auto-resume would. */
+  private async connected(): Promise<SdkSandbox> {
+    if (this.destroyed) throw this.gone();
+    if (this.sdkSandbox !== undefined) return this.sdkSandbox;
+    const { sdk, connection } = this.runtime;
+    const timeout = this.info.idleTimeoutMs === undefined ? {} : { timeoutMs: this.info.idleTimeoutMs };
+    this.sdkSandbox = await call(this.runtime, { action: 'connecting to the sandbox', sandboxId: this.id }, true, () =>
+      sdk.Sandbox.connect(this.id, { ...connection, ...timeout }),
+    );
+    return this.sdkSandbox;
+  }
+
+  /**
+   * Runs an envd operation. When the sandbox's proxy says it cannot reach it, the sandbox is looked
+   * up: gone becomes `SandboxGoneError`; paused (or reachable again) is reconnected and tried once more.
+   */
+  private async envd<T>(doing: Doing, idempotent: boolean, operation: (sandbox: SdkSandbox) => Promise<T>): Promise<T> {
+    for (let round = 0; ; round += 1) {
+      const sandbox = await this.connected();
+      try {
+        return await withRetry(() => operation(sandbox), { policy: this.runtime.settings.retry, idempotent });
+      } catch (error) {
+        if (round > 0 || !mayBeUnreachable(error)) throw toAgentkernelError(error, doing);
+        if ((await this.status()) === 'gone') throw this.gone(error);
+        this.sdkSandbox = undefined;
+      }
+    }
+  }
+
+  async status(): Promise<SandboxStatus> {
+    if (this.destroyed) return 'gone';
+    const { sdk, connection } = this.runtime;
+    try {
+      const info = await withRetry(() => sdk.Sandbox.getInfo(this.id, connection), { policy: this.runtime.settings.retry, idempotent: true });
+      return info.state === 'paused' ? 'stopped' : 'running';
+    } catch (error) {
+      if ((error as Error).name === 'SandboxNotFoundError') return 'gone';
+      throw toAgentkernelError(error, { action: 'asking for the sandbox status', sandboxId: this.id });
+    }
+  }
+
+  async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    if (argv.length === 0) throw new UsageError('exec needs a program to run (argv is empty)', { backend: BACKEND });
+    options.signal?.throwIfAborted();
+    const cwd = this.resolve(options.cwd ?? '.');
+    // Starting is retried only when the request was refused; a started command is never repeated.
+    const command = await this.envd({ action: `starting ${JSON.stringify(argv[0])}`, sandboxId: this.id }, false, (sandbox) =>
+      startCommand(sandbox, argv, cwd, options),
+    );
+    try {
+      return await finishCommand(await this.connected(), command, argv, options);
+    } catch (error) {
+      if (options.signal?.aborted === true && error === options.signal.reason) throw error;
+      throw toAgentkernelError(error, { action: `running ${JSON.stringify(argv[0])}`, sandboxId: this.id });
+    }
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    const target = this.resolve(path);
+    return this.envd({ action: `reading ${target}`, sandboxId: this.id, path: target }, true, async (sandbox) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await downloadFile(this.runtime.sdk, sandbox, target, this.runtime.settings.requestTimeoutMs)) {
+        chunks.push(chunk as Buffer);
+      }
+      return Buffer.concat(chunks);
+    });
+  }
+
+  async writeFile(path: string, data: Uint8Array | Readable, options: WriteFileOptions = {}): Promise<void> {
+    const target = this.resolve(path);
+    const doing = { action: `writing ${target}`, sandboxId: this.id, path: target };
+    if (data instanceof Uint8Array) {
+      const blob = new Blob([data]);
+      await this.envd(doing, true, (sandbox) => sandbox.files.write(target, blob, { useOctetStream: true }));
+    } else {
+      // A stream can be sent once only: no retry, except after a refusal before any byte was read.
+      const stream = Readable.toWeb(data) as ReadableStream<Uint8Array>;
+      await this.envd(doing, false, (sandbox) => sandbox.files.write(target, stream, { useOctetStream: true }));
+    }
+    if (options.mode !== undefined) await this.chmod(target, options.mode);
+  }
+
+  private async chmod(target: string, mode: number): Promise<void> {
+    const result = await this.exec(['chmod', mode.toString(8), target], { cwd: '/' });
+    if (result.exitCode !== 0) {
+      throw toAgentkernelError(new Error(result.stderr.toString('utf8').trim()), { action: `setting the mode of ${target}`, sandboxId: this.id });
+    }
+  }
+
+  async removeFile(path: string): Promise<void> {
+    const target = this.resolve(path);
+    try {
+      await this.envd({ action: `removing ${target}`, sandboxId: this.id, path: target }, true, (sandbox) => sandbox.files.remove(target));
+    } catch (error) {
+      if (error instanceof NotFoundError && !(error instanceof SandboxGoneError)) return;
+      throw error;
+    }
+  }
+
+  async mkdir(path: string): Promise<void> {
+    const target = this.resolve(path);
+    await this.envd({ action: `creating directory ${target}`, sandboxId: this.id, path: target }, true, (sandbox) =>
+      sandbox.files.makeDir(target),
+    );
+  }
+
+  async putArchive(dir: string, archive: Readable): Promise<void> {
+    await putArchiveViaExec(this, this.resolve(dir), archive);
+  }
+
+  async getArchive(dir: string, paths?: readonly string[]): Promise<Readable> {
+    return getArchive(this, this.resolve(dir), paths);
+  }
+
+  /** Opens a download of a sandbox file as a Node stream (used by {@link getArchive}). */
+  async download(target: string): Promise<Readable> {
+    return this.envd({ action: `downloading ${target}`, sandboxId: this.id, path: target }, true, (sandbox) =>
+      downloadFile(this.runtime.sdk, sandbox, target, this.runtime.settings.requestTimeoutMs),
+    );
+  }
+
+  async endpoints(ports: readonly number[]): Promise<Endpoint[]> {
+    if (this.destroyed) throw this.gone();
+    const { sdk, connection } = this.runtime;
+    const config = new sdk.ConnectionConfig(connection);
+    const domain = this.info.sandboxDomain ?? connection.domain;
+    return ports.map((port) => ({ port, url: `https://${config.getHost(this.id, port, domain)}` }));
+  }
+
+  async stop(): Promise<void> {
+    if (this.destroyed) throw this.gone();
+    const { sdk, connection } = this.runtime;
+    try {
+      await withRetry(() => sdk.Sandbox.pause(this.id, connection), { policy: this.runtime.settings.retry, idempotent: true });
+    } catch (error) {
+      throw toAgentkernelError(error, { action: 'pausing the sandbox', sandboxId: this.id });
+    }
+    this.sdkSandbox = undefined;
+  }
+
+  async start(): Promise<void> {
+    this.sdkSandbox = undefined;
+    await this.connected();
+  }
+
+  async destroy(): Promise<void> {
+    const { sdk, connection } = this.runtime;
+    await call(this.runtime, { action: 'killing the sandbox', sandboxId: this.id }, true, () => sdk.Sandbox.kill(this.id, connection));
+    this.destroyed = true;
+    this.sdkSandbox = undefined;
+  }
+
+  async snapshot(name: string): Promise<NativeSnapshotHandle> {
+    const sandbox = await this.connected();
+    return takeSnapshot(this.runtime, sandbox, name);
+  }
+}

@@ -1,0 +1,45 @@
+import { importVendor, type BackendPlugin } from '@agentkernel/core';
+import { VERSION } from './version.js';
+
+/** The `e2b` backend: sandboxes in E2B's cloud (or any E2B-compatible API), through the `e2b` SDK. */
+export const e2bPlugin: BackendPlugin = {
+  specificationVersion: 'agentkernel-backend-v1',
+  name: 'e2b',
+  version: VERSION,
+  description: 'E2B cloud sandboxes (e2b.dev), through the pinned e2b SDK',
+  status: 'ready',
+  capabilities: {
+    nativeSnapshots: true,
+    pauseResume: true,
+    pty: false,
+    streamingExec: true,
+    list: true,
+    ports: true,
+  },
+  credentials: [
+    {
+      key: 'api_key',
+      env: ['E2B_API_KEY'],
+      required: true,
+      secret: true,
+      description: 'E2B API key (https://e2b.dev/dashboard?tab=keys)',
+    },
+  ],
+  configSchema: {
+    template: { type: 'string', description: 'E2B template used when neither a profile nor [sandbox] base_image names one', default: 'base' },
+    domain: { type: 'string', description: 'E2B domain (E2B_DOMAIN); sandbox URLs are https://<port>-<id>.<domain>', default: 'e2b.app' },
+    sandbox_url: { type: 'string', description: 'envd URL override (E2B_SANDBOX_URL), for self-hosted or offline E2B' },
+    request_timeout_ms: { type: 'number', description: 'timeout of each request to E2B, in milliseconds', default: 60_000 },
+    max_retries: { type: 'number', description: 'retries of rate-limited, failed (5xx) or dropped requests', default: 4 },
+    on_timeout: {
+      type: 'string',
+      description: '"pause" (resumed automatically on next use) or "kill" when a sandbox has been idle for its timeout',
+      default: 'pause',
+    },
+  },
+  async open(context) {
+    const sdk = await importVendor(() => import('e2b'), 'e2b', 'e2b');
+    const { createE2BBackend } = await import('./e2b-backend.js');
+    return createE2BBackend(e2bPlugin, context, sdk);
+  },
+};
