@@ -57,6 +57,13 @@ export class IgnoreRules {
     this.#dirCache.clear();
   }
 
+  /** Every rule file added, as `dir\0name\0content` keys (to compare two sides' rules). */
+  fileKeys(): Set<string> {
+    const keys = new Set<string>();
+    for (const [dir, files] of this.#sources) for (const [name, content] of files) keys.add(`${dir}\0${name}\0${content}`);
+    return keys;
+  }
+
   /** Whether `path` (relative, POSIX) is ignored; `isDir` selects rules written with a trailing `/`. */
   ignores(path: string, isDir: boolean): boolean {
     const slash = path.lastIndexOf('/');

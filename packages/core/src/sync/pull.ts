@@ -4,10 +4,10 @@ import { AgentkernelError, BackendError, SyncConflictError } from '../errors/err
 import { UnsafeArchiveEntryError } from './errors.js';
 import { observe } from './gather.js';
 import { planSync } from './planner.js';
-import { cleanTempFiles, fileCache, newReport } from './report.js';
+import { cleanTempFiles, fileCache, newReport, saveManifest } from './report.js';
 import { extractArchive } from './safe-extract.js';
 import { checkSymlinkTarget, ensureParents, removeLocalPath } from './safe-paths.js';
-import { toBase, writeSyncManifest, type BaseEntry } from './sync-manifest.js';
+import { toBase, type BaseEntry } from './sync-manifest.js';
 import type { EntryKind, SyncOptions, SyncReport, TreeEntry } from './types.js';
 
 /**
@@ -98,7 +98,7 @@ export async function pullWorkspace(options: SyncOptions): Promise<SyncReport> {
   for (const path of plan.download.filter((p) => remote.tree.get(p)?.kind === 'dir').reverse()) {
     await chmod(join(localDir, path), (remote.tree.get(path) as TreeEntry).mode);
   }
-  await writeSyncManifest(options.manifestFile, {
+  await saveManifest(options.manifestFile, manifest, {
     workspaceDir,
     remoteClock: remote.clock,
     entries: nextBase,

@@ -4,8 +4,8 @@ import { packPaths } from './pack.js';
 import { planSync } from './planner.js';
 import { CHMOD_SCRIPT, DELETE_SCRIPT } from './remote-script.js';
 import { scriptFailure } from './remote-list.js';
-import { cleanTempFiles, fileCache, newReport } from './report.js';
-import { writeSyncManifest, type StatCache } from './sync-manifest.js';
+import { cleanTempFiles, fileCache, newReport, saveManifest } from './report.js';
+import type { StatCache } from './sync-manifest.js';
 import type { SyncOptions, SyncReport, Tree, TreeEntry } from './types.js';
 
 /**
@@ -17,8 +17,12 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
   const started = performance.now();
   const { handle, localDir, workspaceDir, signal } = options;
   const backend = handle.ref.backend;
-  const observed = await observe(options);
+  const observed = await observe(options, true);
   const { local, remote, manifest } = observed;
+  if (!remote) {
+    const empty = { upload: [], download: [], deleteRemote: [], deleteLocal: [], conflicts: [] };
+    return { ...newReport('push', options, empty), durationMs: performance.now() - started };
+  }
   const prefer = options.prefer ?? (manifest ? undefined : 'local');
   const result = planSync({ direction: 'push', base: manifest?.entries ?? new Map(), local: local.tree, remote: remote.tree, prefer });
   const { plan } = result;
@@ -59,7 +63,7 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
     const entry = local.tree.get(path);
     if (entry?.kind === 'file' && entry.sha256) remoteCache.set(path, [entry.size, Math.floor(entry.mtimeMs / 1000), entry.sha256]);
   }
-  await writeSyncManifest(options.manifestFile, {
+  await saveManifest(options.manifestFile, manifest, {
     workspaceDir,
     remoteClock: remote.clock,
     entries: result.nextBase,

@@ -59,7 +59,7 @@ export function scriptFailure(handle: SandboxHandle, what: string, dir: string, 
   return new BackendError(handle.ref.backend, `could not ${what} in sandbox ${handle.ref.id}: ${reason}`);
 }
 
-/** Parses the NUL-separated output of {@link LIST_SCRIPT}. */
+/** Parses the output of {@link LIST_SCRIPT}. */
 export function parseListing(stdout: Buffer, cache?: StatCache): RemoteListing {
   const tree: Tree = new Map();
   const ruleFiles: RuleFile[] = [];
@@ -72,19 +72,27 @@ export function parseListing(stdout: Buffer, cache?: StatCache): RemoteListing {
     position = end + 1;
     return token;
   };
+  const addEntry = (path: string, stat: string): void => {
+    const [hexMode = '', size = '0', mtime = '0'] = stat.split(' ');
+    const raw = Number.parseInt(hexMode, 16);
+    const kind = KINDS[raw & 0o170000];
+    if (!kind || path === '' || path === '.') return;
+    tree.set(path, { kind, mode: kind === 'symlink' ? 0 : raw & 0o7777, size: kind === 'file' ? Number(size) : 0, mtimeMs: Number(mtime) * 1000 });
+  };
   const digests = new Map<string, string>();
   let done = false;
   while (!done && position < stdout.length) {
     const tag = next();
     if (tag === 'T') clock = Number(next());
-    else if (tag === 'E') {
+    else if (tag === 'S') {
+      for (const line of next().split('\n')) {
+        // `hexmode size mtime ./path`: the path is everything after the third space.
+        const third = nthIndex(line, ' ', 3);
+        if (third > 0) addEntry(stripDot(line.slice(third + 1)), line.slice(0, third));
+      }
+    } else if (tag === 'E') {
       const path = next();
-      const [hexMode = '', size = '0', mtime = '0'] = next().split(' ');
-      const raw = Number.parseInt(hexMode, 16);
-      const kind = KINDS[raw & 0o170000];
-      if (!kind || !path) continue;
-      const mtimeSec = Number(mtime);
-      tree.set(path, { kind, mode: kind === 'symlink' ? 0 : raw & 0o7777, size: kind === 'file' ? Number(size) : 0, mtimeMs: mtimeSec * 1000 });
+      addEntry(path, next());
     } else if (tag === 'L') {
       const path = next();
       const target = next();
@@ -112,6 +120,19 @@ export function parseListing(stdout: Buffer, cache?: StatCache): RemoteListing {
     else if (cached && cached[0] === entry.size && cached[1] === entry.mtimeMs / 1000) entry.sha256 = cached[2];
   }
   return { tree, clock, ruleFiles, bytes: stdout.length };
+}
+
+function nthIndex(text: string, char: string, n: number): number {
+  let index = -1;
+  for (let i = 0; i < n; i++) {
+    index = text.indexOf(char, index + 1);
+    if (index < 0) return -1;
+  }
+  return index;
+}
+
+function stripDot(path: string): string {
+  return path.startsWith('./') ? path.slice(2) : path;
 }
 
 const SHA_LINE = /^(\\?)([0-9a-f]{64}) [ *]\.\/(.*)$/s;

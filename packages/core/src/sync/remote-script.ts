@@ -5,78 +5,82 @@ function shell(source: string): string {
 
 /**
  * The sandbox side of the listing, one `sh -c` run: POSIX sh only (dash, busybox ash), and tools that
- * GNU and busybox both have (find, stat -c, sha256sum, xargs -0, readlink, tr, mktemp, date +%s).
+ * GNU and busybox both have (find -newer/-prune/-path, stat -c, sha256sum, readlink, tr, mktemp,
+ * touch -d @N, date +%s).
  *
  * Arguments: workspace folder, `since` (the sandbox clock of the last listing; 0 hashes every file),
  * then pairs of `d|a` and a literal name to prune (`d`: folders only).
  *
  * Output: NUL-terminated tokens, a tag then its fields, so any file name survives:
  *   `T` clock                          the sandbox clock now
- *   `E` path `hexmode size mtime`      one entry (stat %f %s %Y, not following symlinks)
+ *   `S` lines                          `stat -c '%f %s %Y %n'` lines of every entry whose path has no newline
+ *   `E` path `hexmode size mtime`      an entry whose path holds a newline
  *   `L` path target                    a symlink's target
  *   `I` path content                   a rule file's content (NUL bytes removed)
- *   `H` path sha256                    a digest (names containing a newline)
- *   `B`                                then `sha256sum` lines for the other files to hash
- * A file is hashed only when `since` is 0 or it was modified in or after the second before `since`;
- * the caller trusts its cached digest for the others whose size and mtime did not change.
+ *   `H` path sha256                    a digest (paths holding a newline)
+ *   `B`                                then `sha256sum` lines for the other files hashed
+ * Per entry the work is done by find, stat and sha256sum in batches; the shell only loops over the
+ * few special paths (symlinks, rule files, names with newlines). A file is hashed only when `since` is
+ * 0 or it was modified after `since - 2`; the caller trusts its cached digest for the others whose size
+ * and mtime did not change.
  */
 export const LIST_SCRIPT = shell(String.raw`
 cd "$1" || { echo "agentkernel: cannot enter $1" >&2; exit 90; }
 since=$2
 shift 2
-printf 'T\0%s\0' "$(date +%s)"
+now=$(date +%s)
+printf 'T\0%s\0' "$now"
 tmp=$(mktemp) || exit 91
 trap 'rm -f "$tmp"' EXIT
+# Hash everything on a first listing, after a clock jump, or if the reference time cannot be set.
+newer=
+if [ "$since" -gt 0 ] && [ "$since" -le "$now" ] && touch -d "@$((since - 2))" "$tmp" 2>/dev/null; then newer=yes; fi
 pairs=$(($# / 2))
-first=1
+set -- "$@" ! -path '*'
 while [ "$pairs" -gt 0 ]; do
-  kind=$1
-  name=$2
+  if [ "$1" = d ]; then set -- "$@" -o -type d -name "$2"; else set -- "$@" -o -name "$2"; fi
   shift 2
-  if [ "$first" = 1 ]; then first=0; else set -- "$@" -o; fi
-  if [ "$kind" = d ]; then set -- "$@" -type d -name "$name"; else set -- "$@" -name "$name"; fi
   pairs=$((pairs - 1))
 done
-batch='
+nl='
+'
+printf 'S\0'
+find . \( "$@" \) -prune -o ! -path "*$nl*" \( -type f -o -type d -o -type l \) -exec stat -c '%f %s %Y %n' {} + 2>/dev/null
+printf '\0'
+special='
 since=$1
-tmp=$2
-shift 2
+newer=$2
+tmp=$3
+shift 3
 nl="
 "
-out=$(stat -c "%f %s %Y" "$@" 2>/dev/null) || out=$(for p; do stat -c "%f %s %Y" "$p" 2>/dev/null || echo "gone 0 0"; done)
 for p; do
-  read -r f s m || break
-  [ "$p" = . ] && continue
-  [ "$f" = gone ] && continue
-  t=$((0x$f & 61440))
   r=$\{p#./}
-  case $t in 32768|16384|40960) ;; *) continue ;; esac
-  printf "E\0%s\0%s %s %s\0" "$r" "$f" "$s" "$m"
-  if [ "$t" = 40960 ]; then
+  case $p in
+    *"$nl"*)
+      s=$(stat -c "%f %s %Y" "$p" 2>/dev/null) || continue
+      printf "E\0%s\0%s\0" "$r" "$s"
+      if [ -f "$p" ] && [ ! -L "$p" ] && { [ -z "$newer" ] || [ "$p" -nt "$tmp" ]; }; then
+        h=$(sha256sum < "$p") && printf "H\0%s\0%s\0" "$r" "$\{h%% *}"
+      fi ;;
+  esac
+  if [ -L "$p" ]; then
     l=$(readlink "$p"; echo .)
     printf "L\0%s\0%s\0" "$r" "$\{l%??}"
-  elif [ "$t" = 32768 ]; then
+  elif [ -f "$p" ]; then
     case $\{p##*/} in
       .gitignore|.agentkernelignore) printf "I\0%s\0" "$r"; tr -d "\000" < "$p"; printf "\0" ;;
     esac
-    if [ "$since" = 0 ] || [ "$m" -ge $((since - 1)) ]; then
-      case $p in
-        *"$nl"*) h=$(sha256sum < "$p") && printf "H\0%s\0%s\0" "$r" "$\{h%% *}" ;;
-        *) printf "%s\0" "$p" >&3 ;;
-      esac
-    fi
   fi
-done 3>>"$tmp" <<EOF
-$out
-EOF
+done
 '
-if [ $# -gt 0 ]; then
-  find . \( "$@" \) -prune -o -exec sh -c "$batch" sh "$since" "$tmp" {} +
-else
-  find . -exec sh -c "$batch" sh "$since" "$tmp" {} +
-fi
+find . \( "$@" \) -prune -o \( -type l -o -name .gitignore -o -name .agentkernelignore -o -path "*$nl*" \) -exec sh -c "$special" sh "$since" "$newer" "$tmp" {} +
 printf 'B\0'
-if [ -s "$tmp" ]; then xargs -0 sha256sum < "$tmp" 2>/dev/null; fi
+if [ -n "$newer" ]; then
+  find . \( "$@" \) -prune -o -type f ! -path "*$nl*" -newer "$tmp" -exec sha256sum {} + 2>/dev/null
+else
+  find . \( "$@" \) -prune -o -type f ! -path "*$nl*" -exec sha256sum {} + 2>/dev/null
+fi
 exit 0
 `);
 

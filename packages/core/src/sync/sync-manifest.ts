@@ -33,6 +33,14 @@ export function emptyManifest(workspaceDir: string): SyncManifest {
   return { workspaceDir, remoteClock: 0, entries: new Map(), local: new Map(), remote: new Map() };
 }
 
+type StoredStat = [number, number, string];
+/** One path on disk: its base (or 0 when it has none) and its cached stats per side (or 0). */
+type StoredPath = [[string, number, string?] | 0, StoredStat | 0, StoredStat | 0];
+
+const KIND_CODES: Record<string, EntryKind> = { f: 'file', d: 'dir', l: 'symlink' };
+/** Stored for a cached digest equal to the base's, which is by far the common case. */
+const SAME = '=';
+
 /**
  * Reads the manifest, or returns undefined when there is none for this workspace folder (first sync).
  * A file that cannot be understood is an error rather than a silent first sync, which could overwrite.
@@ -50,36 +58,56 @@ export async function readSyncManifest(file: string, workspaceDir: string): Prom
       cause,
       hint: `delete ${file} to start over; the next push then treats the local folder as authoritative`,
     });
-  let raw: unknown;
+  let data: { version?: unknown; workspaceDir?: unknown; remoteClock?: unknown; paths?: unknown };
   try {
-    raw = JSON.parse(text);
+    data = JSON.parse(text) as typeof data;
   } catch (error) {
     throw broken('not valid JSON', error);
   }
-  const data = raw as { version?: unknown; workspaceDir?: unknown; remoteClock?: unknown; entries?: unknown; local?: unknown; remote?: unknown };
   if (typeof data !== 'object' || data === null) throw broken('not an object');
   if (data.version !== VERSION) throw broken(`version ${JSON.stringify(data.version)} is not ${VERSION}`);
   if (typeof data.workspaceDir !== 'string' || typeof data.remoteClock !== 'number') throw broken('workspaceDir or remoteClock missing');
-  if (!isRecord(data.entries) || !isRecord(data.local) || !isRecord(data.remote)) throw broken('entries, local or remote missing');
+  if (typeof data.paths !== 'object' || data.paths === null) throw broken('paths missing');
   if (data.workspaceDir !== workspaceDir) return undefined;
-  return {
-    workspaceDir,
-    remoteClock: data.remoteClock,
-    entries: new Map(Object.entries(data.entries as Record<string, BaseEntry>)),
-    local: new Map(Object.entries(data.local as Record<string, [number, number, string]>)),
-    remote: new Map(Object.entries(data.remote as Record<string, [number, number, string]>)),
-  };
+  const manifest = emptyManifest(workspaceDir);
+  manifest.remoteClock = data.remoteClock;
+  for (const [path, stored] of Object.entries(data.paths as Record<string, StoredPath>)) {
+    const [base, local, remote] = stored;
+    let digest: string | undefined;
+    if (base) {
+      const kind = KIND_CODES[base[0]];
+      if (!kind) throw broken(`unknown kind ${JSON.stringify(base[0])} for ${path}`);
+      const entry: BaseEntry = { kind, mode: base[1] };
+      if (kind === 'file' && base[2] !== undefined) entry.sha256 = digest = base[2];
+      if (kind === 'symlink') entry.target = base[2] ?? '';
+      manifest.entries.set(path, entry);
+    }
+    if (local) manifest.local.set(path, [local[0], local[1], local[2] === SAME ? (digest ?? '') : local[2]]);
+    if (remote) manifest.remote.set(path, [remote[0], remote[1], remote[2] === SAME ? (digest ?? '') : remote[2]]);
+  }
+  return manifest;
 }
 
 export async function writeSyncManifest(file: string, manifest: SyncManifest): Promise<void> {
-  const body = {
-    version: VERSION,
-    workspaceDir: manifest.workspaceDir,
-    remoteClock: manifest.remoteClock,
-    entries: Object.fromEntries(manifest.entries),
-    local: Object.fromEntries(manifest.local),
-    remote: Object.fromEntries(manifest.remote),
-  };
+  const paths: Record<string, StoredPath> = {};
+  const keys = new Set([...manifest.entries.keys(), ...manifest.local.keys(), ...manifest.remote.keys()]);
+  for (const path of keys) {
+    const base = manifest.entries.get(path);
+    const digest = base?.sha256;
+    const stat = (cached: [number, number, string] | undefined): StoredStat | 0 =>
+      cached ? [cached[0], cached[1], digest !== undefined && cached[2] === digest ? SAME : cached[2]] : 0;
+    const storedBase: StoredPath[0] = base
+      ? base.kind === 'dir'
+        ? ['d', base.mode]
+        : base.kind === 'symlink'
+          ? ['l', 0, base.target ?? '']
+          : digest === undefined
+            ? ['f', base.mode]
+            : ['f', base.mode, digest]
+      : 0;
+    paths[path] = [storedBase, stat(manifest.local.get(path)), stat(manifest.remote.get(path))];
+  }
+  const body = { version: VERSION, workspaceDir: manifest.workspaceDir, remoteClock: manifest.remoteClock, paths };
   await atomicWriteFile(file, JSON.stringify(body));
 }
 
@@ -88,8 +116,4 @@ export function toBase(entry: TreeEntry): BaseEntry {
   if (entry.kind === 'symlink') return { kind: 'symlink', mode: 0, target: entry.target ?? '' };
   if (entry.kind === 'dir') return { kind: 'dir', mode: entry.mode };
   return entry.sha256 === undefined ? { kind: 'file', mode: entry.mode } : { kind: 'file', mode: entry.mode, sha256: entry.sha256 };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -9,7 +9,7 @@ import { parseListing, parseSha256Lines } from '../../src/sync/remote-list.js';
 import { DELETE_SCRIPT, HASH_SCRIPT, LIST_SCRIPT } from '../../src/sync/remote-script.js';
 
 const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((p) => existsSync(p));
-const APPLETS = ['sh', 'find', 'stat', 'sha256sum', 'xargs', 'readlink', 'tr', 'cat', 'date', 'mktemp', 'rm', 'rmdir'];
+const APPLETS = ['sh', 'find', 'stat', 'sha256sum', 'xargs', 'readlink', 'tr', 'cat', 'date', 'mktemp', 'touch', 'rm', 'rmdir', 'chmod'];
 
 let root: string;
 let busyboxBin: string;
@@ -115,15 +115,21 @@ describe.each(SHELLS.map((spec, index) => ({ spec, index, name: spec.name })))('
     await writeFile(join(dir, 'old.txt'), 'old');
     await writeFile(join(dir, 'old-uncached.txt'), 'old2');
     await writeFile(join(dir, 'new.txt'), 'new');
+    await writeFile(join(dir, 'new\nline'), 'newline new');
+    await writeFile(join(dir, 'old\nline'), 'newline old');
     const past = new Date('2020-01-01T00:00:00Z');
     await utimes(join(dir, 'old.txt'), past, past);
     await utimes(join(dir, 'old-uncached.txt'), past, past);
+    await utimes(join(dir, 'old\nline'), past, past);
     const since = Math.floor(Date.now() / 1000) - 60;
     const cache = new Map<string, [number, number, string]>([['old.txt', [3, past.getTime() / 1000, 'cached-digest']]]);
     const listing = parseListing(run(spec, LIST_SCRIPT, [dir, String(since)]).stdout, cache);
     expect(listing.tree.get('old.txt')?.sha256).toBe('cached-digest');
     expect(listing.tree.get('old-uncached.txt')?.sha256).toBeUndefined();
     expect(listing.tree.get('new.txt')?.sha256).toBe(sha('new'));
+    expect(listing.tree.get('new\nline')?.sha256).toBe(sha('newline new'));
+    expect(listing.tree.get('old\nline')).toMatchObject({ kind: 'file', size: 11 });
+    expect(listing.tree.get('old\nline')?.sha256).toBeUndefined();
   });
 
   it.skipIf(!spec.available)('hashes named files and applies a delete list, removing folders only when empty', async () => {
