@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  CredentialsMissingError,
   registerSecret,
   UsageError,
   type Backend,
@@ -108,8 +107,9 @@ export class E2BBackend implements Backend {
     }
   }
 
-  reconnect(ref: SandboxRef): Promise<SandboxHandle> {
-    return Promise.resolve(new E2BSandboxHandle(this.runtime, ref));
+  // async so that a bad ref rejects rather than throws
+  async reconnect(ref: SandboxRef): Promise<SandboxHandle> {
+    return new E2BSandboxHandle(this.runtime, ref);
   }
 
   async list(filter: ListFilter = {}): Promise<SandboxSummary[]> {
@@ -141,10 +141,8 @@ export class E2BBackend implements Backend {
   }
 }
 
-/** Opens the E2B backend for `plugin` with the SDK module already imported. */
-export function createE2BBackend(plugin: BackendPlugin, context: BackendContext, sdk: E2BModule): E2BBackend {
-  const apiKey = context.credentials.api_key;
-  if (apiKey === undefined || apiKey === '') throw new CredentialsMissingError(BACKEND, [{ key: 'api_key', env: ['E2B_API_KEY'] }]);
+/** Opens the E2B backend for `plugin` with the SDK module already imported and the API key resolved. */
+export function createE2BBackend(plugin: BackendPlugin, context: BackendContext, sdk: E2BModule, apiKey: string): E2BBackend {
   // Core registers secrets before opening; doing it again costs nothing and covers direct use.
   registerSecret(apiKey);
   const settings = resolveSettings(context, apiKey);

@@ -1,4 +1,4 @@
-import { importVendor, type BackendPlugin } from '@agentkernel/core';
+import { CredentialsMissingError, importVendor, type BackendPlugin } from '@agentkernel/core';
 import { VERSION } from './version.js';
 
 /** The `e2b` backend: sandboxes in E2B's cloud (or any E2B-compatible API), through the `e2b` SDK. */
@@ -38,8 +38,10 @@ export const e2bPlugin: BackendPlugin = {
     },
   },
   async open(context) {
+    const apiKey = context.credentials.api_key;
+    if (apiKey === undefined || apiKey === '') throw new CredentialsMissingError('e2b', [{ key: 'api_key', env: ['E2B_API_KEY'] }]);
     const sdk = await importVendor(() => import('e2b'), 'e2b', 'e2b');
     const { createE2BBackend } = await import('./e2b-backend.js');
-    return createE2BBackend(e2bPlugin, context, sdk);
+    return createE2BBackend(e2bPlugin, context, sdk, apiKey);
   },
 };
