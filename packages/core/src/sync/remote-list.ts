@@ -80,16 +80,19 @@ export function parseListing(stdout: Buffer, cache?: StatCache): RemoteListing {
     tree.set(path, { kind, mode: kind === 'symlink' ? 0 : raw & 0o7777, size: kind === 'file' ? Number(size) : 0, mtimeMs: Number(mtime) * 1000 });
   };
   const digests = new Map<string, string>();
-  let done = false;
-  while (!done && position < stdout.length) {
+  while (position < stdout.length) {
     const tag = next();
     if (tag === 'T') clock = Number(next());
     else if (tag === 'S') {
-      for (const line of next().split('\n')) {
+      const block = next();
+      for (const line of block.split('\n')) {
+        // A digest line starts with 64 hex digits (or GNU's escape flag); a stat line with a short mode.
+        if (SHA_LINE.test(line)) continue;
         // `hexmode size mtime ./path`: the path is everything after the third space.
         const third = nthIndex(line, ' ', 3);
         if (third > 0) addEntry(stripDot(line.slice(third + 1)), line.slice(0, third));
       }
+      for (const [path, digest] of parseSha256Lines(block)) digests.set(path, digest);
     } else if (tag === 'E') {
       const path = next();
       addEntry(path, next());
@@ -105,13 +108,10 @@ export function parseListing(stdout: Buffer, cache?: StatCache): RemoteListing {
     } else if (tag === 'H') {
       const path = next();
       digests.set(path, next());
-    } else if (tag === 'B') {
-      done = true;
     } else {
       throw new Error(`unexpected sandbox listing record ${JSON.stringify(tag)} at byte ${position}`);
     }
   }
-  for (const [path, digest] of parseSha256Lines(stdout.toString('utf8', position))) digests.set(path, digest);
   for (const [path, entry] of tree) {
     if (entry.kind !== 'file') continue;
     const digest = digests.get(path);

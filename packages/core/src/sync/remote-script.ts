@@ -13,12 +13,12 @@ function shell(source: string): string {
  *
  * Output: NUL-terminated tokens, a tag then its fields, so any file name survives:
  *   `T` clock                          the sandbox clock now
- *   `S` lines                          `stat -c '%f %s %Y %n'` lines of every entry whose path has no newline
+ *   `S` lines                          `stat -c '%f %s %Y %n'` lines of every entry whose path has no
+ *                                      newline, mixed with `sha256sum` lines of the files hashed
  *   `E` path `hexmode size mtime`      an entry whose path holds a newline
  *   `L` path target                    a symlink's target
  *   `I` path content                   a rule file's content (NUL bytes removed)
  *   `H` path sha256                    a digest (paths holding a newline)
- *   `B`                                then `sha256sum` lines for the other files hashed
  * Per entry the work is done by find, stat and sha256sum in batches; the shell only loops over the
  * few special paths (symlinks, rule files, names with newlines). A file is hashed only when `since` is
  * 0 or it was modified after `since - 2`; the caller trusts its cached digest for the others whose size
@@ -44,8 +44,14 @@ while [ "$pairs" -gt 0 ]; do
 done
 nl='
 '
+# One walk for stat lines and sha256sum lines (each batch command finishes before find goes on).
+# busybox find ignores an -exec + inside parentheses, so the actions are chained at the top level.
 printf 'S\0'
-find . \( "$@" \) -prune -o ! -path "*$nl*" \( -type f -o -type d -o -type l \) -exec stat -c '%f %s %Y %n' {} + 2>/dev/null
+if [ -n "$newer" ]; then
+  find . \( "$@" \) -prune -o ! -path "*$nl*" \( -type f -o -type d -o -type l \) -exec stat -c '%f %s %Y %n' {} + -type f -newer "$tmp" -exec sha256sum {} + 2>/dev/null
+else
+  find . \( "$@" \) -prune -o ! -path "*$nl*" \( -type f -o -type d -o -type l \) -exec stat -c '%f %s %Y %n' {} + -type f -exec sha256sum {} + 2>/dev/null
+fi
 printf '\0'
 special='
 since=$1
@@ -75,12 +81,6 @@ for p; do
 done
 '
 find . \( "$@" \) -prune -o \( -type l -o -name .gitignore -o -name .agentkernelignore -o -path "*$nl*" \) -exec sh -c "$special" sh "$since" "$newer" "$tmp" {} +
-printf 'B\0'
-if [ -n "$newer" ]; then
-  find . \( "$@" \) -prune -o -type f ! -path "*$nl*" -newer "$tmp" -exec sha256sum {} + 2>/dev/null
-else
-  find . \( "$@" \) -prune -o -type f ! -path "*$nl*" -exec sha256sum {} + 2>/dev/null
-fi
 exit 0
 `);
 
