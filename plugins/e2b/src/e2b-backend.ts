@@ -17,7 +17,7 @@ import { BACKEND, toAgentkernelError } from './errors.js';
 import { creationMetadata, makeRef, MANAGED_KEY, NAME_KEY, TOKEN_KEY, WORKSPACE_KEY } from './metadata.js';
 import { connectionOf, resolveSettings } from './options.js';
 import { withRetry } from './retry.js';
-import { call, type E2BModule, type Runtime, type SdkSandbox } from './runtime.js';
+import { call, retrying, type E2BModule, type Runtime, type SdkSandbox } from './runtime.js';
 import { shellQuote } from './exec-wrapper.js';
 
 /** Makes sure the workspace directory exists and belongs to E2B's default user. */
@@ -39,7 +39,7 @@ export class E2BBackend implements Backend {
   private async findByToken(token: string): Promise<string | undefined> {
     const { sdk, connection } = this.runtime;
     const paginator = sdk.Sandbox.list({ ...connection, query: { metadata: { [TOKEN_KEY]: token } } });
-    const page = await withRetry(() => paginator.nextItems(), { policy: this.runtime.settings.retry, idempotent: true });
+    const page = await retrying(this.runtime, { action: 'looking for a sandbox by its creation token' }, 'idempotent', () => paginator.nextItems());
     return page[0]?.sandboxId;
   }
 
@@ -117,7 +117,7 @@ export class E2BBackend implements Backend {
     const paginator = sdk.Sandbox.list({ ...connection, query: { metadata: { ...filter.labels, [MANAGED_KEY]: 'true' } } });
     const out: SandboxSummary[] = [];
     while (paginator.hasNext) {
-      const page = await call(this.runtime, { action: 'listing sandboxes' }, true, () => paginator.nextItems());
+      const page = await call(this.runtime, { action: 'listing sandboxes' }, 'idempotent', () => paginator.nextItems());
       for (const info of page) {
         const name = info.metadata[NAME_KEY];
         const ref = makeRef(info.sandboxId, { workspaceDir: info.metadata[WORKSPACE_KEY] ?? '/workspace', template: info.templateId, ...(name === undefined ? {} : { name }) });
@@ -137,7 +137,9 @@ export class E2BBackend implements Backend {
       throw new UsageError(`snapshot ${snapshot.id} is a ${snapshot.backend} snapshot, not an E2B one`, { backend: BACKEND });
     }
     const { sdk, connection } = this.runtime;
-    await call(this.runtime, { action: `deleting snapshot ${snapshot.id}` }, true, () => sdk.Sandbox.deleteSnapshot(snapshot.id, connection));
+    await call(this.runtime, { action: `deleting snapshot ${snapshot.id}` }, 'idempotent', () =>
+      sdk.Sandbox.deleteSnapshot(snapshot.id, connection),
+    );
   }
 }
 

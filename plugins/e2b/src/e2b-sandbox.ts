@@ -19,8 +19,7 @@ import { downloadFile } from './download.js';
 import { BACKEND, mayBeUnreachable, toAgentkernelError, type Doing } from './errors.js';
 import { finishCommand, startCommand } from './exec.js';
 import { refInfo, type RefInfo } from './metadata.js';
-import { withRetry } from './retry.js';
-import { call, type Runtime, type SdkSandbox } from './runtime.js';
+import { call, retrying, type Replay, type Runtime, type SdkSandbox } from './runtime.js';
 import { takeSnapshot } from './snapshots.js';
 
 /** One E2B sandbox. Holds a connected SDK `Sandbox` once an operation needed one. */
@@ -57,7 +56,7 @@ export class E2BSandboxHandle implements SandboxHandle {
     if (this.sdkSandbox !== undefined) return this.sdkSandbox;
     const { sdk, connection } = this.runtime;
     const timeout = this.info.idleTimeoutMs === undefined ? {} : { timeoutMs: this.info.idleTimeoutMs };
-    this.sdkSandbox = await call(this.runtime, { action: 'connecting to the sandbox', sandboxId: this.id }, true, () =>
+    this.sdkSandbox = await call(this.runtime, { action: 'connecting to the sandbox', sandboxId: this.id }, 'idempotent', () =>
       sdk.Sandbox.connect(this.id, { ...connection, ...timeout }),
     );
     return this.sdkSandbox;
@@ -65,17 +64,19 @@ export class E2BSandboxHandle implements SandboxHandle {
 
   /**
    * Runs an envd operation. When the sandbox's proxy says it cannot reach it, the sandbox is looked
-   * up: gone becomes `SandboxGoneError`; paused (or reachable again) is reconnected and tried once more.
+   * up: gone becomes `SandboxGoneError`; paused (or reachable again) is reconnected and, unless the
+   * request cannot be replayed, tried once more (the proxy answered, so the request never reached envd).
    */
-  private async envd<T>(doing: Doing, idempotent: boolean, operation: (sandbox: SdkSandbox) => Promise<T>): Promise<T> {
+  private async envd<T>(doing: Doing, replay: Replay, operation: (sandbox: SdkSandbox) => Promise<T>): Promise<T> {
     for (let round = 0; ; round += 1) {
       const sandbox = await this.connected();
       try {
-        return await withRetry(() => operation(sandbox), { policy: this.runtime.settings.retry, idempotent });
+        return await retrying(this.runtime, doing, replay, () => operation(sandbox));
       } catch (error) {
         if (round > 0 || !mayBeUnreachable(error)) throw toAgentkernelError(error, doing);
         if ((await this.status()) === 'gone') throw this.gone(error);
         this.sdkSandbox = undefined;
+        if (replay === 'once') throw toAgentkernelError(error, doing);
       }
     }
   }
@@ -84,7 +85,8 @@ export class E2BSandboxHandle implements SandboxHandle {
     if (this.destroyed) return 'gone';
     const { sdk, connection } = this.runtime;
     try {
-      const info = await withRetry(() => sdk.Sandbox.getInfo(this.id, connection), { policy: this.runtime.settings.retry, idempotent: true });
+      const doing = { action: 'asking for the sandbox status', sandboxId: this.id };
+      const info = await retrying(this.runtime, doing, 'idempotent', () => sdk.Sandbox.getInfo(this.id, connection));
       return info.state === 'paused' ? 'stopped' : 'running';
     } catch (error) {
       if ((error as Error).name === 'SandboxNotFoundError') return 'gone';
@@ -97,7 +99,7 @@ export class E2BSandboxHandle implements SandboxHandle {
     options.signal?.throwIfAborted();
     const cwd = this.resolve(options.cwd ?? '.');
     // Starting is retried only when the request was refused; a started command is never repeated.
-    const command = await this.envd({ action: `starting ${JSON.stringify(argv[0])}`, sandboxId: this.id }, false, (sandbox) =>
+    const command = await this.envd({ action: `starting ${JSON.stringify(argv[0])}`, sandboxId: this.id }, 'refused-only', (sandbox) =>
       startCommand(sandbox, argv, cwd, options),
     );
     try {
@@ -110,7 +112,7 @@ export class E2BSandboxHandle implements SandboxHandle {
 
   async readFile(path: string): Promise<Buffer> {
     const target = this.resolve(path);
-    return this.envd({ action: `reading ${target}`, sandboxId: this.id, path: target }, true, async (sandbox) => {
+    return this.envd({ action: `reading ${target}`, sandboxId: this.id, path: target }, 'idempotent', async (sandbox) => {
       const chunks: Buffer[] = [];
       for await (const chunk of await downloadFile(this.runtime.sdk, sandbox, target, this.runtime.settings.requestTimeoutMs)) {
         chunks.push(chunk as Buffer);
@@ -124,11 +126,11 @@ export class E2BSandboxHandle implements SandboxHandle {
     const doing = { action: `writing ${target}`, sandboxId: this.id, path: target };
     if (data instanceof Uint8Array) {
       const blob = new Blob([data]);
-      await this.envd(doing, true, (sandbox) => sandbox.files.write(target, blob, { useOctetStream: true }));
+      await this.envd(doing, 'idempotent', (sandbox) => sandbox.files.write(target, blob, { useOctetStream: true }));
     } else {
-      // A stream can be sent once only: no retry, except after a refusal before any byte was read.
+      // A stream can be sent once only.
       const stream = Readable.toWeb(data) as ReadableStream<Uint8Array>;
-      await this.envd(doing, false, (sandbox) => sandbox.files.write(target, stream, { useOctetStream: true }));
+      await this.envd(doing, 'once', (sandbox) => sandbox.files.write(target, stream, { useOctetStream: true }));
     }
     if (options.mode !== undefined) await this.chmod(target, options.mode);
   }
@@ -143,7 +145,7 @@ export class E2BSandboxHandle implements SandboxHandle {
   async removeFile(path: string): Promise<void> {
     const target = this.resolve(path);
     try {
-      await this.envd({ action: `removing ${target}`, sandboxId: this.id, path: target }, true, (sandbox) => sandbox.files.remove(target));
+      await this.envd({ action: `removing ${target}`, sandboxId: this.id, path: target }, 'idempotent', (sandbox) => sandbox.files.remove(target));
     } catch (error) {
       if (error instanceof NotFoundError && !(error instanceof SandboxGoneError)) return;
       throw error;
@@ -152,7 +154,7 @@ export class E2BSandboxHandle implements SandboxHandle {
 
   async mkdir(path: string): Promise<void> {
     const target = this.resolve(path);
-    await this.envd({ action: `creating directory ${target}`, sandboxId: this.id, path: target }, true, (sandbox) =>
+    await this.envd({ action: `creating directory ${target}`, sandboxId: this.id, path: target }, 'idempotent', (sandbox) =>
       sandbox.files.makeDir(target),
     );
   }
@@ -167,7 +169,7 @@ export class E2BSandboxHandle implements SandboxHandle {
 
   /** Opens a download of a sandbox file as a Node stream (used by {@link getArchive}). */
   async download(target: string): Promise<Readable> {
-    return this.envd({ action: `downloading ${target}`, sandboxId: this.id, path: target }, true, (sandbox) =>
+    return this.envd({ action: `downloading ${target}`, sandboxId: this.id, path: target }, 'idempotent', (sandbox) =>
       downloadFile(this.runtime.sdk, sandbox, target, this.runtime.settings.requestTimeoutMs),
     );
   }
@@ -183,11 +185,7 @@ export class E2BSandboxHandle implements SandboxHandle {
   async stop(): Promise<void> {
     if (this.destroyed) throw this.gone();
     const { sdk, connection } = this.runtime;
-    try {
-      await withRetry(() => sdk.Sandbox.pause(this.id, connection), { policy: this.runtime.settings.retry, idempotent: true });
-    } catch (error) {
-      throw toAgentkernelError(error, { action: 'pausing the sandbox', sandboxId: this.id });
-    }
+    await call(this.runtime, { action: 'pausing the sandbox', sandboxId: this.id }, 'idempotent', () => sdk.Sandbox.pause(this.id, connection));
     this.sdkSandbox = undefined;
   }
 
@@ -198,7 +196,7 @@ export class E2BSandboxHandle implements SandboxHandle {
 
   async destroy(): Promise<void> {
     const { sdk, connection } = this.runtime;
-    await call(this.runtime, { action: 'killing the sandbox', sandboxId: this.id }, true, () => sdk.Sandbox.kill(this.id, connection));
+    await call(this.runtime, { action: 'killing the sandbox', sandboxId: this.id }, 'idempotent', () => sdk.Sandbox.kill(this.id, connection));
     this.destroyed = true;
     this.sdkSandbox = undefined;
   }

@@ -17,17 +17,26 @@ export interface Runtime {
 }
 
 /**
- * Calls the provider with the backend's retry policy and turns a final failure into an agentkernel
- * error. `idempotent` says whether an ambiguous failure (5xx, dropped connection) may be retried.
+ * How a call may be repeated: `idempotent` after any transient failure; `refused-only` only when the
+ * provider refused it without acting (429, 503); `once` never (a request body that was a stream).
  */
-export async function call<T>(runtime: Runtime, doing: Doing, idempotent: boolean, operation: () => Promise<T>): Promise<T> {
+export type Replay = 'idempotent' | 'refused-only' | 'once';
+
+/** Runs a provider call with the backend's retry policy, logging each retry at debug level. */
+export function retrying<T>(runtime: Runtime, doing: Doing, replay: Replay, operation: () => Promise<T>): Promise<T> {
+  const policy = replay === 'once' ? { ...runtime.settings.retry, retries: 0 } : runtime.settings.retry;
+  return withRetry(operation, {
+    policy,
+    idempotent: replay === 'idempotent',
+    onRetry: (error, attempt, delayMs) =>
+      runtime.logger.debug(`e2b: ${doing.action}: attempt ${attempt + 1} in ${delayMs} ms after: ${(error as Error).message}`),
+  });
+}
+
+/** {@link retrying}, with a final failure turned into an agentkernel error. */
+export async function call<T>(runtime: Runtime, doing: Doing, replay: Replay, operation: () => Promise<T>): Promise<T> {
   try {
-    return await withRetry(operation, {
-      policy: runtime.settings.retry,
-      idempotent,
-      onRetry: (error, attempt, delayMs) =>
-        runtime.logger.debug(`e2b: ${doing.action}: attempt ${attempt} in ${delayMs} ms after: ${(error as Error).message}`),
-    });
+    return await retrying(runtime, doing, replay, operation);
   } catch (error) {
     throw toAgentkernelError(error, doing);
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { NativeSnapshotHandle } from '@agentkernel/core';
 import { BACKEND, toAgentkernelError } from './errors.js';
 import { withRetry } from './retry.js';
-import type { Runtime, SdkSandbox } from './runtime.js';
+import { retrying, type Runtime, type SdkSandbox } from './runtime.js';
 
 /**
  * The E2B snapshot name for an agentkernel snapshot name: lower-case letters, digits and dashes, with a
@@ -18,10 +18,10 @@ export async function takeSnapshot(runtime: Runtime, sandbox: SdkSandbox, name: 
   const { sdk, connection, settings } = runtime;
   const e2bName = e2bSnapshotName(name);
   const findExisting = async (): Promise<{ snapshotId: string; names: string[] } | undefined> => {
-    const page = await withRetry(() => sdk.Sandbox.listSnapshots({ ...connection, sandboxId: sandbox.sandboxId, name: e2bName }).nextItems(), {
-      policy: settings.retry,
-      idempotent: true,
-    });
+    const doing = { action: `looking for snapshot ${e2bName}`, sandboxId: sandbox.sandboxId };
+    const page = await retrying(runtime, doing, 'idempotent', () =>
+      sdk.Sandbox.listSnapshots({ ...connection, sandboxId: sandbox.sandboxId, name: e2bName }).nextItems(),
+    );
     return page[0];
   };
   try {
