@@ -3,7 +3,7 @@
 # sandbox, run commands in it, copy a file in and out, and remove it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+[ "${QUICKSTART_SKIP_SETUP:-}" = 1 ] || bash scripts/setup.sh
 
 ak() { node packages/cli/dist/bin.js "$@"; }
 name=quickstart
