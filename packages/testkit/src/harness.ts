@@ -21,6 +21,12 @@ export interface TestBackendOptions {
   readonly timeoutMs?: number;
   /** Tests to skip, by id (the part before the colon in each test's title), with the reason, which is printed. */
   readonly skip?: Partial<Record<string, string>>;
+  /**
+   * How the suite reaches an endpoint URL (the `endpoints` test); the global `fetch` by default. A
+   * provider fake passes its router, since offline there is no DNS for provider hostnames. It is handed
+   * the URL exactly as the backend's `endpoints()` returned it.
+   */
+  readonly fetchEndpoint?: (url: string, init?: RequestInit) => Promise<Response>;
 }
 
 /** What every suite file gets: the opened backend, a shared sandbox, and a way to register tests. */

@@ -2,15 +2,20 @@ import { describe, expect } from 'vitest';
 import { AgentkernelError } from '@agentkernel/core';
 import { rejection, sleep, text, type Harness } from '../harness.js';
 
-async function fetchText(url: string, deadline: number): Promise<string> {
+type FetchEndpoint = NonNullable<Harness['options']['fetchEndpoint']>;
+
+/** Fetches `url` until it answers 2xx; a server that is still starting answers errors or nothing. */
+async function fetchText(fetchEndpoint: FetchEndpoint, url: string, deadline: number): Promise<string> {
+  let last = 'no answer yet';
   for (;;) {
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      const response = await fetchEndpoint(url, { signal: AbortSignal.timeout(2000) });
       if (response.ok) return await response.text();
+      last = `HTTP ${response.status} ${await response.text()}`;
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer in time`);
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 2xx in time (last answer: ${last})`);
     await sleep(200);
   }
 }
@@ -35,7 +40,9 @@ export function remoteTests(h: Harness): void {
         const endpoints = await sandbox.endpoints!([port]);
         expect(endpoints).toHaveLength(1);
         expect(endpoints[0]?.port).toBe(port);
-        const body = await fetchText(`${endpoints[0]!.url.replace(/\/$/, '')}/index.html`, Date.now() + 20_000);
+        // The URL exactly as returned: both servers answer `/` with index.html.
+        const fetchEndpoint = h.options.fetchEndpoint ?? ((url: string, init?: RequestInit) => fetch(url, init));
+        const body = await fetchText(fetchEndpoint, endpoints[0]!.url, Date.now() + 20_000);
         expect(body).toBe(`hello from ${h.runId}`);
       } finally {
         controller.abort(new Error('testkit: server no longer needed'));

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAll } from '@agentkernel/core/isolation';
+import { routeEndpoint } from './edge.js';
 import { FaultInjector } from './faults.js';
 import { randomToken } from './ids.js';
 import { procDirOf } from './sandbox-spawn.js';
@@ -60,6 +61,7 @@ export async function startFakeE2B(options: FakeE2BOptions = {}): Promise<FakeE2
       })),
     snapshots: () => [...state.snapshots.keys()],
     requests: () => [...log],
+    fetchEndpoint: (url, init) => routeEndpoint(state, url, init),
     expire: (sandboxID) => {
       const sandbox = state.sandboxes.get(sandboxID);
       if (sandbox !== undefined) sandbox.endAt = new Date(Date.now() - 1);

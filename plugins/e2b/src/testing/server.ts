@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createContextValues } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { loadEnvdDescriptors } from './descriptors.js';
+import { proxiedSandbox } from './edge.js';
 import { refusal } from './envd-auth.js';
 import { SANDBOX_KEY } from './envd-context.js';
 import { handleEnvdHttp } from './envd-files.js';
@@ -16,7 +17,6 @@ import type { FakeSandbox, FakeState } from './state.js';
 import type { FakeRequest } from './types.js';
 
 const ENVD_PATHS = /^\/(files|health|envs|process\.Process\/|filesystem\.Filesystem\/)/;
-const RESUME_TIMEOUT_SECONDS = 300;
 
 export interface ServerDeps {
   readonly state: FakeState;
@@ -28,25 +28,20 @@ export interface ServerDeps {
   readonly log: FakeRequest[];
 }
 
-/**
- * Finds the sandbox of an envd request as E2B's proxy does: unknown or killed sandboxes answer 502,
- * a paused one resumes when it allows auto-resume, and envd itself checks the access token.
- */
+/** The sandbox of an envd request: found as E2B's edge finds it, then envd itself checks the access token. */
 async function envdSandbox(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<FakeSandbox | undefined> {
   const id = req.headers['e2b-sandbox-id'];
-  const sandbox = typeof id === 'string' ? await deps.state.get(id) : undefined;
-  if (sandbox === undefined || (sandbox.state === 'paused' && !sandbox.autoResume)) {
-    const why = sandbox === undefined ? 'was not found' : 'is paused';
-    sendReply(res, { status: 502, body: { code: 502, message: `The sandbox ${String(id)} ${why}`, sandboxId: id } });
+  const found = await proxiedSandbox(deps.state, typeof id === 'string' ? id : '');
+  if (!('sandboxID' in found)) {
+    sendReply(res, found);
     return undefined;
   }
-  if (sandbox.state === 'paused') deps.state.resume(sandbox, RESUME_TIMEOUT_SECONDS);
-  const refused = refusal(sandbox, req, url);
+  const refused = refusal(found, req, url);
   if (refused !== undefined) {
     sendReply(res, errorReply(401, refused));
     return undefined;
   }
-  return sandbox;
+  return found;
 }
 
 function createHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {

@@ -66,6 +66,15 @@ export interface FakeE2B {
   snapshots(): string[];
   /** Every request received so far, oldest first. */
   requests(): readonly FakeRequest[];
+  /**
+   * E2B's edge for sandbox ports, without DNS: give it an endpoint URL exactly as the backend's
+   * `endpoints()` returns it (`https://<port>-<sandboxId>.<domain>/...`). The host is read as E2B's
+   * edge reads it and the request goes to that port on 127.0.0.1, where a server started in a sandbox
+   * with internet access listens. Answers 400 for a host that is not a sandbox host, and 502 for an
+   * unknown or paused sandbox, a port nothing listens on, or a sandbox without internet access (whose
+   * servers the fake cannot reach). A plain function: pass it around unbound.
+   */
+  fetchEndpoint(url: string, init?: RequestInit): Promise<Response>;
   /** Moves a sandbox's end of life to now, as if its timeout had passed (it then pauses or dies). */
   expire(sandboxID: string): void;
   /** Kills every command, stops the server and removes the data folder it created. */
