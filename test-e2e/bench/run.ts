@@ -35,7 +35,8 @@ export function formatFigure(figure: BenchFigure): string {
 
 async function main(filter: readonly string[]): Promise<number> {
   const files = (await readdir(here))
-    .filter((file) => file.endsWith('.ts') && file !== 'run.ts' && !file.endsWith('.d.ts'))
+    // Plain names only (`sync-incremental.ts`): scratch files such as `x.tmp.ts` are never run.
+    .filter((file) => /^[a-z0-9-]+\.ts$/.test(file) && file !== 'run.ts')
     .filter((file) => filter.length === 0 || filter.some((word) => file.includes(word)))
     .sort();
   await mkdir(join(here, 'results'), { recursive: true });
@@ -46,7 +47,7 @@ async function main(filter: readonly string[]): Promise<number> {
     const name = basename(file, '.ts');
     process.stdout.write(`\n${name}\n`);
     try {
-      const result = (await (module.default as () => Promise<BenchResult>)()) ;
+      const result = await (module.default as () => Promise<BenchResult>)();
       for (const figure of result.figures) process.stdout.write(`${formatFigure(figure)}\n`);
       for (const note of result.notes ?? []) process.stdout.write(`  note: ${note}\n`);
       await writeFile(join(here, 'results', `${name}.json`), `${JSON.stringify({ ...result, date: new Date().toISOString() }, null, 2)}\n`);
