@@ -33,6 +33,18 @@ export async function inspectArchive(archive: AsyncIterable<unknown>, spoolFile:
     let offset = 0;
     let fileCount = 0;
     let bytes = 0;
+    // Entry chunks are small (a few KiB); they are written in batches of about a MiB.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let written = 0;
+    const flush = async (): Promise<void> => {
+      if (pendingBytes === 0) return;
+      const batch = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      await spool.write(batch, 0, batch.length, written);
+      written += batch.length;
+    };
     await forEachTarEntry(archive, async (entry: ReadEntry) => {
       const path = relativePath(entry.path);
       const kind = entry.type === 'Directory' ? 'dir' : ['File', 'OldFile', 'ContiguousFile', 'Link'].includes(entry.type) ? 'file' : undefined;
@@ -56,13 +68,16 @@ export async function inspectArchive(archive: AsyncIterable<unknown>, spoolFile:
       }
       const start = offset;
       for await (const buffer of entry) {
-        await spool.write(buffer, 0, buffer.length, offset);
+        pending.push(buffer);
+        pendingBytes += buffer.length;
         offset += buffer.length;
+        if (pendingBytes >= SPOOL_READ) await flush();
       }
       bytes += offset - start;
       items.set(path, { kind, offset: start, length: offset - start });
     });
 
+    await flush();
     // Folders that only appear as parents of other entries still belong to the tree.
     for (const path of [...items.keys()]) {
       for (let i = path.indexOf('/'); i > 0; i = path.indexOf('/', i + 1)) {

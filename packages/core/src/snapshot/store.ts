@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { NotFoundError, StateError, UsageError, type AgentkernelError } from '../errors/errors.js';
@@ -10,7 +10,8 @@ import { checkSnapshotManifest, type SnapshotManifest } from './manifest.js';
 
 /**
  * Where portable snapshots live. A snapshot is created whole or not at all: `create` hands the writer
- * a sink for the archive and commits only once the writer returns a valid manifest.
+ * a sink for the archive and commits only once the writer returns a valid manifest. (The archive is
+ * not forced to disk: a snapshot damaged by a power loss fails its checksum before any restore.)
  */
 export interface SnapshotStore {
   /** Every readable snapshot, oldest first; unreadable ones are reported to `onInvalid` and skipped. */
@@ -104,8 +105,6 @@ export class LocalSnapshotStore implements SnapshotStore {
       if (problems.length > 0 || manifest.name !== name) {
         throw new StateError(`refusing to store an invalid manifest for snapshot "${name}": ${problems.join('; ') || `name is "${manifest.name}"`}`);
       }
-      const handle = await open(archivePath, 'r+');
-      await handle.sync().finally(() => handle.close());
       await atomicWriteFile(join(staging, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
       try {
         await rename(staging, join(this.dir, name));

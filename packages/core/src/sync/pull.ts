@@ -57,6 +57,7 @@ export async function pullWorkspace(options: SyncOptions): Promise<SyncReport> {
     const stats = await lstat(target);
     if (!stats.isDirectory()) throw new UnsafeArchiveEntryError(path, 'a non-folder is in the way locally');
     localTree.set(path, { kind: 'dir', mode: entry.mode, size: 0, mtimeMs: stats.mtimeMs });
+    report.filesReceived++;
   }
 
   if (fetch.size > 0) {
@@ -77,7 +78,7 @@ export async function pullWorkspace(options: SyncOptions): Promise<SyncReport> {
       throw new BackendError(backend, `could not download ${paths.length} files from ${workspaceDir}: ${(error as Error).message}`, { cause: error });
     }
     report.bytesReceived = extracted.compressedBytes;
-    report.filesReceived = extracted.applied.size;
+    report.filesReceived += extracted.applied.size;
     for (const path of paths) {
       const applied = extracted.applied.get(path);
       if (applied) {

@@ -56,6 +56,7 @@ export interface SyncPlan {
 export interface SyncReport {
   direction: 'push' | 'pull';
   dryRun: boolean;
+  /** Entries (files, symlinks, folders) sent; `filesReceived` likewise. */
   filesSent: number;
   /** Compressed archive bytes handed to `putArchive` plus the delete list. */
   bytesSent: number;
