@@ -107,6 +107,21 @@ describe('push and pull with the local backend', () => {
     expect(await sandboxSh(bed.handle, 'cat shared.txt')).toBe('local again\n');
   });
 
+  it('a nested rule file re-including a name ignored at the root keeps it in sync', async () => {
+    await writeFile(join(bed.localDir, '.gitignore'), 'cache/\n');
+    await mkdir(join(bed.localDir, 'cache'));
+    await writeFile(join(bed.localDir, 'cache', 'z'), 'ignored');
+    await mkdir(join(bed.localDir, 'pkg', 'cache'), { recursive: true });
+    await writeFile(join(bed.localDir, 'pkg', '.gitignore'), '!cache/\n');
+    await writeFile(join(bed.localDir, 'pkg', 'cache', 'x'), 'kept');
+    await pushWorkspace(bed.options);
+    expect(await sandboxSh(bed.handle, 'cat pkg/cache/x; ls -A')).toBe('kept.gitignore\npkg\n');
+    await sandboxSh(bed.handle, 'echo y > pkg/cache/y');
+    const pull = await pullWorkspace(bed.options);
+    expect(pull.plan).toMatchObject({ download: ['pkg/cache/y'], deleteLocal: [] });
+    expect(await readFile(join(bed.localDir, 'pkg', 'cache', 'x'), 'utf8')).toBe('kept');
+  });
+
   it('dry runs return the plan and change nothing', async () => {
     await seedProject(bed.localDir);
     const report = await pushWorkspace({ ...bed.options, dryRun: true });

@@ -1,4 +1,6 @@
-import { createIgnoreRules, type IgnoreRules } from './ignore-rules.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createIgnoreRules, IGNORE_FILES, type IgnoreRules, type PruneName } from './ignore-rules.js';
 import { scanLocal, type LocalScan } from './local-index.js';
 import { sameContent } from './planner.js';
 import { hashRemote, listRemote, type RemoteListing } from './remote-list.js';
@@ -20,35 +22,51 @@ export interface LocalOnly {
 }
 
 /**
- * Reads the manifest, scans the local folder and lists the sandbox (the listing starts as soon as the
- * local walk has found every rule file, and runs while changed local files are hashed), drops what
- * either side's rules ignore, and fetches the sandbox digests a conflict decision needs but the listing
- * skipped. With `localOnly`, a sandbox that has nothing to receive is not listed at all: when nothing
- * changed locally since the last sync, a push has nothing to send whatever the sandbox holds.
+ * Reads the manifest, scans the local folder and lists the sandbox concurrently, drops what either
+ * side's rules ignore, and fetches the sandbox digests a conflict decision needs but the listing
+ * skipped. With `localOnly`, the sandbox is listed only once a local change shows: when nothing changed
+ * locally since the last sync, a push has nothing to send whatever the sandbox holds.
  */
 export async function observe(options: SyncOptions): Promise<Observed>;
 export async function observe(options: SyncOptions, localOnly: true): Promise<Observed | LocalOnly>;
 export async function observe(options: SyncOptions, localOnly = false): Promise<Observed | LocalOnly> {
   const { handle, localDir, workspaceDir, signal } = options;
   const manifest = await readSyncManifest(options.manifestFile, workspaceDir);
-  const localRules = await createIgnoreRules();
+  // The root rule files decide what the listing may prune, so it can start before the walk.
+  const rootRules = await createIgnoreRules();
+  for (const name of IGNORE_FILES) {
+    const content = await readFile(join(localDir, name), 'utf8').catch(() => undefined);
+    if (content !== undefined) rootRules.addFile('', name, content);
+  }
+  const list = (prune: PruneName[]): Promise<RemoteListing> =>
+    listRemote(handle, workspaceDir, { since: manifest?.remoteClock ?? 0, prune, cache: manifest?.remote, signal });
+  const prune = rootRules.pruneNames();
   let listing: Promise<RemoteListing> | undefined;
-  const startListing = (): Promise<RemoteListing> =>
-    (listing ??= listRemote(handle, workspaceDir, { since: manifest?.remoteClock ?? 0, prune: localRules.pruneNames(), cache: manifest?.remote, signal }));
+  const startListing = (): void => {
+    listing ??= list(prune);
+    listing.catch(() => undefined);
+  };
 
   options.onProgress?.({ phase: 'scan', bytesDone: 0 });
+  // A push with a manifest lists the sandbox only once a local change shows; anything else lists at once.
   const skippable = localOnly && manifest !== undefined;
+  if (!skippable) startListing();
+  const localRules = await createIgnoreRules();
   const local = await scanLocal(localDir, {
     rules: localRules,
     cache: manifest?.local,
     signal,
+    onStatChange: startListing,
     afterWalk: (toHash) => {
-      // Listing while hashing saves time; when nothing needs hashing the decision below is immediate.
-      if (!skippable || toHash > 0) void startListing().catch(() => undefined);
+      if (toHash > 0) startListing();
     },
   });
   if (skippable && listing === undefined && unchanged(local.tree, manifest.entries)) return { manifest, local, remote: undefined };
-  const remote = await startListing();
+  startListing();
+  let remote = await (listing as Promise<RemoteListing>);
+  // Nested rule files found by the walk may re-include a pruned name: list again without it then.
+  const allowed = localRules.pruneNames();
+  if (!prune.every((p) => allowed.some((a) => a.name === p.name && a.dirOnly === p.dirOnly))) remote = await list(allowed);
 
   const remoteRules = await createIgnoreRules();
   for (const file of remote.ruleFiles) remoteRules.addFile(file.dir, file.name, file.content);

@@ -22,6 +22,12 @@ export const IGNORE_FILES: readonly string[] = ['.gitignore', '.agentkernelignor
 export const TEMP_PREFIX = '.agentkernel-tmp-';
 
 type IgnoreFactory = () => Ignore;
+
+/** A literal name a sandbox listing may skip wholesale (`dirOnly`: only folders of that name). */
+export interface PruneName {
+  name: string;
+  dirOnly: boolean;
+}
 let factory: IgnoreFactory | undefined;
 
 /** Loads the `ignore` package once (lazily: it is not needed to start the CLI). */
@@ -76,7 +82,7 @@ export class IgnoreRules {
    * built-in rules naming a bare name, which no negated rule anywhere could re-include. Anything else
    * is filtered after listing, so pruning is only ever an optimisation.
    */
-  pruneNames(): { name: string; dirOnly: boolean }[] {
+  pruneNames(): PruneName[] {
     const negations: RegExp[] = [];
     for (const files of this.#sources.values()) {
       for (const content of files.values()) {
@@ -112,25 +118,43 @@ export class IgnoreRules {
       const matcher = this.#matcher(dir);
       if (!matcher) continue;
       const relative = dir === '' ? path : path.slice(dir.length + 1);
-      const result = matcher.test(isDir ? `${relative}/` : relative);
+      const result = this.#levelTest(dir, matcher, isDir ? `${relative}/` : relative);
       if (result.ignored) ignored = true;
       else if (result.unignored) ignored = false;
     }
     return ignored;
   }
 
+  /**
+   * One rule file level's verdict on the path itself. The `ignore` package also calls a path ignored
+   * when one of its folders matches; the callers have already cleared every folder (a deeper rule file
+   * may re-include one), so such a verdict is asked again with those folders re-included at the end.
+   */
+  #levelTest(dir: string, matcher: Ignore, relative: string): { ignored: boolean; unignored: boolean } {
+    const result = matcher.test(relative);
+    if (!result.ignored) return result;
+    const folders = ancestors(relative.replace(/\/$/, ''));
+    if (!folders.some((folder) => matcher.test(`${folder}/`).ignored) || folders.some((f) => f.includes('\n'))) return result;
+    return this.#rulesAt(dir).add(folders.map((folder) => `!/${folder.replace(/[\\*?[\]]/g, '\\$&').replace(/ $/, '\\ ')}/`)).test(relative);
+  }
+
   #matcher(dir: string): Ignore | undefined {
     const existing = this.#matchers.get(dir);
     if (existing) return existing;
-    const files = this.#sources.get(dir);
-    if (dir !== '' && !files) return undefined;
+    if (dir !== '' && !this.#sources.has(dir)) return undefined;
+    const matcher = this.#rulesAt(dir);
+    this.#matchers.set(dir, matcher);
+    return matcher;
+  }
+
+  /** A fresh matcher with the rules of folder `dir` (the built-ins first at the root). */
+  #rulesAt(dir: string): Ignore {
     const matcher = this.#create();
     if (dir === '') matcher.add([...BUILTIN_IGNORES]);
     for (const name of IGNORE_FILES) {
-      const content = files?.get(name);
+      const content = this.#sources.get(dir)?.get(name);
       if (content !== undefined) matcher.add(content);
     }
-    this.#matchers.set(dir, matcher);
     return matcher;
   }
 }

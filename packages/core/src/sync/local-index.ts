@@ -22,6 +22,8 @@ export interface ScanOptions {
   hash?: boolean;
   /** Called once the walk is done (every rule file is known), with the number of files to hash. */
   afterWalk?: (filesToHash: number) => void;
+  /** Called when the walk meets the first file whose size or mtime differs from the cache. */
+  onStatChange?: () => void;
   signal?: AbortSignal;
 }
 
@@ -40,8 +42,10 @@ export async function scanLocal(root: string, options: ScanOptions): Promise<Loc
   const { rules, cache } = options;
 
   // Synchronous calls on purpose: thousands of lstat calls through the promise API cost about three
-  // times as much as the walk itself; the event loop is held for tens of milliseconds at most.
-  const walk = (dir: string): void => {
+  // times as much as the walk itself. The walk yields between folders so a concurrent exec proceeds.
+  let statChanged = false;
+  const walk = async (dir: string): Promise<void> => {
+    await new Promise((resolve) => setImmediate(resolve));
     options.signal?.throwIfAborted();
     const absolute = dir === '' ? root : join(root, dir);
     const names = readdirSync(absolute);
@@ -73,14 +77,18 @@ export async function scanLocal(root: string, options: ScanOptions): Promise<Loc
           entry.sha256 = cached[2];
         } else {
           toHash.push(path);
+          if (!statChanged) {
+            statChanged = true;
+            options.onStatChange?.();
+          }
         }
         tree.set(path, entry);
       }
     }
-    for (const sub of subdirs) walk(sub);
+    for (const sub of subdirs) await walk(sub);
   };
 
-  walk('');
+  await walk('');
   options.afterWalk?.(toHash.length);
   let bytesHashed = 0;
   if (options.hash !== false) {

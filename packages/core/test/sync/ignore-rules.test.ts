@@ -42,6 +42,17 @@ describe('IgnoreRules', () => {
     expect(rules.ignores('pkg/sub/local.txt', false)).toBe(false);
   });
 
+  it('lets a nested rule file re-include a folder a shallower one excludes, with its contents', async () => {
+    const rules = await createIgnoreRules();
+    rules.addFile('', '.gitignore', 'cache/\n*.tmp\n');
+    rules.addFile('pkg', '.gitignore', '!cache/\n');
+    expect(rules.ignores('cache', true)).toBe(true);
+    expect(rules.ignores('pkg/cache', true)).toBe(false);
+    expect(rules.ignores('pkg/cache/data.bin', false)).toBe(false);
+    expect(rules.ignores('pkg/cache/scratch.tmp', false)).toBe(true);
+    expect(rules.ignores('pkg/cache/deeper/x', false)).toBe(false);
+  });
+
   it('never re-includes a path whose folder is ignored', async () => {
     const rules = await createIgnoreRules();
     rules.addFile('', '.gitignore', 'vendor/\n!vendor/keep.txt\n');
