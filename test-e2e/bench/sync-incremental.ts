@@ -3,9 +3,17 @@
 // plus 64 KiB, time under 5% of the full transfer).
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pullWorkspace, pushWorkspace } from '@agentkernel/core';
+import { pullWorkspace, pushWorkspace, type SyncReport } from '@agentkernel/core';
+import { loadNote } from './cli-lib.js';
 import type { BenchResult } from './run.js';
 import { generateWorkspace, localSandbox, MB, random, runIfMain, text, timed } from './lib/sync-bench.js';
+
+const ROUNDS = 5;
+
+/** The run with the median time. */
+function medianRun<T>(runs: { ms: number; result: T }[]): { ms: number; result: T } {
+  return [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)] as { ms: number; result: T };
+}
 
 export default async function syncIncremental(): Promise<BenchResult> {
   const sandbox = await localSandbox('bench-sync');
@@ -18,22 +26,33 @@ export default async function syncIncremental(): Promise<BenchResult> {
     const fullPush = await timed(() => pushWorkspace(options));
     // A second no-op push warms the caches the way every later sync finds them.
     const noop = await timed(() => pushWorkspace(options));
-    const edited = textFiles[1234] as string;
-    await writeFile(join(localDir, edited), text(random(7), 10_050));
-    const editedSize = (await stat(join(localDir, edited))).size;
-    const onePush = await timed(() => pushWorkspace(options));
+    // One-file edits are cheap, so they are measured several times and the median is kept.
+    const pushes: Awaited<ReturnType<typeof timed<SyncReport>>>[] = [];
+    let editedSize = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const edited = textFiles[1000 + round] as string;
+      await writeFile(join(localDir, edited), text(random(round + 7), 10_050));
+      editedSize = Math.max(editedSize, (await stat(join(localDir, edited))).size);
+      pushes.push(await timed(() => pushWorkspace(options)));
+    }
+    const onePush = medianRun(pushes);
 
     const freshDir = join(sandbox.home, 'fresh');
     await mkdir(freshDir);
     const fullPull = await timed(() => pullWorkspace({ ...options, localDir: freshDir, manifestFile: join(sandbox.home, 'state', 'fresh.json') }));
-    const remoteEdited = textFiles[4321] as string;
-    const edit = await sandbox.handle.exec(['sh', '-c', 'printf "// edited in the sandbox\\n" >> "$1"', 'sh', remoteEdited], { cwd: '/workspace' });
-    if (edit.exitCode !== 0) throw new Error(`editing in the sandbox failed: ${edit.stderr.toString()}`);
-    const remoteSize = (await stat(join(localDir, remoteEdited))).size + 25;
-    const onePull = await timed(() => pullWorkspace(options));
+    const pulls: Awaited<ReturnType<typeof timed<SyncReport>>>[] = [];
+    let remoteSize = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const remoteEdited = textFiles[4000 + round] as string;
+      const edit = await sandbox.handle.exec(['sh', '-c', 'printf "// edited in the sandbox\\n" >> "$1"', 'sh', remoteEdited], { cwd: '/workspace' });
+      if (edit.exitCode !== 0) throw new Error(`editing in the sandbox failed: ${edit.stderr.toString()}`);
+      remoteSize = Math.max(remoteSize, (await stat(join(localDir, remoteEdited))).size + 25);
+      pulls.push(await timed(() => pullWorkspace(options)));
+    }
+    const onePull = medianRun(pulls);
 
-    if (onePush.result.filesSent !== 1 || onePull.result.filesReceived !== 1) {
-      throw new Error(`expected one file each way, sent ${onePush.result.filesSent} and received ${onePull.result.filesReceived}`);
+    if ([...pushes, ...pulls].some((run) => run.result.filesSent + run.result.filesReceived !== 1)) {
+      throw new Error('expected exactly one file to move in each one-file sync');
     }
     const budgetBytes = (size: number) => size + 64 * 1024;
     return {
@@ -74,7 +93,11 @@ export default async function syncIncremental(): Promise<BenchResult> {
           budget: { description: `under 5% of the full pull (${(fullPull.ms * 0.05).toFixed(1)} ms)`, met: onePull.ms < fullPull.ms * 0.05 },
         },
       ],
-      notes: ['each sync of the local backend runs at least one bubblewrap exec (the listing), about 90 ms on this machine'],
+      notes: [
+        loadNote(),
+        `one-file figures are the median of ${ROUNDS} edits: push ${pushes.map((r) => Math.round(r.ms)).join(', ')} ms; pull ${pulls.map((r) => Math.round(r.ms)).join(', ')} ms`,
+        'a one-file push runs two bubblewrap execs (the listing, then tar -x) and a pull two (the listing, then tar -c)',
+      ],
     };
   } finally {
     await sandbox.cleanup();
