@@ -32,7 +32,7 @@ export interface SyncOptions {
   handle: SandboxHandle;
   /** The project folder on this machine. */
   localDir: string;
-  /** The workspace folder in the sandbox, normally `/workspace`. */
+  /** The workspace folder in the sandbox, an absolute path (normally `/workspace`). */
   workspaceDir: string;
   /** Where the last-synced manifest lives (`StateStore.syncManifestFile(name)`). */
   manifestFile: string;
