@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseListing, parseSha256Lines } from '../../src/sync/remote-list.js';
-import { DELETE_SCRIPT, HASH_SCRIPT, LIST_SCRIPT } from '../../src/sync/remote-script.js';
+import { CHMOD_SCRIPT, DELETE_SCRIPT, HASH_SCRIPT, LIST_SCRIPT } from '../../src/sync/remote-script.js';
 
 const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((p) => existsSync(p));
 const APPLETS = ['sh', 'find', 'stat', 'sha256sum', 'xargs', 'readlink', 'tr', 'cat', 'date', 'mktemp', 'touch', 'rm', 'rmdir', 'chmod'];
@@ -132,7 +132,7 @@ describe.each(SHELLS.map((spec, index) => ({ spec, index, name: spec.name })))('
     expect(listing.tree.get('old\nline')?.sha256).toBeUndefined();
   });
 
-  it.skipIf(!spec.available)('hashes named files and applies a delete list, removing folders only when empty', async () => {
+  it.skipIf(!spec.available)('hashes named files, applies a delete list (folders only when empty) and sets modes', async () => {
     const dir = join(root, `delete-${index}`);
     await mkdir(join(dir, 'full', 'kept'), { recursive: true });
     await mkdir(join(dir, 'emptied'), { recursive: true });
@@ -150,6 +150,10 @@ describe.each(SHELLS.map((spec, index) => ({ spec, index, name: spec.name })))('
     expect(result.stdout.toString()).toBe('....'); // one per path actually removed
     expect((await readdir(dir)).sort()).toEqual(['full']);
     expect(existsSync('/etc/passwd')).toBe(true);
+
+    expect(run(spec, CHMOD_SCRIPT, [dir, '711', './full', '640', './full/kept/ignored.bin']).status).toBe(0);
+    expect((await lstat(join(dir, 'full'))).mode & 0o7777).toBe(0o711);
+    expect((await lstat(join(dir, 'full', 'kept', 'ignored.bin'))).mode & 0o7777).toBe(0o640);
   });
 });
 
