@@ -69,7 +69,20 @@ describe('documented exit codes and messages', () => {
     const result = await agentkernel(['sandbox', 'create', 'x', '-B', 'agentcomputer'], { home: home.path, cwd: REPO_ROOT });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^\[agentkernel\] \[agentcomputer\] /);
+    expect(result.stderr).toContain('hint: use one of the installed backends instead: -B ');
+    expect(result.stderr).toContain('-B local');
     expect(json(await run(['sandbox', 'list', '--json']))).toEqual([]);
+  });
+
+  it('--backend naming another backend than the sandbox lives on exits 2 rather than being ignored', async () => {
+    expect((await run(['sandbox', 'create', 'placed'])).code).toBe(0);
+    try {
+      const result = await run(['exec', 'placed', '-B', 'e2b', '--', 'true']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('sandbox "placed" lives on backend "local"; --backend e2b does not apply to it');
+    } finally {
+      await run(['sandbox', 'remove', 'placed', '--force']);
+    }
   });
 
   describe('bad configs exit 2 naming file, line and key', () => {

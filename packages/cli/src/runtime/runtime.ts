@@ -6,6 +6,7 @@ import {
   PluginLoader,
   resolveHome,
   StateStore,
+  UsageError,
   type Backend,
   type Discovery,
   type LoadedConfig,
@@ -104,9 +105,12 @@ export class Runtime {
     let opening = this.#backends.get(name);
     if (opening === undefined) {
       opening = (async () => {
-        const [{ plugin }, loaded] = await Promise.all([this.plugin(name), this.config()]);
+        const [{ plugin }, loaded, discovery] = await Promise.all([this.plugin(name), this.config(), this.discovery()]);
         this.out.debug(`opening backend ${plugin.name} ${plugin.version}`);
-        return openBackend(plugin, { loaded, env: this.io.env, home: this.home, logger: this.out.logger() });
+        const otherBackends = discovery.plugins
+          .filter((candidate) => candidate.name !== plugin.name && candidate.status !== 'stub' && !candidate.problem)
+          .map((candidate) => candidate.name);
+        return openBackend(plugin, { loaded, env: this.io.env, home: this.home, logger: this.out.logger(), otherBackends });
       })();
       this.#backends.set(name, opening);
     }
@@ -116,6 +120,11 @@ export class Runtime {
   /** Finds a recorded sandbox and reconnects to it on the backend it was created on. */
   async connect(name: string): Promise<Connected> {
     const record = await this.state().requireSandbox(name);
+    if (this.args.backend !== undefined && this.args.backend !== record.backend) {
+      throw new UsageError(`sandbox "${name}" lives on backend "${record.backend}"; --backend ${this.args.backend} does not apply to it`, {
+        hint: `drop --backend, or use snapshot take + snapshot restore -B ${this.args.backend} to move it`,
+      });
+    }
     const backend = await this.backend(record.backend);
     const handle = await backend.reconnect(record.ref);
     return { record, backend, handle };
