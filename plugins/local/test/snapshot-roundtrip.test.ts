@@ -79,6 +79,15 @@ describe('portable snapshots on the local backend', () => {
     expect(await describeRemote(copy)).toEqual(await describeRemote(bed.handle));
   });
 
+  it('snapshots an empty workspace and restores it', async () => {
+    const empty = await newSandbox('snap-empty');
+    const manifest = await takeSnapshot({ handle: empty, store, name: 'snap-empty', source: source(empty), workspaceDir: '/workspace' });
+    expect(manifest.workspace).toMatchObject({ fileCount: 0, bytes: 0 });
+    const copy = await newSandbox('snap-empty-copy');
+    await restoreWorkspace({ manifest, store, handle: copy, workspaceDir: '/workspace' });
+    expect(await describeRemote(copy)).toEqual(await describeRemote(empty));
+  });
+
   it('refuses a corrupted archive before touching the sandbox', async () => {
     await takeSnapshot({ handle: bed.handle, store, name: 'snap-corrupt', source: source(bed.handle), workspaceDir: '/workspace' });
     const manifest = await store.read('snap-corrupt');
@@ -110,6 +119,6 @@ describe('portable snapshots on the local backend', () => {
   it('leaves no snapshot behind when the workspace cannot be archived', async () => {
     await expect(takeSnapshot({ handle: bed.handle, store, name: 'snap-missing', source: source(bed.handle), workspaceDir: '/no/such/dir' })).rejects.toSatisfy((e: unknown) => AgentkernelError.isInstance(e));
     expect(await store.has('snap-missing')).toBe(false);
-    expect((await store.list()).map((m) => m.name).sort()).toEqual(['snap-1', 'snap-corrupt', 'snap-native']);
+    expect((await store.list()).map((m) => m.name).sort()).toEqual(['snap-1', 'snap-corrupt', 'snap-empty', 'snap-native']);
   });
 });

@@ -43,11 +43,18 @@ export async function forEachTarEntry(
   let ended = false;
   let compressedBytes = 0;
 
+  let sawEntry = false;
   parser.on('entry', (entry: ReadEntry) => {
+    sawEntry = true;
     queue.push(entry);
     notify();
   });
-  parser.on('error', fail);
+  parser.on('error', (error: Error & { code?: string }) => {
+    // tar of an empty folder is only end-of-archive blocks, which node-tar's strict mode calls
+    // unrecognised; a damaged header fails earlier with its own code, so only this case is let through.
+    if (error.code === 'TAR_BAD_ARCHIVE' && !sawEntry && compressedBytes > 0 && !failure) return;
+    fail(error);
+  });
   const parserEnded = new Promise<void>((resolve) => parser.on('end', resolve));
 
   const consume = async (): Promise<void> => {
