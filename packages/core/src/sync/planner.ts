@@ -66,6 +66,9 @@ export function planSync(input: PlanInput): PlanResult {
   }
   // Paths that will be a file or symlink on the target: nothing can exist below them there.
   const leafOnTarget = new Set<string>();
+  // Conflicts settled by `prefer` for a side that has nothing there: that side's absence wins the whole
+  // subtree, or a change below (a new file in a folder the winner deleted) would bring the folder back.
+  const absentWinner = new Map<string, 'local' | 'remote'>();
 
   for (const path of paths) {
     const b = base.get(path);
@@ -80,7 +83,10 @@ export function planSync(input: PlanInput): PlanResult {
 
     const structural = (lc && isLeaf(l) && r?.kind === 'dir' && remoteBelow.has(path)) || (rc && isLeaf(r) && l?.kind === 'dir' && localBelow.has(path));
     let winner: 'local' | 'remote' | undefined = lc && !rc ? 'local' : rc && !lc ? 'remote' : undefined;
-    if ((lc && rc) || structural) {
+    const inherited = absentWinner.size > 0 ? ancestorsOf(path).map((a) => absentWinner.get(a)).find((w) => w) : undefined;
+    if (inherited && (lc || rc)) {
+      winner = sameContent(l, r) ? undefined : inherited;
+    } else if ((lc && rc) || structural) {
       if (sameContent(l, r)) winner = undefined;
       else {
         const folders = l?.kind === 'dir' && r?.kind === 'dir';
@@ -90,6 +96,7 @@ export function planSync(input: PlanInput): PlanResult {
           continue;
         }
         winner = choice;
+        if ((choice === 'local' ? l : r) === undefined) absentWinner.set(path, choice);
       }
     }
 

@@ -123,6 +123,25 @@ describe('planSync', () => {
     expect(planSync({ ...input, direction: 'push', prefer: 'local' }).plan).toMatchObject({ upload: ['d', 'd/new.txt'], deleteRemote: ['d'] });
   });
 
+  it('a folder deleted on the winning side of a conflict takes the changes inside it from the other side with it', () => {
+    // Found by the property test: local deleted d; the sandbox changed d's mode and made d/e.
+    const was = base({ d: { kind: 'dir', mode: 0o755 }, 'd/s': { kind: 'dir', mode: 0o755 }, 'd/s/t': B('t') });
+    const local = tree({});
+    const remote = tree({ d: dir(0o644), 'd/e': dir(), 'd/s': dir(), 'd/s/t': file('t') });
+
+    const push = planSync({ direction: 'push', base: was, local, remote, prefer: 'local' });
+    expect(push.plan.upload).toEqual([]);
+    expect(push.plan.deleteRemote).toEqual(['d/s/t', 'd/s', 'd/e', 'd']);
+
+    const pull = planSync({ direction: 'pull', base: was, local, remote, prefer: 'local' });
+    expect(pull.plan.download).toEqual([]);
+    expect(pull.plan.deleteLocal).toEqual([]);
+    // The next push then deletes what the sandbox still has.
+    const next = planSync({ direction: 'push', base: pull.nextBase, local, remote, prefer: 'local' });
+    expect(next.plan.deleteRemote).toEqual(['d/s/t', 'd/s', 'd/e', 'd']);
+    expect(next.plan.conflicts).toEqual([]);
+  });
+
   it('nothing is pulled below a path that stays a file locally', () => {
     const { plan } = planSync({
       direction: 'pull',
