@@ -44,7 +44,12 @@ export default async function (): Promise<BenchResult> {
           budget: { description: `median under ${BUDGET_MS} ms`, met: medians.pluginsList! < BUDGET_MS },
         },
       ],
-      notes: [loadNote(), `runs from ${REPO_ROOT}`],
+      notes: [
+        loadNote(),
+        `runs from ${REPO_ROOT}`,
+        // Node reads and parses that certificate bundle before running any code, so every figure carries it.
+        ...(process.env.NODE_EXTRA_CA_CERTS ? [`NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): it is part of every start, the baseline's too`] : []),
+      ],
     };
   } finally {
     rmSync(home, { recursive: true, force: true });
