@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Backend, SandboxHandle } from '@agentkernel/core';
 import { localPlugin } from '@agentkernel/backend-local';
-import { formatFigure, type BenchResult } from '../run.js';
+import { formatFigure, type BenchResult } from './result.js';
 
 /** A small deterministic PRNG (mulberry32), so every run generates the same workspace. */
 export function random(seed: number): () => number {
