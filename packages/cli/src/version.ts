@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
-/** The CLI's version, read from its package.json (one small file, the same from src and dist). */
+/**
+ * The CLI's version, from its package.json. Resolved through the package's own name, because bundling
+ * moves this code to a chunk whose folder differs from the source file's.
+ */
 export function cliVersion(): string {
-  const raw = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(raw) as { version: string }).version;
+  return (createRequire(import.meta.url)('@agentkernel/cli/package.json') as { version: string }).version;
 }

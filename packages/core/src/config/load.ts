@@ -63,7 +63,17 @@ async function readExplicit(file: string): Promise<string> {
   }
 }
 
+/** Whether an `agentkernel.toml` exists from `cwd` up to `projectRoot`: a few stats. */
+async function anyConfigUpTo(cwd: string, projectRoot: string): Promise<boolean> {
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    if (await exists(join(dir, CONFIG_FILE_NAME))) return true;
+    if (dir === projectRoot || dirname(dir) === dir) return false;
+  }
+}
+
 async function searchConfig(cwd: string, projectRoot: string): Promise<{ file: string; text: string } | undefined> {
+  // Importing cosmiconfig costs 30-60 ms, a third of a cold command; most projects have no file to find.
+  if (!(await anyConfigUpTo(cwd, projectRoot))) return undefined;
   const { cosmiconfig, globalConfigSearchPlaces } = await import('cosmiconfig');
   // The 'global' strategy is the one that walks up to `stopDir`; it then also looks in the user's global
   // config folder (~/.config/agentkernel/config*), which must play no part: those files are never parsed
