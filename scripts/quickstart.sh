@@ -34,4 +34,4 @@ echo "== agentkernel sandbox remove $name"
 ak sandbox remove "$name"
 trap 'rm -rf "$work"' EXIT
 echo
-echo "Done. Try: pnpm agentkernel --help"
+echo "Done. Try: pnpm -s agentkernel --help"
