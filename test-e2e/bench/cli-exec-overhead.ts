@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { plugin as localPlugin } from '@agentkernel/backend-local';
+import { createLocalBackend } from '@agentkernel/backend-local';
 import type { SandboxHandle, SandboxRef } from '@agentkernel/core';
 import type { BenchResult } from './run.js';
 import { CLI_BIN, loadNote, median, requireBuiltCli, timeOnce } from './cli-lib.js';
@@ -36,14 +36,7 @@ function bwrapArgv(sandboxDir: string): string[] {
 
 async function localHandle(home: string, name: string): Promise<SandboxHandle> {
   const record = JSON.parse(readFileSync(join(home, 'sandboxes', `${name}.json`), 'utf8')) as { ref: SandboxRef };
-  const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined };
-  const backend = await localPlugin.open({
-    config: { isolation: 'bubblewrap' },
-    credentials: {},
-    env: process.env,
-    dataDir: join(home, 'plugins', 'local'),
-    logger: quiet,
-  });
+  const backend = createLocalBackend({ dataDir: join(home, 'plugins', 'local') });
   return backend.reconnect(record.ref);
 }
 

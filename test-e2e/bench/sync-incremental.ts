@@ -5,7 +5,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pullWorkspace, pushWorkspace, type SyncReport } from '@agentkernel/core';
 import { loadNote } from './cli-lib.js';
-import type { BenchResult } from './run.js';
+import type { BenchFigure, BenchResult } from './run.js';
 import { generateWorkspace, localSandbox, MB, random, runIfMain, text, timed } from './lib/sync-bench.js';
 
 const ROUNDS = 5;
@@ -13,6 +13,35 @@ const ROUNDS = 5;
 /** The run with the median time. */
 function medianRun<T>(runs: { ms: number; result: T }[]): { ms: number; result: T } {
   return [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)] as { ms: number; result: T };
+}
+
+/** The two budgets of a one-file sync (DESIGN.md section 11), against the full transfer of the same run. */
+function oneFileFigures(
+  direction: 'push' | 'pull',
+  bytesLabel: string,
+  full: { ms: number; result: SyncReport },
+  one: { ms: number; result: SyncReport },
+  moved: (report: SyncReport) => number,
+  fileSize: number,
+): BenchFigure[] {
+  const byteBudget = fileSize + 64 * 1024;
+  const timeBudget = full.ms * 0.05;
+  return [
+    {
+      name: `${direction} after a one-file edit: ${bytesLabel}`,
+      value: moved(one.result),
+      unit: 'bytes',
+      baseline: { name: `full ${direction}`, value: moved(full.result) },
+      budget: { description: `under the file's size plus 64 KiB (${byteBudget})`, met: moved(one.result) < byteBudget },
+    },
+    {
+      name: `${direction} after a one-file edit: time`,
+      value: one.ms,
+      unit: 'ms',
+      baseline: { name: `full ${direction}`, value: full.ms },
+      budget: { description: `under 5% of the full ${direction} (${timeBudget.toFixed(1)} ms)`, met: one.ms < timeBudget },
+    },
+  ];
 }
 
 export default async function syncIncremental(): Promise<BenchResult> {
@@ -54,7 +83,6 @@ export default async function syncIncremental(): Promise<BenchResult> {
     if ([...pushes, ...pulls].some((run) => run.result.filesSent + run.result.filesReceived !== 1)) {
       throw new Error('expected exactly one file to move in each one-file sync');
     }
-    const budgetBytes = (size: number) => size + 64 * 1024;
     return {
       name: 'sync-incremental',
       description: `5,000 files, ${(bytes / MB).toFixed(1)} MB (half text, half incompressible), local backend`,
@@ -62,36 +90,10 @@ export default async function syncIncremental(): Promise<BenchResult> {
         { name: 'full push', value: fullPush.ms, unit: 'ms' },
         { name: 'full push bytes sent', value: fullPush.result.bytesSent / MB, unit: 'MB' },
         { name: 'no-op push', value: noop.ms, unit: 'ms', baseline: { name: 'full push', value: fullPush.ms } },
-        {
-          name: 'push after a one-file edit: bytes sent',
-          value: onePush.result.bytesSent,
-          unit: 'bytes',
-          baseline: { name: 'full push', value: fullPush.result.bytesSent },
-          budget: { description: `under the file's size plus 64 KiB (${budgetBytes(editedSize)})`, met: onePush.result.bytesSent < budgetBytes(editedSize) },
-        },
-        {
-          name: 'push after a one-file edit: time',
-          value: onePush.ms,
-          unit: 'ms',
-          baseline: { name: 'full push', value: fullPush.ms },
-          budget: { description: `under 5% of the full push (${(fullPush.ms * 0.05).toFixed(1)} ms)`, met: onePush.ms < fullPush.ms * 0.05 },
-        },
+        ...oneFileFigures('push', 'bytes sent', fullPush, onePush, (report) => report.bytesSent, editedSize),
         { name: 'full pull', value: fullPull.ms, unit: 'ms' },
         { name: 'full pull bytes received', value: fullPull.result.bytesReceived / MB, unit: 'MB' },
-        {
-          name: 'pull after a one-file edit: bytes received',
-          value: onePull.result.bytesReceived,
-          unit: 'bytes',
-          baseline: { name: 'full pull', value: fullPull.result.bytesReceived },
-          budget: { description: `under the file's size plus 64 KiB (${budgetBytes(remoteSize)})`, met: onePull.result.bytesReceived < budgetBytes(remoteSize) },
-        },
-        {
-          name: 'pull after a one-file edit: time',
-          value: onePull.ms,
-          unit: 'ms',
-          baseline: { name: 'full pull', value: fullPull.ms },
-          budget: { description: `under 5% of the full pull (${(fullPull.ms * 0.05).toFixed(1)} ms)`, met: onePull.ms < fullPull.ms * 0.05 },
-        },
+        ...oneFileFigures('pull', 'bytes received', fullPull, onePull, (report) => report.bytesReceived, remoteSize),
       ],
       notes: [
         loadNote(),

@@ -4,7 +4,7 @@ import { lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend, SandboxHandle } from '@agentkernel/core';
-import { localPlugin } from '@agentkernel/backend-local';
+import { createLocalBackend } from '@agentkernel/backend-local';
 
 export interface SyncBed {
   home: string;
@@ -22,13 +22,7 @@ let counter = 0;
 /** A fresh local-backend sandbox and an empty project folder. */
 export async function createBed(prefix = 'sync'): Promise<SyncBed> {
   const home = await mkdtemp(join(tmpdir(), `ak-${prefix}-`));
-  const backend = await localPlugin.open({
-    config: {},
-    credentials: {},
-    env: process.env,
-    dataDir: join(home, 'data'),
-    logger: { debug: () => undefined, info: () => undefined, warn: () => undefined },
-  });
+  const backend = createLocalBackend({ dataDir: join(home, 'data') });
   counter += 1;
   const handle = await backend.create({ name: `${prefix}-${counter}`, network: false, ports: [], env: {}, workspaceDir: '/workspace', labels: {} });
   const localDir = join(home, 'project');

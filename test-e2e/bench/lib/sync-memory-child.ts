@@ -1,16 +1,10 @@
 // Run by sync-memory.ts in its own process, so that process's peak RSS is the sync's alone:
 // `<push|pull|idle> <dataDir> <sandbox ref JSON> <localDir> <manifestFile>`; prints one JSON line.
 import { pullWorkspace, pushWorkspace, type SandboxRef } from '@agentkernel/core';
-import { localPlugin } from '@agentkernel/backend-local';
+import { createLocalBackend } from '@agentkernel/backend-local';
 
 const [action, dataDir, refJson, localDir, manifestFile] = process.argv.slice(2) as [string, string, string, string, string];
-const backend = await localPlugin.open({
-  config: {},
-  credentials: {},
-  env: process.env,
-  dataDir,
-  logger: { debug: () => undefined, info: () => undefined, warn: () => undefined },
-});
+const backend = createLocalBackend({ dataDir });
 const handle = await backend.reconnect(JSON.parse(refJson) as SandboxRef);
 const options = { handle, localDir, workspaceDir: '/workspace', manifestFile };
 const started = performance.now();

@@ -1,5 +1,5 @@
 import type { FaultSpec } from './faults.js';
-import type { FakeSandboxState } from './state.js';
+import type { FakeSandbox } from './state.js';
 
 export interface FakeE2BOptions {
   /** The API key the fake accepts; a random `e2b_...` key when absent. */
@@ -26,20 +26,13 @@ export interface FakeE2BEnv {
   readonly E2B_API_KEY: string;
 }
 
-/** What a test can see of one fake sandbox. */
-export interface FakeSandboxSummary {
-  readonly sandboxID: string;
-  readonly templateID: string;
-  readonly state: FakeSandboxState;
-  readonly metadata: Readonly<Record<string, string>>;
-  readonly envVars: Readonly<Record<string, string>>;
-  readonly allowInternetAccess: boolean;
-  readonly autoPause: boolean;
-  readonly autoResume: boolean;
-  readonly endAt: Date;
-  /** The host folder backing the sandbox's writable folders (`<root>/workspace` is `/workspace`). */
-  readonly root: string;
-}
+/** What a test can see of one fake sandbox (`root`: `<root>/workspace` is `/workspace`). */
+export type FakeSandboxSummary = Readonly<
+  Pick<
+    FakeSandbox,
+    'sandboxID' | 'templateID' | 'state' | 'metadata' | 'envVars' | 'allowInternetAccess' | 'autoPause' | 'autoResume' | 'endAt' | 'root'
+  >
+>;
 
 /** One request the fake received. */
 export interface FakeRequest {
