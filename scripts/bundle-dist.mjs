@@ -44,6 +44,7 @@ export async function bundleDist({ dist, entries, external, alias, banner }) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [dist, ...entries] = process.argv.slice(2);
-  if (!dist || entries.length === 0) throw new Error('usage: node scripts/bundle-dist.mjs <dist> <entry.js>...');
+  if (!dist || entries.length === 0)
+    throw new Error('usage: node scripts/bundle-dist.mjs <dist> <entry.js>...');
   await bundleDist({ dist: join(process.cwd(), dist), entries });
 }

@@ -24,7 +24,9 @@ for (const folder of folders) {
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
   suitesFailed += report.numFailedTestSuites;
-  console.log(`${folder}: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests} skipped`);
+  console.log(
+    `${folder}: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests} skipped`,
+  );
 }
 if (missing.length > 0) console.log(`no test report from: ${missing.join(', ')}`);
 if (suitesFailed > 0) console.log(`${suitesFailed} test file(s) failed to run`);

@@ -32,8 +32,14 @@ export function timeOnce(argv: readonly string[], options: SpawnSyncOptions = {}
  * Medians of several commands measured in interleaved rounds (a, b, c, a, b, c...), so that a burst of
  * load on a shared machine hits every command alike instead of skewing one of them.
  */
-export function interleavedMedians(commands: Record<string, () => number>, runs: number, warmup = 2): Record<string, number> {
-  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
+export function interleavedMedians(
+  commands: Record<string, () => number>,
+  runs: number,
+  warmup = 2,
+): Record<string, number> {
+  const samples: Record<string, number[]> = Object.fromEntries(
+    Object.keys(commands).map((name) => [name, []]),
+  );
   for (let round = 0; round < runs + warmup; round += 1) {
     for (const [name, run] of Object.entries(commands)) {
       const elapsed = run();

@@ -48,7 +48,11 @@ export default async function (): Promise<BenchResult> {
         loadNote(),
         `runs from ${REPO_ROOT}`,
         // Node reads and parses that certificate bundle before running any code, so every figure carries it.
-        ...(process.env.NODE_EXTRA_CA_CERTS ? [`NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): it is part of every start, the baseline's too`] : []),
+        ...(process.env.NODE_EXTRA_CA_CERTS
+          ? [
+              `NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): it is part of every start, the baseline's too`,
+            ]
+          : []),
       ],
     };
   } finally {

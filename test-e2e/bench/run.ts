@@ -27,11 +27,16 @@ async function main(filter: readonly string[]): Promise<number> {
       const result = await (module.default as () => Promise<BenchResult>)();
       for (const figure of result.figures) process.stdout.write(`${formatFigure(figure)}\n`);
       for (const note of result.notes ?? []) process.stdout.write(`  note: ${note}\n`);
-      await writeFile(join(here, 'results', `${name}.json`), `${JSON.stringify({ ...result, date: new Date().toISOString() }, null, 2)}\n`);
+      await writeFile(
+        join(here, 'results', `${name}.json`),
+        `${JSON.stringify({ ...result, date: new Date().toISOString() }, null, 2)}\n`,
+      );
       if (result.figures.some((figure) => figure.budget?.met === false)) failed += 1;
     } catch (error) {
       failed += 1;
-      process.stdout.write(`  FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stdout.write(
+        `  FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
     }
   }
   return failed === 0 ? 0 : 1;

@@ -32,14 +32,20 @@ function oneFileFigures(
       value: moved(one.result),
       unit: 'bytes',
       baseline: { name: `full ${direction}`, value: moved(full.result) },
-      budget: { description: `under the file's size plus 64 KiB (${byteBudget})`, met: moved(one.result) < byteBudget },
+      budget: {
+        description: `under the file's size plus 64 KiB (${byteBudget})`,
+        met: moved(one.result) < byteBudget,
+      },
     },
     {
       name: `${direction} after a one-file edit: time`,
       value: one.ms,
       unit: 'ms',
       baseline: { name: `full ${direction}`, value: full.ms },
-      budget: { description: `under 5% of the full ${direction} (${timeBudget.toFixed(1)} ms)`, met: one.ms < timeBudget },
+      budget: {
+        description: `under 5% of the full ${direction} (${timeBudget.toFixed(1)} ms)`,
+        met: one.ms < timeBudget,
+      },
     },
   ];
 }
@@ -50,7 +56,12 @@ export default async function syncIncremental(): Promise<BenchResult> {
     const localDir = join(sandbox.home, 'project');
     await mkdir(localDir);
     const { textFiles, bytes } = await generateWorkspace(localDir);
-    const options = { handle: sandbox.handle, localDir, workspaceDir: '/workspace', manifestFile: join(sandbox.home, 'state', 'sync.json') };
+    const options = {
+      handle: sandbox.handle,
+      localDir,
+      workspaceDir: '/workspace',
+      manifestFile: join(sandbox.home, 'state', 'sync.json'),
+    };
 
     const fullPush = await timed(() => pushWorkspace(options));
     // A second no-op push warms the caches the way every later sync finds them.
@@ -68,12 +79,21 @@ export default async function syncIncremental(): Promise<BenchResult> {
 
     const freshDir = join(sandbox.home, 'fresh');
     await mkdir(freshDir);
-    const fullPull = await timed(() => pullWorkspace({ ...options, localDir: freshDir, manifestFile: join(sandbox.home, 'state', 'fresh.json') }));
+    const fullPull = await timed(() =>
+      pullWorkspace({
+        ...options,
+        localDir: freshDir,
+        manifestFile: join(sandbox.home, 'state', 'fresh.json'),
+      }),
+    );
     const pulls: Awaited<ReturnType<typeof timed<SyncReport>>>[] = [];
     let remoteSize = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const remoteEdited = textFiles[4000 + round] as string;
-      const edit = await sandbox.handle.exec(['sh', '-c', 'printf "// edited in the sandbox\\n" >> "$1"', 'sh', remoteEdited], { cwd: '/workspace' });
+      const edit = await sandbox.handle.exec(
+        ['sh', '-c', 'printf "// edited in the sandbox\\n" >> "$1"', 'sh', remoteEdited],
+        { cwd: '/workspace' },
+      );
       if (edit.exitCode !== 0) throw new Error(`editing in the sandbox failed: ${edit.stderr.toString()}`);
       remoteSize = Math.max(remoteSize, (await stat(join(localDir, remoteEdited))).size + 25);
       pulls.push(await timed(() => pullWorkspace(options)));
@@ -89,11 +109,23 @@ export default async function syncIncremental(): Promise<BenchResult> {
       figures: [
         { name: 'full push', value: fullPush.ms, unit: 'ms' },
         { name: 'full push bytes sent', value: fullPush.result.bytesSent / MB, unit: 'MB' },
-        { name: 'no-op push', value: noop.ms, unit: 'ms', baseline: { name: 'full push', value: fullPush.ms } },
+        {
+          name: 'no-op push',
+          value: noop.ms,
+          unit: 'ms',
+          baseline: { name: 'full push', value: fullPush.ms },
+        },
         ...oneFileFigures('push', 'bytes sent', fullPush, onePush, (report) => report.bytesSent, editedSize),
         { name: 'full pull', value: fullPull.ms, unit: 'ms' },
         { name: 'full pull bytes received', value: fullPull.result.bytesReceived / MB, unit: 'MB' },
-        ...oneFileFigures('pull', 'bytes received', fullPull, onePull, (report) => report.bytesReceived, remoteSize),
+        ...oneFileFigures(
+          'pull',
+          'bytes received',
+          fullPull,
+          onePull,
+          (report) => report.bytesReceived,
+          remoteSize,
+        ),
       ],
       notes: [
         loadNote(),

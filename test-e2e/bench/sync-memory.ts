@@ -38,7 +38,11 @@ interface ChildResult {
 }
 
 async function child(action: 'push' | 'pull' | 'idle', args: string[]): Promise<ChildResult> {
-  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, CHILD, action, ...args], { maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...process.execArgv, CHILD, action, ...args],
+    { maxBuffer: 1 << 20 },
+  );
   return JSON.parse(stdout.trim().split('\n').pop() as string) as ChildResult;
 }
 
@@ -48,7 +52,8 @@ export default async function syncMemory(): Promise<BenchResult> {
     const localDir = join(sandbox.home, 'project');
     await mkdir(join(localDir, 'parts'), { recursive: true });
     await writeLarge(join(localDir, 'big.bin'), BIG, 1);
-    for (let i = 0; i < SMALL_FILES; i++) await writeLarge(join(localDir, 'parts', `part-${i}.txt`), SMALL, i + 2);
+    for (let i = 0; i < SMALL_FILES; i++)
+      await writeLarge(join(localDir, 'parts', `part-${i}.txt`), SMALL, i + 2);
     const common = [join(sandbox.home, 'data'), JSON.stringify(sandbox.handle.ref)];
 
     const idle = await child('idle', [...common, localDir, join(sandbox.home, 'push.json')]);
@@ -56,7 +61,8 @@ export default async function syncMemory(): Promise<BenchResult> {
     const fresh = join(sandbox.home, 'fresh');
     await mkdir(fresh);
     const pull = await child('pull', [...common, fresh, join(sandbox.home, 'pull.json')]);
-    if (push.files !== SMALL_FILES + 2 || pull.files !== SMALL_FILES + 2) throw new Error(`expected ${SMALL_FILES + 2} entries each way, got ${push.files} and ${pull.files}`);
+    if (push.files !== SMALL_FILES + 2 || pull.files !== SMALL_FILES + 2)
+      throw new Error(`expected ${SMALL_FILES + 2} entries each way, got ${push.files} and ${pull.files}`);
 
     const rss = (result: ChildResult) => result.maxRssKb / 1024;
     const figure = (name: string, result: ChildResult) => ({

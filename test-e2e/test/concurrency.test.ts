@@ -16,12 +16,21 @@ describe('two CLI processes on one sandbox', () => {
   });
 
   it('racing creates of one name make one sandbox; the other is told it exists', async () => {
-    const results = await Promise.all([run('sandbox', 'create', 'twin'), run('sandbox', 'create', 'twin'), run('sandbox', 'create', 'twin')]);
+    const results = await Promise.all([
+      run('sandbox', 'create', 'twin'),
+      run('sandbox', 'create', 'twin'),
+      run('sandbox', 'create', 'twin'),
+    ]);
     const codes = results.map((result) => result.code).sort();
     expect(codes).toEqual([0, 2, 2]);
-    for (const loser of results.filter((result) => result.code === 2)) expect(loser.stderr).toContain('a sandbox named "twin" already exists');
-    expect(json<{ name: string }[]>(await run('sandbox', 'list', '--json')).map((row) => row.name)).toEqual(['twin']);
-    expect(readdirSync(join(home.path, 'plugins', 'local', 'sandboxes')).filter((dir) => !dir.startsWith('.'))).toHaveLength(1);
+    for (const loser of results.filter((result) => result.code === 2))
+      expect(loser.stderr).toContain('a sandbox named "twin" already exists');
+    expect(json<{ name: string }[]>(await run('sandbox', 'list', '--json')).map((row) => row.name)).toEqual([
+      'twin',
+    ]);
+    expect(
+      readdirSync(join(home.path, 'plugins', 'local', 'sandboxes')).filter((dir) => !dir.startsWith('.')),
+    ).toHaveLength(1);
   });
 
   it('concurrent execs and state changes leave readable state', async () => {

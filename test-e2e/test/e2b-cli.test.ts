@@ -49,21 +49,27 @@ function expectExit(step: string, result: CliResult, code: number): CliResult {
 
 /** Starts `serve.js` and reads the one JSON line of environment it prints. */
 async function startServe(): Promise<{ child: ChildProcess; env: FakeEnv }> {
-  if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: build @agentkernel/backend-e2b first (turbo's test task does)`);
+  if (!existsSync(SERVE))
+    throw new Error(`${SERVE} is missing: build @agentkernel/backend-e2b first (turbo's test task does)`);
   const child = spawn(process.execPath, [SERVE], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout });
   try {
     const line = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve.js printed nothing in 20 s; stderr:\n${stderr}`)), 20_000);
+      const timer = setTimeout(
+        () => reject(new Error(`serve.js printed nothing in 20 s; stderr:\n${stderr}`)),
+        20_000,
+      );
       lines.once('line', (first) => {
         clearTimeout(timer);
         resolve(first);
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`serve.js exited (${String(code)}) before printing its environment; stderr:\n${stderr}`));
+        reject(
+          new Error(`serve.js exited (${String(code)}) before printing its environment; stderr:\n${stderr}`),
+        );
       });
     });
     return { child, env: JSON.parse(line) as FakeEnv };
@@ -102,10 +108,14 @@ describe('the built CLI against the offline E2B (serve.js)', () => {
   /** Asks the fake itself, through its REST API, which sandboxes exist (by agentkernel name). */
   async function fakeSandboxNames(): Promise<string[]> {
     const { E2B_API_URL, E2B_API_KEY } = fakeEnv();
-    const response = await fetch(`${E2B_API_URL}/v2/sandboxes?state=running,paused`, { headers: { 'X-API-KEY': E2B_API_KEY } });
+    const response = await fetch(`${E2B_API_URL}/v2/sandboxes?state=running,paused`, {
+      headers: { 'X-API-KEY': E2B_API_KEY },
+    });
     expect(response.status).toBe(200);
     const listed = (await response.json()) as { sandboxID: string; metadata: Record<string, string> }[];
-    return listed.map((sandbox) => sandbox.metadata['agentkernel.name'] ?? `(unnamed ${sandbox.sandboxID})`).sort();
+    return listed
+      .map((sandbox) => sandbox.metadata['agentkernel.name'] ?? `(unnamed ${sandbox.sandboxID})`)
+      .sort();
   }
 
   beforeAll(async () => {
@@ -123,7 +133,8 @@ describe('the built CLI against the offline E2B (serve.js)', () => {
 
   afterAll(async () => {
     try {
-      if (serve !== undefined) for (const name of ['t', 't2', 't3']) await run(['sandbox', 'remove', name, '--force']);
+      if (serve !== undefined)
+        for (const name of ['t', 't2', 't3']) await run(['sandbox', 'remove', name, '--force']);
     } finally {
       if (serve !== undefined) await stopServe(serve.child);
       await home.cleanup();
@@ -134,7 +145,11 @@ describe('the built CLI against the offline E2B (serve.js)', () => {
   it('sandbox create t -B e2b makes an E2B sandbox and pushes the project', async () => {
     expectExit('sandbox create t -B e2b', await run(['sandbox', 'create', 't', '-B', 'e2b']), 0);
     expect(await fakeSandboxNames()).toEqual(['t']);
-    const inside = expectExit('exec --no-sync cat notes.txt', await run(['exec', 't', '--no-sync', '--', 'cat', 'notes.txt']), 0);
+    const inside = expectExit(
+      'exec --no-sync cat notes.txt',
+      await run(['exec', 't', '--no-sync', '--', 'cat', 'notes.txt']),
+      0,
+    );
     expect(inside.stdout).toBe('from the project\n');
   });
 
@@ -146,21 +161,33 @@ describe('the built CLI against the offline E2B (serve.js)', () => {
 
   it('a local edit is visible inside on the next exec', async () => {
     await writeFile(join(project.path, 'notes.txt'), 'edited locally\n');
-    const result = expectExit('exec t -- cat notes.txt', await run(['exec', 't', '--', 'cat', 'notes.txt']), 0);
+    const result = expectExit(
+      'exec t -- cat notes.txt',
+      await run(['exec', 't', '--', 'cat', 'notes.txt']),
+      0,
+    );
     expect(result.stdout).toBe('edited locally\n');
   });
 
   it('sync push --json after a one-file edit sends less than the file plus 64 KiB', async () => {
     const big = randomBytes(300_000);
     await writeFile(join(project.path, 'big.bin'), big);
-    const first = json<SyncReport>(expectExit('first sync push', await run(['sync', 'push', 't', '--json']), 0));
+    const first = json<SyncReport>(
+      expectExit('first sync push', await run(['sync', 'push', 't', '--json']), 0),
+    );
     expect(first.filesSent).toBe(1);
     big[1000] = (big[1000]! + 1) % 256;
     await writeFile(join(project.path, 'big.bin'), big);
-    const report = json<SyncReport>(expectExit('sync push --json', await run(['sync', 'push', 't', '--json']), 0));
+    const report = json<SyncReport>(
+      expectExit('sync push --json', await run(['sync', 'push', 't', '--json']), 0),
+    );
     expect(report).toMatchObject({ direction: 'push', filesSent: 1 });
     expect(report.bytesSent).toBeLessThan(big.length + 64 * 1024);
-    const digest = expectExit('sha256sum big.bin', await run(['exec', 't', '--no-sync', '--', 'sha256sum', 'big.bin']), 0);
+    const digest = expectExit(
+      'sha256sum big.bin',
+      await run(['exec', 't', '--no-sync', '--', 'sha256sum', 'big.bin']),
+      0,
+    );
     expect(digest.stdout.slice(0, 64)).toBe(createHash('sha256').update(big).digest('hex'));
   });
 
@@ -168,36 +195,67 @@ describe('the built CLI against the offline E2B (serve.js)', () => {
     const fill =
       'mkdir -p "sub dir/deep" empty && head -c 70000 /dev/urandom > "sub dir/deep/blob.bin" && ' +
       'printf "#!/bin/sh\\necho tool\\n" > tool.sh && chmod 750 tool.sh && ln -s tool.sh link && ';
-    snapshotListing = expectExit('fill and list /workspace', await run(['exec', 't', '--no-sync', '--', 'sh', '-c', fill + LISTING]), 0).stdout;
+    snapshotListing = expectExit(
+      'fill and list /workspace',
+      await run(['exec', 't', '--no-sync', '--', 'sh', '-c', fill + LISTING]),
+      0,
+    ).stdout;
     expect(snapshotListing).toContain('./sub dir/deep/blob.bin 644 ');
     expect(snapshotListing).toContain('./link -> tool.sh');
     expect(snapshotListing).toContain('./tool.sh 750 ');
-    const manifest = json<Manifest>(expectExit('snapshot take t', await run(['snapshot', 'take', 't', '--json']), 0));
+    const manifest = json<Manifest>(
+      expectExit('snapshot take t', await run(['snapshot', 'take', 't', '--json']), 0),
+    );
     expect(manifest.source).toMatchObject({ backend: 'e2b', sandbox: 't' });
     expect(manifest.native?.backend).toBe('e2b');
     snapshotName = manifest.name;
     // Changed after the snapshot: the restores below must not see this.
-    expectExit('change after snapshot', await run(['exec', 't', '--no-sync', '--', 'sh', '-c', 'echo later > later.txt; rm tool.sh']), 0);
+    expectExit(
+      'change after snapshot',
+      await run(['exec', 't', '--no-sync', '--', 'sh', '-c', 'echo later > later.txt; rm tool.sh']),
+      0,
+    );
   });
 
   it('snapshot restore --as t2 -B local gives a /workspace equal to the original', async () => {
     const result = await run(['snapshot', 'restore', snapshotName, '--as', 't2', '-B', 'local', '--json']);
-    expect(json(expectExit('snapshot restore --as t2 -B local', result, 0))).toMatchObject({ name: 't2', backend: 'local', method: 'portable', status: 'running' });
-    const listing = expectExit('list t2', await run(['exec', 't2', '--no-sync', '--', 'sh', '-c', LISTING]), 0);
+    expect(json(expectExit('snapshot restore --as t2 -B local', result, 0))).toMatchObject({
+      name: 't2',
+      backend: 'local',
+      method: 'portable',
+      status: 'running',
+    });
+    const listing = expectExit(
+      'list t2',
+      await run(['exec', 't2', '--no-sync', '--', 'sh', '-c', LISTING]),
+      0,
+    );
     expect(listing.stdout).toBe(snapshotListing);
   });
 
   it('snapshot restore --as t3 -B e2b gives a /workspace equal to the original', async () => {
     const result = await run(['snapshot', 'restore', snapshotName, '--as', 't3', '-B', 'e2b', '--json']);
-    expect(json(expectExit('snapshot restore --as t3 -B e2b', result, 0))).toMatchObject({ name: 't3', backend: 'e2b', method: 'native', status: 'running' });
-    const listing = expectExit('list t3', await run(['exec', 't3', '--no-sync', '--', 'sh', '-c', LISTING]), 0);
+    expect(json(expectExit('snapshot restore --as t3 -B e2b', result, 0))).toMatchObject({
+      name: 't3',
+      backend: 'e2b',
+      method: 'native',
+      status: 'running',
+    });
+    const listing = expectExit(
+      'list t3',
+      await run(['exec', 't3', '--no-sync', '--', 'sh', '-c', LISTING]),
+      0,
+    );
     expect(listing.stdout).toBe(snapshotListing);
     expect(await fakeSandboxNames()).toEqual(['t', 't3']);
   });
 
   it('a wrong E2B_API_KEY exits 3 without printing the key, and leaves nothing behind', async () => {
     const wrongKey = `e2b_${randomBytes(20).toString('hex')}`;
-    for (const args of [['sandbox', 'create', 'bad', '-B', 'e2b'], ['exec', 't', '--', 'true']]) {
+    for (const args of [
+      ['sandbox', 'create', 'bad', '-B', 'e2b'],
+      ['exec', 't', '--', 'true'],
+    ]) {
       const result = await run(args, { E2B_API_KEY: wrongKey });
       expect([2, 3], shown(args.join(' '), result)).toContain(result.code);
       expect(result.stderr, shown(args.join(' '), result)).toContain('E2B_API_KEY');
@@ -210,9 +268,12 @@ describe('the built CLI against the offline E2B (serve.js)', () => {
   });
 
   it('sandbox remove of all three leaves no sandbox in the fake', async () => {
-    for (const name of ['t', 't2', 't3']) expectExit(`sandbox remove ${name}`, await run(['sandbox', 'remove', name]), 0);
+    for (const name of ['t', 't2', 't3'])
+      expectExit(`sandbox remove ${name}`, await run(['sandbox', 'remove', name]), 0);
     expect(await fakeSandboxNames()).toEqual([]);
-    const listed = json<{ name: string }[]>(expectExit('sandbox list --json', await run(['sandbox', 'list', '--json']), 0));
+    const listed = json<{ name: string }[]>(
+      expectExit('sandbox list --json', await run(['sandbox', 'list', '--json']), 0),
+    );
     expect(listed).toEqual([]);
   });
 });

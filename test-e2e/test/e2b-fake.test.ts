@@ -20,7 +20,8 @@ describe('the E2B backend through the CLI, against the offline fake', () => {
   let fake: FakeE2B;
   let home: Awaited<ReturnType<typeof tempDir>>;
   let cloudId = '';
-  const run = (...args: string[]) => agentkernel(args, { home: home.path, cwd: REPO_ROOT, env: { ...fake.env } });
+  const run = (...args: string[]) =>
+    agentkernel(args, { home: home.path, cwd: REPO_ROOT, env: { ...fake.env } });
 
   beforeAll(async () => {
     fake = await startFakeE2B();
@@ -40,9 +41,9 @@ describe('the E2B backend through the CLI, against the offline fake', () => {
     const result = await run('exec', 'cloud', '--', 'sh', '-c', 'echo hi; exit 7');
     expect(result.stdout).toBe('hi\n');
     expect(result.code).toBe(7);
-    expect(json<{ name: string; backend: string; status: string }[]>(await run('sandbox', 'list', '--json'))).toEqual([
-      expect.objectContaining({ name: 'cloud', backend: 'e2b', status: 'running' }),
-    ]);
+    expect(
+      json<{ name: string; backend: string; status: string }[]>(await run('sandbox', 'list', '--json')),
+    ).toEqual([expect.objectContaining({ name: 'cloud', backend: 'e2b', status: 'running' })]);
 
     const scratch = await tempDir('e2b-cp');
     try {

@@ -42,19 +42,35 @@ describe('documented exit codes and messages', () => {
   it('doctor on a working machine: exit 0, isolation, state folder and the local plugin ok', async () => {
     const result = await run(['doctor', '--json']);
     expect(result.code).toBe(0);
-    const report = json<{ ok: boolean; defaultBackend: string; checks: { status: string; check: string; detail: string }[] }>(result);
+    const report = json<{
+      ok: boolean;
+      defaultBackend: string;
+      checks: { status: string; check: string; detail: string }[];
+    }>(result);
     expect(report).toMatchObject({ ok: true, defaultBackend: 'local' });
     const status = (check: string) => report.checks.find((finding) => finding.check === check)?.status;
-    expect([status('isolation'), status('state folder'), status('plugin local'), status('config')]).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect([status('isolation'), status('state folder'), status('plugin local'), status('config')]).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+    ]);
     // From the repository, the stub is found and reported as not usable, with its reason.
-    const fromRepo = json<typeof report>(await agentkernel(['doctor', '--json'], { home: home.path, cwd: REPO_ROOT }));
-    expect(fromRepo.checks.find((finding) => finding.check === 'plugin agentcomputer')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/stub, not usable/) });
+    const fromRepo = json<typeof report>(
+      await agentkernel(['doctor', '--json'], { home: home.path, cwd: REPO_ROOT }),
+    );
+    expect(fromRepo.checks.find((finding) => finding.check === 'plugin agentcomputer')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/stub, not usable/),
+    });
   });
 
   it('an unknown sandbox exits 5 and points at sandbox list', async () => {
     const result = await run(['exec', 'ghost', '--', 'true']);
     expect(result.code).toBe(5);
-    expect(result.stderr).toBe('[agentkernel] no sandbox named "ghost"\nhint: see the sandboxes you have with: agentkernel sandbox list\n');
+    expect(result.stderr).toBe(
+      '[agentkernel] no sandbox named "ghost"\nhint: see the sandboxes you have with: agentkernel sandbox list\n',
+    );
   });
 
   it('a backend that is not installed exits 2 with the install command', async () => {
@@ -66,7 +82,10 @@ describe('documented exit codes and messages', () => {
 
   it('a stub backend exits 3, says why, and records nothing', async () => {
     // Run from the repository, where the stub is a declared workspace dependency.
-    const result = await agentkernel(['sandbox', 'create', 'x', '-B', 'agentcomputer'], { home: home.path, cwd: REPO_ROOT });
+    const result = await agentkernel(['sandbox', 'create', 'x', '-B', 'agentcomputer'], {
+      home: home.path,
+      cwd: REPO_ROOT,
+    });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/^\[agentkernel\] \[agentcomputer\] /);
     expect(result.stderr).toContain('hint: use one of the installed backends instead: -B ');
@@ -79,7 +98,9 @@ describe('documented exit codes and messages', () => {
     try {
       const result = await run(['exec', 'placed', '-B', 'e2b', '--', 'true']);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain('sandbox "placed" lives on backend "local"; --backend e2b does not apply to it');
+      expect(result.stderr).toContain(
+        'sandbox "placed" lives on backend "local"; --backend e2b does not apply to it',
+      );
     } finally {
       await run(['sandbox', 'remove', 'placed', '--force']);
     }
@@ -87,7 +108,10 @@ describe('documented exit codes and messages', () => {
 
   describe('bad configs exit 2 naming file, line and key', () => {
     it('a wrong type', async () => {
-      await writeFile(join(project.path, 'agentkernel.toml'), '[sandbox]\nname = "ok"\n\n[resources]\nvcpus = "four"\n');
+      await writeFile(
+        join(project.path, 'agentkernel.toml'),
+        '[sandbox]\nname = "ok"\n\n[resources]\nvcpus = "four"\n',
+      );
       const result = await run(['sandbox', 'create', 'x'], project.path);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`${join(project.path, 'agentkernel.toml')}:5: resources.vcpus:`);
@@ -130,7 +154,10 @@ describe('documented exit codes and messages', () => {
     beforeAll(async () => {
       file = join(project.path, 'keyed.toml');
       const plugin = join(FIXTURES, 'plugins', 'keyed.js');
-      await writeFile(file, `[plugins]\npaths = ["${plugin}"]\n\n[remote.keyed]\napi_key_env = "MY_KEYED_KEY"\n\n[remote.daytona]\napi_key = "${inline}"\n`);
+      await writeFile(
+        file,
+        `[plugins]\npaths = ["${plugin}"]\n\n[remote.keyed]\napi_key_env = "MY_KEYED_KEY"\n\n[remote.daytona]\napi_key = "${inline}"\n`,
+      );
     });
 
     it('config show prints where credentials come from, never their values', async () => {
@@ -141,8 +168,14 @@ describe('documented exit codes and messages', () => {
         expect(all).not.toContain(inline);
         expect(result.stdout).toContain('MY_KEYED_KEY');
       }
-      expect((await run(['-c', file, 'config', 'show'])).stdout).toContain('keyed.api_key: missing: set MY_KEYED_KEY');
-      const withKey = await agentkernel(['-c', file, 'config', 'show'], { home: home.path, cwd: project.path, env: { MY_KEYED_KEY: secret } });
+      expect((await run(['-c', file, 'config', 'show'])).stdout).toContain(
+        'keyed.api_key: missing: set MY_KEYED_KEY',
+      );
+      const withKey = await agentkernel(['-c', file, 'config', 'show'], {
+        home: home.path,
+        cwd: project.path,
+        env: { MY_KEYED_KEY: secret },
+      });
       expect(withKey.stdout).toContain('keyed.api_key: env:MY_KEYED_KEY (set)');
       expect(withKey.stdout + withKey.stderr).not.toContain(secret);
     });
@@ -150,9 +183,16 @@ describe('documented exit codes and messages', () => {
     it('doctor names the missing variable, and fails for the default backend', async () => {
       const result = await run(['-c', file, '-B', 'keyed', 'doctor', '--json']);
       expect(result.code).toBe(2);
-      const report = json<{ ok: boolean; checks: { status: string; check: string; detail: string }[] }>(result);
+      const report = json<{ ok: boolean; checks: { status: string; check: string; detail: string }[] }>(
+        result,
+      );
       expect(report.ok).toBe(false);
-      expect(report.checks).toContainEqual({ status: 'fail', check: 'credentials keyed', detail: 'api_key: missing: set MY_KEYED_KEY', code: 2 });
+      expect(report.checks).toContainEqual({
+        status: 'fail',
+        check: 'credentials keyed',
+        detail: 'api_key: missing: set MY_KEYED_KEY',
+        code: 2,
+      });
       expect(report.checks).toContainEqual(expect.objectContaining({ status: 'ok', check: 'plugin keyed' }));
     });
 
@@ -164,12 +204,27 @@ describe('documented exit codes and messages', () => {
 
     it('a bug in a plugin exits 70 with a one-line report, redacted, and a stack only with --debug', async () => {
       const env = { MY_KEYED_KEY: secret };
-      const result = await agentkernel(['-c', file, 'sandbox', 'create', 'k', '-B', 'keyed'], { home: home.path, cwd: project.path, env });
+      const result = await agentkernel(['-c', file, 'sandbox', 'create', 'k', '-B', 'keyed'], {
+        home: home.path,
+        cwd: project.path,
+        env,
+      });
       expect(result.code).toBe(70);
       // The config's own warning (the inline daytona key) comes first; the report is one line.
-      const lines = result.stderr.trim().split('\n').filter((line) => !line.startsWith('warning:'));
-      expect(lines).toEqual([expect.stringMatching(/^agentkernel hit an internal error; rerun with --debug and report it: TypeError: Cannot read properties of undefined/)]);
-      const debug = await agentkernel(['-c', file, 'sandbox', 'create', 'k', '-B', 'keyed', '--debug'], { home: home.path, cwd: project.path, env });
+      const lines = result.stderr
+        .trim()
+        .split('\n')
+        .filter((line) => !line.startsWith('warning:'));
+      expect(lines).toEqual([
+        expect.stringMatching(
+          /^agentkernel hit an internal error; rerun with --debug and report it: TypeError: Cannot read properties of undefined/,
+        ),
+      ]);
+      const debug = await agentkernel(['-c', file, 'sandbox', 'create', 'k', '-B', 'keyed', '--debug'], {
+        home: home.path,
+        cwd: project.path,
+        env,
+      });
       expect(debug.code).toBe(70);
       expect(debug.stderr).toMatch(/\n\s+at /);
       expect(debug.stderr).not.toContain(secret);

@@ -10,7 +10,8 @@ export const CLI_BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', i
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
 
-if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing: build first (pnpm build, or turbo's test task does it)`);
+if (!existsSync(CLI_BIN))
+  throw new Error(`${CLI_BIN} is missing: build first (pnpm build, or turbo's test task does it)`);
 
 export interface CliResult {
   readonly code: number | null;
@@ -30,8 +31,19 @@ export interface CliOptions {
 
 /** Runs `agentkernel ...args` to completion. The environment is the test's, minus colour and provider keys. */
 export function agentkernel(args: readonly string[], options: CliOptions): Promise<CliResult> {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', AGENTKERNEL_HOME: options.home, ...options.env };
-  for (const key of ['E2B_API_KEY', 'DAYTONA_API_KEY', 'MODAL_TOKEN_ID', 'MODAL_TOKEN_SECRET', 'RUNLOOP_API_KEY']) {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NO_COLOR: '1',
+    AGENTKERNEL_HOME: options.home,
+    ...options.env,
+  };
+  for (const key of [
+    'E2B_API_KEY',
+    'DAYTONA_API_KEY',
+    'MODAL_TOKEN_ID',
+    'MODAL_TOKEN_SECRET',
+    'RUNLOOP_API_KEY',
+  ]) {
     if (!(options.env && key in options.env)) delete env[key];
   }
   return new Promise((resolve, reject) => {
@@ -49,7 +61,13 @@ export function agentkernel(args: readonly string[], options: CliOptions): Promi
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const stdoutBytes = Buffer.concat(out);
-      resolve({ code, signal, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes });
+      resolve({
+        code,
+        signal,
+        stdout: stdoutBytes.toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        stdoutBytes,
+      });
     });
     child.stdin.end(options.input);
   });
@@ -76,9 +94,20 @@ export function json<T = unknown>(result: CliResult): T {
  * node_modules and declares it in package.json.
  */
 export async function projectWithHostdirPlugin(dir: string): Promise<void> {
-  await writeFile(join(dir, 'package.json'), '{ "name": "user-project", "version": "1.0.0", "private": true }\n');
-  const options = { cwd: dir, stdio: 'pipe' as const, env: { ...process.env, npm_config_update_notifier: 'false' } };
-  const packed = execFileSync('npm', ['pack', join(FIXTURES, 'hostdir-backend'), '--pack-destination', dir], options);
+  await writeFile(
+    join(dir, 'package.json'),
+    '{ "name": "user-project", "version": "1.0.0", "private": true }\n',
+  );
+  const options = {
+    cwd: dir,
+    stdio: 'pipe' as const,
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  };
+  const packed = execFileSync(
+    'npm',
+    ['pack', join(FIXTURES, 'hostdir-backend'), '--pack-destination', dir],
+    options,
+  );
   const tarball = packed.toString().trim().split('\n').pop() ?? '';
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', `./${tarball}`], options);
 }

@@ -47,7 +47,19 @@ describe('a sandbox on the local backend, from create to remove', () => {
   it('keeps stdout and stderr apart and passes -e, -w and --stdin', async () => {
     await run('exec', 'demo', '--', 'mkdir', '-p', 'sub');
     const result = await agentkernel(
-      ['exec', 'demo', '-e', 'GREETING=hello world', '-w', 'sub', '--stdin', '--', 'sh', '-c', 'echo "$GREETING from $(pwd)"; cat; echo oops >&2'],
+      [
+        'exec',
+        'demo',
+        '-e',
+        'GREETING=hello world',
+        '-w',
+        'sub',
+        '--stdin',
+        '--',
+        'sh',
+        '-c',
+        'echo "$GREETING from $(pwd)"; cat; echo oops >&2',
+      ],
       { home: home.path, input: 'piped in\n' },
     );
     expect(result.code).toBe(0);
@@ -65,7 +77,9 @@ describe('a sandbox on the local backend, from create to remove', () => {
     const result = await run('sandbox', 'list', '--json');
     expect(result.code).toBe(0);
     const listed = json<Listed[]>(result);
-    expect(listed).toContainEqual(expect.objectContaining({ name: 'demo', backend: 'local', status: 'running' }));
+    expect(listed).toContainEqual(
+      expect.objectContaining({ name: 'demo', backend: 'local', status: 'running' }),
+    );
   });
 
   it('sandbox list prints an aligned table for people', async () => {
@@ -77,8 +91,15 @@ describe('a sandbox on the local backend, from create to remove', () => {
   });
 
   it('sandbox info shows it, as JSON too', async () => {
-    const info = json<Listed & { workspaceDir: string; capabilities: Record<string, boolean> }>(await run('sandbox', 'info', 'demo', '--json'));
-    expect(info).toMatchObject({ name: 'demo', backend: 'local', status: 'running', workspaceDir: '/workspace' });
+    const info = json<Listed & { workspaceDir: string; capabilities: Record<string, boolean> }>(
+      await run('sandbox', 'info', 'demo', '--json'),
+    );
+    expect(info).toMatchObject({
+      name: 'demo',
+      backend: 'local',
+      status: 'running',
+      workspaceDir: '/workspace',
+    });
     expect(info.capabilities.pty).toBe(true);
   });
 
@@ -89,13 +110,22 @@ describe('a sandbox on the local backend, from create to remove', () => {
       await writeFile(join(scratch.path, 'data.bin'), bytes);
       expect((await run('sandbox', 'cp', join(scratch.path, 'data.bin'), 'demo:in/data.bin')).code).toBe(0);
       const sum = await run('exec', 'demo', '--', 'sha256sum', 'in/data.bin');
-      const expected = execFileSync('sha256sum', [join(scratch.path, 'data.bin')], { encoding: 'utf8' }).split(' ')[0];
+      const expected = execFileSync('sha256sum', [join(scratch.path, 'data.bin')], {
+        encoding: 'utf8',
+      }).split(' ')[0];
       expect(sum.stdout.split(' ')[0]).toBe(expected);
 
       expect((await run('sandbox', 'cp', 'demo:in/data.bin', join(scratch.path, 'back.bin'))).code).toBe(0);
       expect(readFileSync(join(scratch.path, 'back.bin')).equals(bytes)).toBe(true);
 
-      await run('exec', 'demo', '--', 'sh', '-c', 'mkdir -p tree/a && echo one > tree/a/one.txt && ln -s a/one.txt tree/link');
+      await run(
+        'exec',
+        'demo',
+        '--',
+        'sh',
+        '-c',
+        'mkdir -p tree/a && echo one > tree/a/one.txt && ln -s a/one.txt tree/link',
+      );
       expect((await run('sandbox', 'cp', 'demo:tree', join(scratch.path, 'tree'))).code).toBe(0);
       expect(readFileSync(join(scratch.path, 'tree/a/one.txt'), 'utf8')).toBe('one\n');
       expect(readFileSync(join(scratch.path, 'tree/link'), 'utf8')).toBe('one\n');
@@ -103,7 +133,14 @@ describe('a sandbox on the local backend, from create to remove', () => {
       // Into an existing folder (trailing /): the folder keeps its name, like cp -r.
       await run('exec', 'demo', '--', 'mkdir', 'drop');
       expect((await run('sandbox', 'cp', join(scratch.path, 'tree'), 'demo:/workspace/drop/')).code).toBe(0);
-      const listed = await run('exec', 'demo', '--', 'sh', '-c', 'cat drop/tree/a/one.txt; readlink drop/tree/link');
+      const listed = await run(
+        'exec',
+        'demo',
+        '--',
+        'sh',
+        '-c',
+        'cat drop/tree/a/one.txt; readlink drop/tree/link',
+      );
       expect(listed.stdout).toBe('one\na/one.txt\n');
     } finally {
       await scratch.cleanup();
@@ -121,17 +158,24 @@ describe('a sandbox on the local backend, from create to remove', () => {
     expect((await run('exec', 'demo', '--', 'cat', 'kept.txt')).stdout).toBe('kept\n');
   });
 
-  it.skipIf(!hasScript)('attach opens a shell in the workspace and exits with its code (needs util-linux script)', () => {
-    const result = spawnSync('script', ['-qec', `${process.execPath} ${CLI_BIN} attach demo`, '/dev/null'], {
-      input: 'pwd; echo inside-$((6*7))\nexit 3\n',
-      env: { ...process.env, AGENTKERNEL_HOME: home.path, NO_COLOR: '1' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    expect(result.status).toBe(3);
-    expect(result.stdout).toContain('inside-42');
-    expect(result.stdout).toContain('/workspace');
-  });
+  it.skipIf(!hasScript)(
+    'attach opens a shell in the workspace and exits with its code (needs util-linux script)',
+    () => {
+      const result = spawnSync(
+        'script',
+        ['-qec', `${process.execPath} ${CLI_BIN} attach demo`, '/dev/null'],
+        {
+          input: 'pwd; echo inside-$((6*7))\nexit 3\n',
+          env: { ...process.env, AGENTKERNEL_HOME: home.path, NO_COLOR: '1' },
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
+      expect(result.status).toBe(3);
+      expect(result.stdout).toContain('inside-42');
+      expect(result.stdout).toContain('/workspace');
+    },
+  );
 
   it('completion prints a shell script that completes commands', async () => {
     const script = await run('completion');
@@ -146,7 +190,14 @@ describe('a sandbox on the local backend, from create to remove', () => {
     const folder = join(home.path, 'plugins', 'local', 'sandboxes', info.id);
     expect(existsSync(folder)).toBe(true);
     // A process left running in the background must not survive the sandbox.
-    const background = await run('exec', 'demo', '--', 'sh', '-c', 'nohup sleep 313 >/dev/null 2>&1 & echo started');
+    const background = await run(
+      'exec',
+      'demo',
+      '--',
+      'sh',
+      '-c',
+      'nohup sleep 313 >/dev/null 2>&1 & echo started',
+    );
     expect(background.stdout).toBe('started\n');
 
     const removed = await run('sandbox', 'remove', 'demo');

@@ -47,7 +47,8 @@ describe('run: one command in an ephemeral sandbox', () => {
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     // Wait until the sandbox exists and its command runs, then interrupt.
     const deadline = Date.now() + 30_000;
-    while (!sandboxFolders().some((dir) => !dir.startsWith('.')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!sandboxFolders().some((dir) => !dir.startsWith('.')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1000));
     child.kill('SIGINT');
     expect(await exited).toBe(130);

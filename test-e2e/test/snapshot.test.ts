@@ -29,7 +29,11 @@ describe('portable snapshots: take, list, restore on any backend, delete', () =>
     await projectWithHostdirPlugin(project.path);
     expect((await run('sandbox', 'create', 'src')).code).toBe(0);
     const fill = await run(
-      'exec', 'src', '--', 'sh', '-c',
+      'exec',
+      'src',
+      '--',
+      'sh',
+      '-c',
       'mkdir -p "dir with space/deep" empty && printf "x%.0s" $(seq 1 5000) > "dir with space/deep/big.txt" && ' +
         'head -c 65536 /dev/urandom > blob.bin && echo run > tool.sh && chmod 750 tool.sh && ln -s tool.sh link && echo é > ünïcode.txt',
     );
@@ -38,7 +42,8 @@ describe('portable snapshots: take, list, restore on any backend, delete', () =>
     expect(original).toContain('./empty dir');
   }, 120_000);
   afterAll(async () => {
-    for (const name of ['src', 'copy', 'src-restored', 'elsewhere']) await run('sandbox', 'remove', name, '--force');
+    for (const name of ['src', 'copy', 'src-restored', 'elsewhere'])
+      await run('sandbox', 'remove', name, '--force');
     await home.cleanup();
     await project.cleanup();
   });
@@ -77,8 +82,22 @@ describe('portable snapshots: take, list, restore on any backend, delete', () =>
     const result = await run('snapshot', 'restore', 'named', '--as', 'elsewhere', '-B', 'hostdir', '--json');
     expect(result.code).toBe(0);
     expect(json(result)).toMatchObject({ name: 'elsewhere', backend: 'hostdir', method: 'portable' });
-    const files = await run('exec', 'elsewhere', '--', 'sh', '-c', 'sha256sum blob.bin "dir with space/deep/big.txt"; readlink link; cat ünïcode.txt');
-    const expected = await run('exec', 'src', '--', 'sh', '-c', 'sha256sum blob.bin "dir with space/deep/big.txt"; readlink link; cat ünïcode.txt');
+    const files = await run(
+      'exec',
+      'elsewhere',
+      '--',
+      'sh',
+      '-c',
+      'sha256sum blob.bin "dir with space/deep/big.txt"; readlink link; cat ünïcode.txt',
+    );
+    const expected = await run(
+      'exec',
+      'src',
+      '--',
+      'sh',
+      '-c',
+      'sha256sum blob.bin "dir with space/deep/big.txt"; readlink link; cat ünïcode.txt',
+    );
     expect(files.stdout).toBe(expected.stdout);
   });
 
@@ -87,7 +106,9 @@ describe('portable snapshots: take, list, restore on any backend, delete', () =>
     const result = await run('snapshot', 'restore', 'named', '--as', 'tampered', '-B', 'hostdir');
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('snapshot "named" is corrupt');
-    expect(json<{ name: string }[]>(await run('sandbox', 'list', '--json')).map((row) => row.name)).not.toContain('tampered');
+    expect(
+      json<{ name: string }[]>(await run('sandbox', 'list', '--json')).map((row) => row.name),
+    ).not.toContain('tampered');
   });
 
   it('delete removes it; an unknown snapshot exits 5', async () => {

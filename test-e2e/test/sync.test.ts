@@ -52,7 +52,15 @@ describe('mount_cwd: the project folder and /workspace kept in step', () => {
 
   it('--no-sync moves nothing either way', async () => {
     await writeFile(join(project.path, 'local-only.txt'), 'l\n');
-    const inside = await run('exec', 'work', '--no-sync', '--', 'sh', '-c', 'test -e local-only.txt && echo there || echo absent; echo r > remote-only.txt');
+    const inside = await run(
+      'exec',
+      'work',
+      '--no-sync',
+      '--',
+      'sh',
+      '-c',
+      'test -e local-only.txt && echo there || echo absent; echo r > remote-only.txt',
+    );
     expect(inside.stdout).toBe('absent\n');
     expect(existsSync(join(project.path, 'remote-only.txt'))).toBe(false);
   });
@@ -69,7 +77,14 @@ describe('mount_cwd: the project folder and /workspace kept in step', () => {
     const result = await run('sync', 'push', 'work', '--json');
     expect(result.code).toBe(0);
     const report = json<Report>(result);
-    expect(report).toMatchObject({ direction: 'push', filesSent: 1, filesReceived: 0, bytesReceived: 0, deleted: 0, conflicts: [] });
+    expect(report).toMatchObject({
+      direction: 'push',
+      filesSent: 1,
+      filesReceived: 0,
+      bytesReceived: 0,
+      deleted: 0,
+      conflicts: [],
+    });
     expect(report.bytesSent).toBeLessThan(big.length + 64 * 1024);
     expect(report.durationMs).toBeGreaterThan(0);
   });
@@ -80,7 +95,19 @@ describe('mount_cwd: the project folder and /workspace kept in step', () => {
     expect(status.stdout).toMatch(/send\s+planned\.txt/);
     const dry = json<Report & { dryRun: boolean }>(await run('sync', 'push', 'work', '--dry-run', '--json'));
     expect(dry.dryRun).toBe(true);
-    expect((await run('exec', 'work', '--no-sync', '--', 'sh', '-c', 'test -e planned.txt && echo there || echo absent')).stdout).toBe('absent\n');
+    expect(
+      (
+        await run(
+          'exec',
+          'work',
+          '--no-sync',
+          '--',
+          'sh',
+          '-c',
+          'test -e planned.txt && echo there || echo absent',
+        )
+      ).stdout,
+    ).toBe('absent\n');
   });
 
   it('a path changed on both sides stops exec with exit 4 and names it, until a side is preferred', async () => {

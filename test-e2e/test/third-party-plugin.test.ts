@@ -30,9 +30,13 @@ describe('a third-party backend installed into a project', () => {
   });
 
   it('is installed as a real dependency', () => {
-    const declared = JSON.parse(readFileSync(join(project.path, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const declared = JSON.parse(readFileSync(join(project.path, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     expect(declared.dependencies['agentkernel-backend-hostdir']).toMatch(/^file:/);
-    expect(existsSync(join(project.path, 'node_modules', 'agentkernel-backend-hostdir', 'index.js'))).toBe(true);
+    expect(existsSync(join(project.path, 'node_modules', 'agentkernel-backend-hostdir', 'index.js'))).toBe(
+      true,
+    );
   });
 
   it('plugins list --json shows it beside the bundled local backend', async () => {
@@ -51,14 +55,18 @@ describe('a third-party backend installed into a project', () => {
   });
 
   it('plugins info imports it and shows its capabilities', async () => {
-    const info = json<{ capabilities: Record<string, boolean>; description: string }>(await run('plugins', 'info', 'hostdir', '--json'));
+    const info = json<{ capabilities: Record<string, boolean>; description: string }>(
+      await run('plugins', 'info', 'hostdir', '--json'),
+    );
     expect(info.capabilities).toMatchObject({ pauseResume: true, pty: false, nativeSnapshots: false });
     expect(info.description).toContain('test fixture');
   });
 
   it('sandbox create -B hostdir uses it for the whole lifecycle', async () => {
     expect((await run('sandbox', 'create', 'x', '-B', 'hostdir')).code).toBe(0);
-    const listed = json<{ name: string; backend: string; status: string; id: string }[]>(await run('sandbox', 'list', '--json'));
+    const listed = json<{ name: string; backend: string; status: string; id: string }[]>(
+      await run('sandbox', 'list', '--json'),
+    );
     expect(listed).toEqual([expect.objectContaining({ name: 'x', backend: 'hostdir', status: 'running' })]);
 
     // Commands run in the plugin's own folder, under the data directory the CLI gave it.

@@ -14,6 +14,7 @@ await bundleDist({
   // The real string-width builds an Intl.Segmenter on import, 25-40 ms of every start.
   alias: { 'string-width': `${dist}output/text-width.js` },
   // yargs' ESM build still calls require() for a few built-ins.
-  banner: "import { createRequire as __agentkernelRequire } from 'node:module';\nconst require = __agentkernelRequire(import.meta.url);",
+  banner:
+    "import { createRequire as __agentkernelRequire } from 'node:module';\nconst require = __agentkernelRequire(import.meta.url);",
 });
 await chmod(`${dist}bin.js`, 0o755);

@@ -7,9 +7,12 @@ export function parseEnvPairs(pairs: readonly string[] | undefined): Record<stri
     const eq = pair.indexOf('=');
     const name = eq === -1 ? pair : pair.slice(0, eq);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw new UsageError(`-e ${JSON.stringify(pair)}: write NAME=VALUE with NAME made of letters, digits and _`);
+      throw new UsageError(
+        `-e ${JSON.stringify(pair)}: write NAME=VALUE with NAME made of letters, digits and _`,
+      );
     }
-    if (eq === -1) throw new UsageError(`-e ${JSON.stringify(pair)}: missing "=VALUE" (use ${name}= for an empty value)`);
+    if (eq === -1)
+      throw new UsageError(`-e ${JSON.stringify(pair)}: missing "=VALUE" (use ${name}= for an empty value)`);
     env[name] = pair.slice(eq + 1);
   }
   return env;

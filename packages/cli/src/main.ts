@@ -19,21 +19,54 @@ function buildParser(io: Io, tree: CommandTree): Argv {
     .scriptName('agentkernel')
     .usage('$0 <command> [options]\n\nRun AI-agent sandboxes on this machine (local) or on hosted providers.')
     .parserConfiguration({ 'populate--': true, 'parse-positional-numbers': false })
-    .option('config', { alias: 'c', type: 'string', requiresArg: true, global: true, describe: 'use this agentkernel.toml instead of searching upward' })
-    .option('backend', { alias: 'B', type: 'string', requiresArg: true, global: true, describe: 'backend for new sandboxes (default: config, else local)' })
-    .option('json', { type: 'boolean', default: false, global: true, describe: 'print machine-readable JSON' })
-    .option('debug', { type: 'boolean', default: false, global: true, describe: 'print debug logs and stack traces' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, global: true, describe: 'print only results and errors' })
+    .option('config', {
+      alias: 'c',
+      type: 'string',
+      requiresArg: true,
+      global: true,
+      describe: 'use this agentkernel.toml instead of searching upward',
+    })
+    .option('backend', {
+      alias: 'B',
+      type: 'string',
+      requiresArg: true,
+      global: true,
+      describe: 'backend for new sandboxes (default: config, else local)',
+    })
+    .option('json', {
+      type: 'boolean',
+      default: false,
+      global: true,
+      describe: 'print machine-readable JSON',
+    })
+    .option('debug', {
+      type: 'boolean',
+      default: false,
+      global: true,
+      describe: 'print debug logs and stack traces',
+    })
+    .option('quiet', {
+      alias: 'q',
+      type: 'boolean',
+      default: false,
+      global: true,
+      describe: 'print only results and errors',
+    })
     .group(['config', 'backend', 'json', 'debug', 'quiet', 'help', 'version'], 'Global options:')
     .command(yargsCommands(tree).map(toYargs))
-    .completion('completion', 'print a shell completion script (bash, zsh): agentkernel completion >> ~/.bashrc')
+    .completion(
+      'completion',
+      'print a shell completion script (bash, zsh): agentkernel completion >> ~/.bashrc',
+    )
     .demandCommand(1, 'name a command; see agentkernel --help')
     .recommendCommands()
     .strict()
     .help()
     .alias('help', 'h')
     .version(cliVersion())
-    .epilog('Exit codes: a command\'s own code for exec and run; 2 usage or config, 3 backend, 4 sync conflict, 5 not found.')
+    .epilog(
+      "Exit codes: a command's own code for exec and run; 2 usage or config, 3 backend, 4 sync conflict, 5 not found.",
+    )
     .wrap(Math.min(110, io.stdout.columns ?? 100))
     .fail(false)
     .exitProcess(false);
@@ -45,7 +78,9 @@ export function commandPath(argv: readonly string[], tree: CommandTree): string[
   const [first, second] = argv.filter((word) => !word.startsWith('-'));
   const group = tree.groups.find((candidate) => candidate.name === first);
   if (group) {
-    const sub = group.subcommands.find((def) => commandWord(def) === second || def.aliases?.includes(second ?? ''));
+    const sub = group.subcommands.find(
+      (def) => commandWord(def) === second || def.aliases?.includes(second ?? ''),
+    );
     return sub ? [group.name, commandWord(sub)] : [group.name];
   }
   const command = tree.commands.find((def) => commandWord(def) === first);

@@ -43,8 +43,18 @@ export function copyDirection(
   src: CopyEndpoint,
   dst: CopyEndpoint,
 ):
-  | { readonly direction: 'upload'; readonly local: string; readonly sandbox: string; readonly remote: string }
-  | { readonly direction: 'download'; readonly local: string; readonly sandbox: string; readonly remote: string } {
+  | {
+      readonly direction: 'upload';
+      readonly local: string;
+      readonly sandbox: string;
+      readonly remote: string;
+    }
+  | {
+      readonly direction: 'download';
+      readonly local: string;
+      readonly sandbox: string;
+      readonly remote: string;
+    } {
   if (src.kind === 'local' && dst.kind === 'sandbox') {
     return { direction: 'upload', local: src.path, sandbox: dst.sandbox, remote: dst.path };
   }
@@ -52,7 +62,11 @@ export function copyDirection(
     return { direction: 'download', local: dst.path, sandbox: src.sandbox, remote: src.path };
   }
   if (src.kind === 'local') {
-    throw new UsageError('sandbox cp needs one side in a sandbox, written NAME:PATH (e.g. demo:/workspace/file)');
+    throw new UsageError(
+      'sandbox cp needs one side in a sandbox, written NAME:PATH (e.g. demo:/workspace/file)',
+    );
   }
-  throw new UsageError('sandbox cp copies between this machine and one sandbox; copy to a local folder first');
+  throw new UsageError(
+    'sandbox cp copies between this machine and one sandbox; copy to a local folder first',
+  );
 }

@@ -34,7 +34,8 @@ export function describeError(error: unknown, options: ReportOptions): { exitCod
     if (error.hint) lines.push(`hint: ${error.hint}`);
   } else {
     exitCode = ExitCode.internal;
-    const summary = error instanceof Error ? `${error.name}: ${oneLine(error.message)}` : oneLine(String(error));
+    const summary =
+      error instanceof Error ? `${error.name}: ${oneLine(error.message)}` : oneLine(String(error));
     lines.push(`agentkernel hit an internal error; rerun with --debug and report it: ${summary}`);
   }
   if (options.debug) {
@@ -55,7 +56,11 @@ export function reportUsageError(error: unknown, commandPath: readonly string[],
   const message = error instanceof Error ? error.message : String(error);
   const help = ['agentkernel', ...commandPath, '--help'].join(' ');
   const hints = [`run "${help}" for usage`];
-  if (/^Unknown argument/.test(message) && commandPath.length === 1 && ['exec', 'run'].includes(commandPath[0] ?? '')) {
+  if (
+    /^Unknown argument/.test(message) &&
+    commandPath.length === 1 &&
+    ['exec', 'run'].includes(commandPath[0] ?? '')
+  ) {
     hints.push('put the command after --, e.g. agentkernel exec demo -- ls -la');
   }
   io.stderr.write(redact(`[agentkernel] ${message}\n${hints.map((hint) => `hint: ${hint}`).join('\n')}\n`));

@@ -3,7 +3,11 @@ import { commandArgv, parseEnvPairs, timeoutMs } from '../src/args.js';
 
 describe('parseEnvPairs', () => {
   it('splits at the first = and keeps the rest of the value', () => {
-    expect(parseEnvPairs(['A=1', 'URL=http://x?a=b', 'EMPTY='])).toEqual({ A: '1', URL: 'http://x?a=b', EMPTY: '' });
+    expect(parseEnvPairs(['A=1', 'URL=http://x?a=b', 'EMPTY='])).toEqual({
+      A: '1',
+      URL: 'http://x?a=b',
+      EMPTY: '',
+    });
   });
   it('lets a later pair win', () => {
     expect(parseEnvPairs(['A=1', 'A=2'])).toEqual({ A: '2' });

@@ -1,7 +1,9 @@
 import type { Io } from '../src/output/io.js';
 
 /** An `Io` whose streams collect what is written, for asserting on output. */
-export function captureIo(options: { tty?: boolean; env?: Record<string, string | undefined>; cwd?: string } = {}) {
+export function captureIo(
+  options: { tty?: boolean; env?: Record<string, string | undefined>; cwd?: string } = {},
+) {
   const chunks = { stdout: [] as string[], stderr: [] as string[] };
   const stream = (into: string[]) => ({
     isTTY: options.tty ?? false,

@@ -23,14 +23,33 @@ describe('help and version', () => {
     const { code, stdout, calls } = await parse(['--help']);
     expect(code).toBe(0);
     expect(calls).toEqual([]);
-    for (const word of ['sandbox', 'exec', 'attach', 'run', 'sync', 'snapshot', 'plugins', 'config', 'doctor', 'completion']) {
+    for (const word of [
+      'sandbox',
+      'exec',
+      'attach',
+      'run',
+      'sync',
+      'snapshot',
+      'plugins',
+      'config',
+      'doctor',
+      'completion',
+    ]) {
       expect(stdout).toContain(`agentkernel ${word}`);
     }
-    for (const flag of ['--config', '--backend', '--json', '--debug', '--quiet']) expect(stdout).toContain(flag);
+    for (const flag of ['--config', '--backend', '--json', '--debug', '--quiet'])
+      expect(stdout).toContain(flag);
   });
 
   it('each command help has examples', async () => {
-    for (const argv of [['sandbox', 'create'], ['exec'], ['run'], ['sandbox', 'cp'], ['snapshot', 'restore'], ['sync', 'push']]) {
+    for (const argv of [
+      ['sandbox', 'create'],
+      ['exec'],
+      ['run'],
+      ['sandbox', 'cp'],
+      ['snapshot', 'restore'],
+      ['sync', 'push'],
+    ]) {
       const { code, stdout } = await parse([...argv, '--help']);
       expect(code).toBe(0);
       expect(stdout).toContain('Examples:');
@@ -48,7 +67,11 @@ describe('usage errors exit 2 with a pointer to the help', () => {
   it.each([
     [['bogus'], /Unknown argument: bogus/, 'agentkernel --help'],
     [[], /name a command/, 'agentkernel --help'],
-    [['sandbox'], /name a sandbox command: create, list, info, start, stop, remove, cp/, 'agentkernel sandbox --help'],
+    [
+      ['sandbox'],
+      /name a sandbox command: create, list, info, start, stop, remove, cp/,
+      'agentkernel sandbox --help',
+    ],
     [['sandbox', 'info'], /Not enough non-option arguments/, 'agentkernel sandbox info --help'],
     [['sandbox', 'list', '--colour'], /Unknown argument: colour/, 'agentkernel sandbox list --help'],
     [['sync', 'push', 'demo', '--prefer', 'mine'], /Invalid values/, 'agentkernel sync push --help'],
@@ -70,14 +93,39 @@ describe('usage errors exit 2 with a pointer to the help', () => {
 describe('arguments reach the handlers', () => {
   it('exec: name, repeated -e, -w, --no-sync, --timeout and the command after --', async () => {
     const { code, calls } = await parse(
-      ['exec', 'demo', '-e', 'A=1', '-e', 'B=x=y', '-w', 'src', '--no-sync', '--timeout', '5', '--', 'sh', '-c', 'exit 7', '-c', '0042', '1e3'],
+      [
+        'exec',
+        'demo',
+        '-e',
+        'A=1',
+        '-e',
+        'B=x=y',
+        '-w',
+        'src',
+        '--no-sync',
+        '--timeout',
+        '5',
+        '--',
+        'sh',
+        '-c',
+        'exit 7',
+        '-c',
+        '0042',
+        '1e3',
+      ],
       async () => 7,
     );
     expect(code).toBe(7);
     expect(calls).toHaveLength(1);
     const [call] = calls;
     expect(call?.name).toBe('exec');
-    expect(call?.args).toMatchObject({ name: 'demo', env: ['A=1', 'B=x=y'], workdir: 'src', sync: false, timeout: 5 });
+    expect(call?.args).toMatchObject({
+      name: 'demo',
+      env: ['A=1', 'B=x=y'],
+      workdir: 'src',
+      sync: false,
+      timeout: 5,
+    });
     expect(call?.args['--']).toEqual(['sh', '-c', 'exit 7', '-c', '0042', '1e3']);
     expect(call?.args.config).toBeUndefined();
   });
@@ -85,13 +133,37 @@ describe('arguments reach the handlers', () => {
   it('global flags work before and after the command', async () => {
     const { calls } = await parse(['-B', 'e2b', '--json', 'run', '--keep', '--quiet', '--', 'true']);
     expect(calls[0]?.name).toBe('run');
-    expect(calls[0]?.args).toMatchObject({ backend: 'e2b', json: true, quiet: true, keep: true, debug: false });
+    expect(calls[0]?.args).toMatchObject({
+      backend: 'e2b',
+      json: true,
+      quiet: true,
+      keep: true,
+      debug: false,
+    });
   });
 
   it('sandbox create: defaults and negations', async () => {
-    const { calls } = await parse(['sandbox', 'create', 'web', '--no-start', '--port', '3000', '--port', '8080', '--no-network', '--memory-mb', '512']);
+    const { calls } = await parse([
+      'sandbox',
+      'create',
+      'web',
+      '--no-start',
+      '--port',
+      '3000',
+      '--port',
+      '8080',
+      '--no-network',
+      '--memory-mb',
+      '512',
+    ]);
     expect(calls[0]?.name).toBe('sandbox-create');
-    expect(calls[0]?.args).toMatchObject({ name: 'web', start: false, port: [3000, 8080], network: false, memoryMb: 512 });
+    expect(calls[0]?.args).toMatchObject({
+      name: 'web',
+      start: false,
+      port: [3000, 8080],
+      network: false,
+      memoryMb: 512,
+    });
     const plain = await parse(['sandbox', 'create']);
     expect(plain.calls[0]?.args).toMatchObject({ start: true });
     expect(plain.calls[0]?.args.network).toBeUndefined();
@@ -99,9 +171,15 @@ describe('arguments reach the handlers', () => {
   });
 
   it('aliases: sandbox rm, plugins ls, snapshot rm', async () => {
-    expect((await parse(['sandbox', 'rm', 'x', '-f'])).calls[0]).toMatchObject({ name: 'sandbox-remove', args: { name: 'x', force: true } });
+    expect((await parse(['sandbox', 'rm', 'x', '-f'])).calls[0]).toMatchObject({
+      name: 'sandbox-remove',
+      args: { name: 'x', force: true },
+    });
     expect((await parse(['plugins', 'ls'])).calls[0]?.name).toBe('plugins-list');
-    expect((await parse(['snapshot', 'rm', 's1'])).calls[0]).toMatchObject({ name: 'snapshot-delete', args: { snapshot: 's1' } });
+    expect((await parse(['snapshot', 'rm', 's1'])).calls[0]).toMatchObject({
+      name: 'snapshot-delete',
+      args: { snapshot: 's1' },
+    });
   });
 
   it('snapshot take keeps the sandbox and --name apart', async () => {
@@ -111,7 +189,10 @@ describe('arguments reach the handlers', () => {
 
   it('sync subcommands share one handler and say which one ran', async () => {
     const { calls } = await parse(['sync', 'pull', 'demo', '--dry-run', '--prefer', 'remote']);
-    expect(calls[0]).toMatchObject({ name: 'sync', args: { _: ['sync', 'pull'], name: 'demo', dryRun: true, prefer: 'remote' } });
+    expect(calls[0]).toMatchObject({
+      name: 'sync',
+      args: { _: ['sync', 'pull'], name: 'demo', dryRun: true, prefer: 'remote' },
+    });
   });
 });
 
@@ -130,7 +211,9 @@ describe('failures of handlers', () => {
     };
     const plain = await parse(['doctor'], bug);
     expect(plain.code).toBe(70);
-    expect(plain.stderr).toBe('agentkernel hit an internal error; rerun with --debug and report it: RangeError: oops\n');
+    expect(plain.stderr).toBe(
+      'agentkernel hit an internal error; rerun with --debug and report it: RangeError: oops\n',
+    );
     const debug = await parse(['doctor', '--debug'], bug);
     expect(debug.code).toBe(70);
     expect(debug.stderr).toMatch(/RangeError: oops\n\s+at /);

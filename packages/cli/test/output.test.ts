@@ -17,10 +17,16 @@ describe('colour', () => {
 
   it('tables carry escape codes on a terminal only', () => {
     const tty = captureIo({ tty: true });
-    new Output(tty.io, { json: false, quiet: false, debug: false }).table([{ a: 'x' }], [{ header: 'A', value: (r) => r.a }]);
+    new Output(tty.io, { json: false, quiet: false, debug: false }).table(
+      [{ a: 'x' }],
+      [{ header: 'A', value: (r) => r.a }],
+    );
     expect(tty.stdout()).toContain('\u001b[1m');
     const pipe = captureIo({ tty: false });
-    new Output(pipe.io, { json: false, quiet: false, debug: false }).table([{ a: 'x' }], [{ header: 'A', value: (r) => r.a }]);
+    new Output(pipe.io, { json: false, quiet: false, debug: false }).table(
+      [{ a: 'x' }],
+      [{ header: 'A', value: (r) => r.a }],
+    );
     expect(pipe.stdout()).toBe('A\nx\n');
   });
 });

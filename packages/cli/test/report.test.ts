@@ -15,7 +15,12 @@ afterEach(() => clearSecrets());
 describe('describeError', () => {
   it.each([
     [new UsageError('bad flag'), 2],
-    [new ConfigError([{ file: 'agentkernel.toml', line: 3, key: 'resources.vcpus', message: 'must be an integer' }]), 2],
+    [
+      new ConfigError([
+        { file: 'agentkernel.toml', line: 3, key: 'resources.vcpus', message: 'must be an integer' },
+      ]),
+      2,
+    ],
     [new BackendError('e2b', 'provider said 500'), 3],
     [new SyncConflictError(['a.txt']), 4],
     [new NotFoundError('no sandbox "x"'), 5],
@@ -50,7 +55,9 @@ describe('describeError', () => {
 
   it('redacts registered secrets, in messages, stacks and causes', () => {
     registerSecret('sk-live-abcdef123456');
-    const error = new Error('token sk-live-abcdef123456 rejected', { cause: new Error('sk-live-abcdef123456') });
+    const error = new Error('token sk-live-abcdef123456 rejected', {
+      cause: new Error('sk-live-abcdef123456'),
+    });
     for (const debug of [false, true]) {
       const { text } = describeError(error, { debug });
       expect(text).not.toContain('sk-live-abcdef123456');

@@ -49,14 +49,26 @@ describe('creationFor', () => {
       'demo',
       { image: 'alpine', vcpus: 4, memoryMb: 512, port: [8080, 8080, 9090], network: false, mountCwd: false },
     );
-    expect(creation.spec).toMatchObject({ image: 'alpine', vcpus: 4, memoryMb: 512, ports: [8080, 9090], network: false });
+    expect(creation.spec).toMatchObject({
+      image: 'alpine',
+      vcpus: 4,
+      memoryMb: 512,
+      ports: [8080, 9090],
+      network: false,
+    });
     expect(creation.mountCwd).toBe(false);
   });
 
   it('applies a profile: --profile, else the backend table, else [remote] default_profile', () => {
     const withProfiles = (c: LoadedConfig['config']) => {
       c.remote.profiles = {
-        py: { name: 'py', image: 'python:3.12', bootstrap: ['pip install x'], workspaceDir: '/code', env: { A: '1' } },
+        py: {
+          name: 'py',
+          image: 'python:3.12',
+          bootstrap: ['pip install x'],
+          workspaceDir: '/code',
+          env: { A: '1' },
+        },
         js: { name: 'js', bootstrap: [], workspaceDir: '/workspace', env: {} },
       };
       c.remote.defaultProfile = 'js';
@@ -67,14 +79,18 @@ describe('creationFor', () => {
     expect(fromFlag.profile?.name).toBe('py');
     expect(creationFor(loaded(withProfiles), 'e2b', 'd', {}).profile?.name).toBe('py');
     expect(creationFor(loaded(withProfiles), 'local', 'd', {}).profile?.name).toBe('js');
-    expect(creationFor(loaded(withProfiles), 'local', 'd', { image: 'mine', profile: 'py' }).spec.image).toBe('mine');
+    expect(creationFor(loaded(withProfiles), 'local', 'd', { image: 'mine', profile: 'py' }).spec.image).toBe(
+      'mine',
+    );
   });
 
   it('names the defined profiles when an unknown one is asked for', () => {
     const config = loaded((c) => {
       c.remote.profiles = { py: { name: 'py', bootstrap: [], workspaceDir: '/workspace', env: {} } };
     });
-    expect(() => creationFor(config, 'local', 'd', { profile: 'rust' })).toThrow(/no profile named "rust" in \/p\/agentkernel.toml: defined profiles: py/);
+    expect(() => creationFor(config, 'local', 'd', { profile: 'rust' })).toThrow(
+      /no profile named "rust" in \/p\/agentkernel.toml: defined profiles: py/,
+    );
   });
 
   it.each([

@@ -38,7 +38,9 @@ describe('AgentkernelError', () => {
 
   it('maps errors to the exit codes of DESIGN.md section 9', () => {
     expect(exitCodeFor(new UsageError('x'))).toBe(2);
-    expect(exitCodeFor(new ConfigError([{ file: 'a.toml', line: 3, key: 'sandbox.name', message: 'bad' }]))).toBe(2);
+    expect(
+      exitCodeFor(new ConfigError([{ file: 'a.toml', line: 3, key: 'sandbox.name', message: 'bad' }])),
+    ).toBe(2);
     expect(exitCodeFor(new CapabilityUnsupportedError('local', 'native snapshots'))).toBe(3);
     expect(exitCodeFor(new SyncConflictError(['a.txt']))).toBe(4);
     expect(exitCodeFor(new NotFoundError('no sandbox demo'))).toBe(5);
@@ -47,7 +49,9 @@ describe('AgentkernelError', () => {
   });
 
   it('names the file, line and key of config issues', () => {
-    const error = new ConfigError([{ file: 'agentkernel.toml', line: 4, key: 'resources.vcpus', message: 'must be a number' }]);
+    const error = new ConfigError([
+      { file: 'agentkernel.toml', line: 4, key: 'resources.vcpus', message: 'must be a number' },
+    ]);
     expect(error.detail).toBe('agentkernel.toml:4: resources.vcpus: must be a number');
   });
 
@@ -82,7 +86,9 @@ describe('redactor', () => {
   });
 
   it('is shared by copies of core through globalThis', () => {
-    const registry = (globalThis as Record<symbol, { secrets: Set<string> }>)[Symbol.for('agentkernel.redactor.v1')];
+    const registry = (globalThis as Record<symbol, { secrets: Set<string> }>)[
+      Symbol.for('agentkernel.redactor.v1')
+    ];
     registry?.secrets.add('from-another-copy');
     expect(redact('x from-another-copy')).toBe('x ***');
   });

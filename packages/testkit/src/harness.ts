@@ -46,7 +46,8 @@ export class Harness {
 
   /** The sandbox most tests share, created once (without network). */
   get shared(): SandboxHandle {
-    if (this.sharedSandbox === undefined) throw new Error('testkit: the shared sandbox was not created (did beforeAll fail?)');
+    if (this.sharedSandbox === undefined)
+      throw new Error('testkit: the shared sandbox was not created (did beforeAll fail?)');
     return this.sharedSandbox;
   }
 
@@ -87,14 +88,20 @@ export class Harness {
       await handle.destroy().catch((error: unknown) => failures.push(`${handle.ref.id}: ${String(error)}`));
     }
     await this.opened?.close?.();
-    if (failures.length > 0) throw new Error(`testkit: could not destroy sandboxes it created:\n${failures.join('\n')}`);
+    if (failures.length > 0)
+      throw new Error(`testkit: could not destroy sandboxes it created:\n${failures.join('\n')}`);
   }
 
   /**
    * Registers one test. A test listed in `options.skip`, or needing a capability the backend does not
    * declare, is skipped and the reason printed.
    */
-  test(id: string, title: string, body: (context: TestContext) => Promise<void>, needs?: CapabilityName): void {
+  test(
+    id: string,
+    title: string,
+    body: (context: TestContext) => Promise<void>,
+    needs?: CapabilityName,
+  ): void {
     const reason = this.options.skip?.[id];
     const fullTitle = `${id}: ${title}`;
     if (reason !== undefined) {

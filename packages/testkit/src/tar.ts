@@ -25,7 +25,8 @@ const TYPE_FLAGS = { file: '0', directory: '5', symlink: '2' } as const;
 
 function putString(header: Buffer, value: string, offset: number, length: number, what: string): void {
   const bytes = Buffer.from(value, 'utf8');
-  if (bytes.length > length) throw new Error(`testkit tar: ${what} "${value}" is longer than ${length} bytes`);
+  if (bytes.length > length)
+    throw new Error(`testkit tar: ${what} "${value}" is longer than ${length} bytes`);
   bytes.copy(header, offset);
 }
 
@@ -62,7 +63,11 @@ export function createTarGz(entries: readonly TarEntry[]): Buffer {
   const parts: Buffer[] = [];
   for (const entry of entries) {
     const content = entry.type === 'file' ? Buffer.from(entry.content ?? '') : Buffer.alloc(0);
-    parts.push(header(entry, content.length), content, Buffer.alloc((BLOCK - (content.length % BLOCK)) % BLOCK));
+    parts.push(
+      header(entry, content.length),
+      content,
+      Buffer.alloc((BLOCK - (content.length % BLOCK)) % BLOCK),
+    );
   }
   parts.push(Buffer.alloc(BLOCK * 2));
   return gzipSync(Buffer.concat(parts));
@@ -74,7 +79,8 @@ const cString = (block: Buffer, offset: number, length: number): string => {
   return field.subarray(0, end === -1 ? length : end).toString('utf8');
 };
 
-const parseOctal = (block: Buffer, offset: number, length: number): number => parseInt(cString(block, offset, length).trim() || '0', 8);
+const parseOctal = (block: Buffer, offset: number, length: number): number =>
+  parseInt(cString(block, offset, length).trim() || '0', 8);
 
 function paxRecords(data: Buffer): Map<string, string> {
   const records = new Map<string, string>();
@@ -105,7 +111,7 @@ export function readTarGz(archive: Uint8Array): TarListing[] {
   const listing: TarListing[] = [];
   let longName: string | undefined;
   let longLink: string | undefined;
-  for (let at = 0; at + BLOCK <= data.length; ) {
+  for (let at = 0; at + BLOCK <= data.length;) {
     const block = data.subarray(at, at + BLOCK);
     if (block.every((byte) => byte === 0)) break;
     const size = parseOctal(block, 124, 12);
@@ -126,7 +132,8 @@ export function readTarGz(archive: Uint8Array): TarListing[] {
     }
     if (flag === 'g') continue;
     const prefix = block.subarray(257, 262).toString('latin1') === 'ustar' ? cString(block, 345, 155) : '';
-    const rawPath = longName ?? (prefix === '' ? cString(block, 0, 100) : `${prefix}/${cString(block, 0, 100)}`);
+    const rawPath =
+      longName ?? (prefix === '' ? cString(block, 0, 100) : `${prefix}/${cString(block, 0, 100)}`);
     listing.push({
       path: rawPath.replace(/^\.\//, '').replace(/\/$/, ''),
       type: entryType(flag),

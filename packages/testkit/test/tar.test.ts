@@ -1,5 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, chmodSync, lstatSync, readlinkSync } from 'node:fs';
+import {
+  mkdtempSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  chmodSync,
+  lstatSync,
+  readlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,7 +35,9 @@ describe('the testkit tar helpers agree with GNU tar', () => {
     expect(lstatSync(join(out, 'a/run.sh')).mode & 0o777).toBe(0o755);
     expect(readFileSync(join(out, 'a/ünï côdé.bin')).equals(Buffer.from([0, 255, 10]))).toBe(true);
     expect(readlinkSync(join(out, 'link'))).toBe('a/run.sh');
-    expect(readFileSync(join(out, 'p'.repeat(90), 'q'.repeat(90)), 'utf8')).toBe('split into prefix and name');
+    expect(readFileSync(join(out, 'p'.repeat(90), 'q'.repeat(90)), 'utf8')).toBe(
+      'split into prefix and name',
+    );
   });
 
   it('reads archives tar writes, GNU and pax formats, long names included', () => {
@@ -36,7 +48,16 @@ describe('the testkit tar helpers agree with GNU tar', () => {
     chmodSync(join(src, 'secret'), 0o600);
     symlinkSync('secret', join(src, 'to-secret'));
     for (const format of ['gnu', 'pax']) {
-      const archive = execFileSync('tar', ['-czf', '-', `--format=${format}`, '-C', src, 'deep', 'secret', 'to-secret']);
+      const archive = execFileSync('tar', [
+        '-czf',
+        '-',
+        `--format=${format}`,
+        '-C',
+        src,
+        'deep',
+        'secret',
+        'to-secret',
+      ]);
       const entries = new Map(readTarGz(archive).map((entry) => [entry.path, entry]));
       expect(entries.get(longName)?.content.toString(), format).toBe('long');
       expect(entries.get('secret')?.mode, format).toBe(0o600);

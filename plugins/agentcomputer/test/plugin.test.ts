@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { AgentkernelError, assertBackendPlugin, type BackendContext, type SandboxSpec } from '@agentkernel/core';
+import {
+  AgentkernelError,
+  assertBackendPlugin,
+  type BackendContext,
+  type SandboxSpec,
+} from '@agentkernel/core';
 import { testPluginShape } from '@agentkernel/testkit';
 import { plugin } from '../src/index.js';
 
@@ -15,14 +20,22 @@ function context(otherBackends?: string[]): BackendContext {
   };
 }
 
-const spec: SandboxSpec = { name: 'x', network: true, ports: [], env: {}, workspaceDir: '/workspace', labels: {} };
+const spec: SandboxSpec = {
+  name: 'x',
+  network: true,
+  ports: [],
+  env: {},
+  workspaceDir: '/workspace',
+  labels: {},
+};
 
 async function failure(promise: Promise<unknown>): Promise<AgentkernelError> {
   const error: unknown = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  if (!AgentkernelError.isInstance(error)) throw new Error(`expected an AgentkernelError, got ${String(error)}`);
+  if (!AgentkernelError.isInstance(error))
+    throw new Error(`expected an AgentkernelError, got ${String(error)}`);
   return error;
 }
 

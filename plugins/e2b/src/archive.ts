@@ -21,7 +21,9 @@ if [ $# -eq 0 ]; then find . -mindepth 1 -maxdepth 1 -printf '%P\0'; else printf
 function checkEntry(dir: string, path: string): string {
   const name = posix.normalize(path).replace(/\/+$/, '');
   if (posix.isAbsolute(name) || name === '' || name === '.' || name === '..' || name.startsWith('../')) {
-    throw new UsageError(`archive path "${path}" must be relative to "${dir}" and inside it`, { backend: BACKEND });
+    throw new UsageError(`archive path "${path}" must be relative to "${dir}" and inside it`, {
+      backend: BACKEND,
+    });
   }
   return name;
 }
@@ -30,22 +32,34 @@ function checkEntry(dir: string, path: string): string {
  * Packs `paths` of `dir` with one `tar -czf` in the sandbox and downloads the result as a stream; the
  * temporary archive is removed once the stream is closed.
  */
-export async function getArchive(handle: E2BSandboxHandle, dir: string, paths?: readonly string[]): Promise<Readable> {
+export async function getArchive(
+  handle: E2BSandboxHandle,
+  dir: string,
+  paths?: readonly string[],
+): Promise<Readable> {
   const names = paths?.map((path) => checkEntry(dir, path)) ?? [];
   if (paths !== undefined && names.length === 0) {
     throw new UsageError(`getArchive of "${dir}" was given an empty list of paths`, { backend: BACKEND });
   }
   const temp = `/tmp/agentkernel-get-${randomUUID()}.tar.gz`;
-  const result = await handle.exec(['sh', '-c', PACK_SCRIPT, 'agentkernel-get', dir, temp, ...names], { cwd: '/' });
+  const result = await handle.exec(['sh', '-c', PACK_SCRIPT, 'agentkernel-get', dir, temp, ...names], {
+    cwd: '/',
+  });
   if (result.exitCode === MISSING) {
-    const missing = result.stderr.toString('utf8').trim().replace(/^missing: /, '');
+    const missing = result.stderr
+      .toString('utf8')
+      .trim()
+      .replace(/^missing: /, '');
     const what = missing === '.' ? `directory ${dir}` : `"${missing}" in ${dir}`;
     throw new NotFoundError(`no ${what} in sandbox ${handle.ref.id}`, { backend: BACKEND });
   }
   if (result.exitCode !== 0 && result.exitCode !== TAR_WARNING) {
     await handle.removeFile(temp).catch(() => undefined);
     const detail = result.stderr.toString('utf8').trim();
-    throw new BackendError(BACKEND, `tar -c of ${dir} in sandbox ${handle.ref.id} failed with exit code ${result.exitCode}: ${detail}`);
+    throw new BackendError(
+      BACKEND,
+      `tar -c of ${dir} in sandbox ${handle.ref.id} failed with exit code ${result.exitCode}: ${detail}`,
+    );
   }
   const stream = await handle.download(temp);
   stream.once('close', () => void handle.removeFile(temp).catch(() => undefined));

@@ -49,11 +49,18 @@ export async function downloadFile(
   const url = await sandbox.downloadUrl(target, { useSignatureExpiration: SIGNATURE_TTL_SECONDS });
   const controller = new AbortController();
   // The timeout bounds getting the answer started, not reading a large body.
-  const timer = setTimeout(() => controller.abort(new DOMException(`no answer in ${requestTimeoutMs} ms`, 'TimeoutError')), requestTimeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no answer in ${requestTimeoutMs} ms`, 'TimeoutError')),
+    requestTimeoutMs,
+  );
   let response: Response;
   try {
     response = await fetch(url, {
-      headers: { 'accept-encoding': 'identity', 'e2b-sandbox-id': sandbox.sandboxId, 'e2b-sandbox-port': ENVD_PORT },
+      headers: {
+        'accept-encoding': 'identity',
+        'e2b-sandbox-id': sandbox.sandboxId,
+        'e2b-sandbox-port': ENVD_PORT,
+      },
       signal: controller.signal,
     });
   } finally {

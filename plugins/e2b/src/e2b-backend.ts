@@ -23,9 +23,12 @@ import { shellQuote } from './exec-wrapper.js';
 /** Makes sure the workspace directory exists and belongs to E2B's default user. */
 async function prepareWorkspace(sandbox: SdkSandbox, dir: string): Promise<void> {
   const quoted = shellQuote(dir);
-  await sandbox.commands.run(`mkdir -p -- ${quoted} && if id -u user >/dev/null 2>&1; then chown user: ${quoted} || true; fi`, {
-    user: 'root',
-  });
+  await sandbox.commands.run(
+    `mkdir -p -- ${quoted} && if id -u user >/dev/null 2>&1; then chown user: ${quoted} || true; fi`,
+    {
+      user: 'root',
+    },
+  );
 }
 
 /** An opened E2B backend. */
@@ -39,14 +42,22 @@ export class E2BBackend implements Backend {
   private async findByToken(token: string): Promise<string | undefined> {
     const { sdk, connection } = this.runtime;
     const paginator = sdk.Sandbox.list({ ...connection, query: { metadata: { [TOKEN_KEY]: token } } });
-    const page = await retrying(this.runtime, { action: 'looking for a sandbox by its creation token' }, 'idempotent', () => paginator.nextItems());
+    const page = await retrying(
+      this.runtime,
+      { action: 'looking for a sandbox by its creation token' },
+      'idempotent',
+      () => paginator.nextItems(),
+    );
     return page[0]?.sandboxId;
   }
 
   async create(spec: SandboxSpec): Promise<SandboxHandle> {
     const { sdk, connection, settings, logger } = this.runtime;
     if (spec.fromSnapshot !== undefined && spec.fromSnapshot.backend !== BACKEND) {
-      throw new UsageError(`snapshot ${spec.fromSnapshot.id} is a ${spec.fromSnapshot.backend} snapshot, not an E2B one`, { backend: BACKEND });
+      throw new UsageError(
+        `snapshot ${spec.fromSnapshot.id} is a ${spec.fromSnapshot.backend} snapshot, not an E2B one`,
+        { backend: BACKEND },
+      );
     }
     if (spec.vcpus !== undefined || spec.memoryMb !== undefined) {
       logger.debug('e2b: vcpus and memory come from the E2B template; the requested resources are ignored');
@@ -58,7 +69,10 @@ export class E2BBackend implements Backend {
       metadata: creationMetadata(spec, token),
       envs: { ...spec.env },
       allowInternetAccess: spec.network,
-      lifecycle: settings.onTimeout === 'pause' ? { onTimeout: 'pause' as const, autoResume: true } : { onTimeout: 'kill' as const },
+      lifecycle:
+        settings.onTimeout === 'pause'
+          ? { onTimeout: 'pause' as const, autoResume: true }
+          : { onTimeout: 'kill' as const },
       ...(spec.idleTimeoutMs === undefined ? {} : { timeoutMs: spec.idleTimeoutMs }),
       ...(spec.signal === undefined ? {} : { signal: spec.signal }),
     };
@@ -73,7 +87,8 @@ export class E2BBackend implements Backend {
         idempotent: false,
         recover: adopt,
         ...(spec.signal === undefined ? {} : { signal: spec.signal }),
-        onRetry: (error, attempt) => logger.debug(`e2b: creating ${spec.name}: attempt ${attempt} after: ${(error as Error).message}`),
+        onRetry: (error, attempt) =>
+          logger.debug(`e2b: creating ${spec.name}: attempt ${attempt} after: ${(error as Error).message}`),
       });
     } catch (error) {
       await this.killByToken(token);
@@ -84,7 +99,10 @@ export class E2BBackend implements Backend {
       await prepareWorkspace(sandbox, spec.workspaceDir);
     } catch (error) {
       await sdk.Sandbox.kill(sandbox.sandboxId, connection).catch(() => undefined);
-      throw toAgentkernelError(error, { action: `creating ${spec.workspaceDir}`, sandboxId: sandbox.sandboxId });
+      throw toAgentkernelError(error, {
+        action: `creating ${spec.workspaceDir}`,
+        sandboxId: sandbox.sandboxId,
+      });
     }
     const ref = makeRef(sandbox.sandboxId, {
       name: spec.name,
@@ -103,7 +121,9 @@ export class E2BBackend implements Backend {
       const id = await this.findByToken(token);
       if (id !== undefined) await sdk.Sandbox.kill(id, connection);
     } catch (error) {
-      logger.warn(`e2b: could not check for a sandbox left by a failed create (token ${token}): ${(error as Error).message}`);
+      logger.warn(
+        `e2b: could not check for a sandbox left by a failed create (token ${token}): ${(error as Error).message}`,
+      );
     }
   }
 
@@ -114,13 +134,22 @@ export class E2BBackend implements Backend {
 
   async list(filter: ListFilter = {}): Promise<SandboxSummary[]> {
     const { sdk, connection } = this.runtime;
-    const paginator = sdk.Sandbox.list({ ...connection, query: { metadata: { ...filter.labels, [MANAGED_KEY]: 'true' } } });
+    const paginator = sdk.Sandbox.list({
+      ...connection,
+      query: { metadata: { ...filter.labels, [MANAGED_KEY]: 'true' } },
+    });
     const out: SandboxSummary[] = [];
     while (paginator.hasNext) {
-      const page = await call(this.runtime, { action: 'listing sandboxes' }, 'idempotent', () => paginator.nextItems());
+      const page = await call(this.runtime, { action: 'listing sandboxes' }, 'idempotent', () =>
+        paginator.nextItems(),
+      );
       for (const info of page) {
         const name = info.metadata[NAME_KEY];
-        const ref = makeRef(info.sandboxId, { workspaceDir: info.metadata[WORKSPACE_KEY] ?? '/workspace', template: info.templateId, ...(name === undefined ? {} : { name }) });
+        const ref = makeRef(info.sandboxId, {
+          workspaceDir: info.metadata[WORKSPACE_KEY] ?? '/workspace',
+          template: info.templateId,
+          ...(name === undefined ? {} : { name }),
+        });
         out.push({
           ref,
           ...(name === undefined ? {} : { name }),
@@ -134,7 +163,9 @@ export class E2BBackend implements Backend {
 
   async deleteSnapshot(snapshot: NativeSnapshotHandle): Promise<void> {
     if (snapshot.backend !== BACKEND) {
-      throw new UsageError(`snapshot ${snapshot.id} is a ${snapshot.backend} snapshot, not an E2B one`, { backend: BACKEND });
+      throw new UsageError(`snapshot ${snapshot.id} is a ${snapshot.backend} snapshot, not an E2B one`, {
+        backend: BACKEND,
+      });
     }
     const { sdk, connection } = this.runtime;
     await call(this.runtime, { action: `deleting snapshot ${snapshot.id}` }, 'idempotent', () =>
@@ -144,9 +175,19 @@ export class E2BBackend implements Backend {
 }
 
 /** Opens the E2B backend for `plugin` with the SDK module already imported and the API key resolved. */
-export function createE2BBackend(plugin: BackendPlugin, context: BackendContext, sdk: E2BModule, apiKey: string): E2BBackend {
+export function createE2BBackend(
+  plugin: BackendPlugin,
+  context: BackendContext,
+  sdk: E2BModule,
+  apiKey: string,
+): E2BBackend {
   // Core registers secrets before opening; doing it again costs nothing and covers direct use.
   registerSecret(apiKey);
   const settings = resolveSettings(context, apiKey);
-  return new E2BBackend(plugin, { sdk, settings, connection: connectionOf(settings), logger: context.logger });
+  return new E2BBackend(plugin, {
+    sdk,
+    settings,
+    connection: connectionOf(settings),
+    logger: context.logger,
+  });
 }

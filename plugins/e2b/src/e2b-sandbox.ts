@@ -56,8 +56,11 @@ export class E2BSandboxHandle implements SandboxHandle {
     if (this.sdkSandbox !== undefined) return this.sdkSandbox;
     const { sdk, connection } = this.runtime;
     const timeout = this.info.idleTimeoutMs === undefined ? {} : { timeoutMs: this.info.idleTimeoutMs };
-    this.sdkSandbox = await call(this.runtime, { action: 'connecting to the sandbox', sandboxId: this.id }, 'idempotent', () =>
-      sdk.Sandbox.connect(this.id, { ...connection, ...timeout }),
+    this.sdkSandbox = await call(
+      this.runtime,
+      { action: 'connecting to the sandbox', sandboxId: this.id },
+      'idempotent',
+      () => sdk.Sandbox.connect(this.id, { ...connection, ...timeout }),
     );
     return this.sdkSandbox;
   }
@@ -67,7 +70,11 @@ export class E2BSandboxHandle implements SandboxHandle {
    * up: gone becomes `SandboxGoneError`; paused (or reachable again) is reconnected and, unless the
    * request cannot be replayed, tried once more (the proxy answered, so the request never reached envd).
    */
-  private async envd<T>(doing: Doing, replay: Replay, operation: (sandbox: SdkSandbox) => Promise<T>): Promise<T> {
+  private async envd<T>(
+    doing: Doing,
+    replay: Replay,
+    operation: (sandbox: SdkSandbox) => Promise<T>,
+  ): Promise<T> {
     for (let round = 0; ; round += 1) {
       const sandbox = await this.connected();
       try {
@@ -86,7 +93,9 @@ export class E2BSandboxHandle implements SandboxHandle {
     const { sdk, connection } = this.runtime;
     try {
       const doing = { action: 'asking for the sandbox status', sandboxId: this.id };
-      const info = await retrying(this.runtime, doing, 'idempotent', () => sdk.Sandbox.getInfo(this.id, connection));
+      const info = await retrying(this.runtime, doing, 'idempotent', () =>
+        sdk.Sandbox.getInfo(this.id, connection),
+      );
       return info.state === 'paused' ? 'stopped' : 'running';
     } catch (error) {
       if ((error as Error).name === 'SandboxNotFoundError') return 'gone';
@@ -95,12 +104,15 @@ export class E2BSandboxHandle implements SandboxHandle {
   }
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    if (argv.length === 0) throw new UsageError('exec needs a program to run (argv is empty)', { backend: BACKEND });
+    if (argv.length === 0)
+      throw new UsageError('exec needs a program to run (argv is empty)', { backend: BACKEND });
     options.signal?.throwIfAborted();
     const cwd = this.resolve(options.cwd ?? '.');
     // Starting is retried only when the request was refused; a started command is never repeated.
-    const command = await this.envd({ action: `starting ${JSON.stringify(argv[0])}`, sandboxId: this.id }, 'refused-only', (sandbox) =>
-      startCommand(sandbox, argv, cwd, options),
+    const command = await this.envd(
+      { action: `starting ${JSON.stringify(argv[0])}`, sandboxId: this.id },
+      'refused-only',
+      (sandbox) => startCommand(sandbox, argv, cwd, options),
     );
     try {
       return await finishCommand(await this.connected(), command, argv, options);
@@ -112,13 +124,22 @@ export class E2BSandboxHandle implements SandboxHandle {
 
   async readFile(path: string): Promise<Buffer> {
     const target = this.resolve(path);
-    return this.envd({ action: `reading ${target}`, sandboxId: this.id, path: target }, 'idempotent', async (sandbox) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of await downloadFile(this.runtime.sdk, sandbox, target, this.runtime.settings.requestTimeoutMs)) {
-        chunks.push(chunk as Buffer);
-      }
-      return Buffer.concat(chunks);
-    });
+    return this.envd(
+      { action: `reading ${target}`, sandboxId: this.id, path: target },
+      'idempotent',
+      async (sandbox) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of await downloadFile(
+          this.runtime.sdk,
+          sandbox,
+          target,
+          this.runtime.settings.requestTimeoutMs,
+        )) {
+          chunks.push(chunk as Buffer);
+        }
+        return Buffer.concat(chunks);
+      },
+    );
   }
 
   async writeFile(path: string, data: Uint8Array | Readable, options: WriteFileOptions = {}): Promise<void> {
@@ -126,11 +147,15 @@ export class E2BSandboxHandle implements SandboxHandle {
     const doing = { action: `writing ${target}`, sandboxId: this.id, path: target };
     if (data instanceof Uint8Array) {
       const blob = new Blob([data]);
-      await this.envd(doing, 'idempotent', (sandbox) => sandbox.files.write(target, blob, { useOctetStream: true }));
+      await this.envd(doing, 'idempotent', (sandbox) =>
+        sandbox.files.write(target, blob, { useOctetStream: true }),
+      );
     } else {
       // A stream can be sent once only.
       const stream = Readable.toWeb(data) as ReadableStream<Uint8Array>;
-      await this.envd(doing, 'once', (sandbox) => sandbox.files.write(target, stream, { useOctetStream: true }));
+      await this.envd(doing, 'once', (sandbox) =>
+        sandbox.files.write(target, stream, { useOctetStream: true }),
+      );
     }
     if (options.mode !== undefined) await this.chmod(target, options.mode);
   }
@@ -138,14 +163,21 @@ export class E2BSandboxHandle implements SandboxHandle {
   private async chmod(target: string, mode: number): Promise<void> {
     const result = await this.exec(['chmod', mode.toString(8), target], { cwd: '/' });
     if (result.exitCode !== 0) {
-      throw toAgentkernelError(new Error(result.stderr.toString('utf8').trim()), { action: `setting the mode of ${target}`, sandboxId: this.id });
+      throw toAgentkernelError(new Error(result.stderr.toString('utf8').trim()), {
+        action: `setting the mode of ${target}`,
+        sandboxId: this.id,
+      });
     }
   }
 
   async removeFile(path: string): Promise<void> {
     const target = this.resolve(path);
     try {
-      await this.envd({ action: `removing ${target}`, sandboxId: this.id, path: target }, 'idempotent', (sandbox) => sandbox.files.remove(target));
+      await this.envd(
+        { action: `removing ${target}`, sandboxId: this.id, path: target },
+        'idempotent',
+        (sandbox) => sandbox.files.remove(target),
+      );
     } catch (error) {
       if (error instanceof NotFoundError && !(error instanceof SandboxGoneError)) return;
       throw error;
@@ -154,8 +186,10 @@ export class E2BSandboxHandle implements SandboxHandle {
 
   async mkdir(path: string): Promise<void> {
     const target = this.resolve(path);
-    await this.envd({ action: `creating directory ${target}`, sandboxId: this.id, path: target }, 'idempotent', (sandbox) =>
-      sandbox.files.makeDir(target),
+    await this.envd(
+      { action: `creating directory ${target}`, sandboxId: this.id, path: target },
+      'idempotent',
+      (sandbox) => sandbox.files.makeDir(target),
     );
   }
 
@@ -169,8 +203,10 @@ export class E2BSandboxHandle implements SandboxHandle {
 
   /** Opens a download of a sandbox file as a Node stream (used by {@link getArchive}). */
   async download(target: string): Promise<Readable> {
-    return this.envd({ action: `downloading ${target}`, sandboxId: this.id, path: target }, 'idempotent', (sandbox) =>
-      downloadFile(this.runtime.sdk, sandbox, target, this.runtime.settings.requestTimeoutMs),
+    return this.envd(
+      { action: `downloading ${target}`, sandboxId: this.id, path: target },
+      'idempotent',
+      (sandbox) => downloadFile(this.runtime.sdk, sandbox, target, this.runtime.settings.requestTimeoutMs),
     );
   }
 
@@ -185,7 +221,9 @@ export class E2BSandboxHandle implements SandboxHandle {
   async stop(): Promise<void> {
     if (this.destroyed) throw this.gone();
     const { sdk, connection } = this.runtime;
-    await call(this.runtime, { action: 'pausing the sandbox', sandboxId: this.id }, 'idempotent', () => sdk.Sandbox.pause(this.id, connection));
+    await call(this.runtime, { action: 'pausing the sandbox', sandboxId: this.id }, 'idempotent', () =>
+      sdk.Sandbox.pause(this.id, connection),
+    );
     this.sdkSandbox = undefined;
   }
 
@@ -196,7 +234,9 @@ export class E2BSandboxHandle implements SandboxHandle {
 
   async destroy(): Promise<void> {
     const { sdk, connection } = this.runtime;
-    await call(this.runtime, { action: 'killing the sandbox', sandboxId: this.id }, 'idempotent', () => sdk.Sandbox.kill(this.id, connection));
+    await call(this.runtime, { action: 'killing the sandbox', sandboxId: this.id }, 'idempotent', () =>
+      sdk.Sandbox.kill(this.id, connection),
+    );
     this.destroyed = true;
     this.sdkSandbox = undefined;
   }

@@ -1,4 +1,10 @@
-import { AgentkernelError, BackendError, NotFoundError, SandboxGoneError, UsageError } from '@agentkernel/core';
+import {
+  AgentkernelError,
+  BackendError,
+  NotFoundError,
+  SandboxGoneError,
+  UsageError,
+} from '@agentkernel/core';
 import { transience } from './retry.js';
 
 export const BACKEND = 'e2b';
@@ -15,7 +21,8 @@ export interface Doing {
   readonly path?: string;
 }
 
-const where = (doing: Doing): string => (doing.sandboxId === undefined ? '' : ` in sandbox ${doing.sandboxId}`);
+const where = (doing: Doing): string =>
+  doing.sandboxId === undefined ? '' : ` in sandbox ${doing.sandboxId}`;
 
 /**
  * Whether an envd failure may mean the sandbox is no longer reachable (killed, expired or paused):
@@ -24,7 +31,11 @@ const where = (doing: Doing): string => (doing.sandboxId === undefined ? '' : ` 
  */
 export function mayBeUnreachable(error: unknown): boolean {
   const name = (error as Error | undefined)?.name;
-  return name === 'TimeoutError' || name === 'SandboxNotFoundError' || /^502:/.test((error as Error | undefined)?.message ?? '');
+  return (
+    name === 'TimeoutError' ||
+    name === 'SandboxNotFoundError' ||
+    /^502:/.test((error as Error | undefined)?.message ?? '')
+  );
 }
 
 /** Turns anything the E2B SDK throws into an agentkernel error (the vendor error kept as `cause`). */
@@ -43,11 +54,17 @@ export function toAgentkernelError(error: unknown, doing: Doing): AgentkernelErr
     case 'SandboxNotFoundError':
       return new SandboxGoneError(BACKEND, doing.sandboxId ?? 'unknown', { cause: err });
     case 'FileNotFoundError':
-      return new NotFoundError(`${doing.path ?? 'the path'} does not exist${where(doing)}`, { backend: BACKEND, cause: err });
+      return new NotFoundError(`${doing.path ?? 'the path'} does not exist${where(doing)}`, {
+        backend: BACKEND,
+        cause: err,
+      });
     case 'NotFoundError':
       return new NotFoundError(`${doing.action}${where(doing)}: ${detail}`, { backend: BACKEND, cause: err });
     case 'InvalidArgumentError':
-      return new UsageError(`E2B refused ${doing.action}${where(doing)}: ${detail}`, { backend: BACKEND, cause: err });
+      return new UsageError(`E2B refused ${doing.action}${where(doing)}: ${detail}`, {
+        backend: BACKEND,
+        cause: err,
+      });
     case 'RateLimitError':
       return new BackendError(BACKEND, `E2B kept rate-limiting ${doing.action}${where(doing)}: ${detail}`, {
         code: 'E2B_RATE_LIMITED',
@@ -57,10 +74,15 @@ export function toAgentkernelError(error: unknown, doing: Doing): AgentkernelErr
     default:
       break;
   }
-  if (statusCode === 404) return new NotFoundError(`${doing.action}: ${detail}`, { backend: BACKEND, cause: err });
+  if (statusCode === 404)
+    return new NotFoundError(`${doing.action}: ${detail}`, { backend: BACKEND, cause: err });
   const transient = transience(err) !== 'final';
-  return new BackendError(BACKEND, `${doing.action}${where(doing)} failed${transient ? ' after retries' : ''}: ${detail}`, {
-    code: transient ? 'E2B_UNAVAILABLE' : 'E2B_ERROR',
-    cause: err,
-  });
+  return new BackendError(
+    BACKEND,
+    `${doing.action}${where(doing)} failed${transient ? ' after retries' : ''}: ${detail}`,
+    {
+      code: transient ? 'E2B_UNAVAILABLE' : 'E2B_ERROR',
+      cause: err,
+    },
+  );
 }

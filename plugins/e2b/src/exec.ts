@@ -20,7 +20,12 @@ export interface StartedCommand {
 }
 
 /** Starts `argv` in the sandbox; resolves once envd reports the process started. */
-export async function startCommand(sandbox: SdkSandbox, argv: readonly string[], cwd: string, options: ExecOptions): Promise<StartedCommand> {
+export async function startCommand(
+  sandbox: SdkSandbox,
+  argv: readonly string[],
+  cwd: string,
+  options: ExecOptions,
+): Promise<StartedCommand> {
   const decoder = new WrapperDecoder(options.onStdout, options.onStderr);
   const started = performance.now();
   const handle = await sandbox.commands.run(wrapperScript(argv, cwd, options.timeoutMs), {
@@ -39,7 +44,8 @@ async function* chunksOf(input: Uint8Array | Readable): AsyncGenerator<Uint8Arra
   const sources: AsyncIterable<Uint8Array> | Uint8Array[] = input instanceof Uint8Array ? [input] : input;
   for await (const source of sources) {
     const bytes = typeof source === 'string' ? Buffer.from(source) : source;
-    for (let offset = 0; offset < bytes.length; offset += STDIN_CHUNK) yield bytes.subarray(offset, offset + STDIN_CHUNK);
+    for (let offset = 0; offset < bytes.length; offset += STDIN_CHUNK)
+      yield bytes.subarray(offset, offset + STDIN_CHUNK);
   }
 }
 
@@ -56,7 +62,9 @@ async function feedStdin(handle: CommandHandle, input: Uint8Array | Readable): P
 async function killCommand(sandbox: SdkSandbox, command: StartedCommand): Promise<void> {
   const group = command.decoder.groupPid;
   if (group !== undefined) {
-    await sandbox.commands.run(`kill -KILL -- -${group} ${group} 2>/dev/null; true`, { timeoutMs: 10_000 }).catch(() => undefined);
+    await sandbox.commands
+      .run(`kill -KILL -- -${group} ${group} 2>/dev/null; true`, { timeoutMs: 10_000 })
+      .catch(() => undefined);
   }
   await command.handle.kill().catch(() => undefined);
 }
@@ -80,7 +88,12 @@ async function waitExit(command: StartedCommand): Promise<number> {
  * the timeout (the sandbox kills the command; a backstop here in case it cannot), and returns the
  * exact bytes. A non-zero exit is a result.
  */
-export async function finishCommand(sandbox: SdkSandbox, command: StartedCommand, argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
+export async function finishCommand(
+  sandbox: SdkSandbox,
+  command: StartedCommand,
+  argv: readonly string[],
+  options: ExecOptions,
+): Promise<ExecResult> {
   const { handle, decoder, started } = command;
   if (options.stdin !== undefined) void feedStdin(handle, options.stdin);
   let backstop: NodeJS.Timeout | undefined;
@@ -108,7 +121,11 @@ export async function finishCommand(sandbox: SdkSandbox, command: StartedCommand
       waitExit(command).then((code) => {
         const exitCode = code === SIGNALLED ? SIGKILL_EXIT : code;
         const elapsed = performance.now() - started;
-        return { exitCode, timedOut: options.timeoutMs !== undefined && exitCode === SIGKILL_EXIT && elapsed >= options.timeoutMs };
+        return {
+          exitCode,
+          timedOut:
+            options.timeoutMs !== undefined && exitCode === SIGKILL_EXIT && elapsed >= options.timeoutMs,
+        };
       }),
       stopped,
     ]);
@@ -118,12 +135,19 @@ export async function finishCommand(sandbox: SdkSandbox, command: StartedCommand
   }
   decoder.flush();
   if (decoder.wrapperError !== undefined) {
-    throw new BackendError(BACKEND, `could not run ${JSON.stringify(argv[0])} in sandbox ${sandbox.sandboxId}: ${decoder.wrapperError}`);
+    throw new BackendError(
+      BACKEND,
+      `could not run ${JSON.stringify(argv[0])} in sandbox ${sandbox.sandboxId}: ${decoder.wrapperError}`,
+    );
   }
   if (decoder.callbackError !== undefined) {
-    throw new BackendError(BACKEND, `an output callback of ${JSON.stringify(argv[0])} failed: ${String(decoder.callbackError.error)}`, {
-      cause: decoder.callbackError.error,
-    });
+    throw new BackendError(
+      BACKEND,
+      `an output callback of ${JSON.stringify(argv[0])} failed: ${String(decoder.callbackError.error)}`,
+      {
+        cause: decoder.callbackError.error,
+      },
+    );
   }
   return {
     exitCode: outcome.exitCode,

@@ -11,9 +11,18 @@ const RESERVED = new Set([MANAGED_KEY, NAME_KEY, TOKEN_KEY, WORKSPACE_KEY]);
 /** The metadata a new sandbox is created with: the spec's labels plus agentkernel's own keys. */
 export function creationMetadata(spec: SandboxSpec, token: string): Record<string, string> {
   for (const key of Object.keys(spec.labels)) {
-    if (RESERVED.has(key)) throw new UsageError(`label "${key}" is reserved for agentkernel's own E2B metadata`, { backend: BACKEND });
+    if (RESERVED.has(key))
+      throw new UsageError(`label "${key}" is reserved for agentkernel's own E2B metadata`, {
+        backend: BACKEND,
+      });
   }
-  return { ...spec.labels, [MANAGED_KEY]: 'true', [NAME_KEY]: spec.name, [TOKEN_KEY]: token, [WORKSPACE_KEY]: spec.workspaceDir };
+  return {
+    ...spec.labels,
+    [MANAGED_KEY]: 'true',
+    [NAME_KEY]: spec.name,
+    [TOKEN_KEY]: token,
+    [WORKSPACE_KEY]: spec.workspaceDir,
+  };
 }
 
 /** What a ref keeps besides the sandbox id (never a secret: no access token). */
@@ -37,7 +46,9 @@ export function makeRef(id: string, info: RefInfo): SandboxRef {
 
 export function refInfo(ref: SandboxRef): RefInfo {
   if (ref.backend !== BACKEND) {
-    throw new UsageError(`sandbox ref ${ref.id} belongs to backend "${ref.backend}", not "${BACKEND}"`, { backend: BACKEND });
+    throw new UsageError(`sandbox ref ${ref.id} belongs to backend "${ref.backend}", not "${BACKEND}"`, {
+      backend: BACKEND,
+    });
   }
   const idle = ref.metadata.idleTimeoutMs === undefined ? undefined : Number(ref.metadata.idleTimeoutMs);
   return {

@@ -26,7 +26,8 @@ export interface SdkConnection {
 function text(context: BackendContext, key: string, envName?: string): string | undefined {
   const value = context.config[key] ?? (envName === undefined ? undefined : context.env[envName]);
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new UsageError(`[remote.e2b] ${key} must be a string`, { backend: 'e2b' });
+  if (typeof value !== 'string')
+    throw new UsageError(`[remote.e2b] ${key} must be a string`, { backend: 'e2b' });
   return value;
 }
 
@@ -46,7 +47,10 @@ export function resolveSettings(context: BackendContext, apiKey: string): E2BSet
   const domain = text(context, 'domain', 'E2B_DOMAIN') ?? 'e2b.app';
   const onTimeout = text(context, 'on_timeout') ?? 'pause';
   if (onTimeout !== 'pause' && onTimeout !== 'kill') {
-    throw new UsageError(`[remote.e2b] on_timeout must be "pause" or "kill", not ${JSON.stringify(onTimeout)}`, { backend: 'e2b' });
+    throw new UsageError(
+      `[remote.e2b] on_timeout must be "pause" or "kill", not ${JSON.stringify(onTimeout)}`,
+      { backend: 'e2b' },
+    );
   }
   return {
     apiKey,

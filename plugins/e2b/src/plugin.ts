@@ -26,20 +26,41 @@ export const e2bPlugin: BackendPlugin = {
     },
   ],
   configSchema: {
-    template: { type: 'string', description: 'E2B template used when neither a profile nor [sandbox] base_image names one', default: 'base' },
-    domain: { type: 'string', description: 'E2B domain (E2B_DOMAIN); sandbox URLs are https://<port>-<id>.<domain>', default: 'e2b.app' },
-    sandbox_url: { type: 'string', description: 'envd URL override (E2B_SANDBOX_URL), for self-hosted or offline E2B' },
-    request_timeout_ms: { type: 'number', description: 'timeout of each request to E2B, in milliseconds', default: 60_000 },
-    max_retries: { type: 'number', description: 'retries of rate-limited, failed (5xx) or dropped requests', default: 4 },
+    template: {
+      type: 'string',
+      description: 'E2B template used when neither a profile nor [sandbox] base_image names one',
+      default: 'base',
+    },
+    domain: {
+      type: 'string',
+      description: 'E2B domain (E2B_DOMAIN); sandbox URLs are https://<port>-<id>.<domain>',
+      default: 'e2b.app',
+    },
+    sandbox_url: {
+      type: 'string',
+      description: 'envd URL override (E2B_SANDBOX_URL), for self-hosted or offline E2B',
+    },
+    request_timeout_ms: {
+      type: 'number',
+      description: 'timeout of each request to E2B, in milliseconds',
+      default: 60_000,
+    },
+    max_retries: {
+      type: 'number',
+      description: 'retries of rate-limited, failed (5xx) or dropped requests',
+      default: 4,
+    },
     on_timeout: {
       type: 'string',
-      description: '"pause" (resumed automatically on next use) or "kill" when a sandbox has been idle for its timeout',
+      description:
+        '"pause" (resumed automatically on next use) or "kill" when a sandbox has been idle for its timeout',
       default: 'pause',
     },
   },
   async open(context) {
     const apiKey = context.credentials.api_key;
-    if (apiKey === undefined || apiKey === '') throw new CredentialsMissingError('e2b', [{ key: 'api_key', env: ['E2B_API_KEY'] }]);
+    if (apiKey === undefined || apiKey === '')
+      throw new CredentialsMissingError('e2b', [{ key: 'api_key', env: ['E2B_API_KEY'] }]);
     const sdk = await importVendor(() => import('e2b'), 'e2b', 'e2b');
     const { createE2BBackend } = await import('./e2b-backend.js');
     return createE2BBackend(e2bPlugin, context, sdk, apiKey);

@@ -15,7 +15,8 @@ export interface RetryPolicy {
  */
 export type Transience = 'rejected' | 'ambiguous' | 'final';
 
-const DROPPED = /fetch failed|terminated|other side closed|socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|UND_ERR|network error/i;
+const DROPPED =
+  /fetch failed|terminated|other side closed|socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|UND_ERR|network error/i;
 
 function statusOf(error: Error & { statusCode?: unknown }): number | undefined {
   if (typeof error.statusCode === 'number') return error.statusCode;
@@ -26,7 +27,8 @@ function statusOf(error: Error & { statusCode?: unknown }): number | undefined {
 
 function chain(error: unknown): Error[] {
   const out: Error[] = [];
-  for (let current = error; current instanceof Error && out.length < 8; current = current.cause) out.push(current);
+  for (let current = error; current instanceof Error && out.length < 8; current = current.cause)
+    out.push(current);
   return out;
 }
 
@@ -42,7 +44,8 @@ export function transience(error: unknown): Transience {
   // A request timeout (the SDK's requestTimeoutMs) surfaces as a DOMException named TimeoutError.
   if (first instanceof DOMException && first.name === 'TimeoutError') return 'ambiguous';
   const codes = errors.map((e) => (e as { code?: unknown }).code).filter((code) => typeof code === 'string');
-  if (errors.some((e) => DROPPED.test(e.message)) || codes.some((code) => DROPPED.test(code))) return 'ambiguous';
+  if (errors.some((e) => DROPPED.test(e.message)) || codes.some((code) => DROPPED.test(code)))
+    return 'ambiguous';
   return 'final';
 }
 
@@ -73,7 +76,9 @@ export async function withRetry<T>(operation: () => Promise<T>, options: RetryOp
       return await operation();
     } catch (error) {
       const kind = transience(error);
-      const retryable = kind === 'rejected' || (kind === 'ambiguous' && (options.idempotent || options.recover !== undefined));
+      const retryable =
+        kind === 'rejected' ||
+        (kind === 'ambiguous' && (options.idempotent || options.recover !== undefined));
       if (!retryable || attempt >= options.policy.retries || options.signal?.aborted === true) throw error;
       const delayMs = backoffDelay(options.policy, attempt);
       options.onRetry?.(error, attempt + 1, delayMs);

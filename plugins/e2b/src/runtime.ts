@@ -23,18 +23,30 @@ export interface Runtime {
 export type Replay = 'idempotent' | 'refused-only' | 'once';
 
 /** Runs a provider call with the backend's retry policy, logging each retry at debug level. */
-export function retrying<T>(runtime: Runtime, doing: Doing, replay: Replay, operation: () => Promise<T>): Promise<T> {
+export function retrying<T>(
+  runtime: Runtime,
+  doing: Doing,
+  replay: Replay,
+  operation: () => Promise<T>,
+): Promise<T> {
   const policy = replay === 'once' ? { ...runtime.settings.retry, retries: 0 } : runtime.settings.retry;
   return withRetry(operation, {
     policy,
     idempotent: replay === 'idempotent',
     onRetry: (error, attempt, delayMs) =>
-      runtime.logger.debug(`e2b: ${doing.action}: attempt ${attempt + 1} in ${delayMs} ms after: ${(error as Error).message}`),
+      runtime.logger.debug(
+        `e2b: ${doing.action}: attempt ${attempt + 1} in ${delayMs} ms after: ${(error as Error).message}`,
+      ),
   });
 }
 
 /** {@link retrying}, with a final failure turned into an agentkernel error. */
-export async function call<T>(runtime: Runtime, doing: Doing, replay: Replay, operation: () => Promise<T>): Promise<T> {
+export async function call<T>(
+  runtime: Runtime,
+  doing: Doing,
+  replay: Replay,
+  operation: () => Promise<T>,
+): Promise<T> {
   try {
     return await retrying(runtime, doing, replay, operation);
   } catch (error) {

@@ -9,12 +9,21 @@ import { retrying, type Runtime, type SdkSandbox } from './runtime.js';
  * random suffix, so a retried create can find the snapshot a lost response had made (and only it).
  */
 export function e2bSnapshotName(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'snapshot';
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'snapshot';
   return `ak-${slug}-${randomBytes(4).toString('hex')}`;
 }
 
 /** Takes a native snapshot (E2B pauses the sandbox while it is captured) usable as a template. */
-export async function takeSnapshot(runtime: Runtime, sandbox: SdkSandbox, name: string): Promise<NativeSnapshotHandle> {
+export async function takeSnapshot(
+  runtime: Runtime,
+  sandbox: SdkSandbox,
+  name: string,
+): Promise<NativeSnapshotHandle> {
   const { sdk, connection, settings } = runtime;
   const e2bName = e2bSnapshotName(name);
   const findExisting = async (): Promise<{ snapshotId: string; names: string[] } | undefined> => {
@@ -36,6 +45,9 @@ export async function takeSnapshot(runtime: Runtime, sandbox: SdkSandbox, name: 
       metadata: { name, e2bName, sandboxId: sandbox.sandboxId, names: info.names.join(' ') },
     };
   } catch (error) {
-    throw toAgentkernelError(error, { action: `taking snapshot ${JSON.stringify(name)}`, sandboxId: sandbox.sandboxId });
+    throw toAgentkernelError(error, {
+      action: `taking snapshot ${JSON.stringify(name)}`,
+      sandboxId: sandbox.sandboxId,
+    });
   }
 }

@@ -15,7 +15,12 @@ afterAll(async () => {
 it('gives https://<port>-<sandboxId>.<domain>, exactly as the SDK getHost does', async () => {
   const backend = await openAgainst(fake, { domain: 'sandboxes.example.test' });
   const handle = await backend.create(spec({ ports: [3000, 8080] }));
-  const sdk = await Sandbox.connect(handle.ref.id, { apiKey: fake.apiKey, apiUrl: fake.url, sandboxUrl: fake.url, domain: 'sandboxes.example.test' });
+  const sdk = await Sandbox.connect(handle.ref.id, {
+    apiKey: fake.apiKey,
+    apiUrl: fake.url,
+    sandboxUrl: fake.url,
+    domain: 'sandboxes.example.test',
+  });
   expect(await handle.endpoints?.([3000, 8080])).toEqual([
     { port: 3000, url: `https://${sdk.getHost(3000)}` },
     { port: 8080, url: `https://${sdk.getHost(8080)}` },

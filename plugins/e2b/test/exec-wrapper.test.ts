@@ -22,13 +22,18 @@ function runWrapper(argv: string[], path: string | undefined, input?: Buffer) {
 
 const noPerl = mkdtempSync(join(tmpdir(), 'ak-e2b-noperl-'));
 for (const tool of ['cat', 'dd', 'base64', 'mktemp', 'mkfifo', 'rm', 'timeout', 'sh', 'head']) {
-  const found = spawnSync('/bin/sh', ['-c', `command -v ${tool}`]).stdout.toString().trim();
+  const found = spawnSync('/bin/sh', ['-c', `command -v ${tool}`])
+    .stdout.toString()
+    .trim();
   symlinkSync(found, join(noPerl, tool));
 }
 afterAll(() => rmSync(noPerl, { recursive: true, force: true }));
 
 describe('the exec wrapper', () => {
-  for (const [label, path] of [['with perl', undefined], ['without perl (dd and base64)', noPerl]] as const) {
+  for (const [label, path] of [
+    ['with perl', undefined],
+    ['without perl (dd and base64)', noPerl],
+  ] as const) {
     it(`returns stdout and stderr byte for byte, and the exit status, ${label}`, () => {
       const script = 'cat; printf "\\377\\000err" >&2; exit 7';
       const { status, decoder } = runWrapper(['sh', '-c', script], path, BYTES);
@@ -45,7 +50,9 @@ describe('the exec wrapper', () => {
     decoder.feed('stderr', result.stderr.toString('latin1'));
     decoder.flush();
     expect(result.status).toBe(1);
-    expect(Buffer.concat(decoder.stderr).toString()).toMatch(/cd: \/no\/such\/dir: No such file or directory/);
+    expect(Buffer.concat(decoder.stderr).toString()).toMatch(
+      /cd: \/no\/such\/dir: No such file or directory/,
+    );
   });
 
   it('quotes every argument literally', () => {

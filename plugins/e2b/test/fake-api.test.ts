@@ -14,7 +14,9 @@ afterAll(async () => {
 
 describe('the fake E2B control-plane API, through the real SDK', () => {
   it('answers a wrong key with a 401 JSON error, which the SDK reports as AuthenticationError', async () => {
-    const error: unknown = await Sandbox.create({ ...opts, apiKey: 'e2b_not_the_key' }).catch((caught: unknown) => caught);
+    const error: unknown = await Sandbox.create({ ...opts, apiKey: 'e2b_not_the_key' }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(String(error)).toContain('Invalid API key');
     expect(String(error)).not.toContain('e2b_not_the_key');
@@ -29,10 +31,16 @@ describe('the fake E2B control-plane API, through the real SDK', () => {
       allowInternetAccess: false,
     });
     const info = await sandbox.getInfo();
-    expect(info).toMatchObject({ templateId: 'code-interpreter-v1', metadata: { team: 'a b&c=d' }, state: 'running' });
+    expect(info).toMatchObject({
+      templateId: 'code-interpreter-v1',
+      metadata: { team: 'a b&c=d' },
+      state: 'running',
+    });
     expect(info.lifecycle).toEqual({ onTimeout: 'pause', autoResume: true });
     expect(info.allowInternetAccess).toBe(false);
-    expect(fake.sandboxes().find((s) => s.sandboxID === sandbox.sandboxId)?.envVars).toEqual({ GREETING: 'hi' });
+    expect(fake.sandboxes().find((s) => s.sandboxID === sandbox.sandboxId)?.envVars).toEqual({
+      GREETING: 'hi',
+    });
     const error: unknown = await Sandbox.create('no-such-template', opts).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SandboxError);
     expect((error as SandboxError).statusCode).toBe(404);
@@ -40,7 +48,9 @@ describe('the fake E2B control-plane API, through the real SDK', () => {
   });
 
   it('lists by metadata, with x-next-token pagination', async () => {
-    const made = await Promise.all([1, 2, 3].map(() => Sandbox.create({ ...opts, metadata: { batch: 'paged' } })));
+    const made = await Promise.all(
+      [1, 2, 3].map(() => Sandbox.create({ ...opts, metadata: { batch: 'paged' } })),
+    );
     const other = await Sandbox.create({ ...opts, metadata: { batch: 'other' } });
     const paginator = Sandbox.list({ ...opts, query: { metadata: { batch: 'paged' } }, limit: 2 });
     const first = await paginator.nextItems();
@@ -50,7 +60,10 @@ describe('the fake E2B control-plane API, through the real SDK', () => {
     expect(paginator.hasNext).toBe(false);
     expect([...first, ...second].map((s) => s.sandboxId).sort()).toEqual(made.map((s) => s.sandboxId).sort());
     await made[0]!.pause();
-    const paused = await Sandbox.list({ ...opts, query: { metadata: { batch: 'paged' }, state: ['paused'] } }).nextItems();
+    const paused = await Sandbox.list({
+      ...opts,
+      query: { metadata: { batch: 'paged' }, state: ['paused'] },
+    }).nextItems();
     expect(paused.map((s) => s.sandboxId)).toEqual([made[0]!.sandboxId]);
     await Promise.all([...made, other].map((s) => s.kill()));
   });
@@ -85,7 +98,11 @@ describe('the fake E2B control-plane API, through the real SDK', () => {
   it('extends the timeout', async () => {
     const sandbox = await Sandbox.create({ ...opts, timeoutMs: 10_000 });
     await sandbox.setTimeout(600_000);
-    const endAt = fake.sandboxes().find((s) => s.sandboxID === sandbox.sandboxId)?.endAt.getTime() ?? 0;
+    const endAt =
+      fake
+        .sandboxes()
+        .find((s) => s.sandboxID === sandbox.sandboxId)
+        ?.endAt.getTime() ?? 0;
     expect(endAt - Date.now()).toBeGreaterThan(590_000);
     await sandbox.kill();
   });
@@ -115,6 +132,11 @@ describe('the fake E2B control-plane API, through the real SDK', () => {
     const started = Date.now();
     await Sandbox.list(opts).nextItems();
     expect(Date.now() - started).toBeGreaterThanOrEqual(380);
-    expect(fake.requests().filter((r) => r.fault !== undefined).map((r) => r.fault)).toEqual(['status', 'drop', 'latency']);
+    expect(
+      fake
+        .requests()
+        .filter((r) => r.fault !== undefined)
+        .map((r) => r.fault),
+    ).toEqual(['status', 'drop', 'latency']);
   });
 });

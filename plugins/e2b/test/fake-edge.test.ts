@@ -67,19 +67,36 @@ describe("the fake's edge for sandbox ports (fetchEndpoint)", () => {
   it('forwards method, path, query, headers and body to the server in the sandbox, and its answer back', async () => {
     const port = await closedPort();
     const controller = new AbortController();
-    const serving = sandbox.exec(['python3', '-c', ECHO_SERVER, String(port)], { signal: controller.signal }).catch((error: unknown) => error);
+    const serving = sandbox
+      .exec(['python3', '-c', ECHO_SERVER, String(port)], { signal: controller.signal })
+      .catch((error: unknown) => error);
     try {
       const url = await endpointOf(sandbox, port);
       expect(url).toBe(`https://${port}-${sandbox.ref.id}.sandboxes.example.test`);
       const target = `${url}/api/items?x=1`;
-      let response = await fake.fetchEndpoint(target, { method: 'POST', body: 'payload', headers: { 'x-probe': 'p' }, ...quick() });
+      let response = await fake.fetchEndpoint(target, {
+        method: 'POST',
+        body: 'payload',
+        headers: { 'x-probe': 'p' },
+        ...quick(),
+      });
       for (let tries = 0; response.status === 502 && tries < 50; tries += 1) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        response = await fake.fetchEndpoint(target, { method: 'POST', body: 'payload', headers: { 'x-probe': 'p' }, ...quick() });
+        response = await fake.fetchEndpoint(target, {
+          method: 'POST',
+          body: 'payload',
+          headers: { 'x-probe': 'p' },
+          ...quick(),
+        });
       }
       expect(response.status).toBe(201);
       expect(response.headers.get('x-served-by')).toBe('sandbox');
-      expect(await response.json()).toEqual({ method: 'POST', path: '/api/items?x=1', body: 'payload', header: 'p' });
+      expect(await response.json()).toEqual({
+        method: 'POST',
+        path: '/api/items?x=1',
+        body: 'payload',
+        header: 'p',
+      });
     } finally {
       controller.abort(new Error('server no longer needed'));
       await serving;
@@ -101,9 +118,16 @@ describe("the fake's edge for sandbox ports (fetchEndpoint)", () => {
   });
 
   it('answers 502 for an unknown sandbox id and for a destroyed sandbox', async () => {
-    const unknown = await fake.fetchEndpoint('https://8080-inosuchsandbox00000.sandboxes.example.test/', quick());
+    const unknown = await fake.fetchEndpoint(
+      'https://8080-inosuchsandbox00000.sandboxes.example.test/',
+      quick(),
+    );
     expect(unknown.status).toBe(502);
-    expect(await unknown.json()).toEqual({ sandboxId: 'inosuchsandbox00000', message: 'The sandbox was not found', code: 502 });
+    expect(await unknown.json()).toEqual({
+      sandboxId: 'inosuchsandbox00000',
+      message: 'The sandbox was not found',
+      code: 502,
+    });
     const doomed = await backend.create(spec({ network: true }));
     const url = await endpointOf(doomed, 8080);
     await doomed.destroy();

@@ -1,12 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommandExitError, FileNotFoundError, FileType, FilesystemEventType, Sandbox, TimeoutError, type FilesystemEvent } from 'e2b';
+import {
+  CommandExitError,
+  FileNotFoundError,
+  FileType,
+  FilesystemEventType,
+  Sandbox,
+  TimeoutError,
+  type FilesystemEvent,
+} from 'e2b';
 import { startFakeE2B, type FakeE2B } from '../src/testing/index.js';
 
 let fake: FakeE2B;
 let sandbox: Sandbox;
 beforeAll(async () => {
   fake = await startFakeE2B();
-  sandbox = await Sandbox.create({ apiKey: fake.apiKey, apiUrl: fake.url, sandboxUrl: fake.url, envs: { FROM_CREATE: 'yes' } });
+  sandbox = await Sandbox.create({
+    apiKey: fake.apiKey,
+    apiUrl: fake.url,
+    sandboxUrl: fake.url,
+    envs: { FROM_CREATE: 'yes' },
+  });
 });
 afterAll(async () => {
   await fake.close();
@@ -14,12 +27,19 @@ afterAll(async () => {
 
 describe('the fake envd process service, through the real SDK', () => {
   it('runs commands for real with env, cwd and exit codes', async () => {
-    const result = await sandbox.commands.run('echo "$FROM_CREATE $EXTRA $HOME $USER"; pwd', { envs: { EXTRA: 'x' }, cwd: '/workspace' });
+    const result = await sandbox.commands.run('echo "$FROM_CREATE $EXTRA $HOME $USER"; pwd', {
+      envs: { EXTRA: 'x' },
+      cwd: '/workspace',
+    });
     expect(result.stdout).toBe('yes x /home/user user\n/workspace\n');
-    const error: unknown = await sandbox.commands.run('echo out; echo err >&2; exit 3').catch((caught: unknown) => caught);
+    const error: unknown = await sandbox.commands
+      .run('echo out; echo err >&2; exit 3')
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CommandExitError);
     expect(error).toMatchObject({ exitCode: 3, stdout: 'out\n', stderr: 'err\n' });
-    await expect(sandbox.commands.run('true', { cwd: '/nope' })).rejects.toThrow(/cwd '\/nope' does not exist/);
+    await expect(sandbox.commands.run('true', { cwd: '/nope' })).rejects.toThrow(
+      /cwd '\/nope' does not exist/,
+    );
   });
 
   it('streams stdin to a background command, lists it, reconnects to it and kills it', async () => {
@@ -32,7 +52,9 @@ describe('the fake envd process service, through the real SDK', () => {
 
     const sleeper = await sandbox.commands.run('echo started; sleep 30', { background: true });
     const attached: string[] = [];
-    const again = await sandbox.commands.connect(sleeper.pid, { onStdout: (data) => void attached.push(data) });
+    const again = await sandbox.commands.connect(sleeper.pid, {
+      onStdout: (data) => void attached.push(data),
+    });
     expect(await sandbox.commands.kill(sleeper.pid)).toBe(true);
     const ended: unknown = await again.wait().catch((caught: unknown) => caught);
     // envd reports a command ended by a signal with exit code -1.
@@ -42,7 +64,9 @@ describe('the fake envd process service, through the real SDK', () => {
 
   it('kills a command when its request deadline passes, as envd does', async () => {
     const started = Date.now();
-    const error: unknown = await sandbox.commands.run('sleep 20', { timeoutMs: 500 }).catch((caught: unknown) => caught);
+    const error: unknown = await sandbox.commands
+      .run('sleep 20', { timeoutMs: 500 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(Date.now() - started).toBeLessThan(5000);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -62,7 +86,13 @@ describe('the fake envd filesystem, through the real SDK', () => {
     const info = await sandbox.files.getInfo('/workspace/fs/a.txt');
     expect(info).toMatchObject({ name: 'a.txt', type: FileType.FILE, size: 5, path: '/workspace/fs/a.txt' });
     const names = (await sandbox.files.list('/workspace/fs', { depth: 2 })).map((e) => e.path).sort();
-    expect(names).toEqual(['/workspace/fs/a.txt', '/workspace/fs/b.bin', '/workspace/fs/deep', '/workspace/fs/deep/c.txt', '/workspace/fs/empty']);
+    expect(names).toEqual([
+      '/workspace/fs/a.txt',
+      '/workspace/fs/b.bin',
+      '/workspace/fs/deep',
+      '/workspace/fs/deep/c.txt',
+      '/workspace/fs/empty',
+    ]);
     await sandbox.files.rename('/workspace/fs/a.txt', '/workspace/fs/moved/a.txt');
     expect(await sandbox.files.exists('/workspace/fs/a.txt')).toBe(false);
     expect(await sandbox.files.read('/workspace/fs/moved/a.txt')).toBe('alpha');
@@ -97,7 +127,8 @@ describe('the fake envd filesystem, through the real SDK', () => {
     const events: FilesystemEvent[] = [];
     const watcher = await sandbox.files.watchDir('/workspace/watched', (event) => void events.push(event));
     await sandbox.files.write('/workspace/watched/new.txt', 'x');
-    for (let i = 0; i < 50 && !events.some((e) => e.name === 'new.txt'); i += 1) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 50 && !events.some((e) => e.name === 'new.txt'); i += 1)
+      await new Promise((r) => setTimeout(r, 50));
     await watcher.stop();
     expect(events.some((e) => e.name === 'new.txt' && e.type === FilesystemEventType.CREATE)).toBe(true);
   });

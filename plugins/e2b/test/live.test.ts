@@ -32,6 +32,8 @@ if (reason === undefined) {
       }),
   });
 } else {
-  console.warn(`\n*** [e2b live] SKIPPED: the live E2B tests did not run: ${reason}. Set E2B_API_KEY (and no local E2B_API_URL) to run them. ***\n`);
+  console.warn(
+    `\n*** [e2b live] SKIPPED: the live E2B tests did not run: ${reason}. Set E2B_API_KEY (and no local E2B_API_URL) to run them. ***\n`,
+  );
   it.skip(`live E2B conformance (skipped: ${reason})`, () => undefined);
 }

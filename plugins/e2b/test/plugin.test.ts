@@ -5,7 +5,10 @@ import { AgentkernelError, assertBackendPlugin, type BackendContext } from '@age
 import plugin, { e2bPlugin } from '../src/index.js';
 import { quietLogger } from './helpers/open.js';
 
-const context = (config: Record<string, unknown>, credentials: Record<string, string> = { api_key: 'e2b_test_key_1234' }): BackendContext => ({
+const context = (
+  config: Record<string, unknown>,
+  credentials: Record<string, string> = { api_key: 'e2b_test_key_1234' },
+): BackendContext => ({
   config,
   credentials,
   env: {},
@@ -15,16 +18,32 @@ const context = (config: Record<string, unknown>, credentials: Record<string, st
 
 const sourceFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
   );
 
 describe('the e2b plugin object', () => {
   it('is a valid plugin exported as default and as plugin, declaring E2B_API_KEY as a secret', () => {
     assertBackendPlugin(plugin, '@agentkernel/backend-e2b');
     expect(plugin).toBe(e2bPlugin);
-    expect(plugin.credentials).toEqual([expect.objectContaining({ key: 'api_key', env: ['E2B_API_KEY'], required: true, secret: true })]);
-    expect(plugin.capabilities).toEqual({ nativeSnapshots: true, pauseResume: true, pty: false, streamingExec: true, list: true, ports: true });
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string; dependencies: Record<string, string> };
+    expect(plugin.credentials).toEqual([
+      expect.objectContaining({ key: 'api_key', env: ['E2B_API_KEY'], required: true, secret: true }),
+    ]);
+    expect(plugin.capabilities).toEqual({
+      nativeSnapshots: true,
+      pauseResume: true,
+      pty: false,
+      streamingExec: true,
+      list: true,
+      ports: true,
+    });
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+      dependencies: Record<string, string>;
+    };
     expect(plugin.version).toBe(pkg.version);
     expect(pkg.dependencies.e2b).toBe('2.51.0');
   });
@@ -36,22 +55,32 @@ describe('the e2b plugin object', () => {
       const valueImports = [...text.matchAll(/^import\s+(?!type\b)[^;]*from\s+'e2b'/gm)];
       expect(valueImports, `${file} imports 'e2b' at module load`).toEqual([]);
     }
-    expect(readFileSync(join(root, 'plugin.ts'), 'utf8')).toContain("importVendor(() => import('e2b'), 'e2b', 'e2b')");
+    expect(readFileSync(join(root, 'plugin.ts'), 'utf8')).toContain(
+      "importVendor(() => import('e2b'), 'e2b', 'e2b')",
+    );
   });
 
   it('refuses to open without an API key, naming the variable to set', async () => {
-    const error: unknown = await Promise.resolve(plugin.open(context({}, {}))).catch((caught: unknown) => caught);
+    const error: unknown = await Promise.resolve(plugin.open(context({}, {}))).catch(
+      (caught: unknown) => caught,
+    );
     expect(AgentkernelError.isInstance(error) && error.code).toBe('CREDENTIALS_MISSING');
     expect(String(error)).toContain('E2B_API_KEY');
   });
 
   it('checks its settings, naming the key', async () => {
-    await expect(Promise.resolve(plugin.open(context({ on_timeout: 'explode' })))).rejects.toThrow(/\[remote\.e2b\] on_timeout must be "pause" or "kill"/);
-    await expect(Promise.resolve(plugin.open(context({ max_retries: -1 })))).rejects.toThrow(/\[remote\.e2b\] max_retries must be an integer of at least 0/);
+    await expect(Promise.resolve(plugin.open(context({ on_timeout: 'explode' })))).rejects.toThrow(
+      /\[remote\.e2b\] on_timeout must be "pause" or "kill"/,
+    );
+    await expect(Promise.resolve(plugin.open(context({ max_retries: -1 })))).rejects.toThrow(
+      /\[remote\.e2b\] max_retries must be an integer of at least 0/,
+    );
   });
 
   it('refuses refs of another backend', async () => {
     const backend = await plugin.open(context({}));
-    await expect(backend.reconnect({ backend: 'local', id: 'x', metadata: {} })).rejects.toThrow(/belongs to backend "local"/);
+    await expect(backend.reconnect({ backend: 'local', id: 'x', metadata: {} })).rejects.toThrow(
+      /belongs to backend "local"/,
+    );
   });
 });

@@ -27,7 +27,9 @@ describe('a wrong API key', () => {
     // The provider's own message came through, with the key masked.
     expect(typed.message).toContain('Invalid API key: ***');
     expect(typed.message).not.toContain(wrongKey);
-    expect(JSON.stringify({ message: typed.message, hint: typed.hint, detail: typed.detail })).not.toContain(wrongKey);
+    expect(JSON.stringify({ message: typed.message, hint: typed.hint, detail: typed.detail })).not.toContain(
+      wrongKey,
+    );
     expect(fake.sandboxes()).toEqual([]);
   });
 

@@ -44,14 +44,18 @@ describe('retries', () => {
     const typed = error as AgentkernelError;
     expect(typed.code).toBe('E2B_UNAVAILABLE');
     expect(typed.exitCode).toBe(3);
-    expect(typed.message).toMatch(/asking for the sandbox status in sandbox \S+ failed after retries: 500: injected server error/);
+    expect(typed.message).toMatch(
+      /asking for the sandbox status in sandbox \S+ failed after retries: 500: injected server error/,
+    );
     await handle.destroy();
   });
 
   it('does not repeat a command whose start may have reached the sandbox', async () => {
     const handle = await backend.create(spec());
     fake.injectFault({ kind: 'drop-response', match: 'POST /process.Process/Start' });
-    const error: unknown = await handle.exec(['sh', '-c', 'echo x >> runs.txt']).catch((caught: unknown) => caught);
+    const error: unknown = await handle
+      .exec(['sh', '-c', 'echo x >> runs.txt'])
+      .catch((caught: unknown) => caught);
     expect(AgentkernelError.isInstance(error)).toBe(true);
     // The first attempt ran; nothing ran it a second time.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -95,7 +99,9 @@ describe('creation token', () => {
     fake.injectFault({ kind: 'latency', delayMs: 300, match: 'POST /v2/sandboxes' });
     fake.injectFault({ kind: 'drop-response', match: 'POST /v2/sandboxes' });
     setTimeout(() => controller.abort(new Error('user gave up')), 100);
-    const error: unknown = await backend.create(spec({ signal: controller.signal })).catch((caught: unknown) => caught);
+    const error: unknown = await backend
+      .create(spec({ signal: controller.signal }))
+      .catch((caught: unknown) => caught);
     expect(String(error)).toContain('user gave up');
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(fake.sandboxes().length).toBe(before);

@@ -10,9 +10,13 @@ describe('transience', () => {
     expect(transience(named('ServiceBusyError'))).toBe('rejected');
     expect(transience(named('SandboxError', '500: boom', { statusCode: 500 }))).toBe('ambiguous');
     expect(transience(named('SandboxError', '504: gateway'))).toBe('ambiguous');
-    expect(transience(new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }))).toBe(
-      'ambiguous',
-    );
+    expect(
+      transience(
+        new TypeError('fetch failed', {
+          cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+        }),
+      ),
+    ).toBe('ambiguous');
     expect(transience(new DOMException('timed out', 'TimeoutError'))).toBe('ambiguous');
     expect(transience(named('SandboxError', '2: [unknown] terminated'))).toBe('ambiguous');
     expect(transience(named('AuthenticationError', 'Unauthorized'))).toBe('final');

@@ -22,7 +22,10 @@ describe('native snapshots', () => {
     await source.writeFile('app/run.sh', Buffer.from('#!/bin/sh\necho "run $FROM_SPEC"\n'), { mode: 0o750 });
     await source.exec(['ln', '-s', 'state.json', 'app/link']);
     const snapshot = await source.snapshot!('before step 2');
-    expect(snapshot).toMatchObject({ backend: 'e2b', metadata: { name: 'before step 2', sandboxId: source.ref.id } });
+    expect(snapshot).toMatchObject({
+      backend: 'e2b',
+      metadata: { name: 'before step 2', sandboxId: source.ref.id },
+    });
     expect(snapshot.metadata.e2bName).toMatch(/^ak-before-step-2-[0-9a-f]{8}$/);
     await source.writeFile('app/state.json', Buffer.from('{"step":2}'));
 
@@ -34,7 +37,9 @@ describe('native snapshots', () => {
 
     await backend.deleteSnapshot!(snapshot);
     expect(fake.snapshots()).not.toContain(snapshot.id);
-    const error: unknown = await backend.create(spec({ fromSnapshot: snapshot })).catch((caught: unknown) => caught);
+    const error: unknown = await backend
+      .create(spec({ fromSnapshot: snapshot }))
+      .catch((caught: unknown) => caught);
     expect(AgentkernelError.isInstance(error) && error.exitCode).toBe(5);
     await backend.deleteSnapshot!(snapshot);
     await source.destroy();

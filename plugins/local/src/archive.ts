@@ -14,7 +14,12 @@ const TAR_WARNING = 1;
  * Unpacks a gzip tar stream into `dir` by running tar inside the sandbox, so no entry (an absolute
  * path, `..`, a symlink) can land outside what the sandbox itself may write.
  */
-export async function putArchive(isolation: IsolationOptions, workspace: Workspace, dir: string, archive: Readable): Promise<void> {
+export async function putArchive(
+  isolation: IsolationOptions,
+  workspace: Workspace,
+  dir: string,
+  archive: Readable,
+): Promise<void> {
   await makeWorkspaceDir(workspace, dir);
   const result = await runIsolated({
     ...isolation,
@@ -24,17 +29,27 @@ export async function putArchive(isolation: IsolationOptions, workspace: Workspa
   });
   if (result.exitCode !== 0) {
     const detail = result.stderr.toString('utf8').trim();
-    throw new BackendError('local', `unpacking an archive into "${dir}" in sandbox ${workspace.name} failed (tar exit ${result.exitCode}): ${detail}`);
+    throw new BackendError(
+      'local',
+      `unpacking an archive into "${dir}" in sandbox ${workspace.name} failed (tar exit ${result.exitCode}): ${detail}`,
+    );
   }
 }
 
-async function entryNames(workspace: Workspace, dir: string, hostDir: string, paths: readonly string[] | undefined): Promise<string[]> {
+async function entryNames(
+  workspace: Workspace,
+  dir: string,
+  hostDir: string,
+  paths: readonly string[] | undefined,
+): Promise<string[]> {
   if (paths === undefined) return (await readdir(hostDir)).sort();
   const names: string[] = [];
   for (const path of paths) {
     const name = posix.normalize(path).replace(/\/+$/, '');
     if (posix.isAbsolute(name) || name === '..' || name.startsWith('../') || name === '' || name === '.') {
-      throw new UsageError(`archive path "${path}" must be relative to "${dir}" and inside it`, { backend: 'local' });
+      throw new UsageError(`archive path "${path}" must be relative to "${dir}" and inside it`, {
+        backend: 'local',
+      });
     }
     const host = await hostPath(workspace, posix.join(posix.resolve(workspace.dir, dir), name), false);
     if ((await lstat(host).catch(() => undefined)) === undefined) {
@@ -54,8 +69,10 @@ export async function getArchive(
 ): Promise<Readable> {
   const hostDir = await hostPath(workspace, dir, true);
   const info = await stat(hostDir).catch(() => undefined);
-  if (info === undefined) throw new NotFoundError(`no directory "${dir}" in sandbox ${workspace.name}`, { backend: 'local' });
-  if (!info.isDirectory()) throw new UsageError(`"${dir}" in sandbox ${workspace.name} is not a directory`, { backend: 'local' });
+  if (info === undefined)
+    throw new NotFoundError(`no directory "${dir}" in sandbox ${workspace.name}`, { backend: 'local' });
+  if (!info.isDirectory())
+    throw new UsageError(`"${dir}" in sandbox ${workspace.name} is not a directory`, { backend: 'local' });
   const names = await entryNames(workspace, dir, hostDir, paths);
 
   const proc = await spawnIsolated({
@@ -83,7 +100,12 @@ export async function getArchive(
       return;
     }
     const detail = Buffer.concat(errors).toString('utf8').trim();
-    out.destroy(new BackendError('local', `packing "${dir}" in sandbox ${workspace.name} failed (tar exit ${exit.exitCode}): ${detail}`));
+    out.destroy(
+      new BackendError(
+        'local',
+        `packing "${dir}" in sandbox ${workspace.name} failed (tar exit ${exit.exitCode}): ${detail}`,
+      ),
+    );
   });
   return out;
 }

@@ -4,14 +4,24 @@ import { chmod, lstat, mkdir, readFile, rename, rm, stat, writeFile } from 'node
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AgentkernelError, BackendError, NotFoundError, UsageError, type WriteFileOptions } from '@agentkernel/core';
+import {
+  AgentkernelError,
+  BackendError,
+  NotFoundError,
+  UsageError,
+  type WriteFileOptions,
+} from '@agentkernel/core';
 import { hostPath, type Workspace } from './paths.js';
 
 const code = (error: unknown): string | undefined => (error as NodeJS.ErrnoException).code;
 
 function failed(what: string, workspace: Workspace, error: unknown): unknown {
   if (AgentkernelError.isInstance(error)) return error;
-  return new BackendError('local', `${what} in sandbox ${workspace.name} failed: ${(error as Error).message}`, { cause: error });
+  return new BackendError(
+    'local',
+    `${what} in sandbox ${workspace.name} failed: ${(error as Error).message}`,
+    { cause: error },
+  );
 }
 
 function missing(workspace: Workspace, path: string, cause: unknown): NotFoundError {
@@ -25,7 +35,9 @@ export async function readWorkspaceFile(workspace: Workspace, path: string): Pro
     const info = await stat(file);
     // Reading a FIFO the sandbox left behind would block forever.
     if (!info.isFile()) {
-      throw new UsageError(`"${path}" in sandbox ${workspace.name} is not a regular file`, { backend: 'local' });
+      throw new UsageError(`"${path}" in sandbox ${workspace.name} is not a regular file`, {
+        backend: 'local',
+      });
     }
     return await readFile(file);
   } catch (error) {
@@ -51,7 +63,10 @@ export async function writeWorkspaceFile(
 ): Promise<void> {
   const file = await hostPath(workspace, path, false);
   if (file === workspace.root) {
-    throw new UsageError(`cannot write to ${workspace.dir}: it is the workspace directory of sandbox ${workspace.name}`, { backend: 'local' });
+    throw new UsageError(
+      `cannot write to ${workspace.dir}: it is the workspace directory of sandbox ${workspace.name}`,
+      { backend: 'local' },
+    );
   }
   const mode = options.mode ?? (await existingMode(file)) ?? 0o644;
   await mkdir(dirname(file), { recursive: true });
@@ -64,13 +79,19 @@ export async function writeWorkspaceFile(
   } catch (error) {
     await rm(temp, { force: true });
     if (code(error) === 'EISDIR' || code(error) === 'ENOTEMPTY' || code(error) === 'EEXIST') {
-      throw new UsageError(`cannot write "${path}" in sandbox ${workspace.name}: it is a directory`, { backend: 'local', cause: error });
-    }
-    if (code(error) === 'ENOTDIR') {
-      throw new UsageError(`cannot write "${path}" in sandbox ${workspace.name}: a parent is not a directory`, {
+      throw new UsageError(`cannot write "${path}" in sandbox ${workspace.name}: it is a directory`, {
         backend: 'local',
         cause: error,
       });
+    }
+    if (code(error) === 'ENOTDIR') {
+      throw new UsageError(
+        `cannot write "${path}" in sandbox ${workspace.name}: a parent is not a directory`,
+        {
+          backend: 'local',
+          cause: error,
+        },
+      );
     }
     throw failed(`writing "${path}"`, workspace, error);
   }
@@ -80,9 +101,12 @@ export async function writeWorkspaceFile(
 export async function removeWorkspaceFile(workspace: Workspace, path: string): Promise<void> {
   const file = await hostPath(workspace, path, false);
   if (file === workspace.root) {
-    throw new UsageError(`refusing to remove ${workspace.dir}, the workspace directory of sandbox ${workspace.name}`, {
-      backend: 'local',
-    });
+    throw new UsageError(
+      `refusing to remove ${workspace.dir}, the workspace directory of sandbox ${workspace.name}`,
+      {
+        backend: 'local',
+      },
+    );
   }
   await rm(file, { recursive: true, force: true }).catch((error: unknown) => {
     throw failed(`removing "${path}"`, workspace, error);
@@ -96,10 +120,13 @@ export async function makeWorkspaceDir(workspace: Workspace, path: string): Prom
     await mkdir(dir, { recursive: true });
   } catch (error) {
     if (code(error) === 'EEXIST' || code(error) === 'ENOTDIR') {
-      throw new UsageError(`cannot create directory "${path}" in sandbox ${workspace.name}: a file is in the way`, {
-        backend: 'local',
-        cause: error,
-      });
+      throw new UsageError(
+        `cannot create directory "${path}" in sandbox ${workspace.name}: a file is in the way`,
+        {
+          backend: 'local',
+          cause: error,
+        },
+      );
     }
     throw failed(`creating directory "${path}"`, workspace, error);
   }

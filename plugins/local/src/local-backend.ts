@@ -34,9 +34,15 @@ class LocalBackend implements Backend {
     const workspaceDir = checkWorkspaceDir(spec.workspaceDir || DEFAULT_WORKSPACE_DIR, 'local');
     await this.runtime.bwrapPath();
     spec.signal?.throwIfAborted();
-    const source = spec.fromSnapshot === undefined ? undefined : await snapshotWorkspace(this.runtime.snapshotsDir, spec.fromSnapshot);
-    const ignored = (['image', 'vcpus', 'memoryMb', 'idleTimeoutMs'] as const).filter((key) => spec[key] !== undefined);
-    if (ignored.length > 0) this.runtime.logger.debug(`local sandboxes run on this machine as is; ignoring ${ignored.join(', ')}`);
+    const source =
+      spec.fromSnapshot === undefined
+        ? undefined
+        : await snapshotWorkspace(this.runtime.snapshotsDir, spec.fromSnapshot);
+    const ignored = (['image', 'vcpus', 'memoryMb', 'idleTimeoutMs'] as const).filter(
+      (key) => spec[key] !== undefined,
+    );
+    if (ignored.length > 0)
+      this.runtime.logger.debug(`local sandboxes run on this machine as is; ignoring ${ignored.join(', ')}`);
 
     const id = `${name}-${randomBytes(4).toString('hex')}`;
     const dir = join(this.runtime.sandboxesDir, id);
@@ -71,7 +77,10 @@ class LocalBackend implements Backend {
 
   async reconnect(ref: SandboxRef): Promise<LocalSandbox> {
     if (ref.backend !== 'local' || !ID_PATTERN.test(ref.id)) {
-      throw new UsageError(`sandbox ${JSON.stringify(ref.id)} of backend "${ref.backend}" is not a local sandbox`, { backend: 'local' });
+      throw new UsageError(
+        `sandbox ${JSON.stringify(ref.id)} of backend "${ref.backend}" is not a local sandbox`,
+        { backend: 'local' },
+      );
     }
     return this.handle(ref.id, ref.metadata.dir);
   }
@@ -84,9 +93,16 @@ class LocalBackend implements Backend {
       const dir = join(this.runtime.sandboxesDir, id);
       const record = await readRecord(dir, id).catch(() => undefined);
       if (record === undefined) continue;
-      const wanted = Object.entries(filter.labels ?? {}).every(([key, value]) => record.labels[key] === value);
+      const wanted = Object.entries(filter.labels ?? {}).every(
+        ([key, value]) => record.labels[key] === value,
+      );
       if (!wanted) continue;
-      summaries.push({ ref: this.handle(id, dir).ref, name: record.name, status: record.status, createdAt: record.createdAt });
+      summaries.push({
+        ref: this.handle(id, dir).ref,
+        name: record.name,
+        status: record.status,
+        createdAt: record.createdAt,
+      });
     }
     return summaries;
   }

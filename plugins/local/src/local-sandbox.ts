@@ -16,14 +16,26 @@ import {
   type ShellOptions,
   type WriteFileOptions,
 } from '@agentkernel/core';
-import { killAll, runIsolated, type IsolatedProcess, type IsolationOptions } from '@agentkernel/core/isolation';
+import {
+  killAll,
+  runIsolated,
+  type IsolatedProcess,
+  type IsolationOptions,
+} from '@agentkernel/core/isolation';
 import * as archive from './archive.js';
 import { makeWorkspaceDir, readWorkspaceFile, removeWorkspaceFile, writeWorkspaceFile } from './files.js';
 import type { Workspace } from './paths.js';
 import type { LocalRuntime } from './runtime.js';
 import { runShell } from './shell.js';
 import { takeSnapshot } from './snapshots.js';
-import { layoutOf, readEnv, readRecord, writeRecord, type SandboxLayout, type SandboxRecord } from './store.js';
+import {
+  layoutOf,
+  readEnv,
+  readRecord,
+  writeRecord,
+  type SandboxLayout,
+  type SandboxRecord,
+} from './store.js';
 
 /** One local sandbox: a folder under the backend's data dir, commands run in it under bubblewrap. */
 export class LocalSandbox implements SandboxHandle {
@@ -40,7 +52,9 @@ export class LocalSandbox implements SandboxHandle {
   }
 
   private gone(): SandboxGoneError {
-    return new SandboxGoneError('local', this.ref.id, { hint: 'create it again: agentkernel sandbox create' });
+    return new SandboxGoneError('local', this.ref.id, {
+      hint: 'create it again: agentkernel sandbox create',
+    });
   }
 
   private async record(): Promise<SandboxRecord> {
@@ -52,10 +66,14 @@ export class LocalSandbox implements SandboxHandle {
   private async running(): Promise<SandboxRecord> {
     const record = await this.record();
     if (record.status !== 'running') {
-      throw new BackendError('local', `sandbox ${record.name} is stopped; start it with: agentkernel sandbox start ${record.name}`, {
-        code: 'SANDBOX_STOPPED',
-        hint: `agentkernel sandbox start ${record.name}`,
-      });
+      throw new BackendError(
+        'local',
+        `sandbox ${record.name} is stopped; start it with: agentkernel sandbox start ${record.name}`,
+        {
+          code: 'SANDBOX_STOPPED',
+          hint: `agentkernel sandbox start ${record.name}`,
+        },
+      );
     }
     return record;
   }
@@ -176,12 +194,17 @@ export class LocalSandbox implements SandboxHandle {
     await writeRecord(this.layout.dir, { ...record, status: 'stopped' });
     await killAll(this.layout.procs);
     // Renaming first makes the sandbox gone at once for every process, however long the removal takes.
-    const trash = join(dirname(this.layout.dir), `.destroying-${this.ref.id}-${randomBytes(4).toString('hex')}`);
+    const trash = join(
+      dirname(this.layout.dir),
+      `.destroying-${this.ref.id}-${randomBytes(4).toString('hex')}`,
+    );
     try {
       await rename(this.layout.dir, trash);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new BackendError('local', `cannot remove sandbox ${record.name} at ${this.layout.dir}`, { cause: error });
+      throw new BackendError('local', `cannot remove sandbox ${record.name} at ${this.layout.dir}`, {
+        cause: error,
+      });
     }
     // A command that started between the two kills was recorded in the folder we just moved.
     await killAll(layoutOf(trash).procs);

@@ -25,7 +25,9 @@ function outside(workspace: Workspace, path: string): UsageError {
 function relativeParts(workspace: Workspace, path: string): string[] | undefined {
   const absolute = posix.resolve(workspace.dir, path);
   if (absolute === workspace.dir) return [];
-  return absolute.startsWith(`${workspace.dir}/`) ? absolute.slice(workspace.dir.length + 1).split('/') : undefined;
+  return absolute.startsWith(`${workspace.dir}/`)
+    ? absolute.slice(workspace.dir.length + 1).split('/')
+    : undefined;
 }
 
 /** The path's components relative to the workspace directory, refusing anything outside it (lexically). */
@@ -50,18 +52,24 @@ export async function hostPath(workspace: Workspace, path: string, followFinal: 
     // Only a symlink's target can bring `..` here: the path itself was normalised above.
     if (part === '..') {
       if (current.pop() !== undefined) continue;
-      throw new UsageError(`path "${path}" leaves the workspace of sandbox ${workspace.name} through a symlink`, {
-        backend: 'local',
-      });
+      throw new UsageError(
+        `path "${path}" leaves the workspace of sandbox ${workspace.name} through a symlink`,
+        {
+          backend: 'local',
+        },
+      );
     }
     const candidate = join(workspace.root, ...current, part);
-    const info = pending.length === 0 && !followFinal ? undefined : await lstat(candidate).catch(() => undefined);
+    const info =
+      pending.length === 0 && !followFinal ? undefined : await lstat(candidate).catch(() => undefined);
     if (!info?.isSymbolicLink()) {
       current.push(part);
       continue;
     }
     if (++links > MAX_SYMLINKS) {
-      throw new UsageError(`path "${path}" in sandbox ${workspace.name} has too many levels of symlinks`, { backend: 'local' });
+      throw new UsageError(`path "${path}" in sandbox ${workspace.name} has too many levels of symlinks`, {
+        backend: 'local',
+      });
     }
     const target = await readlink(candidate);
     if (posix.isAbsolute(target)) {

@@ -4,7 +4,9 @@ import { VERSION } from './version.js';
 
 function isolationMode(value: unknown): IsolationMode {
   if (value === undefined || value === 'bubblewrap' || value === 'none') return value ?? 'bubblewrap';
-  throw new UsageError(`[local] isolation must be "bubblewrap" or "none", not ${JSON.stringify(value)}`, { backend: 'local' });
+  throw new UsageError(`[local] isolation must be "bubblewrap" or "none", not ${JSON.stringify(value)}`, {
+    backend: 'local',
+  });
 }
 
 /** The `local` backend: sandboxes are folders on this machine, commands run under bubblewrap. */
@@ -26,7 +28,8 @@ export const localPlugin: BackendPlugin = {
   configSchema: {
     isolation: {
       type: 'string',
-      description: '"bubblewrap" isolates every command; "none" runs commands directly on this machine (warns each time)',
+      description:
+        '"bubblewrap" isolates every command; "none" runs commands directly on this machine (warns each time)',
       default: 'bubblewrap',
     },
   },

@@ -3,7 +3,8 @@ import type { ShellOptions } from '@agentkernel/core';
 import { spawnIsolated, type IsolationOptions } from '@agentkernel/core/isolation';
 
 // The sandbox sees the host's /usr, so what exists here exists there.
-const defaultShell = (): string[] => (existsSync('/usr/bin/bash') || existsSync('/bin/bash') ? ['bash', '-l'] : ['sh']);
+const defaultShell = (): string[] =>
+  existsSync('/usr/bin/bash') || existsSync('/bin/bash') ? ['bash', '-l'] : ['sh'];
 
 /**
  * Runs an interactive program on this process's terminal until it exits. Ctrl-C and Ctrl-\ are meant

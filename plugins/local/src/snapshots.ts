@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BackendError, NotFoundError, UsageError, validateSandboxName, type NativeSnapshotHandle } from '@agentkernel/core';
+import {
+  BackendError,
+  NotFoundError,
+  UsageError,
+  validateSandboxName,
+  type NativeSnapshotHandle,
+} from '@agentkernel/core';
 import { writeFileAtomic } from './store.js';
 
 const run = promisify(execFile);
@@ -22,7 +28,11 @@ export async function copyTree(from: string, to: string): Promise<void> {
     await run('cp', ['-a', '--', from, to]);
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim() ?? '';
-    throw new BackendError('local', `copying ${from} to ${to} failed: ${stderr || (error as Error).message}`, { cause: error });
+    throw new BackendError(
+      'local',
+      `copying ${from} to ${to} failed: ${stderr || (error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -30,7 +40,12 @@ export async function copyTree(from: string, to: string): Promise<void> {
  * Takes a native snapshot: a copy of the workspace folder under `snapshotsDir/<id>/workspace`, made
  * under a temporary name and renamed into place, so a half-made snapshot is never visible.
  */
-export async function takeSnapshot(snapshotsDir: string, workspace: string, sandbox: string, name: string): Promise<NativeSnapshotHandle> {
+export async function takeSnapshot(
+  snapshotsDir: string,
+  workspace: string,
+  sandbox: string,
+  name: string,
+): Promise<NativeSnapshotHandle> {
   validateSandboxName(name, 'snapshot name');
   const id = `${name}-${randomBytes(4).toString('hex')}`;
   const dir = join(snapshotsDir, id);
@@ -50,7 +65,10 @@ export async function takeSnapshot(snapshotsDir: string, workspace: string, sand
 
 function snapshotDir(snapshotsDir: string, handle: NativeSnapshotHandle): string {
   if (handle.backend !== 'local' || !/^[A-Za-z0-9_-]+$/.test(handle.id)) {
-    throw new UsageError(`snapshot ${JSON.stringify(handle.id)} of backend "${handle.backend}" is not a local snapshot`, { backend: 'local' });
+    throw new UsageError(
+      `snapshot ${JSON.stringify(handle.id)} of backend "${handle.backend}" is not a local snapshot`,
+      { backend: 'local' },
+    );
   }
   return handle.metadata.dir ?? join(snapshotsDir, handle.id);
 }
@@ -67,7 +85,10 @@ async function isSnapshot(dir: string, id: string): Promise<boolean> {
 export async function snapshotWorkspace(snapshotsDir: string, handle: NativeSnapshotHandle): Promise<string> {
   const dir = snapshotDir(snapshotsDir, handle);
   if (!(await isSnapshot(dir, handle.id))) {
-    throw new NotFoundError(`native snapshot ${handle.id} no longer exists`, { backend: 'local', code: 'SNAPSHOT_NOT_FOUND' });
+    throw new NotFoundError(`native snapshot ${handle.id} no longer exists`, {
+      backend: 'local',
+      code: 'SNAPSHOT_NOT_FOUND',
+    });
   }
   return join(dir, 'workspace');
 }

@@ -8,7 +8,10 @@ import { localPlugin } from '../src/index.js';
 /** A temporary data dir, removed by `cleanup`. */
 export function tempDataDir(): { dataDir: string; cleanup: () => void } {
   const home = mkdtempSync(join(tmpdir(), 'ak-local-'));
-  return { dataDir: join(home, 'plugins', 'local'), cleanup: () => rmSync(home, { recursive: true, force: true }) };
+  return {
+    dataDir: join(home, 'plugins', 'local'),
+    cleanup: () => rmSync(home, { recursive: true, force: true }),
+  };
 }
 
 /** Opens the plugin as the CLI does, recording warnings. */
@@ -31,7 +34,15 @@ export async function openLocal(
 let counter = 0;
 export function spec(overrides: Partial<SandboxSpec> = {}): SandboxSpec {
   counter += 1;
-  return { name: `local-test-${counter}`, network: false, ports: [], env: {}, workspaceDir: '/workspace', labels: {}, ...overrides };
+  return {
+    name: `local-test-${counter}`,
+    network: false,
+    ports: [],
+    env: {},
+    workspaceDir: '/workspace',
+    labels: {},
+    ...overrides,
+  };
 }
 
 /** Live (non-zombie) host processes whose command line contains `needle` (or is exactly it). */
@@ -51,19 +62,40 @@ export function processesWith(needle: string, exactly = false): string[] {
   return found;
 }
 
-export const uniqueSleep = (): string => `${900 + Math.floor(Math.random() * 99)}.${Math.floor(Math.random() * 1e6)}`;
+export const uniqueSleep = (): string =>
+  `${900 + Math.floor(Math.random() * 99)}.${Math.floor(Math.random() * 1e6)}`;
 
 /** Starts the other-process fixture under tsx, resolving workspace packages from source. */
-export function otherProcess(action: 'stop' | 'destroy' | 'exec', dataDir: string, ref: SandboxRef, argv: string[] = []): ChildProcess {
+export function otherProcess(
+  action: 'stop' | 'destroy' | 'exec',
+  dataDir: string,
+  ref: SandboxRef,
+  argv: string[] = [],
+): ChildProcess {
   const script = join(import.meta.dirname, 'fixtures', 'other-process.ts');
-  return spawn(process.execPath, ['--conditions=@agentkernel/source', '--import', 'tsx', script, action, dataDir, JSON.stringify(ref), ...argv], {
-    cwd: join(import.meta.dirname, '..'),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawn(
+    process.execPath,
+    [
+      '--conditions=@agentkernel/source',
+      '--import',
+      'tsx',
+      script,
+      action,
+      dataDir,
+      JSON.stringify(ref),
+      ...argv,
+    ],
+    {
+      cwd: join(import.meta.dirname, '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
 }
 
 /** Waits for a child to exit and returns its exit code and output. */
-export function completion(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function completion(
+  child: ChildProcess,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

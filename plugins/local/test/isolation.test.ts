@@ -15,7 +15,9 @@ describe('without bubblewrap', () => {
     const error: unknown = await backend.create(spec()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IsolationUnavailableError);
     expect(AgentkernelError.isInstance(error) && error.exitCode).toBe(3);
-    expect((error as Error).message).toContain('[agentkernel] [local] bubblewrap (bwrap) was not found on PATH');
+    expect((error as Error).message).toContain(
+      '[agentkernel] [local] bubblewrap (bwrap) was not found on PATH',
+    );
     expect((error as Error).message).toContain('apt-get install -y bubblewrap');
     expect((error as Error).message).toContain('dnf install bubblewrap');
     expect(existsSync(join(dataDir, 'sandboxes')) ? readdirSync(join(dataDir, 'sandboxes')) : []).toEqual([]);
@@ -33,7 +35,10 @@ describe('without bubblewrap', () => {
 
 describe('[local] isolation = "none"', () => {
   it('runs commands on the host in the workspace folder and warns on every command', async () => {
-    const { backend, warnings } = await openLocal(dataDir, { config: { isolation: 'none' }, env: { PATH: '/usr/local/no-bwrap-here' } });
+    const { backend, warnings } = await openLocal(dataDir, {
+      config: { isolation: 'none' },
+      env: { PATH: '/usr/local/no-bwrap-here' },
+    });
     const sandbox = await backend.create(spec());
     const folder = join(sandbox.ref.metadata.dir!, 'workspace');
     const result = await sandbox.exec(['sh', '-c', 'echo "$AGENTKERNEL_WORKSPACE"; pwd']);
@@ -47,9 +52,13 @@ describe('[local] isolation = "none"', () => {
   });
 
   it('refuses an unknown isolation value', async () => {
-    const error: unknown = await openLocal(dataDir, { config: { isolation: 'docker' } }).catch((e: unknown) => e);
+    const error: unknown = await openLocal(dataDir, { config: { isolation: 'docker' } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as Error).message).toContain('[local] isolation must be "bubblewrap" or "none", not "docker"');
+    expect((error as Error).message).toContain(
+      '[local] isolation must be "bubblewrap" or "none", not "docker"',
+    );
   });
 });
 
@@ -71,7 +80,9 @@ describe('network', () => {
     const result = await sandbox.exec(probe());
     expect(result.exitCode).not.toBe(0);
     expect(result.stdout.toString()).toBe('');
-    await expect(sandbox.endpoints!([8080])).rejects.toThrow(/has no network \(\[security\] network = false\)/);
+    await expect(sandbox.endpoints!([8080])).rejects.toThrow(
+      /has no network \(\[security\] network = false\)/,
+    );
     await sandbox.destroy();
   });
 

@@ -1,7 +1,16 @@
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AgentkernelError } from '@agentkernel/core';
-import { completion, openLocal, otherProcess, printed, processesWith, spec, tempDataDir, uniqueSleep } from './helpers.js';
+import {
+  completion,
+  openLocal,
+  otherProcess,
+  printed,
+  processesWith,
+  spec,
+  tempDataDir,
+  uniqueSleep,
+} from './helpers.js';
 
 const { dataDir, cleanup } = tempDataDir();
 afterAll(cleanup);

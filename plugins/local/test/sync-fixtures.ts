@@ -24,7 +24,14 @@ export async function createBed(prefix = 'sync'): Promise<SyncBed> {
   const home = await mkdtemp(join(tmpdir(), `ak-${prefix}-`));
   const backend = createLocalBackend({ dataDir: join(home, 'data') });
   counter += 1;
-  const handle = await backend.create({ name: `${prefix}-${counter}`, network: false, ports: [], env: {}, workspaceDir: '/workspace', labels: {} });
+  const handle = await backend.create({
+    name: `${prefix}-${counter}`,
+    network: false,
+    ports: [],
+    env: {},
+    workspaceDir: '/workspace',
+    labels: {},
+  });
   const localDir = join(home, 'project');
   await mkdir(localDir);
   const manifestFile = join(home, 'state', 'sync.json');
@@ -48,7 +55,10 @@ const sha = (data: Buffer): string => createHash('sha256').update(data).digest('
  * A folder as `path -> description` (kind, permission bits, content digest or symlink target), for
  * byte-for-byte comparison. Paths matching `skip` are left out.
  */
-export async function describeLocal(root: string, skip: (path: string) => boolean = () => false): Promise<Map<string, string>> {
+export async function describeLocal(
+  root: string,
+  skip: (path: string) => boolean = () => false,
+): Promise<Map<string, string>> {
   const result = new Map<string, string>();
   const walk = async (rel: string): Promise<void> => {
     for (const name of await readdir(join(root, rel))) {
@@ -73,8 +83,13 @@ export async function describeLocal(root: string, skip: (path: string) => boolea
  * The same description of the sandbox's workspace, computed inside the sandbox with GNU find and
  * sha256sum (independently of the sync engine's own listing).
  */
-export async function describeRemote(handle: SandboxHandle, dir = '/workspace', skip: (path: string) => boolean = () => false): Promise<Map<string, string>> {
-  const script = 'cd "$1" && find . -mindepth 1 -printf "%y\\0%m\\0%P\\0%l\\0" && printf "X\\0" && find . -mindepth 1 -type f -exec sha256sum -z -- {} +';
+export async function describeRemote(
+  handle: SandboxHandle,
+  dir = '/workspace',
+  skip: (path: string) => boolean = () => false,
+): Promise<Map<string, string>> {
+  const script =
+    'cd "$1" && find . -mindepth 1 -printf "%y\\0%m\\0%P\\0%l\\0" && printf "X\\0" && find . -mindepth 1 -type f -exec sha256sum -z -- {} +';
   const result = await handle.exec(['sh', '-c', script, 'sh', dir], { cwd: '/' });
   if (result.exitCode !== 0) throw new Error(`describing ${dir} failed: ${result.stderr.toString()}`);
   const tokens = result.stdout.toString('utf8').split('\0');
@@ -107,6 +122,7 @@ export async function describeArchiveFile(file: string): Promise<Map<string, str
 /** Runs a shell command in the sandbox's workspace and fails loudly if it fails. */
 export async function sandboxSh(handle: SandboxHandle, script: string, ...args: string[]): Promise<string> {
   const result = await handle.exec(['sh', '-c', script, 'sh', ...args], { cwd: '/workspace' });
-  if (result.exitCode !== 0) throw new Error(`sandbox command failed (${result.exitCode}): ${script}\n${result.stderr.toString()}`);
+  if (result.exitCode !== 0)
+    throw new Error(`sandbox command failed (${result.exitCode}): ${script}\n${result.stderr.toString()}`);
   return result.stdout.toString();
 }

@@ -73,7 +73,9 @@ async function editRemote(bed: SyncBed, edits: readonly Edit[]): Promise<void> {
     else if (e.op === 'chmod') lines.push(`[ -L ${p} ] || chmod ${e.mode.toString(8)} ${p}`);
     else if (e.to !== e.path && !e.to.startsWith(`${e.path}/`)) {
       const to = arg(e.to);
-      lines.push(`if [ -e ${p} ] || [ -L ${p} ]; then rm -rf ${to}; mkdir -p "$(dirname ${to})" && mv ${p} ${to}; fi`);
+      lines.push(
+        `if [ -e ${p} ] || [ -L ${p} ]; then rm -rf ${to}; mkdir -p "$(dirname ${to})" && mv ${p} ${to}; fi`,
+      );
     }
   }
   await sandboxSh(bed.handle, `${lines.map((l) => `{ ${l}; } 2>/dev/null`).join('\n')}\ntrue`, ...args);
@@ -122,9 +124,18 @@ describe('sync property', () => {
           const conflicts = [...all]
             .filter(
               (p) =>
-                (changedLocally.includes(p) && changedRemotely.includes(p) && local.get(p) !== remote.get(p) && !(isDir(local.get(p)) && isDir(remote.get(p)))) ||
-                (changedLocally.includes(p) && isLeaf(local.get(p)) && isDir(remote.get(p)) && changedRemotely.some((q) => q.startsWith(`${p}/`))) ||
-                (changedRemotely.includes(p) && isLeaf(remote.get(p)) && isDir(local.get(p)) && changedLocally.some((q) => q.startsWith(`${p}/`))),
+                (changedLocally.includes(p) &&
+                  changedRemotely.includes(p) &&
+                  local.get(p) !== remote.get(p) &&
+                  !(isDir(local.get(p)) && isDir(remote.get(p)))) ||
+                (changedLocally.includes(p) &&
+                  isLeaf(local.get(p)) &&
+                  isDir(remote.get(p)) &&
+                  changedRemotely.some((q) => q.startsWith(`${p}/`))) ||
+                (changedRemotely.includes(p) &&
+                  isLeaf(remote.get(p)) &&
+                  isDir(local.get(p)) &&
+                  changedLocally.some((q) => q.startsWith(`${p}/`))),
             )
             .sort();
 

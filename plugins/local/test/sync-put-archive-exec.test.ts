@@ -30,15 +30,26 @@ describe('putArchiveViaExec', () => {
   });
 
   it('takes a folder relative to the workspace', async () => {
-    const archive = execFileSync('sh', ['-c', 'cd "$1" && printf relative > r.txt && tar -czf - r.txt', 'sh', await mkdtemp(join(bed.home, 'rel-'))]);
+    const archive = execFileSync('sh', [
+      '-c',
+      'cd "$1" && printf relative > r.txt && tar -czf - r.txt',
+      'sh',
+      await mkdtemp(join(bed.home, 'rel-')),
+    ]);
     await putArchiveViaExec(bed.handle, 'nested/rel', Readable.from([archive]));
     expect(await sandboxSh(bed.handle, 'cat /workspace/nested/rel/r.txt')).toBe('relative');
   });
 
   it('reports a failing tar with its exit code and message', async () => {
-    const error = await putArchiveViaExec(bed.handle, '/workspace/bad', Readable.from([Buffer.from('not a gzip archive')])).catch((e: unknown) => e);
+    const error = await putArchiveViaExec(
+      bed.handle,
+      '/workspace/bad',
+      Readable.from([Buffer.from('not a gzip archive')]),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendError);
-    expect((error as BackendError).message).toMatch(/tar -x into \/workspace\/bad failed with exit code [1-9]/);
+    expect((error as BackendError).message).toMatch(
+      /tar -x into \/workspace\/bad failed with exit code [1-9]/,
+    );
     expect(await sandboxSh(bed.handle, 'find /workspace -name ".agentkernel-tmp-*" | wc -l')).toBe('0\n');
   });
 });

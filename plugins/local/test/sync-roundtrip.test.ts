@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AgentkernelError, pullWorkspace, pushWorkspace, syncStatus, SyncConflictError, workspaceRevision } from '@agentkernel/core';
+import {
+  AgentkernelError,
+  pullWorkspace,
+  pushWorkspace,
+  syncStatus,
+  SyncConflictError,
+  workspaceRevision,
+} from '@agentkernel/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBed, describeLocal, describeRemote, sandboxSh, type SyncBed } from './sync-fixtures.js';
 
@@ -31,7 +38,8 @@ async function seedProject(dir: string): Promise<void> {
   await writeFile(join(dir, 'node_modules', 'dep', 'index.js'), 'ignored');
 }
 
-const ignoredPath = (p: string): boolean => p === 'build' || p.startsWith('build/') || p.endsWith('.tmp') || p.startsWith('node_modules');
+const ignoredPath = (p: string): boolean =>
+  p === 'build' || p.startsWith('build/') || p.endsWith('.tmp') || p.startsWith('node_modules');
 
 describe('push and pull with the local backend', () => {
   it('pushes a project to an empty sandbox and brings back what a command made inside', async () => {
@@ -40,7 +48,10 @@ describe('push and pull with the local backend', () => {
     expect(push.filesSent).toBe(10); // 3 folders, 5 files, a symlink, .gitignore
     expect(await describeRemote(bed.handle)).toEqual(await describeLocal(bed.localDir, ignoredPath));
 
-    await sandboxSh(bed.handle, 'echo x > made-inside.txt && rm main-link && chmod 700 run.sh && mkdir -p fresh/dir');
+    await sandboxSh(
+      bed.handle,
+      'echo x > made-inside.txt && rm main-link && chmod 700 run.sh && mkdir -p fresh/dir',
+    );
     const pull = await pullWorkspace(bed.options);
     expect(pull.plan.download.sort()).toEqual(['fresh', 'fresh/dir', 'made-inside.txt', 'run.sh']);
     expect(pull.plan.deleteLocal).toEqual(['main-link']);
@@ -54,7 +65,8 @@ describe('push and pull with the local backend', () => {
 
   it('sends only the edited file: bytesSent stays under its size plus 64 KiB', async () => {
     await seedProject(bed.localDir);
-    for (let i = 0; i < 50; i++) await writeFile(join(bed.localDir, 'src', `file-${i}.txt`), `content ${i}\n`.repeat(2000));
+    for (let i = 0; i < 50; i++)
+      await writeFile(join(bed.localDir, 'src', `file-${i}.txt`), `content ${i}\n`.repeat(2000));
     await pushWorkspace(bed.options);
     const edited = join(bed.localDir, 'src', 'file-7.txt');
     await writeFile(edited, 'changed\n'.repeat(3000));
@@ -95,7 +107,11 @@ describe('push and pull with the local backend', () => {
     expect((error as SyncConflictError).paths).toEqual(['shared.txt']);
     await expect(pullWorkspace(bed.options)).rejects.toThrow(/shared\.txt/);
     const status = await syncStatus(bed.options);
-    expect(status).toMatchObject({ conflicts: ['shared.txt'], localChanged: ['shared.txt'], remoteChanged: ['other.txt', 'shared.txt'] });
+    expect(status).toMatchObject({
+      conflicts: ['shared.txt'],
+      localChanged: ['shared.txt'],
+      remoteChanged: ['other.txt', 'shared.txt'],
+    });
 
     await pullWorkspace({ ...bed.options, prefer: 'remote' });
     expect(await readFile(join(bed.localDir, 'shared.txt'), 'utf8')).toBe('remote edit\n');
@@ -133,14 +149,22 @@ describe('push and pull with the local backend', () => {
   });
 
   it('first pull brings sandbox-only files and reports differing files as conflicts', async () => {
-    await sandboxSh(bed.handle, 'echo theirs > theirs.txt && echo same > same.txt && echo remote > differ.txt');
+    await sandboxSh(
+      bed.handle,
+      'echo theirs > theirs.txt && echo same > same.txt && echo remote > differ.txt',
+    );
     await writeFile(join(bed.localDir, 'same.txt'), 'same\n');
     await writeFile(join(bed.localDir, 'differ.txt'), 'local\n');
     await writeFile(join(bed.localDir, 'mine.txt'), 'mine\n');
     await expect(pullWorkspace(bed.options)).rejects.toMatchObject({ paths: ['differ.txt'] });
     const report = await pullWorkspace({ ...bed.options, prefer: 'local' });
     expect(report.plan.download).toEqual(['theirs.txt']);
-    expect((await readdir(bed.localDir)).sort()).toEqual(['differ.txt', 'mine.txt', 'same.txt', 'theirs.txt']);
+    expect((await readdir(bed.localDir)).sort()).toEqual([
+      'differ.txt',
+      'mine.txt',
+      'same.txt',
+      'theirs.txt',
+    ]);
     expect(await readFile(join(bed.localDir, 'differ.txt'), 'utf8')).toBe('local\n');
   });
 

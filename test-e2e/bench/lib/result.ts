@@ -21,7 +21,11 @@ export interface BenchResult {
 
 export function formatFigure(figure: BenchFigure): string {
   const value = `${figure.value.toFixed(figure.unit === 'ms' ? 1 : 2)} ${figure.unit}`;
-  const baseline = figure.baseline ? `  (baseline ${figure.baseline.name}: ${figure.baseline.value.toFixed(1)} ${figure.unit})` : '';
-  const budget = figure.budget ? `  [${figure.budget.met ? 'met' : 'MISSED'}: ${figure.budget.description}]` : '';
+  const baseline = figure.baseline
+    ? `  (baseline ${figure.baseline.name}: ${figure.baseline.value.toFixed(1)} ${figure.unit})`
+    : '';
+  const budget = figure.budget
+    ? `  [${figure.budget.met ? 'met' : 'MISSED'}: ${figure.budget.description}]`
+    : '';
   return `  ${figure.name}: ${value}${baseline}${budget}`;
 }

@@ -20,7 +20,10 @@ export function random(seed: number): () => number {
   };
 }
 
-const WORDS = 'const let function return import export from await async if else for while class interface type value data result error string number'.split(' ');
+const WORDS =
+  'const let function return import export from await async if else for while class interface type value data result error string number'.split(
+    ' ',
+  );
 
 /** Source-like text of about `size` bytes (compresses like code does). */
 export function text(next: () => number, size: number): Buffer {
@@ -51,17 +54,27 @@ export interface WorkspaceShape {
 }
 
 /** The 5,000-file, 100 MB workspace of DESIGN.md section 11: half text, half incompressible. */
-export const STANDARD_WORKSPACE: WorkspaceShape = { files: 5000, binaries: 20, binaryBytes: 2_500_000, textBytes: 10_050 };
+export const STANDARD_WORKSPACE: WorkspaceShape = {
+  files: 5000,
+  binaries: 20,
+  binaryBytes: 2_500_000,
+  textBytes: 10_050,
+};
 
 /** Writes the workspace into `dir` and returns its text file paths (relative) and total bytes. */
-export async function generateWorkspace(dir: string, shape: WorkspaceShape = STANDARD_WORKSPACE): Promise<{ textFiles: string[]; bytes: number }> {
+export async function generateWorkspace(
+  dir: string,
+  shape: WorkspaceShape = STANDARD_WORKSPACE,
+): Promise<{ textFiles: string[]; bytes: number }> {
   const next = random(42);
   const textFiles: string[] = [];
   let bytes = 0;
   for (let i = 0; i < shape.files; i++) {
     const folder = `pkg-${String(Math.floor(i / 100)).padStart(2, '0')}`;
     if (i % 100 === 0) await mkdir(join(dir, folder), { recursive: true });
-    const isBinary = i % Math.floor(shape.files / shape.binaries) === 0 && i / Math.floor(shape.files / shape.binaries) < shape.binaries;
+    const isBinary =
+      i % Math.floor(shape.files / shape.binaries) === 0 &&
+      i / Math.floor(shape.files / shape.binaries) < shape.binaries;
     const path = `${folder}/${isBinary ? `blob-${i}.bin` : `module-${i}.ts`}`;
     const data = isBinary ? binary(next, shape.binaryBytes) : text(next, shape.textBytes);
     await writeFile(join(dir, path), data);
@@ -82,7 +95,14 @@ export interface BenchSandbox {
 export async function localSandbox(name: string): Promise<BenchSandbox> {
   const home = await mkdtemp(join(tmpdir(), `ak-bench-${name}-`));
   const backend = createLocalBackend({ dataDir: join(home, 'data') });
-  const handle = await backend.create({ name, network: false, ports: [], env: {}, workspaceDir: '/workspace', labels: {} });
+  const handle = await backend.create({
+    name,
+    network: false,
+    ports: [],
+    env: {},
+    workspaceDir: '/workspace',
+    labels: {},
+  });
   return {
     home,
     backend,
@@ -112,6 +132,9 @@ export async function runIfMain(moduleUrl: string, bench: () => Promise<BenchRes
   for (const note of result.notes ?? []) process.stdout.write(`  note: ${note}\n`);
   const dir = new URL('../results/', import.meta.url);
   await mkdir(dir, { recursive: true });
-  await writeFile(new URL(`${result.name}.json`, dir), `${JSON.stringify({ ...result, date: new Date().toISOString() }, null, 2)}\n`);
+  await writeFile(
+    new URL(`${result.name}.json`, dir),
+    `${JSON.stringify({ ...result, date: new Date().toISOString() }, null, 2)}\n`,
+  );
   if (result.figures.some((f) => f.budget?.met === false)) process.exitCode = 1;
 }

@@ -3,12 +3,23 @@
 import { pullWorkspace, pushWorkspace, type SandboxRef } from '@agentkernel/core';
 import { createLocalBackend } from '@agentkernel/backend-local';
 
-const [action, dataDir, refJson, localDir, manifestFile] = process.argv.slice(2) as [string, string, string, string, string];
+const [action, dataDir, refJson, localDir, manifestFile] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const backend = createLocalBackend({ dataDir });
 const handle = await backend.reconnect(JSON.parse(refJson) as SandboxRef);
 const options = { handle, localDir, workspaceDir: '/workspace', manifestFile };
 const started = performance.now();
-const report = action === 'push' ? await pushWorkspace(options) : action === 'pull' ? await pullWorkspace(options) : undefined;
+const report =
+  action === 'push'
+    ? await pushWorkspace(options)
+    : action === 'pull'
+      ? await pullWorkspace(options)
+      : undefined;
 process.stdout.write(
   `${JSON.stringify({
     maxRssKb: process.resourceUsage().maxRSS,

@@ -17,7 +17,11 @@ export function adminCommands(lazy: LazyHandler): { groups: CommandGroup[]; comm
       describe: 'show a plugin: capabilities, credentials it reads, config keys',
       builder: (yargs) =>
         yargs
-          .positional('name', { type: 'string', demandOption: true, describe: 'a backend name (e2b) or package name' })
+          .positional('name', {
+            type: 'string',
+            demandOption: true,
+            describe: 'a backend name (e2b) or package name',
+          })
           .example('$0 plugins info local', 'what the local backend can do'),
       handler: lazy('plugins-info'),
     },
@@ -27,7 +31,9 @@ export function adminCommands(lazy: LazyHandler): { groups: CommandGroup[]; comm
       command: 'show',
       describe: 'print the effective configuration; credentials appear as their source, never their value',
       builder: (yargs) =>
-        yargs.example('$0 config show', 'the merged config').example('$0 -c ci.toml config show --json', 'another file, as JSON'),
+        yargs
+          .example('$0 config show', 'the merged config')
+          .example('$0 -c ci.toml config show --json', 'another file, as JSON'),
       handler: lazy('config-show'),
     },
     {

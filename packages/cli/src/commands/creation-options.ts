@@ -3,11 +3,38 @@ import type { Argv } from 'yargs';
 /** The options that shape a new sandbox, shared by `sandbox create` and `run`. */
 export function withCreationOptions(yargs: Argv): Argv {
   return yargs
-    .option('image', { type: 'string', requiresArg: true, describe: 'provider image or template (default: [sandbox] base_image, else the backend default)' })
-    .option('vcpus', { type: 'number', requiresArg: true, describe: 'vCPUs to request (default: [resources] vcpus)' })
-    .option('memory-mb', { type: 'number', requiresArg: true, describe: 'memory in MiB to request (default: [resources] memory_mb)' })
-    .option('port', { type: 'number', requiresArg: true, array: true, describe: 'a port the sandbox will serve; repeat for several (default: [network] ports)' })
-    .option('network', { type: 'boolean', describe: 'allow network access; --no-network cuts it off (default: [security] network, else on)' })
-    .option('profile', { type: 'string', requiresArg: true, describe: 'a [remote.profiles.<name>] table to prepare the sandbox with' })
-    .option('mount-cwd', { type: 'boolean', describe: 'keep the project folder in step with /workspace (default: [security] mount_cwd)' });
+    .option('image', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'provider image or template (default: [sandbox] base_image, else the backend default)',
+    })
+    .option('vcpus', {
+      type: 'number',
+      requiresArg: true,
+      describe: 'vCPUs to request (default: [resources] vcpus)',
+    })
+    .option('memory-mb', {
+      type: 'number',
+      requiresArg: true,
+      describe: 'memory in MiB to request (default: [resources] memory_mb)',
+    })
+    .option('port', {
+      type: 'number',
+      requiresArg: true,
+      array: true,
+      describe: 'a port the sandbox will serve; repeat for several (default: [network] ports)',
+    })
+    .option('network', {
+      type: 'boolean',
+      describe: 'allow network access; --no-network cuts it off (default: [security] network, else on)',
+    })
+    .option('profile', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'a [remote.profiles.<name>] table to prepare the sandbox with',
+    })
+    .option('mount-cwd', {
+      type: 'boolean',
+      describe: 'keep the project folder in step with /workspace (default: [security] mount_cwd)',
+    });
 }

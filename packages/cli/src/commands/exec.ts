@@ -5,10 +5,30 @@ import type { CommandDef, LazyHandler } from './types.js';
 function withCommandOptions(yargs: Argv): Argv {
   return yargs
     .positional('cmd', { type: 'string', array: true, describe: 'the command and its arguments, after --' })
-    .option('env', { alias: 'e', type: 'string', requiresArg: true, array: true, describe: 'set K=V in the command environment; repeat for several' })
-    .option('workdir', { alias: 'w', type: 'string', requiresArg: true, describe: 'working directory (relative paths start at /workspace)' })
-    .option('timeout', { type: 'number', requiresArg: true, describe: 'kill the command after this many seconds (exit code 137)' })
-    .option('stdin', { alias: 'i', type: 'boolean', default: false, describe: 'pass this standard input to the command (otherwise it reads nothing)' });
+    .option('env', {
+      alias: 'e',
+      type: 'string',
+      requiresArg: true,
+      array: true,
+      describe: 'set K=V in the command environment; repeat for several',
+    })
+    .option('workdir', {
+      alias: 'w',
+      type: 'string',
+      requiresArg: true,
+      describe: 'working directory (relative paths start at /workspace)',
+    })
+    .option('timeout', {
+      type: 'number',
+      requiresArg: true,
+      describe: 'kill the command after this many seconds (exit code 137)',
+    })
+    .option('stdin', {
+      alias: 'i',
+      type: 'boolean',
+      default: false,
+      describe: 'pass this standard input to the command (otherwise it reads nothing)',
+    });
 }
 
 const withSync = (yargs: Argv): Argv =>
@@ -24,18 +44,29 @@ export function execCommands(lazy: LazyHandler): CommandDef[] {
       command: 'exec <name> [cmd..]',
       describe: "run a command in a sandbox, streaming its output; exits with the command's exit code",
       builder: (yargs) =>
-        withSync(withCommandOptions(yargs.positional('name', { type: 'string', demandOption: true, describe: 'the sandbox name' })))
+        withSync(
+          withCommandOptions(
+            yargs.positional('name', { type: 'string', demandOption: true, describe: 'the sandbox name' }),
+          ),
+        )
           .example("$0 exec demo -- sh -c 'echo hi; exit 7'", 'prints hi, then agentkernel exits with 7')
-          .example('$0 exec demo -e DEBUG=1 -w src -- npm test', 'run npm test in /workspace/src with DEBUG=1')
-          .example('$0 exec demo --no-sync --timeout 30 -- make', 'no workspace sync; give up after 30 seconds'),
+          .example(
+            '$0 exec demo -e DEBUG=1 -w src -- npm test',
+            'run npm test in /workspace/src with DEBUG=1',
+          )
+          .example(
+            '$0 exec demo --no-sync --timeout 30 -- make',
+            'no workspace sync; give up after 30 seconds',
+          ),
       handler: lazy('exec'),
     },
     {
       command: 'attach <name>',
       describe: 'open an interactive shell in a sandbox (backends with the pty capability)',
       builder: (yargs) =>
-        withSync(yargs.positional('name', { type: 'string', demandOption: true, describe: 'the sandbox name' }))
-          .example('$0 attach demo', 'a shell in demo; exit it to come back'),
+        withSync(
+          yargs.positional('name', { type: 'string', demandOption: true, describe: 'the sandbox name' }),
+        ).example('$0 attach demo', 'a shell in demo; exit it to come back'),
       handler: lazy('attach'),
     },
     {
@@ -43,7 +74,11 @@ export function execCommands(lazy: LazyHandler): CommandDef[] {
       describe: 'run one command in a fresh sandbox that is destroyed afterwards (even on failure or Ctrl-C)',
       builder: (yargs) =>
         withSync(withCreationOptions(withCommandOptions(yargs)))
-          .option('keep', { type: 'boolean', default: false, describe: 'keep the sandbox afterwards and print its name' })
+          .option('keep', {
+            type: 'boolean',
+            default: false,
+            describe: 'keep the sandbox afterwards and print its name',
+          })
           .example('$0 run -- uname -a', 'on the default backend')
           .example('$0 run -B e2b -- python3 -c "print(1)"', 'on E2B')
           .example('$0 run --keep -- sh -c "make > build.log"', 'keep the sandbox to inspect it later')

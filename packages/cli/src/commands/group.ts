@@ -22,5 +22,11 @@ export function groupCommand(group: CommandGroup): CommandDef {
 
 /** The yargs form of a command definition. */
 export function toYargs(def: CommandDef): CommandModule {
-  return { command: def.command, aliases: [...(def.aliases ?? [])], describe: def.describe, builder: def.builder, handler: def.handler };
+  return {
+    command: def.command,
+    aliases: [...(def.aliases ?? [])],
+    describe: def.describe,
+    builder: def.builder,
+    handler: def.handler,
+  };
 }

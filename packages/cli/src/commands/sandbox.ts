@@ -12,11 +12,24 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
       describe: 'create a sandbox and start it',
       builder: (yargs) =>
         withCreationOptions(yargs)
-          .positional('name', { type: 'string', describe: 'the sandbox name (default: [sandbox] name, else the project folder name)' })
-          .option('start', { type: 'boolean', default: true, describe: 'start it right away; --no-start only records and provisions it' })
-          .example('$0 sandbox create demo', 'a sandbox named demo on the default backend (local unless configured)')
+          .positional('name', {
+            type: 'string',
+            describe: 'the sandbox name (default: [sandbox] name, else the project folder name)',
+          })
+          .option('start', {
+            type: 'boolean',
+            default: true,
+            describe: 'start it right away; --no-start only records and provisions it',
+          })
+          .example(
+            '$0 sandbox create demo',
+            'a sandbox named demo on the default backend (local unless configured)',
+          )
           .example('$0 sandbox create web -B e2b --port 3000', 'a sandbox on E2B that serves port 3000')
-          .example('$0 sandbox create offline --no-network --mount-cwd', 'no network; the project folder synced to /workspace'),
+          .example(
+            '$0 sandbox create offline --no-network --mount-cwd',
+            'no network; the project folder synced to /workspace',
+          ),
       handler: lazy('sandbox-create'),
     },
     {
@@ -24,13 +37,16 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
       aliases: ['ls'],
       describe: 'list the sandboxes agentkernel knows, with their backend and status',
       builder: (yargs) =>
-        yargs.example('$0 sandbox list', 'a table').example('$0 sandbox list --json', 'an array of {name, backend, status, ...}'),
+        yargs
+          .example('$0 sandbox list', 'a table')
+          .example('$0 sandbox list --json', 'an array of {name, backend, status, ...}'),
       handler: lazy('sandbox-list'),
     },
     {
       command: 'info <name>',
       describe: 'show one sandbox: backend, provider id, status, resources, endpoints',
-      builder: (yargs) => nameArg(yargs).example('$0 sandbox info demo --json', 'everything recorded about demo, as JSON'),
+      builder: (yargs) =>
+        nameArg(yargs).example('$0 sandbox info demo --json', 'everything recorded about demo, as JSON'),
       handler: lazy('sandbox-info'),
     },
     {
@@ -42,7 +58,8 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
     {
       command: 'stop <name>',
       describe: 'stop a sandbox; backends with pause/resume keep its files',
-      builder: (yargs) => nameArg(yargs).example('$0 sandbox stop demo', 'stop demo; `sandbox start demo` resumes it'),
+      builder: (yargs) =>
+        nameArg(yargs).example('$0 sandbox stop demo', 'stop demo; `sandbox start demo` resumes it'),
       handler: lazy('sandbox-stop'),
     },
     {
@@ -74,5 +91,9 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
       handler: lazy('sandbox-cp'),
     },
   ];
-  return { name: 'sandbox', describe: 'create, inspect, start, stop, remove sandboxes and copy files', subcommands };
+  return {
+    name: 'sandbox',
+    describe: 'create, inspect, start, stop, remove sandboxes and copy files',
+    subcommands,
+  };
 }

@@ -27,7 +27,10 @@ export function workspaceGroups(lazy: LazyHandler): CommandGroup[] {
       command: 'pull <name>',
       describe: 'bring changes made in /workspace back to the project folder',
       builder: (yargs) =>
-        withSyncOptions(yargs).example('$0 sync pull demo --prefer remote', 'take the sandbox side of any conflict'),
+        withSyncOptions(yargs).example(
+          '$0 sync pull demo --prefer remote',
+          'take the sandbox side of any conflict',
+        ),
       handler: lazy('sync'),
     },
     {
@@ -40,11 +43,17 @@ export function workspaceGroups(lazy: LazyHandler): CommandGroup[] {
   const snapshot: CommandDef[] = [
     {
       command: 'take <sandbox>',
-      describe: "capture a sandbox's /workspace as a portable snapshot (plus a native one when the backend has them)",
+      describe:
+        "capture a sandbox's /workspace as a portable snapshot (plus a native one when the backend has them)",
       builder: (yargs) =>
         yargs
           .positional('sandbox', { type: 'string', demandOption: true, describe: 'the sandbox to capture' })
-          .option('name', { alias: 'n', type: 'string', requiresArg: true, describe: 'the snapshot name (default: <sandbox>-YYYYMMDD)' })
+          .option('name', {
+            alias: 'n',
+            type: 'string',
+            requiresArg: true,
+            describe: 'the snapshot name (default: <sandbox>-YYYYMMDD)',
+          })
           .example('$0 snapshot take demo', 'snapshot demo as demo-<today>')
           .example('$0 snapshot take demo --name before-upgrade', 'with a name of your own'),
       handler: lazy('snapshot-take'),
@@ -62,7 +71,11 @@ export function workspaceGroups(lazy: LazyHandler): CommandGroup[] {
       builder: (yargs) =>
         yargs
           .positional('snapshot', { type: 'string', demandOption: true, describe: 'the snapshot name' })
-          .option('as', { type: 'string', requiresArg: true, describe: 'the new sandbox name (default: <sandbox>-restored)' })
+          .option('as', {
+            type: 'string',
+            requiresArg: true,
+            describe: 'the new sandbox name (default: <sandbox>-restored)',
+          })
           .example('$0 snapshot restore demo-20250101', 'as demo-restored, on the backend it was taken on')
           .example('$0 snapshot restore demo-20250101 --as copy -B e2b', 'as copy, on E2B'),
       handler: lazy('snapshot-restore'),
@@ -80,6 +93,10 @@ export function workspaceGroups(lazy: LazyHandler): CommandGroup[] {
   ];
   return [
     { name: 'sync', describe: 'move changes between the project folder and /workspace', subcommands: sync },
-    { name: 'snapshot', describe: 'take, list, restore and delete portable snapshots of /workspace', subcommands: snapshot },
+    {
+      name: 'snapshot',
+      describe: 'take, list, restore and delete portable snapshots of /workspace',
+      subcommands: snapshot,
+    },
   ];
 }

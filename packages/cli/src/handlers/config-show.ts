@@ -9,7 +9,12 @@ function maskSecrets(config: AgentkernelConfig, secretKeys: ReadonlySet<string>)
   const providers = Object.fromEntries(
     Object.entries(config.remote.providers).map(([name, table]) => [
       name,
-      Object.fromEntries(Object.entries(table).map(([key, value]) => [key, secretKeys.has(key) ? '(inline secret, hidden)' : value])),
+      Object.fromEntries(
+        Object.entries(table).map(([key, value]) => [
+          key,
+          secretKeys.has(key) ? '(inline secret, hidden)' : value,
+        ]),
+      ),
     ]),
   );
   return { ...config, remote: { ...config.remote, providers } };
@@ -31,12 +36,21 @@ const show: Handler = (args, io) =>
     const { loaded: plugins, warnings } = await rt.loadAllPlugins();
     for (const warning of warnings) rt.out.warn(warning);
     const secretKeys = new Set(['api_key', 'token_id', 'token_secret']);
-    for (const { plugin } of plugins) for (const spec of credentialSpecs(plugin)) if (spec.secret) secretKeys.add(spec.key);
-    const credentials: CredentialState[] = plugins.flatMap(({ plugin }) => credentialStates(plugin, loaded, io.env));
+    for (const { plugin } of plugins)
+      for (const spec of credentialSpecs(plugin)) if (spec.secret) secretKeys.add(spec.key);
+    const credentials: CredentialState[] = plugins.flatMap(({ plugin }) =>
+      credentialStates(plugin, loaded, io.env),
+    );
     const backend = await rt.defaultBackend();
     const config = maskSecrets(loaded.config, secretKeys);
     if (rt.out.json) {
-      return rt.out.printJson({ file: loaded.file ?? null, projectRoot: loaded.projectRoot, defaultBackend: backend, config, credentials });
+      return rt.out.printJson({
+        file: loaded.file ?? null,
+        projectRoot: loaded.projectRoot,
+        defaultBackend: backend,
+        config,
+        credentials,
+      });
     }
     rt.out.pairs([
       ['config file', loaded.file ?? 'none found (defaults apply)'],
@@ -48,7 +62,8 @@ const show: Handler = (args, io) =>
     rt.out.line('');
     for (const [key, value] of lines) rt.out.line(`${key} = ${value}`);
     if (credentials.length > 0) rt.out.line('\ncredentials:');
-    for (const state of credentials) rt.out.line(`  ${state.backend}.${state.key}: ${describeCredential(state)}`);
+    for (const state of credentials)
+      rt.out.line(`  ${state.backend}.${state.key}: ${describeCredential(state)}`);
   });
 
 export default show;

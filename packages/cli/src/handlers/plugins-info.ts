@@ -37,7 +37,9 @@ const info: Handler = (args, io) =>
     if (view.credentials.length === 0) rt.out.line('  none');
     for (const spec of view.credentials) {
       const env = spec.env.length > 0 ? ` (env ${spec.env.join(' or ')})` : '';
-      rt.out.line(`  ${spec.key}${env}, ${spec.required ? 'required' : 'optional'}${spec.secret ? ', secret' : ''}: ${spec.description}`);
+      rt.out.line(
+        `  ${spec.key}${env}, ${spec.required ? 'required' : 'optional'}${spec.secret ? ', secret' : ''}: ${spec.description}`,
+      );
     }
     const keys = Object.entries(plugin.configSchema);
     rt.out.line(`\nconfig keys in ${view.configTable}:`);

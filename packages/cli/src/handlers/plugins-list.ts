@@ -9,7 +9,9 @@ const list: Handler = (args, io) =>
     const views = discovery.plugins.map((candidate) => pluginView(candidate, discovery));
     if (rt.out.json) return rt.out.printJson(views);
     if (views.length === 0) {
-      rt.out.info('no backend plugins found; the local backend ships with the CLI, so this install looks broken');
+      rt.out.info(
+        'no backend plugins found; the local backend ships with the CLI, so this install looks broken',
+      );
       return;
     }
     const c = rt.out.colors;

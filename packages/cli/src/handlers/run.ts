@@ -16,7 +16,9 @@ async function discard(rt: Runtime, connected: Connected): Promise<void> {
   try {
     await rt.state().withSandboxLock(connected.record.name, () => destroySandbox(rt, connected));
   } catch (error) {
-    rt.out.warn(`could not destroy ${connected.record.name}: ${String(error)}; remove it with: agentkernel sandbox remove ${connected.record.name} --force`);
+    rt.out.warn(
+      `could not destroy ${connected.record.name}: ${String(error)}; remove it with: agentkernel sandbox remove ${connected.record.name} --force`,
+    );
   }
 }
 
@@ -43,7 +45,8 @@ const run: Handler = (args, io) =>
         if (sync) await pullProject(rt, connected, { reason: 'run' });
         return result.exitCode;
       } finally {
-        if (args.keep === true) rt.out.info(`kept sandbox ${name}; remove it with: agentkernel sandbox remove ${name}`);
+        if (args.keep === true)
+          rt.out.info(`kept sandbox ${name}; remove it with: agentkernel sandbox remove ${name}`);
         else await discard(rt, connected);
       }
     });

@@ -8,9 +8,13 @@ const cp: Handler = (args, io) =>
     const copy = copyDirection(parseCopyEndpoint(args.src as string), parseCopyEndpoint(args.dst as string));
     const { record, handle } = await rt.connect(copy.sandbox);
     const remote = sandboxPath(copy.remote, record.workspaceDir);
-    const written = copy.direction === 'upload' ? await upload(handle, copy.local, remote) : await download(handle, remote, copy.local);
+    const written =
+      copy.direction === 'upload'
+        ? await upload(handle, copy.local, remote)
+        : await download(handle, remote, copy.local);
     const where = copy.direction === 'upload' ? `${record.name}:${written}` : written;
-    if (rt.out.json) return rt.out.printJson({ sandbox: record.name, direction: copy.direction, path: written });
+    if (rt.out.json)
+      return rt.out.printJson({ sandbox: record.name, direction: copy.direction, path: written });
     rt.out.info(`copied to ${where}`);
   });
 

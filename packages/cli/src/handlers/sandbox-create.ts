@@ -9,7 +9,11 @@ import { describeSandbox } from '../runtime/view.js';
 const create: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
     const loaded = await rt.config();
-    const name = newSandboxName(args.name as string | undefined, loaded.config.sandbox.name, loaded.projectRoot);
+    const name = newSandboxName(
+      args.name as string | undefined,
+      loaded.config.sandbox.name,
+      loaded.projectRoot,
+    );
     const backend = await rt.defaultBackend();
     const creation = creationFor(loaded, backend, name, args as CreationFlags);
     const connected = await createSandbox(rt, {
@@ -18,7 +22,9 @@ const create: Handler = (args, io) =>
       creation,
       projectDir: loaded.projectRoot,
       stopped: args.start === false,
-      prepare: creation.mountCwd ? (fresh) => pushProject(rt, fresh, { reason: 'create', locked: true }) : undefined,
+      prepare: creation.mountCwd
+        ? (fresh) => pushProject(rt, fresh, { reason: 'create', locked: true })
+        : undefined,
     });
     const view = await describeSandbox(connected);
     if (rt.out.json) return rt.out.printJson(view);

@@ -10,7 +10,11 @@ const stop: Handler = (args, io) =>
       return backend.plugin.capabilities.pauseResume;
     });
     if (rt.out.json) return rt.out.printJson({ name, status: 'stopped', filesKept: kept });
-    rt.out.info(kept ? `${name}: stopped (files kept; agentkernel sandbox start ${name} resumes it)` : `${name}: stopped`);
+    rt.out.info(
+      kept
+        ? `${name}: stopped (files kept; agentkernel sandbox start ${name} resumes it)`
+        : `${name}: stopped`,
+    );
   });
 
 export default stop;

@@ -13,11 +13,18 @@ const remove: Handler = (args, io) =>
       // The portable copy goes regardless: a provider that cannot be reached must not pin it forever.
       try {
         const backend = await rt.backend(manifest.native.backend);
-        await optionalMethod(backend.plugin.name, backend, 'deleteSnapshot', 'native snapshots')(manifest.native);
+        await optionalMethod(
+          backend.plugin.name,
+          backend,
+          'deleteSnapshot',
+          'native snapshots',
+        )(manifest.native);
         nativeDeleted = true;
       } catch (error) {
         const reason = AgentkernelError.isInstance(error) ? error.detail : String(error);
-        rt.out.warn(`could not delete the native ${manifest.native.backend} snapshot ${manifest.native.id}: ${reason}`);
+        rt.out.warn(
+          `could not delete the native ${manifest.native.backend} snapshot ${manifest.native.id}: ${reason}`,
+        );
       }
     }
     await store.delete(name);

@@ -5,9 +5,12 @@ import { snapshotStore } from '../runtime/snapshots.js';
 
 const list: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
-    const manifests = await snapshotStore(rt).list({ onInvalid: (name, error) => rt.out.warn(`snapshot ${name} skipped: ${error.detail}`) });
+    const manifests = await snapshotStore(rt).list({
+      onInvalid: (name, error) => rt.out.warn(`snapshot ${name} skipped: ${error.detail}`),
+    });
     if (rt.out.json) return rt.out.printJson(manifests);
-    if (manifests.length === 0) return rt.out.info('no snapshots yet; take one with: agentkernel snapshot take SANDBOX');
+    if (manifests.length === 0)
+      return rt.out.info('no snapshots yet; take one with: agentkernel snapshot take SANDBOX');
     rt.out.table(manifests, [
       { header: 'NAME', value: (m) => m.name },
       { header: 'SANDBOX', value: (m) => m.source.sandbox },

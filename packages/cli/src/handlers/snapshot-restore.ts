@@ -26,7 +26,13 @@ function flagsFrom(manifest: SnapshotManifest, sameBackend: boolean): CreationFl
   };
 }
 
-async function portable(rt: Runtime, base: CreateOptions, manifest: SnapshotManifest, store: SnapshotStore, signal: AbortSignal): Promise<Connected> {
+async function portable(
+  rt: Runtime,
+  base: CreateOptions,
+  manifest: SnapshotManifest,
+  store: SnapshotStore,
+  signal: AbortSignal,
+): Promise<Connected> {
   const bar = new ProgressBar(rt.io.stderr, !rt.args.quiet && !rt.args.json);
   try {
     return await createSandbox(rt, {
@@ -51,27 +57,42 @@ const restore: Handler = (args, io) =>
     const store = snapshotStore(rt);
     const manifest = await store.read(args.snapshot as string);
     const loaded = await rt.config();
-    const name = validateSandboxName((args.as as string | undefined) ?? restoredName(manifest.source.sandbox));
+    const name = validateSandboxName(
+      (args.as as string | undefined) ?? restoredName(manifest.source.sandbox),
+    );
     const { plugin } = await rt.plugin(args.backend ?? manifest.source.backend);
     const sameBackend = plugin.name === manifest.source.backend;
     const creation = creationFor(loaded, plugin.name, name, flagsFrom(manifest, sameBackend));
     const base: CreateOptions = { name, backend: plugin.name, creation, projectDir: loaded.projectRoot };
-    const native = manifest.native !== undefined && manifest.native.backend === plugin.name && plugin.capabilities.nativeSnapshots;
+    const native =
+      manifest.native !== undefined &&
+      manifest.native.backend === plugin.name &&
+      plugin.capabilities.nativeSnapshots;
 
     const { connected, method } = await withInterrupt(async (signal) => {
       if (native && manifest.native) {
         try {
-          return { connected: await createSandbox(rt, { ...base, specExtras: { fromSnapshot: manifest.native, signal } }), method: 'native' };
+          return {
+            connected: await createSandbox(rt, {
+              ...base,
+              specExtras: { fromSnapshot: manifest.native, signal },
+            }),
+            method: 'native',
+          };
         } catch (error) {
           // A native snapshot the provider no longer has is no reason to fail: the portable copy is here.
           if (!AgentkernelError.isInstance(error) || error.code === 'USAGE') throw error;
           rt.out.warn(`native restore failed (${error.detail}); restoring the portable copy instead`);
         }
       }
-      return { connected: await portable(rt, { ...base, specExtras: { signal } }, manifest, store, signal), method: 'portable' };
+      return {
+        connected: await portable(rt, { ...base, specExtras: { signal } }, manifest, store, signal),
+        method: 'portable',
+      };
     });
     const status = await connected.handle.status();
-    if (rt.out.json) return rt.out.printJson({ name, backend: plugin.name, snapshot: manifest.name, method, status });
+    if (rt.out.json)
+      return rt.out.printJson({ name, backend: plugin.name, snapshot: manifest.name, method, status });
     rt.out.info(`restored snapshot ${manifest.name} as ${name} on ${plugin.name} (${method}, ${status})`);
   });
 

@@ -1,4 +1,9 @@
-import { availableSnapshotName, defaultSnapshotName, takeSnapshot, validateSandboxName } from '@agentkernel/core';
+import {
+  availableSnapshotName,
+  defaultSnapshotName,
+  takeSnapshot,
+  validateSandboxName,
+} from '@agentkernel/core';
 import type { Handler } from '../commands/types.js';
 import { formatBytes, ProgressBar } from '../output/progress.js';
 import { withInterrupt } from '../runtime/interrupt.js';
@@ -13,7 +18,10 @@ const take: Handler = (args, io) =>
     // Under the sandbox's lock, so no sync or second snapshot changes the workspace half-way.
     const manifest = await rt.state().withSandboxLock(sandbox, async () => {
       const { record, backend, handle } = await rt.connect(sandbox);
-      const name = given === undefined ? await availableSnapshotName(store, defaultSnapshotName(sandbox)) : validateSandboxName(given, 'snapshot name');
+      const name =
+        given === undefined
+          ? await availableSnapshotName(store, defaultSnapshotName(sandbox))
+          : validateSandboxName(given, 'snapshot name');
       const native = backend.plugin.capabilities.nativeSnapshots && typeof handle.snapshot === 'function';
       const bar = new ProgressBar(io.stderr, !args.quiet && !args.json);
       try {

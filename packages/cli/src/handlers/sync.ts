@@ -25,7 +25,10 @@ const sync: Handler = (args, io) =>
     const connected = await rt.connect(args.name as string);
     const bar = new ProgressBar(io.stderr, !args.quiet && !args.json);
     const prefer = args.prefer as 'local' | 'remote' | undefined;
-    const options = syncOptions(rt, connected, bar, { dryRun: args.dryRun === true, ...(prefer ? { prefer } : {}) });
+    const options = syncOptions(rt, connected, bar, {
+      dryRun: args.dryRun === true,
+      ...(prefer ? { prefer } : {}),
+    });
     try {
       if (action === 'status') {
         const status = await syncStatus(options);

@@ -43,7 +43,14 @@ export function formatTable<Row>(
 }
 
 /** Renders `key: value` pairs with the keys padded to one width, for `info` commands. */
-export function formatPairs(pairs: readonly (readonly [string, string])[], decorateKey = (text: string) => text): string {
+export function formatPairs(
+  pairs: readonly (readonly [string, string])[],
+  decorateKey = (text: string) => text,
+): string {
   const width = Math.max(0, ...pairs.map(([key]) => visibleWidth(key)));
-  return pairs.map(([key, value]) => `${decorateKey(pad(`${key}:`, width + 1, 'left'))} ${value}`.trimEnd()).join('\n') + '\n';
+  return (
+    pairs
+      .map(([key, value]) => `${decorateKey(pad(`${key}:`, width + 1, 'left'))} ${value}`.trimEnd())
+      .join('\n') + '\n'
+  );
 }

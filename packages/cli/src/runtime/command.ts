@@ -37,7 +37,12 @@ export function prepareCommand(flags: CommandFlags): PreparedCommand {
  * Runs the command of `exec`/`run` in a sandbox, streaming its output to ours byte for byte (never
  * redacted or decoded: it is the user's data), and resolves with its result.
  */
-export async function runCommand(rt: Runtime, handle: SandboxHandle, command: PreparedCommand, signal: AbortSignal): Promise<ExecResult> {
+export async function runCommand(
+  rt: Runtime,
+  handle: SandboxHandle,
+  command: PreparedCommand,
+  signal: AbortSignal,
+): Promise<ExecResult> {
   rt.out.debug(`exec ${JSON.stringify(command.argv)} in ${handle.ref.backend}:${handle.ref.id}`);
   const result = await handle.exec(command.argv, {
     env: command.env,
@@ -49,7 +54,9 @@ export async function runCommand(rt: Runtime, handle: SandboxHandle, command: Pr
     signal,
   });
   if (result.timedOut) {
-    rt.out.warn(`the command was killed after the ${command.timeoutSeconds}s timeout (exit code ${result.exitCode})`);
+    rt.out.warn(
+      `the command was killed after the ${command.timeoutSeconds}s timeout (exit code ${result.exitCode})`,
+    );
   }
   return result;
 }

@@ -6,12 +6,14 @@ import { extractArchive, NotFoundError, packPaths, UsageError, type SandboxHandl
 /** What a sandbox path is, learnt with one exec (busybox-safe). */
 type RemoteKind = { kind: 'dir' } | { kind: 'file'; mode: number } | { kind: 'missing' };
 
-const PROBE = 'if [ -d "$1" ]; then echo dir; elif [ -e "$1" ]; then echo "file $(stat -c %a "$1" 2>/dev/null || echo 644)"; else echo missing; fi';
+const PROBE =
+  'if [ -d "$1" ]; then echo dir; elif [ -e "$1" ]; then echo "file $(stat -c %a "$1" 2>/dev/null || echo 644)"; else echo missing; fi';
 
 export async function probeRemote(handle: SandboxHandle, path: string): Promise<RemoteKind> {
   const result = await handle.exec(['sh', '-c', PROBE, 'agentkernel-cp', path], { cwd: '/' });
   const [word, mode] = result.stdout.toString('utf8').trim().split(' ');
-  if (result.exitCode !== 0 || word === undefined) throw new NotFoundError(`cannot inspect ${path} in the sandbox`);
+  if (result.exitCode !== 0 || word === undefined)
+    throw new NotFoundError(`cannot inspect ${path} in the sandbox`);
   if (word === 'dir') return { kind: 'dir' };
   if (word === 'file') return { kind: 'file', mode: Number.parseInt(mode ?? '644', 8) || 0o644 };
   return { kind: 'missing' };
@@ -20,7 +22,9 @@ export async function probeRemote(handle: SandboxHandle, path: string): Promise<
 /** Every path under `root`, relative and POSIX, parents before children; symlinks are not followed. */
 async function listTree(root: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
-  for (const entry of (await readdir(join(root, prefix), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of (await readdir(join(root, prefix), { withFileTypes: true })).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     const path = prefix ? `${prefix}/${entry.name}` : entry.name;
     out.push(path);
     if (entry.isDirectory()) out.push(...(await listTree(root, path)));
@@ -56,7 +60,8 @@ export async function upload(handle: SandboxHandle, local: string, remote: strin
  */
 export async function download(handle: SandboxHandle, remote: string, local: string): Promise<string> {
   const kind = await probeRemote(handle, remote);
-  if (kind.kind === 'missing') throw new NotFoundError(`${remote} does not exist in sandbox ${handle.ref.id}`);
+  if (kind.kind === 'missing')
+    throw new NotFoundError(`${remote} does not exist in sandbox ${handle.ref.id}`);
   const localIsDir = (await stat(local).catch(() => undefined))?.isDirectory() === true;
   const target = localIsDir ? join(local, posix.basename(remote.replace(/\/+$/, '')) || 'workspace') : local;
   if (kind.kind === 'dir') {

@@ -1,4 +1,9 @@
-import { credentialSpecs, resolveCredentials, type BackendPlugin, type LoadedConfig } from '@agentkernel/core';
+import {
+  credentialSpecs,
+  resolveCredentials,
+  type BackendPlugin,
+  type LoadedConfig,
+} from '@agentkernel/core';
 
 /** Where one credential of one backend comes from. Never its value. */
 export interface CredentialState {

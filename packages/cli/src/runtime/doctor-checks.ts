@@ -24,15 +24,31 @@ export interface Finding {
 export async function checkConfig(rt: Runtime): Promise<{ loaded: LoadedConfig; findings: Finding[] }> {
   try {
     const loaded = await loadConfig({ cwd: rt.io.cwd, configPath: rt.args.config });
-    const findings: Finding[] = [{ status: 'ok', check: 'config', detail: loaded.file ?? 'no agentkernel.toml (defaults apply)' }];
-    for (const issue of loaded.warnings) findings.push({ status: 'warn', check: 'config', detail: formatConfigIssue(issue) });
+    const findings: Finding[] = [
+      { status: 'ok', check: 'config', detail: loaded.file ?? 'no agentkernel.toml (defaults apply)' },
+    ];
+    for (const issue of loaded.warnings)
+      findings.push({ status: 'warn', check: 'config', detail: formatConfigIssue(issue) });
     return { loaded, findings };
   } catch (error) {
     if (!AgentkernelError.isInstance(error) || error.code !== 'CONFIG_INVALID') throw error;
     const issues = (error as ConfigError).issues;
     // The remaining checks still run, on the defaults, so one bad key does not hide everything else.
-    const loaded: LoadedConfig = { projectRoot: await findProjectRoot(rt.io.cwd), config: defaultConfig(), warnings: [], keyLines: {} };
-    return { loaded, findings: issues.map((issue) => ({ status: 'fail', check: 'config', detail: formatConfigIssue(issue), code: 2 })) };
+    const loaded: LoadedConfig = {
+      projectRoot: await findProjectRoot(rt.io.cwd),
+      config: defaultConfig(),
+      warnings: [],
+      keyLines: {},
+    };
+    return {
+      loaded,
+      findings: issues.map((issue) => ({
+        status: 'fail',
+        check: 'config',
+        detail: formatConfigIssue(issue),
+        code: 2,
+      })),
+    };
   }
 }
 
@@ -44,26 +60,54 @@ export async function checkHome(home: string): Promise<Finding> {
     await rm(probe, { force: true });
     return { status: 'ok', check: 'state folder', detail: `${home} (writable)` };
   } catch (error) {
-    return { status: 'fail', check: 'state folder', detail: `${home} is not writable: ${String(error)}; set AGENTKERNEL_HOME to a writable folder`, code: 3 };
+    return {
+      status: 'fail',
+      check: 'state folder',
+      detail: `${home} is not writable: ${String(error)}; set AGENTKERNEL_HOME to a writable folder`,
+      code: 3,
+    };
   }
 }
 
 export async function checkIsolation(loaded: LoadedConfig, usesLocal: boolean): Promise<Finding> {
   if (loaded.config.local.isolation === 'none') {
-    return { status: 'warn', check: 'isolation', detail: '[local] isolation = "none": local sandboxes run commands directly on this machine' };
+    return {
+      status: 'warn',
+      check: 'isolation',
+      detail: '[local] isolation = "none": local sandboxes run commands directly on this machine',
+    };
   }
   const { checkIsolation: probe } = await import('@agentkernel/core/isolation');
   const result = await probe();
-  if (result.available) return { status: 'ok', check: 'isolation', detail: `bubblewrap works (${result.path ?? 'bwrap'})` };
-  return { status: usesLocal ? 'fail' : 'warn', check: 'isolation', detail: result.problem ?? 'bubblewrap is unavailable', code: 3 };
+  if (result.available)
+    return { status: 'ok', check: 'isolation', detail: `bubblewrap works (${result.path ?? 'bwrap'})` };
+  return {
+    status: usesLocal ? 'fail' : 'warn',
+    check: 'isolation',
+    detail: result.problem ?? 'bubblewrap is unavailable',
+    code: 3,
+  };
 }
 
 /** One finding per plugin, plus its credentials; problems of the default backend are failures. */
-export async function checkPlugins(rt: Runtime, loaded: LoadedConfig, defaultBackend: string): Promise<Finding[]> {
+export async function checkPlugins(
+  rt: Runtime,
+  loaded: LoadedConfig,
+  defaultBackend: string,
+): Promise<Finding[]> {
   const discovery = await rt.discovery();
-  const findings: Finding[] = discovery.warnings.map((warning) => ({ status: 'warn', check: 'plugins', detail: warning }));
+  const findings: Finding[] = discovery.warnings.map((warning) => ({
+    status: 'warn',
+    check: 'plugins',
+    detail: warning,
+  }));
   if (!discovery.plugins.some((candidate) => candidate.name === defaultBackend)) {
-    findings.push({ status: 'fail', check: `plugin ${defaultBackend}`, detail: 'the default backend is not installed', code: 2 });
+    findings.push({
+      status: 'fail',
+      check: `plugin ${defaultBackend}`,
+      detail: 'the default backend is not installed',
+      code: 2,
+    });
   }
   const severity = (name: string): 'fail' | 'warn' => (name === defaultBackend ? 'fail' : 'warn');
   for (const candidate of discovery.plugins) {
@@ -74,12 +118,22 @@ export async function checkPlugins(rt: Runtime, loaded: LoadedConfig, defaultBac
       plugin = (await rt.loadCandidate(candidate)).plugin;
     } catch (error) {
       const reason = AgentkernelError.isInstance(error) ? error.detail : String(error);
-      findings.push({ status: severity(candidate.name), check, detail: `${view.package}: broken: ${view.problem ?? reason}`, code: 3 });
+      findings.push({
+        status: severity(candidate.name),
+        check,
+        detail: `${view.package}: broken: ${view.problem ?? reason}`,
+        code: 3,
+      });
       continue;
     }
     if (plugin.status === 'stub') {
       const reason = plugin.description ?? 'it has no live adapter yet';
-      findings.push({ status: severity(candidate.name), check, detail: `${view.package} ${plugin.version}: stub, not usable: ${reason}`, code: 3 });
+      findings.push({
+        status: severity(candidate.name),
+        check,
+        detail: `${view.package} ${plugin.version}: stub, not usable: ${reason}`,
+        code: 3,
+      });
       continue;
     }
     findings.push({ status: 'ok', check, detail: `${view.package} ${plugin.version}, ready` });

@@ -88,7 +88,11 @@ export async function createSandbox(rt: Runtime, options: CreateOptions): Promis
       await options.prepare?.({ record, backend, handle });
       if (options.stopped) await handle.stop();
     } catch (error) {
-      await handle.destroy().catch((cleanup: unknown) => rt.out.warn(`could not destroy the half-made sandbox ${name}: ${String(cleanup)}`));
+      await handle
+        .destroy()
+        .catch((cleanup: unknown) =>
+          rt.out.warn(`could not destroy the half-made sandbox ${name}: ${String(cleanup)}`),
+        );
       await state.removeSandbox(name);
       throw error;
     }

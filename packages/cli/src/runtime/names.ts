@@ -5,7 +5,11 @@ import { isValidSandboxName, UsageError, validateSandboxName } from '@agentkerne
  * The name of a new sandbox: the one given, else `[sandbox] name`, else the project folder's name made
  * valid (`My Project!` becomes `My-Project`), so `sandbox create` in a project just works.
  */
-export function newSandboxName(given: string | undefined, configured: string | undefined, projectRoot: string): string {
+export function newSandboxName(
+  given: string | undefined,
+  configured: string | undefined,
+  projectRoot: string,
+): string {
   if (given !== undefined) return validateSandboxName(given);
   if (configured !== undefined) return configured;
   const derived = basename(projectRoot)

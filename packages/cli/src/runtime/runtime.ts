@@ -78,7 +78,12 @@ export class Runtime {
 
   #pluginLoader(): Promise<PluginLoader> {
     this.#loader ??= this.config().then(
-      (loaded) => new PluginLoader({ projectDir: loaded.projectRoot, cliDir: CLI_DIR, paths: loaded.config.plugins.paths }),
+      (loaded) =>
+        new PluginLoader({
+          projectDir: loaded.projectRoot,
+          cliDir: CLI_DIR,
+          paths: loaded.config.plugins.paths,
+        }),
     );
     return this.#loader;
   }
@@ -105,12 +110,25 @@ export class Runtime {
     let opening = this.#backends.get(name);
     if (opening === undefined) {
       opening = (async () => {
-        const [{ plugin }, loaded, discovery] = await Promise.all([this.plugin(name), this.config(), this.discovery()]);
+        const [{ plugin }, loaded, discovery] = await Promise.all([
+          this.plugin(name),
+          this.config(),
+          this.discovery(),
+        ]);
         this.out.debug(`opening backend ${plugin.name} ${plugin.version}`);
         const otherBackends = discovery.plugins
-          .filter((candidate) => candidate.name !== plugin.name && candidate.status !== 'stub' && !candidate.problem)
+          .filter(
+            (candidate) =>
+              candidate.name !== plugin.name && candidate.status !== 'stub' && !candidate.problem,
+          )
           .map((candidate) => candidate.name);
-        return openBackend(plugin, { loaded, env: this.io.env, home: this.home, logger: this.out.logger(), otherBackends });
+        return openBackend(plugin, {
+          loaded,
+          env: this.io.env,
+          home: this.home,
+          logger: this.out.logger(),
+          otherBackends,
+        });
       })();
       this.#backends.set(name, opening);
     }
@@ -121,9 +139,12 @@ export class Runtime {
   async connect(name: string): Promise<Connected> {
     const record = await this.state().requireSandbox(name);
     if (this.args.backend !== undefined && this.args.backend !== record.backend) {
-      throw new UsageError(`sandbox "${name}" lives on backend "${record.backend}"; --backend ${this.args.backend} does not apply to it`, {
-        hint: `drop --backend, or use snapshot take + snapshot restore -B ${this.args.backend} to move it`,
-      });
+      throw new UsageError(
+        `sandbox "${name}" lives on backend "${record.backend}"; --backend ${this.args.backend} does not apply to it`,
+        {
+          hint: `drop --backend, or use snapshot take + snapshot restore -B ${this.args.backend} to move it`,
+        },
+      );
     }
     const backend = await this.backend(record.backend);
     const handle = await backend.reconnect(record.ref);
@@ -133,7 +154,9 @@ export class Runtime {
   /** Releases every opened backend's clients. */
   async close(): Promise<void> {
     const opened = await Promise.allSettled([...this.#backends.values()]);
-    const closing = opened.flatMap((result) => (result.status === 'fulfilled' && result.value.close ? [result.value.close()] : []));
+    const closing = opened.flatMap((result) =>
+      result.status === 'fulfilled' && result.value.close ? [result.value.close()] : [],
+    );
     await Promise.allSettled(closing);
   }
 }

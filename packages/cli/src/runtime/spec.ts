@@ -19,13 +19,15 @@ export interface Creation {
 
 function positiveInteger(flag: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${flag} ${value}: give a whole number of at least 1`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UsageError(`--${flag} ${value}: give a whole number of at least 1`);
   return value;
 }
 
 function ports(values: readonly number[]): number[] {
   for (const port of values) {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port ${port}: give a port between 1 and 65535`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new UsageError(`--port ${port}: give a port between 1 and 65535`);
   }
   return [...new Set(values)];
 }
@@ -34,7 +36,11 @@ function ports(values: readonly number[]): number[] {
  * The profile to prepare the sandbox with: `--profile`, else the backend table's `profile` key, else
  * `[remote] default_profile`. Naming one that is not defined is a usage error listing those that are.
  */
-function chooseProfile(loaded: LoadedConfig, backend: string, flag: string | undefined): RemoteProfile | undefined {
+function chooseProfile(
+  loaded: LoadedConfig,
+  backend: string,
+  flag: string | undefined,
+): RemoteProfile | undefined {
   const { remote } = loaded.config;
   const fromTable = remote.providers[backend]?.profile;
   const name = flag ?? (typeof fromTable === 'string' ? fromTable : undefined) ?? remote.defaultProfile;
@@ -48,7 +54,12 @@ function chooseProfile(loaded: LoadedConfig, backend: string, flag: string | und
 }
 
 /** Merges flags over `agentkernel.toml` into what `Backend.create` gets. */
-export function creationFor(loaded: LoadedConfig, backend: string, name: string, flags: CreationFlags): Creation {
+export function creationFor(
+  loaded: LoadedConfig,
+  backend: string,
+  name: string,
+  flags: CreationFlags,
+): Creation {
   const { config } = loaded;
   const profile = chooseProfile(loaded, backend, flags.profile);
   const image = flags.image ?? profile?.image ?? config.sandbox.baseImage;

@@ -12,17 +12,28 @@ import { formatBytes, ProgressBar } from '../output/progress.js';
 import type { Connected, Runtime } from './runtime.js';
 
 /** Whether a command keeps this sandbox's workspace in step with its project folder. */
-export function syncsProject(record: SandboxRecord, flag: boolean): record is SandboxRecord & { projectDir: string } {
+export function syncsProject(
+  record: SandboxRecord,
+  flag: boolean,
+): record is SandboxRecord & { projectDir: string } {
   return flag && record.mountCwd && record.projectDir !== undefined;
 }
 
 /** The engine options for one sandbox; the caller adds direction-specific flags. */
-export function syncOptions(rt: Runtime, connected: Connected, bar: ProgressBar, extra: Partial<SyncOptions> = {}): SyncOptions {
+export function syncOptions(
+  rt: Runtime,
+  connected: Connected,
+  bar: ProgressBar,
+  extra: Partial<SyncOptions> = {},
+): SyncOptions {
   const { record, handle } = connected;
   if (record.projectDir === undefined) {
-    throw new UsageError(`sandbox "${record.name}" keeps no project folder in step: it was created without mount_cwd`, {
-      hint: 'create a sandbox with --mount-cwd (or [security] mount_cwd = true) to sync the project folder',
-    });
+    throw new UsageError(
+      `sandbox "${record.name}" keeps no project folder in step: it was created without mount_cwd`,
+      {
+        hint: 'create a sandbox with --mount-cwd (or [security] mount_cwd = true) to sync the project folder',
+      },
+    );
   }
   return {
     handle,
@@ -50,7 +61,12 @@ export interface SyncCall {
   readonly locked?: boolean;
 }
 
-async function sync(rt: Runtime, connected: Connected, direction: 'push' | 'pull', call: SyncCall): Promise<SyncReport> {
+async function sync(
+  rt: Runtime,
+  connected: Connected,
+  direction: 'push' | 'pull',
+  call: SyncCall,
+): Promise<SyncReport> {
   const bar = new ProgressBar(rt.io.stderr, !rt.args.quiet && !rt.args.json);
   const run = async (): Promise<SyncReport> => {
     const options = syncOptions(rt, connected, bar);

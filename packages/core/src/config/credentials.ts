@@ -29,7 +29,13 @@ export function credentialSpecs(plugin: Pick<BackendPlugin, 'name' | 'credential
   });
   for (const entry of known) {
     if (!entry.secret || specs.some((spec) => spec.key === entry.key)) continue;
-    specs.push({ key: entry.key, env: [...entry.env], required: false, secret: true, description: `${entry.key} (from ${entry.env.join(' or ')})` });
+    specs.push({
+      key: entry.key,
+      env: [...entry.env],
+      required: false,
+      secret: true,
+      description: `${entry.key} (from ${entry.env.join(' or ')})`,
+    });
   }
   return specs;
 }
@@ -63,7 +69,9 @@ export function resolveCredentials(
       continue;
     }
     const candidates = typeof named === 'string' ? [named] : spec.env;
-    const found = candidates.map((name) => ({ name, value: env[name] })).find(({ value }) => value !== undefined && value !== '');
+    const found = candidates
+      .map((name) => ({ name, value: env[name] }))
+      .find(({ value }) => value !== undefined && value !== '');
     if (found?.value !== undefined) {
       resolution.values[spec.key] = found.value;
       resolution.sources[spec.key] = `env:${found.name}`;

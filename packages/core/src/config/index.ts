@@ -1,8 +1,20 @@
 export { parseConfig } from './parse.js';
 export { loadConfig, findProjectRoot, CONFIG_FILE_NAME, type LoadConfigOptions } from './load.js';
-export { defaultConfig, type AgentkernelConfig, type IsolationMode, type LoadedConfig, type ParsedConfig } from './types.js';
+export {
+  defaultConfig,
+  type AgentkernelConfig,
+  type IsolationMode,
+  type LoadedConfig,
+  type ParsedConfig,
+} from './types.js';
 export { formatKeyPath, type KeyLines } from './lines.js';
-export { PROVIDER_ENV, applyProviderEnv, providerEnvFor, providerTable, type ProviderEnvEntry } from './providers.js';
+export {
+  PROVIDER_ENV,
+  applyProviderEnv,
+  providerEnvFor,
+  providerTable,
+  type ProviderEnvEntry,
+} from './providers.js';
 export { credentialSpecs, resolveCredentials, type CredentialResolution } from './credentials.js';
 export { validateProviderTable, type ProviderTableValidation } from './provider-table.js';
 export { openBackend, type OpenBackendOptions } from './open-backend.js';

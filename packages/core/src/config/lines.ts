@@ -26,7 +26,8 @@ export function indexKeyLines(source: string): KeyLines {
   const lines: KeyLines = {};
   const record = (path: readonly string[], line: number): void => {
     // Dotted keys define their parent tables implicitly; the first mention is the useful one.
-    for (let length = 1; length <= path.length; length++) lines[formatKeyPath(path.slice(0, length))] ??= line;
+    for (let length = 1; length <= path.length; length++)
+      lines[formatKeyPath(path.slice(0, length))] ??= line;
   };
   let table: string[] = [];
   let openString: string | undefined;

@@ -24,15 +24,25 @@ export interface LoadConfigOptions {
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
   const cwd = resolve(options.cwd);
   const projectRoot = await findProjectRoot(cwd);
-  const found = options.configPath === undefined
-    ? await searchConfig(cwd, projectRoot)
-    : { file: resolve(cwd, options.configPath), text: await readExplicit(resolve(cwd, options.configPath)) };
+  const found =
+    options.configPath === undefined
+      ? await searchConfig(cwd, projectRoot)
+      : {
+          file: resolve(cwd, options.configPath),
+          text: await readExplicit(resolve(cwd, options.configPath)),
+        };
   if (found === undefined) return { projectRoot, config: defaultConfig(), warnings: [], keyLines: {} };
 
   const parsed = parseConfig(found.text, found.file);
   registerInlineSecrets(parsed.config);
   if (parsed.errors.length > 0) throw new ConfigError(parsed.errors);
-  return { file: found.file, projectRoot, config: parsed.config, warnings: parsed.warnings, keyLines: parsed.keyLines };
+  return {
+    file: found.file,
+    projectRoot,
+    config: parsed.config,
+    warnings: parsed.warnings,
+    keyLines: parsed.keyLines,
+  };
 }
 
 /** The nearest folder at or above `cwd` holding a `package.json` or `.git`; `cwd` itself when none does. */
@@ -58,7 +68,11 @@ async function readExplicit(file: string): Promise<string> {
   } catch (error) {
     const code = (error as { code?: string }).code;
     const problem =
-      code === 'ENOENT' ? 'config file not found' : code === 'EISDIR' ? 'is a directory, not a config file' : `cannot read the config file (${code ?? String(error)})`;
+      code === 'ENOENT'
+        ? 'config file not found'
+        : code === 'EISDIR'
+          ? 'is a directory, not a config file'
+          : `cannot read the config file (${code ?? String(error)})`;
     throw new ConfigError([{ file, message: problem }], { cause: error });
   }
 }
@@ -71,7 +85,10 @@ async function anyConfigUpTo(cwd: string, projectRoot: string): Promise<boolean>
   }
 }
 
-async function searchConfig(cwd: string, projectRoot: string): Promise<{ file: string; text: string } | undefined> {
+async function searchConfig(
+  cwd: string,
+  projectRoot: string,
+): Promise<{ file: string; text: string } | undefined> {
   // Importing cosmiconfig costs 30-60 ms, a third of a cold command; most projects have no file to find.
   if (!(await anyConfigUpTo(cwd, projectRoot))) return undefined;
   const { cosmiconfig, globalConfigSearchPlaces } = await import('cosmiconfig');
@@ -79,7 +96,9 @@ async function searchConfig(cwd: string, projectRoot: string): Promise<{ file: s
   // config folder (~/.config/agentkernel/config*), which must play no part: those files are never parsed
   // (the loader below ignores them) and a result found there is discarded.
   const ignore = (): undefined => undefined;
-  const loaders = Object.fromEntries(globalConfigSearchPlaces.map((place) => [extname(place) || 'noExt', ignore]));
+  const loaders = Object.fromEntries(
+    globalConfigSearchPlaces.map((place) => [extname(place) || 'noExt', ignore]),
+  );
   const explorer = cosmiconfig('agentkernel', {
     searchStrategy: 'global',
     stopDir: projectRoot,
@@ -94,9 +113,12 @@ async function searchConfig(cwd: string, projectRoot: string): Promise<{ file: s
     result = await explorer.search(cwd);
   } catch (error) {
     const file = (error as { filepath?: string }).filepath ?? cwd;
-    throw new ConfigError([{ file, message: `cannot search for ${CONFIG_FILE_NAME}: ${String(error)}` }], { cause: error });
+    throw new ConfigError([{ file, message: `cannot search for ${CONFIG_FILE_NAME}: ${String(error)}` }], {
+      cause: error,
+    });
   }
-  if (!result || basename(result.filepath) !== CONFIG_FILE_NAME || !isInside(result.filepath, projectRoot)) return undefined;
+  if (!result || basename(result.filepath) !== CONFIG_FILE_NAME || !isInside(result.filepath, projectRoot))
+    return undefined;
   const loaded = result.config as { text?: string } | undefined;
   return { file: result.filepath, text: loaded?.text ?? '' };
 }

@@ -34,9 +34,11 @@ export async function openBackend(plugin: BackendPlugin, options: OpenBackendOpt
   for (const spec of credentialSpecs(plugin)) {
     if (spec.secret) registerSecret(credentials.values[spec.key]);
   }
-  for (const warning of [...table.warnings, ...credentials.warnings]) logger.warn(redact(formatConfigIssue(warning)));
+  for (const warning of [...table.warnings, ...credentials.warnings])
+    logger.warn(redact(formatConfigIssue(warning)));
   if (credentials.missing.length > 0) throw new CredentialsMissingError(plugin.name, credentials.missing);
-  for (const [key, source] of Object.entries(credentials.sources)) logger.debug(`credential ${key} from ${source}`);
+  for (const [key, source] of Object.entries(credentials.sources))
+    logger.debug(`credential ${key} from ${source}`);
 
   const dataDir = join(options.home, 'plugins', plugin.name);
   await mkdir(dataDir, { recursive: true });

@@ -45,7 +45,10 @@ export function validateProviderTable(plugin: BackendPlugin, loaded: LoadedConfi
       config[key] = value;
     } else {
       const known = [...new Set([...schemaKeys, ...common, ...credentialKeys])];
-      sink.warn([...path, key], `unknown key for backend "${plugin.name}" (ignored); expected one of: ${known.join(', ')}`);
+      sink.warn(
+        [...path, key],
+        `unknown key for backend "${plugin.name}" (ignored); expected one of: ${known.join(', ')}`,
+      );
     }
   }
   for (const [key, spec] of Object.entries(plugin.configSchema)) {
@@ -64,7 +67,12 @@ function checkType(sink: IssueSink, path: string[], value: unknown, spec: Config
         ? typeof value === 'number' && Number.isFinite(value)
         : typeof value === spec.type;
   if (!ok) {
-    const expected = { string: 'a string', number: 'a number', boolean: 'true or false', 'string[]': 'an array of strings' }[spec.type];
+    const expected = {
+      string: 'a string',
+      number: 'a number',
+      boolean: 'true or false',
+      'string[]': 'an array of strings',
+    }[spec.type];
     sink.error(path, `expected ${expected} (${spec.description}), got ${describe(value)}`);
   }
   return ok;

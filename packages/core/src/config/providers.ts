@@ -66,7 +66,9 @@ export function applyProviderEnv(
   const out: Record<string, unknown> = { ...table };
   for (const entry of PROVIDER_ENV[backend] ?? []) {
     if (entry.secret || out[entry.key] !== undefined) continue;
-    const value = entry.env.map((name) => env[name]).find((candidate) => candidate !== undefined && candidate !== '');
+    const value = entry.env
+      .map((name) => env[name])
+      .find((candidate) => candidate !== undefined && candidate !== '');
     if (value !== undefined) out[entry.key] = value;
   }
   return out;

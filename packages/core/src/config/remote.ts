@@ -35,7 +35,10 @@ export function readRemote(sink: IssueSink, table: Table): AgentkernelConfig['re
     if (key === 'profiles') remote.profiles = readProfiles(sink, readTable(sink, value, path));
     else if (isTable(value)) remote.providers[key] = readProvider(sink, value, key);
     else {
-      sink.warn(path, `unknown key (ignored); expected one of: ${REMOTE_KEYS.join(', ')}, or a [remote.<provider>] table`);
+      sink.warn(
+        path,
+        `unknown key (ignored); expected one of: ${REMOTE_KEYS.join(', ')}, or a [remote.<provider>] table`,
+      );
     }
   }
   const defaultProfile = readString(sink, table, ['remote'], 'default_profile');
@@ -43,8 +46,14 @@ export function readRemote(sink: IssueSink, table: Table): AgentkernelConfig['re
     const names = Object.keys(remote.profiles);
     if (names.includes(defaultProfile)) remote.defaultProfile = defaultProfile;
     else {
-      const known = names.length === 0 ? 'no [remote.profiles.<name>] table is defined' : `defined profiles: ${names.join(', ')}`;
-      sink.error(['remote', 'default_profile'], `unknown profile ${JSON.stringify(defaultProfile)}; ${known}`);
+      const known =
+        names.length === 0
+          ? 'no [remote.profiles.<name>] table is defined'
+          : `defined profiles: ${names.join(', ')}`;
+      sink.error(
+        ['remote', 'default_profile'],
+        `unknown profile ${JSON.stringify(defaultProfile)}; ${known}`,
+      );
     }
   }
   return remote;
@@ -54,12 +63,17 @@ export function readRemote(sink: IssueSink, table: Table): AgentkernelConfig['re
 function readProvider(sink: IssueSink, table: Table, provider: string): Record<string, unknown> {
   const path = ['remote', provider];
   if (!BACKEND_NAME_PATTERN.test(provider)) {
-    sink.warn(path, 'not a backend name (lower-case letters, digits and "-"), so no backend reads this table');
+    sink.warn(
+      path,
+      'not a backend name (lower-case letters, digits and "-"), so no backend reads this table',
+    );
   }
   const out: Record<string, unknown> = { ...table };
   for (const key of PROVIDER_COMMON_KEYS) {
     const secret = (SECRET_PROVIDER_KEYS as readonly string[]).includes(key);
-    const value = key.endsWith('_env') ? readEnvName(sink, table, path, key) : readString(sink, table, path, key, secret);
+    const value = key.endsWith('_env')
+      ? readEnvName(sink, table, path, key)
+      : readString(sink, table, path, key, secret);
     if (value === undefined) delete out[key];
     else if (secret) warnInlineSecret(sink, path, provider, key);
   }
@@ -67,7 +81,12 @@ function readProvider(sink: IssueSink, table: Table, provider: string): Record<s
 }
 
 /** Never includes the value: the warning names where the secret is and what to write instead. */
-export function warnInlineSecret(sink: IssueSink, path: readonly string[], provider: string, key: string): void {
+export function warnInlineSecret(
+  sink: IssueSink,
+  path: readonly string[],
+  provider: string,
+  key: string,
+): void {
   const [standard] = providerEnvFor(provider, key);
   const instead = standard === undefined ? `${key}_env` : `${key}_env = ${JSON.stringify(standard)}`;
   sink.warn([...path, key], `inline secret (it would be committed with the file): prefer ${instead}`);
@@ -97,7 +116,10 @@ function readWorkspaceDir(sink: IssueSink, profile: Table, path: string[]): stri
   const dir = readString(sink, profile, path, 'workspace_dir');
   if (dir === undefined) return DEFAULT_WORKSPACE_DIR;
   if (dir.startsWith('/')) return dir;
-  sink.error([...path, 'workspace_dir'], `must be an absolute path in the sandbox, got ${JSON.stringify(dir)}`);
+  sink.error(
+    [...path, 'workspace_dir'],
+    `must be an absolute path in the sandbox, got ${JSON.stringify(dir)}`,
+  );
   return DEFAULT_WORKSPACE_DIR;
 }
 
@@ -106,7 +128,10 @@ function readProfileEnv(sink: IssueSink, value: unknown, path: string[]): Record
   const env: Record<string, string> = {};
   for (const [name, item] of Object.entries(readTable(sink, value, path))) {
     if (!ENV_NAME_PATTERN.test(name)) {
-      sink.error([...path, name], 'not a valid environment variable name (use letters, digits and "_", not starting with a digit)');
+      sink.error(
+        [...path, name],
+        'not a valid environment variable name (use letters, digits and "_", not starting with a digit)',
+      );
     } else if (typeof item !== 'string') {
       sink.error([...path, name], `expected a string, got ${describe(item)}`);
     } else env[name] = item;

@@ -1,7 +1,15 @@
 // The keys of `agentkernel.toml` (DESIGN.md section 5). The names are agentkernel's own, so one file
 // serves both the Rust CLI and this tool.
 
-export const TOP_LEVEL_TABLES = ['sandbox', 'resources', 'security', 'network', 'remote', 'plugins', 'local'] as const;
+export const TOP_LEVEL_TABLES = [
+  'sandbox',
+  'resources',
+  'security',
+  'network',
+  'remote',
+  'plugins',
+  'local',
+] as const;
 
 export const SANDBOX_KEYS = ['name', 'runtime', 'base_image', 'backend'] as const;
 export const RESOURCES_KEYS = ['vcpus', 'memory_mb'] as const;

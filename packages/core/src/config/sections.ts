@@ -54,7 +54,11 @@ export function readResources(sink: IssueSink, table: Table): AgentkernelConfig[
   return resources;
 }
 
-export function readSecurity(sink: IssueSink, table: Table, defaults: AgentkernelConfig['security']): AgentkernelConfig['security'] {
+export function readSecurity(
+  sink: IssueSink,
+  table: Table,
+  defaults: AgentkernelConfig['security'],
+): AgentkernelConfig['security'] {
   const path = ['security'];
   warnUnknownKeys(sink, table, path, SECURITY_KEYS);
   const profile = readOneOf(sink, table, path, 'profile', SECURITY_PROFILES);
@@ -95,17 +99,29 @@ function readPort(sink: IssueSink, key: string[], suffix: string, item: unknown)
   if (typeof item === 'string') {
     const match = PORT_STRING.exec(item);
     if (!match) {
-      sink.error(key, `expected a port number or agentkernel's "host:container" form, got ${describe(item)}`, suffix);
+      sink.error(
+        key,
+        `expected a port number or agentkernel's "host:container" form, got ${describe(item)}`,
+        suffix,
+      );
       return undefined;
     }
     const [, host, container, protocol] = match;
     if (protocol === 'udp') {
-      sink.error(key, `UDP ports are not supported: sandbox endpoints are TCP, got ${describe(item)}`, suffix);
+      sink.error(
+        key,
+        `UDP ports are not supported: sandbox endpoints are TCP, got ${describe(item)}`,
+        suffix,
+      );
       return undefined;
     }
     port = Number(container);
     if (host !== undefined && Number(host) !== port) {
-      sink.warn(key, `host port ${host} is ignored: the sandbox serves port ${container} at the backend's own endpoint`, suffix);
+      sink.warn(
+        key,
+        `host port ${host} is ignored: the sandbox serves port ${container} at the backend's own endpoint`,
+        suffix,
+      );
     }
   }
   if (typeof port !== 'number' || !Number.isInteger(port)) {
@@ -138,6 +154,10 @@ export function readLocal(sink: IssueSink, table: Table): AgentkernelConfig['loc
 }
 
 /** Sets an optional property only when there is a value, so absent keys stay absent. */
-export function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+export function assign<T extends object, K extends keyof T>(
+  target: T,
+  key: K,
+  value: T[K] | undefined,
+): void {
   if (value !== undefined) target[key] = value;
 }

@@ -53,7 +53,12 @@ export function describe(value: unknown, secret = false): string {
 }
 
 /** Warns about every key of `table` not in `known`. */
-export function warnUnknownKeys(sink: IssueSink, table: Table, path: readonly string[], known: readonly string[]): void {
+export function warnUnknownKeys(
+  sink: IssueSink,
+  table: Table,
+  path: readonly string[],
+  known: readonly string[],
+): void {
   for (const key of Object.keys(table)) {
     if (!known.includes(key)) {
       sink.warn([...path, key], `unknown key (ignored); expected one of: ${known.join(', ')}`);
@@ -69,7 +74,13 @@ export function readTable(sink: IssueSink, value: unknown, path: readonly string
 }
 
 /** A non-empty string, or `undefined` when absent or invalid. */
-export function readString(sink: IssueSink, table: Table, path: readonly string[], key: string, secret = false): string | undefined {
+export function readString(
+  sink: IssueSink,
+  table: Table,
+  path: readonly string[],
+  key: string,
+  secret = false,
+): string | undefined {
   const value = table[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') {
@@ -83,14 +94,25 @@ export function readString(sink: IssueSink, table: Table, path: readonly string[
   return value;
 }
 
-export function readBoolean(sink: IssueSink, table: Table, path: readonly string[], key: string): boolean | undefined {
+export function readBoolean(
+  sink: IssueSink,
+  table: Table,
+  path: readonly string[],
+  key: string,
+): boolean | undefined {
   const value = table[key];
   if (value === undefined || typeof value === 'boolean') return value;
   sink.error([...path, key], `expected true or false, got ${describe(value)}`);
   return undefined;
 }
 
-export function readInteger(sink: IssueSink, table: Table, path: readonly string[], key: string, min: number): number | undefined {
+export function readInteger(
+  sink: IssueSink,
+  table: Table,
+  path: readonly string[],
+  key: string,
+  min: number,
+): number | undefined {
   const value = table[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
@@ -145,7 +167,12 @@ export function readStringList(
 }
 
 /** A `*_env` key: a string that is a valid environment variable name. */
-export function readEnvName(sink: IssueSink, table: Table, path: readonly string[], key: string): string | undefined {
+export function readEnvName(
+  sink: IssueSink,
+  table: Table,
+  path: readonly string[],
+  key: string,
+): string | undefined {
   const value = readString(sink, table, path, key);
   if (value === undefined || ENV_NAME_PATTERN.test(value)) return value;
   sink.error(

@@ -6,7 +6,11 @@ import { CAPABILITY_NAMES } from './capabilities.js';
 /** A module did not export a usable plugin object. */
 export class InvalidPluginError extends AgentkernelError {
   constructor(source: string, problem: string) {
-    super('PLUGIN_INVALID', `${source} is not a valid agentkernel backend plugin: ${problem}`, ExitCode.backend);
+    super(
+      'PLUGIN_INVALID',
+      `${source} is not a valid agentkernel backend plugin: ${problem}`,
+      ExitCode.backend,
+    );
   }
 }
 
@@ -17,18 +21,24 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
  * problem by name. `source` names where it came from (a package name or a path) for the message.
  */
 export function assertBackendPlugin(value: unknown, source: string): asserts value is BackendPlugin {
-  if (typeof value !== 'object' || value === null) throw new InvalidPluginError(source, 'no plugin object exported');
+  if (typeof value !== 'object' || value === null)
+    throw new InvalidPluginError(source, 'no plugin object exported');
   const plugin = value as Partial<Record<keyof BackendPlugin, unknown>>;
   const name = typeof plugin.name === 'string' ? plugin.name : source;
   if (!SUPPORTED_SPECIFICATION_VERSIONS.includes(plugin.specificationVersion as string)) {
-    throw new UnsupportedSpecificationError(name, plugin.specificationVersion, SUPPORTED_SPECIFICATION_VERSIONS);
+    throw new UnsupportedSpecificationError(
+      name,
+      plugin.specificationVersion,
+      SUPPORTED_SPECIFICATION_VERSIONS,
+    );
   }
   if (typeof plugin.name !== 'string' || !NAME_PATTERN.test(plugin.name)) {
     throw new InvalidPluginError(source, 'name must be lower-case letters, digits and dashes');
   }
   if (typeof plugin.version !== 'string') throw new InvalidPluginError(source, 'version must be a string');
   if (typeof plugin.open !== 'function') throw new InvalidPluginError(source, 'open must be a function');
-  if (!Array.isArray(plugin.credentials)) throw new InvalidPluginError(source, 'credentials must be an array');
+  if (!Array.isArray(plugin.credentials))
+    throw new InvalidPluginError(source, 'credentials must be an array');
   if (typeof plugin.configSchema !== 'object' || plugin.configSchema === null) {
     throw new InvalidPluginError(source, 'configSchema must be an object');
   }

@@ -4,7 +4,11 @@ import { BackendNotAvailableError } from '../errors/errors.js';
  * Imports a vendor SDK lazily. A missing SDK becomes an actionable error naming the package to install
  * instead of a bare `ERR_MODULE_NOT_FOUND`.
  */
-export async function importVendor<T>(load: () => Promise<T>, packageName: string, backend: string): Promise<T> {
+export async function importVendor<T>(
+  load: () => Promise<T>,
+  packageName: string,
+  backend: string,
+): Promise<T> {
   try {
     return await load();
   } catch (error) {

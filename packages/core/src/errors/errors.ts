@@ -93,7 +93,11 @@ export class CredentialsMissingError extends AgentkernelError {
 
 /** The provider or the backend failed. Exit code 3. */
 export class BackendError extends AgentkernelError {
-  constructor(backend: string, message: string, options?: Omit<AgentkernelErrorOptions, 'backend'> & { code?: string }) {
+  constructor(
+    backend: string,
+    message: string,
+    options?: Omit<AgentkernelErrorOptions, 'backend'> & { code?: string },
+  ) {
     super(options?.code ?? 'BACKEND', message, ExitCode.backend, { ...options, backend });
   }
 }
@@ -116,7 +120,9 @@ export class UnsupportedSpecificationError extends AgentkernelError {
       'SPECIFICATION_UNSUPPORTED',
       `plugin "${plugin}" declares specificationVersion ${JSON.stringify(version)}; this agentkernel supports ${supported.join(', ')}`,
       ExitCode.backend,
-      { hint: `upgrade @agentkernel/cli or install a version of ${plugin} built for ${supported.join(' or ')}` },
+      {
+        hint: `upgrade @agentkernel/cli or install a version of ${plugin} built for ${supported.join(' or ')}`,
+      },
     );
   }
 }
@@ -158,10 +164,15 @@ export class SyncConflictError extends AgentkernelError {
   constructor(paths: readonly string[], options?: AgentkernelErrorOptions) {
     const shown = paths.slice(0, 20).map((p) => `  ${p}`);
     if (paths.length > 20) shown.push(`  ... and ${paths.length - 20} more`);
-    super('SYNC_CONFLICT', `changed both locally and in the sandbox since the last sync:\n${shown.join('\n')}`, ExitCode.conflict, {
-      hint: 'rerun with --prefer local or --prefer remote to choose which side wins',
-      ...options,
-    });
+    super(
+      'SYNC_CONFLICT',
+      `changed both locally and in the sandbox since the last sync:\n${shown.join('\n')}`,
+      ExitCode.conflict,
+      {
+        hint: 'rerun with --prefer local or --prefer remote to choose which side wins',
+        ...options,
+      },
+    );
     this.paths = paths;
   }
 }

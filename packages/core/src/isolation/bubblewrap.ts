@@ -7,7 +7,9 @@ import { IsolationUnavailableError } from './errors.js';
  * Finds `bwrap` on a PATH (the current process's by default). Looking it up on PATH, rather than at a
  * fixed location, lets a user pick a build and lets tests simulate a machine without it.
  */
-export async function bubblewrapPath(searchPath: string | undefined = process.env.PATH): Promise<string | undefined> {
+export async function bubblewrapPath(
+  searchPath: string | undefined = process.env.PATH,
+): Promise<string | undefined> {
   for (const dir of (searchPath ?? '').split(delimiter)) {
     if (dir === '') continue;
     const candidate = join(dir, 'bwrap');
@@ -25,7 +27,10 @@ export async function bubblewrapPath(searchPath: string | undefined = process.en
 export async function requireBubblewrap(searchPath?: string, backend?: string): Promise<string> {
   const found = await bubblewrapPath(searchPath);
   if (found === undefined) {
-    throw new IsolationUnavailableError('bubblewrap (bwrap) was not found on PATH', backend === undefined ? {} : { backend });
+    throw new IsolationUnavailableError(
+      'bubblewrap (bwrap) was not found on PATH',
+      backend === undefined ? {} : { backend },
+    );
   }
   return found;
 }

@@ -20,10 +20,20 @@ export interface IsolationCheck {
  */
 export async function checkIsolation(searchPath?: string): Promise<IsolationCheck> {
   const path = await bubblewrapPath(searchPath);
-  if (path === undefined) return { available: false, problem: `bubblewrap (bwrap) was not found on PATH; ${BUBBLEWRAP_INSTALL_HINT}` };
+  if (path === undefined)
+    return {
+      available: false,
+      problem: `bubblewrap (bwrap) was not found on PATH; ${BUBBLEWRAP_INSTALL_HINT}`,
+    };
   const root = await mkdtemp(join(tmpdir(), 'agentkernel-isolation-check-'));
   try {
-    const result = await runIsolated({ root, network: false, bwrapPath: path, argv: ['true'], timeoutMs: 10_000 });
+    const result = await runIsolated({
+      root,
+      network: false,
+      bwrapPath: path,
+      argv: ['true'],
+      timeoutMs: 10_000,
+    });
     if (result.exitCode === 0) return { available: true, path };
     const reason = result.stderr.toString('utf8').trim() || `exit code ${result.exitCode}`;
     return { available: false, path, problem: `${path} cannot create a sandbox here: ${reason}` };

@@ -14,4 +14,9 @@ export {
 } from './options.js';
 export { killAll } from './procs.js';
 export { runIsolated, type RunIsolatedOptions } from './run.js';
-export { spawnIsolated, type IsolatedExit, type IsolatedProcess, type SpawnIsolatedOptions } from './spawn.js';
+export {
+  spawnIsolated,
+  type IsolatedExit,
+  type IsolatedProcess,
+  type SpawnIsolatedOptions,
+} from './spawn.js';

@@ -54,7 +54,19 @@ export interface IsolationBind {
   readonly sandboxPath: string;
 }
 
-const SYSTEM_PREFIXES = ['/usr', '/etc', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/dev', '/sys'];
+const SYSTEM_PREFIXES = [
+  '/usr',
+  '/etc',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/proc',
+  '/dev',
+  '/sys',
+];
 
 /** Checks and normalises a workspace directory: absolute, not `/`, not inside a system folder. */
 export function checkWorkspaceDir(dir: string, backend?: string): string {
@@ -80,6 +92,7 @@ export function sandboxCwd(workspaceDir: string, cwd: string | undefined): strin
  */
 export function unisolatedPath(root: string, workspaceDir: string, sandboxPath: string): string {
   if (sandboxPath === workspaceDir) return root;
-  if (sandboxPath.startsWith(`${workspaceDir}/`)) return posix.join(root, sandboxPath.slice(workspaceDir.length + 1));
+  if (sandboxPath.startsWith(`${workspaceDir}/`))
+    return posix.join(root, sandboxPath.slice(workspaceDir.length + 1));
   return sandboxPath;
 }

@@ -103,7 +103,12 @@ async function waitGone(targets: Map<number, string | undefined>, timeoutMs: num
 }
 
 /** Records a running command in `procDir` (which must exist), so another process can kill it later. */
-export async function trackProcess(procDir: string, pid: number, group: boolean, startTime: string | undefined): Promise<void> {
+export async function trackProcess(
+  procDir: string,
+  pid: number,
+  group: boolean,
+  startTime: string | undefined,
+): Promise<void> {
   const record: TrackedProcess = { pid, startTime: startTime ?? null, group };
   const file = join(procDir, String(pid));
   const temp = `${file}.${process.pid}.tmp`;
@@ -120,7 +125,11 @@ async function readTracked(file: string): Promise<TrackedProcess | undefined> {
   try {
     const value = JSON.parse(await readFile(file, 'utf8')) as Partial<TrackedProcess>;
     if (typeof value.pid !== 'number' || !Number.isInteger(value.pid) || value.pid <= 1) return undefined;
-    return { pid: value.pid, startTime: typeof value.startTime === 'string' ? value.startTime : null, group: value.group === true };
+    return {
+      pid: value.pid,
+      startTime: typeof value.startTime === 'string' ? value.startTime : null,
+      group: value.group === true,
+    };
   } catch {
     return undefined;
   }
@@ -146,7 +155,9 @@ export async function killAll(procDir: string, timeoutMs = 5000): Promise<number
     if (!/^\d+$/.test(name)) continue;
     const record = await readTracked(join(procDir, name));
     const current = record === undefined ? undefined : processStartTime(record.pid);
-    const same = procAvailable ? current !== undefined && current === record?.startTime : record !== undefined;
+    const same = procAvailable
+      ? current !== undefined && current === record?.startTime
+      : record !== undefined;
     if (record !== undefined && same) {
       for (const [pid, start] of killProcessTree(record.pid, record.group)) targets.set(pid, start);
       killed += 1;

@@ -29,7 +29,11 @@ interface Collector {
   ended: Promise<unknown>;
 }
 
-function collect(stream: Readable, onChunk: ((chunk: Uint8Array) => void) | undefined, fail: (error: unknown) => void): Collector {
+function collect(
+  stream: Readable,
+  onChunk: ((chunk: Uint8Array) => void) | undefined,
+  fail: (error: unknown) => void,
+): Collector {
   const chunks: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => {
     chunks.push(chunk);
@@ -42,7 +46,11 @@ function collect(stream: Readable, onChunk: ((chunk: Uint8Array) => void) | unde
   return { chunks, ended: finished(stream).catch(() => undefined) };
 }
 
-function feedStdin(proc: IsolatedProcess, input: Uint8Array | Readable | undefined, fail: (error: unknown) => void): void {
+function feedStdin(
+  proc: IsolatedProcess,
+  input: Uint8Array | Readable | undefined,
+  fail: (error: unknown) => void,
+): void {
   const sink = proc.stdin;
   if (input === undefined || sink === null) return;
   // A command may exit without reading its input; the resulting EPIPE is not an error of ours.
@@ -62,7 +70,11 @@ function feedStdin(proc: IsolatedProcess, input: Uint8Array | Readable | undefin
  */
 export async function runIsolated(options: RunIsolatedOptions): Promise<ExecResult> {
   const { stdin, onStdout, onStderr, onSpawn, ...rest } = options;
-  const proc = await spawnIsolated({ ...rest, stdio: 'pipe', stdin: stdin === undefined ? 'ignore' : 'pipe' });
+  const proc = await spawnIsolated({
+    ...rest,
+    stdio: 'pipe',
+    stdin: stdin === undefined ? 'ignore' : 'pipe',
+  });
   onSpawn?.(proc);
   let failure: { error: unknown } | undefined;
   const fail = (error: unknown): void => {
@@ -83,10 +95,13 @@ export async function runIsolated(options: RunIsolatedOptions): Promise<ExecResu
   if (exit.aborted) throw options.signal?.reason;
   if (failure !== undefined) {
     const backend = options.backend === undefined ? {} : { backend: options.backend };
-    throw new IsolationError(`command ${JSON.stringify(options.argv[0])} was stopped: ${String(failure.error)}`, {
-      ...backend,
-      cause: failure.error,
-    });
+    throw new IsolationError(
+      `command ${JSON.stringify(options.argv[0])} was stopped: ${String(failure.error)}`,
+      {
+        ...backend,
+        cause: failure.error,
+      },
+    );
   }
   return {
     exitCode: exit.exitCode,

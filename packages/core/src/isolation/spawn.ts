@@ -67,11 +67,16 @@ const LAUNCHER = [
   'exec "$@"',
 ].join('\n');
 
-async function bubblewrapArgs(options: IsolationOptions, workspaceDir: string, interactive: boolean): Promise<string[]> {
+async function bubblewrapArgs(
+  options: IsolationOptions,
+  workspaceDir: string,
+  interactive: boolean,
+): Promise<string[]> {
   const args = [...(await systemBindArgs()), '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp'];
   if (options.home !== undefined) args.push('--bind', options.home, SANDBOX_HOME);
   args.push('--bind', options.root, workspaceDir);
-  for (const bind of options.binds ?? []) args.push('--bind', bind.hostPath, checkWorkspaceDir(bind.sandboxPath, options.backend));
+  for (const bind of options.binds ?? [])
+    args.push('--bind', bind.hostPath, checkWorkspaceDir(bind.sandboxPath, options.backend));
   // A private pid namespace means killing bwrap ends every process the command started.
   args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent');
   if (options.network) args.push(...(await resolverBindArgs()));
@@ -81,7 +86,11 @@ async function bubblewrapArgs(options: IsolationOptions, workspaceDir: string, i
   return args;
 }
 
-function baseEnv(options: SpawnIsolatedOptions, isolated: boolean, workspaceDir: string): Record<string, string> {
+function baseEnv(
+  options: SpawnIsolatedOptions,
+  isolated: boolean,
+  workspaceDir: string,
+): Record<string, string> {
   const home = isolated ? (options.home === undefined ? '/tmp' : SANDBOX_HOME) : (options.home ?? tmpdir());
   const env: Record<string, string> = {
     PATH: SANDBOX_PATH,
@@ -103,11 +112,18 @@ function relay(source: Readable | null): Readable | null {
   return keeper;
 }
 
-async function spawnFailure(child: ChildProcess, file: string, options: SpawnIsolatedOptions): Promise<never> {
+async function spawnFailure(
+  child: ChildProcess,
+  file: string,
+  options: SpawnIsolatedOptions,
+): Promise<never> {
   const error = await new Promise<NodeJS.ErrnoException>((resolve) => child.once('error', resolve));
   const backend = options.backend === undefined ? {} : { backend: options.backend };
   if ((error.code === 'ENOENT' || error.code === 'EACCES') && options.mode !== 'none') {
-    throw new IsolationUnavailableError(`cannot run bubblewrap at ${file} (${error.code})`, { ...backend, cause: error });
+    throw new IsolationUnavailableError(`cannot run bubblewrap at ${file} (${error.code})`, {
+      ...backend,
+      cause: error,
+    });
   }
   throw new IsolationError(`cannot start ${file}: ${error.message}`, { ...backend, cause: error });
 }
@@ -124,13 +140,24 @@ export async function spawnIsolated(options: SpawnIsolatedOptions): Promise<Isol
   if (options.argv.length === 0) throw new IsolationError('no command given (argv is empty)', backend);
   options.signal?.throwIfAborted();
   const isolated = (options.mode ?? 'bubblewrap') === 'bubblewrap';
-  if (!isolated && (options.binds?.length ?? 0) > 0) throw new IsolationError('extra binds need bubblewrap isolation', backend);
+  if (!isolated && (options.binds?.length ?? 0) > 0)
+    throw new IsolationError('extra binds need bubblewrap isolation', backend);
   const interactive = options.stdio === 'inherit';
   const workspaceDir = checkWorkspaceDir(options.workspaceDir ?? DEFAULT_WORKSPACE_DIR, options.backend);
   const cwd = sandboxCwd(workspaceDir, options.cwd);
-  const launch = ['-c', LAUNCHER, 'agentkernel', isolated ? cwd : unisolatedPath(options.root, workspaceDir, cwd), ...options.argv];
-  const file = isolated ? (options.bwrapPath ?? (await requireBubblewrap(options.searchPath, options.backend))) : '/bin/sh';
-  const args = isolated ? [...(await bubblewrapArgs(options, workspaceDir, interactive)), '/bin/sh', ...launch] : launch;
+  const launch = [
+    '-c',
+    LAUNCHER,
+    'agentkernel',
+    isolated ? cwd : unisolatedPath(options.root, workspaceDir, cwd),
+    ...options.argv,
+  ];
+  const file = isolated
+    ? (options.bwrapPath ?? (await requireBubblewrap(options.searchPath, options.backend)))
+    : '/bin/sh';
+  const args = isolated
+    ? [...(await bubblewrapArgs(options, workspaceDir, interactive)), '/bin/sh', ...launch]
+    : launch;
 
   const started = performance.now();
   const child = spawn(file, args, {
@@ -176,7 +203,8 @@ export async function spawnIsolated(options: SpawnIsolatedOptions): Promise<Isol
       if (!isolated && group) sigkill(-pid);
       const exitCode = code ?? 128 + (signal === null ? 0 : osConstants.signals[signal]);
       const done: IsolatedExit = { exitCode, signal, timedOut, aborted, durationMs };
-      const cleanup = procDir === undefined ? registered : registered.then(() => untrackProcess(procDir, pid));
+      const cleanup =
+        procDir === undefined ? registered : registered.then(() => untrackProcess(procDir, pid));
       cleanup.then(
         () => resolve(done),
         () => resolve(done),
@@ -188,7 +216,10 @@ export async function spawnIsolated(options: SpawnIsolatedOptions): Promise<Isol
     await registered;
   } catch (error) {
     kill();
-    throw new IsolationError(`cannot record the command's process in ${procDir ?? ''}`, { ...backend, cause: error });
+    throw new IsolationError(`cannot record the command's process in ${procDir ?? ''}`, {
+      ...backend,
+      cause: error,
+    });
   }
   return { pid, stdin: child.stdin, stdout, stderr, exited, kill };
 }

@@ -1,4 +1,10 @@
-export { SNAPSHOT_SPEC_VERSION, checkSnapshotManifest, type SnapshotManifest, type SnapshotSource, type SnapshotWorkspace } from './manifest.js';
+export {
+  SNAPSHOT_SPEC_VERSION,
+  checkSnapshotManifest,
+  type SnapshotManifest,
+  type SnapshotSource,
+  type SnapshotWorkspace,
+} from './manifest.js';
 export { LocalSnapshotStore, type SnapshotStore } from './store.js';
 export { takeSnapshot, type TakeSnapshotOptions } from './take.js';
 export { restoreWorkspace, type RestoreWorkspaceOptions } from './restore.js';

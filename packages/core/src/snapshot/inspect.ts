@@ -26,7 +26,10 @@ const SPOOL_READ = 1 << 20;
  * The revision hashes files in sorted path order while archives come in folder order, so file bytes
  * are spooled to `spoolFile` (one sequential write) and read back by range in sorted order.
  */
-export async function inspectArchive(archive: AsyncIterable<unknown>, spoolFile: string): Promise<ArchiveSummary> {
+export async function inspectArchive(
+  archive: AsyncIterable<unknown>,
+  spoolFile: string,
+): Promise<ArchiveSummary> {
   const spool = await open(spoolFile, 'w+');
   try {
     const items = new Map<string, Item>();
@@ -47,7 +50,12 @@ export async function inspectArchive(archive: AsyncIterable<unknown>, spoolFile:
     };
     await forEachTarEntry(archive, async (entry: ReadEntry) => {
       const path = relativePath(entry.path);
-      const kind = entry.type === 'Directory' ? 'dir' : ['File', 'OldFile', 'ContiguousFile', 'Link'].includes(entry.type) ? 'file' : undefined;
+      const kind =
+        entry.type === 'Directory'
+          ? 'dir'
+          : ['File', 'OldFile', 'ContiguousFile', 'Link'].includes(entry.type)
+            ? 'file'
+            : undefined;
       if (path === undefined || kind === undefined) {
         entry.resume();
         return;
@@ -92,8 +100,13 @@ export async function inspectArchive(archive: AsyncIterable<unknown>, spoolFile:
       hash.update(revisionEntryPrefix(path, item.kind));
       const source = item.linkTo === undefined ? item : items.get(item.linkTo);
       if (item.kind !== 'file' || !source) continue;
-      for (let done = 0; done < source.length; ) {
-        const { bytesRead } = await spool.read(buffer, 0, Math.min(SPOOL_READ, source.length - done), source.offset + done);
+      for (let done = 0; done < source.length;) {
+        const { bytesRead } = await spool.read(
+          buffer,
+          0,
+          Math.min(SPOOL_READ, source.length - done),
+          source.offset + done,
+        );
         if (bytesRead === 0) break;
         hash.update(buffer.subarray(0, bytesRead));
         done += bytesRead;

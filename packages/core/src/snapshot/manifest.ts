@@ -65,16 +65,26 @@ export interface SnapshotManifest {
 
 type Check = (value: unknown) => string | undefined;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const string: Check = (v) => (typeof v === 'string' && v !== '' ? undefined : 'expected a non-empty string');
 const anyString: Check = (v) => (typeof v === 'string' ? undefined : 'expected a string');
-const count: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : 'expected a non-negative integer');
-const sha256: Check = (v) => (typeof v === 'string' && /^[0-9a-f]{64}$/.test(v) ? undefined : 'expected a sha256 hex digest');
-const timestamp: Check = (v) => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? undefined : 'expected an ISO 8601 time');
-const name: Check = (v) => (typeof v === 'string' && isValidSandboxName(v) ? undefined : 'expected a valid snapshot name');
+const count: Check = (v) =>
+  Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : 'expected a non-negative integer';
+const sha256: Check = (v) =>
+  typeof v === 'string' && /^[0-9a-f]{64}$/.test(v) ? undefined : 'expected a sha256 hex digest';
+const timestamp: Check = (v) =>
+  typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? undefined : 'expected an ISO 8601 time';
+const name: Check = (v) =>
+  typeof v === 'string' && isValidSandboxName(v) ? undefined : 'expected a valid snapshot name';
 const ports: Check = (v) =>
-  Array.isArray(v) && v.every((p) => Number.isInteger(p) && (p as number) > 0 && (p as number) < 65536) ? undefined : 'expected a list of port numbers';
-const stringMap: Check = (v) => (isObject(v) && Object.values(v).every((x) => typeof x === 'string') ? undefined : 'expected an object of strings');
+  Array.isArray(v) && v.every((p) => Number.isInteger(p) && (p as number) > 0 && (p as number) < 65536)
+    ? undefined
+    : 'expected a list of port numbers';
+const stringMap: Check = (v) =>
+  isObject(v) && Object.values(v).every((x) => typeof x === 'string')
+    ? undefined
+    : 'expected an object of strings';
 
 /** Field path to check; nested objects are listed by their dotted path. */
 const FIELDS: [string, Check, { optional?: boolean }?][] = [
@@ -131,7 +141,9 @@ function lookup(value: unknown, path: string): { found: boolean; value: unknown 
 export function checkSnapshotManifest(value: unknown): { manifest?: SnapshotManifest; problems: string[] } {
   if (!isObject(value)) return { problems: ['(root): expected an object'] };
   if (value.specVersion !== SNAPSHOT_SPEC_VERSION) {
-    return { problems: [`specVersion: expected ${SNAPSHOT_SPEC_VERSION}, got ${JSON.stringify(value.specVersion)}`] };
+    return {
+      problems: [`specVersion: expected ${SNAPSHOT_SPEC_VERSION}, got ${JSON.stringify(value.specVersion)}`],
+    };
   }
   const problems: string[] = [];
   for (const [path, check, flags] of FIELDS) {
@@ -149,7 +161,8 @@ export function checkSnapshotManifest(value: unknown): { manifest?: SnapshotMani
   for (const [mirror, original] of MIRRORS) {
     const a = lookup(value, mirror).value;
     const b = lookup(value, original).value;
-    if (a !== undefined && b !== undefined && a !== b) problems.push(`${mirror}: must equal ${original} (${JSON.stringify(b)}), got ${JSON.stringify(a)}`);
+    if (a !== undefined && b !== undefined && a !== b)
+      problems.push(`${mirror}: must equal ${original} (${JSON.stringify(b)}), got ${JSON.stringify(a)}`);
   }
   return problems.length > 0 ? { problems } : { manifest: value as unknown as SnapshotManifest, problems };
 }

@@ -30,7 +30,8 @@ export async function restoreWorkspace(options: RestoreWorkspaceOptions): Promis
     hash.update(chunk as Buffer);
   }
   const actual = hash.digest('hex');
-  if (actual !== expected) throw new SnapshotChecksumError(manifest.name, expected, actual, 'workspace.tar.gz');
+  if (actual !== expected)
+    throw new SnapshotChecksumError(manifest.name, expected, actual, 'workspace.tar.gz');
 
   const bytesTotal = manifest.workspace.archiveBytes;
   let bytesDone = 0;
@@ -47,6 +48,10 @@ export async function restoreWorkspace(options: RestoreWorkspaceOptions): Promis
   } catch (error) {
     archive.destroy();
     if (AgentkernelError.isInstance(error)) throw error;
-    throw new BackendError(handle.ref.backend, `could not restore snapshot "${manifest.name}" into ${workspaceDir}: ${(error as Error).message}`, { cause: error });
+    throw new BackendError(
+      handle.ref.backend,
+      `could not restore snapshot "${manifest.name}" into ${workspaceDir}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }

@@ -15,7 +15,9 @@ import { checkSnapshotManifest, type SnapshotManifest } from './manifest.js';
  */
 export interface SnapshotStore {
   /** Every readable snapshot, oldest first; unreadable ones are reported to `onInvalid` and skipped. */
-  list(options?: { onInvalid?: (name: string, error: AgentkernelError) => void }): Promise<SnapshotManifest[]>;
+  list(options?: {
+    onInvalid?: (name: string, error: AgentkernelError) => void;
+  }): Promise<SnapshotManifest[]>;
   /** The manifest of `name`; `NotFoundError` when there is none. */
   read(name: string): Promise<SnapshotManifest>;
   has(name: string): Promise<boolean>;
@@ -42,7 +44,9 @@ export class LocalSnapshotStore implements SnapshotStore {
     return join(this.dir, validateSandboxName(name, 'snapshot name'), ARCHIVE);
   }
 
-  async list(options: { onInvalid?: (name: string, error: AgentkernelError) => void } = {}): Promise<SnapshotManifest[]> {
+  async list(
+    options: { onInvalid?: (name: string, error: AgentkernelError) => void } = {},
+  ): Promise<SnapshotManifest[]> {
     const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return [];
       throw new StateError(`cannot list snapshots in ${this.dir}: ${error.message}`, { cause: error });
@@ -68,7 +72,10 @@ export class LocalSnapshotStore implements SnapshotStore {
       text = await readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new NotFoundError(`no snapshot "${name}" in ${this.dir}`, { code: 'SNAPSHOT_NOT_FOUND', hint: 'list them with: agentkernel snapshot list' });
+        throw new NotFoundError(`no snapshot "${name}" in ${this.dir}`, {
+          code: 'SNAPSHOT_NOT_FOUND',
+          hint: 'list them with: agentkernel snapshot list',
+        });
       }
       throw new StateError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
     }
@@ -76,11 +83,21 @@ export class LocalSnapshotStore implements SnapshotStore {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new StateError(`${file} is not valid JSON: ${(error as Error).message}`, { cause: error, code: 'SNAPSHOT_MANIFEST_INVALID' });
+      throw new StateError(`${file} is not valid JSON: ${(error as Error).message}`, {
+        cause: error,
+        code: 'SNAPSHOT_MANIFEST_INVALID',
+      });
     }
     const { manifest, problems } = checkSnapshotManifest(parsed);
-    if (!manifest) throw new StateError(`${file} is not a valid snapshot manifest:\n${problems.map((p) => `  ${p}`).join('\n')}`, { code: 'SNAPSHOT_MANIFEST_INVALID' });
-    if (manifest.name !== name) throw new StateError(`${file}: name: must equal its folder name "${name}", got "${manifest.name}"`, { code: 'SNAPSHOT_MANIFEST_INVALID' });
+    if (!manifest)
+      throw new StateError(
+        `${file} is not a valid snapshot manifest:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+        { code: 'SNAPSHOT_MANIFEST_INVALID' },
+      );
+    if (manifest.name !== name)
+      throw new StateError(`${file}: name: must equal its folder name "${name}", got "${manifest.name}"`, {
+        code: 'SNAPSHOT_MANIFEST_INVALID',
+      });
     return manifest;
   }
 
@@ -92,9 +109,15 @@ export class LocalSnapshotStore implements SnapshotStore {
     );
   }
 
-  async create(name: string, write: (archive: Writable) => Promise<SnapshotManifest>): Promise<SnapshotManifest> {
+  async create(
+    name: string,
+    write: (archive: Writable) => Promise<SnapshotManifest>,
+  ): Promise<SnapshotManifest> {
     validateSandboxName(name, 'snapshot name');
-    const taken = (): UsageError => new UsageError(`a snapshot named "${name}" already exists`, { hint: `choose another name, or delete it with: agentkernel snapshot delete ${name}` });
+    const taken = (): UsageError =>
+      new UsageError(`a snapshot named "${name}" already exists`, {
+        hint: `choose another name, or delete it with: agentkernel snapshot delete ${name}`,
+      });
     if (await this.has(name)) throw taken();
     const staging = join(this.dir, `.creating-${name}-${randomBytes(4).toString('hex')}`);
     try {
@@ -103,7 +126,9 @@ export class LocalSnapshotStore implements SnapshotStore {
       const manifest = await write(createWriteStream(archivePath, { flags: 'wx' }));
       const { problems } = checkSnapshotManifest(manifest);
       if (problems.length > 0 || manifest.name !== name) {
-        throw new StateError(`refusing to store an invalid manifest for snapshot "${name}": ${problems.join('; ') || `name is "${manifest.name}"`}`);
+        throw new StateError(
+          `refusing to store an invalid manifest for snapshot "${name}": ${problems.join('; ') || `name is "${manifest.name}"`}`,
+        );
       }
       await atomicWriteFile(join(staging, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
       try {
@@ -127,7 +152,8 @@ export class LocalSnapshotStore implements SnapshotStore {
       // Renamed away first, so the snapshot vanishes at once even if removing its files is slow.
       await rename(join(this.dir, name), doomed);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`no snapshot "${name}" in ${this.dir}`, { code: 'SNAPSHOT_NOT_FOUND' });
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new NotFoundError(`no snapshot "${name}" in ${this.dir}`, { code: 'SNAPSHOT_NOT_FOUND' });
       throw new StateError(`cannot delete snapshot "${name}": ${(error as Error).message}`, { cause: error });
     }
     await rm(doomed, { recursive: true, force: true });
@@ -136,7 +162,10 @@ export class LocalSnapshotStore implements SnapshotStore {
   async openArchive(name: string): Promise<Readable> {
     const path = this.archivePath(name);
     await stat(path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') throw new NotFoundError(`snapshot "${name}" has no archive at ${path}`, { code: 'SNAPSHOT_NOT_FOUND' });
+      if (error.code === 'ENOENT')
+        throw new NotFoundError(`snapshot "${name}" has no archive at ${path}`, {
+          code: 'SNAPSHOT_NOT_FOUND',
+        });
       throw new StateError(`cannot read ${path}: ${error.message}`, { cause: error });
     });
     return createReadStream(path, { highWaterMark: 1 << 20 });

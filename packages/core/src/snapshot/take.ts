@@ -35,7 +35,8 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<Snapsh
   return store.create(name, async (sink) => {
     const { sha256, archiveBytes, summary } = await archiveInto(handle, workspaceDir, sink, options);
     let native: NativeSnapshotHandle | undefined;
-    if (options.native) native = await optionalMethod(handle.ref.backend, handle, 'snapshot', 'native snapshots')(name);
+    if (options.native)
+      native = await optionalMethod(handle.ref.backend, handle, 'snapshot', 'native snapshots')(name);
     const createdAt = new Date().toISOString();
     const manifest: SnapshotManifest = {
       specVersion: SNAPSHOT_SPEC_VERSION,
@@ -91,7 +92,11 @@ async function archiveInto(
       copy.destroy();
       await summary.catch(() => undefined);
       if (AgentkernelError.isInstance(error)) throw error;
-      throw new BackendError(handle.ref.backend, `could not archive ${workspaceDir} of sandbox ${handle.ref.id}: ${(error as Error).message}`, { cause: error });
+      throw new BackendError(
+        handle.ref.backend,
+        `could not archive ${workspaceDir} of sandbox ${handle.ref.id}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     return { sha256: hash.digest('hex'), archiveBytes, summary: await summary };
   } finally {

@@ -39,7 +39,12 @@ export async function observe(options: SyncOptions, localOnly = false): Promise<
     if (content !== undefined) rootRules.addFile('', name, content);
   }
   const list = (prune: PruneName[]): Promise<RemoteListing> =>
-    listRemote(handle, workspaceDir, { since: manifest?.remoteClock ?? 0, prune, cache: manifest?.remote, signal });
+    listRemote(handle, workspaceDir, {
+      since: manifest?.remoteClock ?? 0,
+      prune,
+      cache: manifest?.remote,
+      signal,
+    });
   const prune = rootRules.pruneNames();
   let listing: Promise<RemoteListing> | undefined;
   const startListing = (): void => {
@@ -61,12 +66,14 @@ export async function observe(options: SyncOptions, localOnly = false): Promise<
       if (toHash > 0) startListing();
     },
   });
-  if (skippable && listing === undefined && unchanged(local.tree, manifest.entries)) return { manifest, local, remote: undefined };
+  if (skippable && listing === undefined && unchanged(local.tree, manifest.entries))
+    return { manifest, local, remote: undefined };
   startListing();
   let remote = await (listing as Promise<RemoteListing>);
   // Nested rule files found by the walk may re-include a pruned name: list again without it then.
   const allowed = localRules.pruneNames();
-  if (!prune.every((p) => allowed.some((a) => a.name === p.name && a.dirOnly === p.dirOnly))) remote = await list(allowed);
+  if (!prune.every((p) => allowed.some((a) => a.name === p.name && a.dirOnly === p.dirOnly)))
+    remote = await list(allowed);
 
   const remoteRules = await createIgnoreRules();
   for (const file of remote.ruleFiles) remoteRules.addFile(file.dir, file.name, file.content);
@@ -79,7 +86,8 @@ export async function observe(options: SyncOptions, localOnly = false): Promise<
   const needDigest: string[] = [];
   for (const [path, r] of remote.tree) {
     const l = local.tree.get(path);
-    if (r.kind === 'file' && r.sha256 === undefined && l?.kind === 'file' && !sameContent(l, base?.get(path))) needDigest.push(path);
+    if (r.kind === 'file' && r.sha256 === undefined && l?.kind === 'file' && !sameContent(l, base?.get(path)))
+      needDigest.push(path);
   }
   if (needDigest.length > 0) {
     for (const [path, digest] of await hashRemote(handle, workspaceDir, needDigest, signal)) {

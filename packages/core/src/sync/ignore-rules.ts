@@ -66,7 +66,8 @@ export class IgnoreRules {
   /** Every rule file added, as `dir\0name\0content` keys (to compare two sides' rules). */
   fileKeys(): Set<string> {
     const keys = new Set<string>();
-    for (const [dir, files] of this.#sources) for (const [name, content] of files) keys.add(`${dir}\0${name}\0${content}`);
+    for (const [dir, files] of this.#sources)
+      for (const [name, content] of files) keys.add(`${dir}\0${name}\0${content}`);
     return keys;
   }
 
@@ -96,7 +97,14 @@ export class IgnoreRules {
     for (const line of root) {
       const dirOnly = line.endsWith('/');
       const name = dirOnly ? line.slice(0, -1) : line;
-      if (!name || name.includes('/') || name.startsWith('!') || name.startsWith('#') || GLOB_CHARS.test(name)) continue;
+      if (
+        !name ||
+        name.includes('/') ||
+        name.startsWith('!') ||
+        name.startsWith('#') ||
+        GLOB_CHARS.test(name)
+      )
+        continue;
       if (name === '.' || name === '..' || negations.some((re) => re.test(name))) continue;
       names.set(name, (names.get(name) ?? true) && dirOnly);
     }
@@ -134,8 +142,14 @@ export class IgnoreRules {
     const result = matcher.test(relative);
     if (!result.ignored) return result;
     const folders = ancestors(relative.replace(/\/$/, ''));
-    if (!folders.some((folder) => matcher.test(`${folder}/`).ignored) || folders.some((f) => f.includes('\n'))) return result;
-    return this.#rulesAt(dir).add(folders.map((folder) => `!/${folder.replace(/[\\*?[\]]/g, '\\$&').replace(/ $/, '\\ ')}/`)).test(relative);
+    if (
+      !folders.some((folder) => matcher.test(`${folder}/`).ignored) ||
+      folders.some((f) => f.includes('\n'))
+    )
+      return result;
+    return this.#rulesAt(dir)
+      .add(folders.map((folder) => `!/${folder.replace(/[\\*?[\]]/g, '\\$&').replace(/ $/, '\\ ')}/`))
+      .test(relative);
   }
 
   #matcher(dir: string): Ignore | undefined {
@@ -182,7 +196,15 @@ function lastSegmentRegExp(rule: string): RegExp {
   const segment = rule.replace(/\/+$/, '').split('/').pop() ?? '';
   const source = segment
     .split('')
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : /[[\]\\]/.test(char) ? '.*' : char.replace(/[.+^${}()|]/g, '\\$&')))
+    .map((char) =>
+      char === '*'
+        ? '.*'
+        : char === '?'
+          ? '.'
+          : /[[\]\\]/.test(char)
+            ? '.*'
+            : char.replace(/[.+^${}()|]/g, '\\$&'),
+    )
     .join('');
   return new RegExp(`^${source}$`);
 }

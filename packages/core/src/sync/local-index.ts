@@ -69,11 +69,27 @@ export async function scanLocal(root: string, options: ScanOptions): Promise<Loc
         tree.set(path, { kind: 'dir', mode: stats.mode & 0o7777, size: 0, mtimeMs: stats.mtimeMs });
         subdirs.push(path);
       } else if (stats.isSymbolicLink()) {
-        tree.set(path, { kind: 'symlink', mode: 0, size: 0, mtimeMs: stats.mtimeMs, target: readlinkSync(join(absolute, name)) });
+        tree.set(path, {
+          kind: 'symlink',
+          mode: 0,
+          size: 0,
+          mtimeMs: stats.mtimeMs,
+          target: readlinkSync(join(absolute, name)),
+        });
       } else if (stats.isFile()) {
-        const entry: TreeEntry = { kind: 'file', mode: stats.mode & 0o7777, size: stats.size, mtimeMs: stats.mtimeMs };
+        const entry: TreeEntry = {
+          kind: 'file',
+          mode: stats.mode & 0o7777,
+          size: stats.size,
+          mtimeMs: stats.mtimeMs,
+        };
         const cached = cache?.get(path);
-        if (cached && cached[0] === stats.size && cached[1] === stats.mtimeMs && stats.mtimeMs < startedAt - RACY_MS) {
+        if (
+          cached &&
+          cached[0] === stats.size &&
+          cached[1] === stats.mtimeMs &&
+          stats.mtimeMs < startedAt - RACY_MS
+        ) {
           entry.sha256 = cached[2];
         } else {
           toHash.push(path);

@@ -16,9 +16,17 @@ const NO_HARD_LINKS = { get: (): undefined => undefined, set: (): void => undefi
  * entries without their contents, symlinks as symlinks, exact modes and mtimes. Nothing is buffered
  * beyond stream chunks.
  */
-export async function packPaths(root: string, paths: readonly string[], onBytes?: (uncompressed: number) => void): Promise<PackedArchive> {
+export async function packPaths(
+  root: string,
+  paths: readonly string[],
+  onBytes?: (uncompressed: number) => void,
+): Promise<PackedArchive> {
   const { Pack } = await import('tar');
-  const pack = new Pack({ cwd: root, noDirRecurse: true, linkCache: NO_HARD_LINKS as unknown as Map<`${number}:${number}`, string> });
+  const pack = new Pack({
+    cwd: root,
+    noDirRecurse: true,
+    linkCache: NO_HARD_LINKS as unknown as Map<`${number}:${number}`, string>,
+  });
   let uncompressed = 0;
   let compressed = 0;
   const countIn = new Transform({

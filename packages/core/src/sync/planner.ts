@@ -81,9 +81,16 @@ export function planSync(input: PlanInput): PlanResult {
     if (lc) localChanged.push(path);
     if (rc) remoteChanged.push(path);
 
-    const structural = (lc && isLeaf(l) && r?.kind === 'dir' && remoteBelow.has(path)) || (rc && isLeaf(r) && l?.kind === 'dir' && localBelow.has(path));
+    const structural =
+      (lc && isLeaf(l) && r?.kind === 'dir' && remoteBelow.has(path)) ||
+      (rc && isLeaf(r) && l?.kind === 'dir' && localBelow.has(path));
     let winner: 'local' | 'remote' | undefined = lc && !rc ? 'local' : rc && !lc ? 'remote' : undefined;
-    const inherited = absentWinner.size > 0 ? ancestorsOf(path).map((a) => absentWinner.get(a)).find((w) => w) : undefined;
+    const inherited =
+      absentWinner.size > 0
+        ? ancestorsOf(path)
+            .map((a) => absentWinner.get(a))
+            .find((w) => w)
+        : undefined;
     if (inherited && (lc || rc)) {
       winner = sameContent(l, r) ? undefined : inherited;
     } else if ((lc && rc) || structural) {

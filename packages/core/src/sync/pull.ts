@@ -22,7 +22,13 @@ export async function pullWorkspace(options: SyncOptions): Promise<SyncReport> {
   const backend = handle.ref.backend;
   const { local, remote, manifest } = await observe(options);
   const base: ReadonlyMap<string, BaseEntry> = manifest?.entries ?? new Map<string, BaseEntry>();
-  const result = planSync({ direction: 'pull', base, local: local.tree, remote: remote.tree, prefer: options.prefer });
+  const result = planSync({
+    direction: 'pull',
+    base,
+    local: local.tree,
+    remote: remote.tree,
+    prefer: options.prefer,
+  });
   const { plan, nextBase } = result;
   const report = newReport('pull', options, plan);
   if (plan.conflicts.length > 0 && !options.dryRun) throw new SyncConflictError(plan.conflicts, { backend });
@@ -71,11 +77,16 @@ export async function pullWorkspace(options: SyncOptions): Promise<SyncReport> {
         root: localDir,
         expected: fetch,
         signal,
-        onProgress: (_compressed, bytesDone) => options.onProgress?.({ phase: 'download', bytesDone, bytesTotal }),
+        onProgress: (_compressed, bytesDone) =>
+          options.onProgress?.({ phase: 'download', bytesDone, bytesTotal }),
       });
     } catch (error) {
       if (AgentkernelError.isInstance(error)) throw error;
-      throw new BackendError(backend, `could not download ${paths.length} files from ${workspaceDir}: ${(error as Error).message}`, { cause: error });
+      throw new BackendError(
+        backend,
+        `could not download ${paths.length} files from ${workspaceDir}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     report.bytesReceived = extracted.compressedBytes;
     report.filesReceived += extracted.applied.size;

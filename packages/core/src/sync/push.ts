@@ -24,7 +24,13 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
     return { ...newReport('push', options, empty), durationMs: performance.now() - started };
   }
   const prefer = options.prefer ?? (manifest ? undefined : 'local');
-  const result = planSync({ direction: 'push', base: manifest?.entries ?? new Map(), local: local.tree, remote: remote.tree, prefer });
+  const result = planSync({
+    direction: 'push',
+    base: manifest?.entries ?? new Map(),
+    local: local.tree,
+    remote: remote.tree,
+    prefer,
+  });
   const { plan } = result;
   const report = newReport('push', options, plan);
   if (plan.conflicts.length > 0 && !options.dryRun) throw new SyncConflictError(plan.conflicts, { backend });
@@ -35,25 +41,40 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
     signal?.throwIfAborted();
     options.onProgress?.({ phase: 'delete', bytesDone: 0 });
     const stdin = Buffer.from(plan.deleteRemote.map((p) => `./${p}\0`).join(''));
-    const run = await handle.exec(['sh', '-c', DELETE_SCRIPT, 'agentkernel-delete', workspaceDir], { cwd: '/', stdin, signal });
-    if (run.exitCode !== 0) throw scriptFailure(handle, 'delete files', workspaceDir, run.exitCode, run.stderr);
+    const run = await handle.exec(['sh', '-c', DELETE_SCRIPT, 'agentkernel-delete', workspaceDir], {
+      cwd: '/',
+      stdin,
+      signal,
+    });
+    if (run.exitCode !== 0)
+      throw scriptFailure(handle, 'delete files', workspaceDir, run.exitCode, run.stderr);
     report.bytesSent += stdin.length;
     report.deleted = run.stdout.length;
   }
   if (plan.upload.length > 0) {
     signal?.throwIfAborted();
     const bytesTotal = plan.upload.reduce((sum, p) => sum + (local.tree.get(p)?.size ?? 0), 0);
-    const packed = await packPaths(localDir, plan.upload, (bytesDone) => options.onProgress?.({ phase: 'upload', bytesDone, bytesTotal }));
+    const packed = await packPaths(localDir, plan.upload, (bytesDone) =>
+      options.onProgress?.({ phase: 'upload', bytesDone, bytesTotal }),
+    );
     try {
       await handle.putArchive(workspaceDir, packed.stream);
     } catch (error) {
       packed.stream.destroy();
       if (AgentkernelError.isInstance(error)) throw error;
-      throw new BackendError(backend, `could not upload ${plan.upload.length} files to ${workspaceDir}: ${(error as Error).message}`, { cause: error });
+      throw new BackendError(
+        backend,
+        `could not upload ${plan.upload.length} files to ${workspaceDir}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     report.bytesSent += packed.compressedBytes();
     report.filesSent = plan.upload.length;
-    await fixFolderModes(options, plan.upload.filter((p) => needsModeFix(local.tree.get(p))), local.tree);
+    await fixFolderModes(
+      options,
+      plan.upload.filter((p) => needsModeFix(local.tree.get(p))),
+      local.tree,
+    );
   }
 
   // The sandbox's tar keeps the archive's mtimes, so the next listing can trust these digests.
@@ -61,7 +82,8 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
   for (const path of plan.deleteRemote) remoteCache.delete(path);
   for (const path of plan.upload) {
     const entry = local.tree.get(path);
-    if (entry?.kind === 'file' && entry.sha256) remoteCache.set(path, [entry.size, Math.floor(entry.mtimeMs / 1000), entry.sha256]);
+    if (entry?.kind === 'file' && entry.sha256)
+      remoteCache.set(path, [entry.size, Math.floor(entry.mtimeMs / 1000), entry.sha256]);
   }
   await saveManifest(options.manifestFile, manifest, {
     workspaceDir,
@@ -77,13 +99,21 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
 function needsModeFix(entry: TreeEntry | undefined): boolean {
   if (entry?.kind !== 'dir') return false;
   const { mode } = entry;
-  return ((mode & 0o400) !== 0 && (mode & 0o100) === 0) || ((mode & 0o40) !== 0 && (mode & 0o10) === 0) || ((mode & 0o4) !== 0 && (mode & 0o1) === 0);
+  return (
+    ((mode & 0o400) !== 0 && (mode & 0o100) === 0) ||
+    ((mode & 0o40) !== 0 && (mode & 0o10) === 0) ||
+    ((mode & 0o4) !== 0 && (mode & 0o1) === 0)
+  );
 }
 
 async function fixFolderModes(options: SyncOptions, paths: readonly string[], tree: Tree): Promise<void> {
   if (paths.length === 0) return;
   const args = paths.flatMap((p) => [(tree.get(p)?.mode ?? 0o755).toString(8), `./${p}`]);
   const { handle, workspaceDir, signal } = options;
-  const run = await handle.exec(['sh', '-c', CHMOD_SCRIPT, 'agentkernel-chmod', workspaceDir, ...args], { cwd: '/', signal });
-  if (run.exitCode !== 0) throw scriptFailure(handle, 'set folder modes', workspaceDir, run.exitCode, run.stderr);
+  const run = await handle.exec(['sh', '-c', CHMOD_SCRIPT, 'agentkernel-chmod', workspaceDir, ...args], {
+    cwd: '/',
+    signal,
+  });
+  if (run.exitCode !== 0)
+    throw scriptFailure(handle, 'set folder modes', workspaceDir, run.exitCode, run.stderr);
 }

@@ -14,7 +14,11 @@ const EXTRACT_SCRIPT = 'cd "$1" || exit 90; tar -xzf "$2"; status=$?; rm -f "$2"
  * backend lets us write; its name is ignored by sync), unpacked there with `tar -xzf` (GNU or
  * busybox), and removed.
  */
-export async function putArchiveViaExec(handle: SandboxHandle, dir: string, archive: Readable): Promise<void> {
+export async function putArchiveViaExec(
+  handle: SandboxHandle,
+  dir: string,
+  archive: Readable,
+): Promise<void> {
   const name = `${TEMP_PREFIX}put-${randomUUID()}.tar.gz`;
   const temp = posix.join(dir, name);
   try {
@@ -26,6 +30,9 @@ export async function putArchiveViaExec(handle: SandboxHandle, dir: string, arch
   const result = await handle.exec(['sh', '-c', EXTRACT_SCRIPT, 'agentkernel-put', dir, name]);
   if (result.exitCode !== 0) {
     const detail = result.stderr.toString('utf8').trim();
-    throw new BackendError(handle.ref.backend, `tar -x into ${dir} failed with exit code ${result.exitCode}${detail ? `: ${detail}` : ''}`);
+    throw new BackendError(
+      handle.ref.backend,
+      `tar -x into ${dir} failed with exit code ${result.exitCode}${detail ? `: ${detail}` : ''}`,
+    );
   }
 }

@@ -32,30 +32,58 @@ export interface ListOptions {
 const KINDS: Record<number, EntryKind> = { 0o100000: 'file', 0o040000: 'dir', 0o120000: 'symlink' };
 
 /** Lists the sandbox workspace in one exec (see {@link LIST_SCRIPT}). */
-export async function listRemote(handle: SandboxHandle, workspaceDir: string, options: ListOptions): Promise<RemoteListing> {
+export async function listRemote(
+  handle: SandboxHandle,
+  workspaceDir: string,
+  options: ListOptions,
+): Promise<RemoteListing> {
   const args = ['sh', '-c', LIST_SCRIPT, 'agentkernel-list', workspaceDir, String(options.since)];
   for (const { name, dirOnly } of options.prune) args.push(dirOnly ? 'd' : 'a', name);
   const result = await handle.exec(args, { cwd: '/', signal: options.signal });
-  if (result.exitCode !== 0) throw scriptFailure(handle, 'list the workspace', workspaceDir, result.exitCode, result.stderr);
+  if (result.exitCode !== 0)
+    throw scriptFailure(handle, 'list the workspace', workspaceDir, result.exitCode, result.stderr);
   try {
     return parseListing(result.stdout, options.cache);
   } catch (error) {
-    throw new BackendError(handle.ref.backend, `unreadable workspace listing from sandbox ${handle.ref.id}: ${(error as Error).message}`, { cause: error });
+    throw new BackendError(
+      handle.ref.backend,
+      `unreadable workspace listing from sandbox ${handle.ref.id}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
 /** Hashes specific sandbox files in one exec; files that vanished are absent from the result. */
-export async function hashRemote(handle: SandboxHandle, workspaceDir: string, paths: readonly string[], signal?: AbortSignal): Promise<Map<string, string>> {
+export async function hashRemote(
+  handle: SandboxHandle,
+  workspaceDir: string,
+  paths: readonly string[],
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
   if (paths.length === 0) return new Map();
   const stdin = Buffer.from(paths.map((p) => `./${p}\0`).join(''));
-  const result = await handle.exec(['sh', '-c', HASH_SCRIPT, 'agentkernel-hash', workspaceDir], { cwd: '/', stdin, signal });
-  if (result.exitCode !== 0) throw scriptFailure(handle, 'hash files', workspaceDir, result.exitCode, result.stderr);
+  const result = await handle.exec(['sh', '-c', HASH_SCRIPT, 'agentkernel-hash', workspaceDir], {
+    cwd: '/',
+    stdin,
+    signal,
+  });
+  if (result.exitCode !== 0)
+    throw scriptFailure(handle, 'hash files', workspaceDir, result.exitCode, result.stderr);
   return parseSha256Lines(result.stdout.toString('utf8'));
 }
 
-export function scriptFailure(handle: SandboxHandle, what: string, dir: string, exitCode: number, stderr: Buffer): BackendError {
+export function scriptFailure(
+  handle: SandboxHandle,
+  what: string,
+  dir: string,
+  exitCode: number,
+  stderr: Buffer,
+): BackendError {
   const detail = stderr.toString('utf8').trim();
-  const reason = exitCode === 90 ? `the folder ${dir} does not exist in the sandbox` : `exit code ${exitCode}${detail ? `: ${detail}` : ''}`;
+  const reason =
+    exitCode === 90
+      ? `the folder ${dir} does not exist in the sandbox`
+      : `exit code ${exitCode}${detail ? `: ${detail}` : ''}`;
   return new BackendError(handle.ref.backend, `could not ${what} in sandbox ${handle.ref.id}: ${reason}`);
 }
 
@@ -77,7 +105,12 @@ export function parseListing(stdout: Buffer, cache?: StatCache): RemoteListing {
     const raw = Number.parseInt(hexMode, 16);
     const kind = KINDS[raw & 0o170000];
     if (!kind || path === '' || path === '.') return;
-    tree.set(path, { kind, mode: kind === 'symlink' ? 0 : raw & 0o7777, size: kind === 'file' ? Number(size) : 0, mtimeMs: Number(mtime) * 1000 });
+    tree.set(path, {
+      kind,
+      mode: kind === 'symlink' ? 0 : raw & 0o7777,
+      size: kind === 'file' ? Number(size) : 0,
+      mtimeMs: Number(mtime) * 1000,
+    });
   };
   const digests = new Map<string, string>();
   while (position < stdout.length) {
@@ -104,7 +137,11 @@ export function parseListing(stdout: Buffer, cache?: StatCache): RemoteListing {
     } else if (tag === 'I') {
       const path = next();
       const slash = path.lastIndexOf('/');
-      ruleFiles.push({ dir: slash < 0 ? '' : path.slice(0, slash), name: path.slice(slash + 1), content: next() });
+      ruleFiles.push({
+        dir: slash < 0 ? '' : path.slice(0, slash),
+        name: path.slice(slash + 1),
+        content: next(),
+      });
     } else if (tag === 'H') {
       const path = next();
       digests.set(path, next());
@@ -117,7 +154,8 @@ export function parseListing(stdout: Buffer, cache?: StatCache): RemoteListing {
     const digest = digests.get(path);
     const cached = cache?.get(path);
     if (digest !== undefined) entry.sha256 = digest;
-    else if (cached && cached[0] === entry.size && cached[1] === entry.mtimeMs / 1000) entry.sha256 = cached[2];
+    else if (cached && cached[0] === entry.size && cached[1] === entry.mtimeMs / 1000)
+      entry.sha256 = cached[2];
   }
   return { tree, clock, ruleFiles, bytes: stdout.length };
 }
@@ -147,7 +185,9 @@ export function parseSha256Lines(text: string): Map<string, string> {
     const match = SHA_LINE.exec(line);
     if (!match) continue;
     const [, escaped, digest = '', name = ''] = match;
-    const path = escaped ? name.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c)) : name;
+    const path = escaped
+      ? name.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c))
+      : name;
     digests.set(path, digest);
   }
   return digests;

@@ -22,7 +22,8 @@ export function newReport(direction: 'push' | 'pull', options: SyncOptions, plan
 export function fileCache(tree: Tree, divisor: number): StatCache {
   const cache: StatCache = new Map();
   for (const [path, entry] of tree) {
-    if (entry.kind === 'file' && entry.sha256) cache.set(path, [entry.size, entry.mtimeMs / divisor, entry.sha256]);
+    if (entry.kind === 'file' && entry.sha256)
+      cache.set(path, [entry.size, entry.mtimeMs / divisor, entry.sha256]);
   }
   return cache;
 }
@@ -37,12 +38,26 @@ export async function cleanTempFiles(root: string, paths: readonly string[]): Pr
  * nothing new costs no write (keeping the older sandbox clock only makes the next listing hash the
  * files modified since then, which it would hash anyway).
  */
-export async function saveManifest(file: string, previous: SyncManifest | undefined, next: SyncManifest): Promise<void> {
-  if (previous && sameMap(previous.entries, next.entries, sameBase) && sameMap(previous.local, next.local, sameStat) && sameMap(previous.remote, next.remote, sameStat)) return;
+export async function saveManifest(
+  file: string,
+  previous: SyncManifest | undefined,
+  next: SyncManifest,
+): Promise<void> {
+  if (
+    previous &&
+    sameMap(previous.entries, next.entries, sameBase) &&
+    sameMap(previous.local, next.local, sameStat) &&
+    sameMap(previous.remote, next.remote, sameStat)
+  )
+    return;
   await writeSyncManifest(file, next);
 }
 
-function sameMap<T>(a: ReadonlyMap<string, T>, b: ReadonlyMap<string, T>, same: (x: T, y: T) => boolean): boolean {
+function sameMap<T>(
+  a: ReadonlyMap<string, T>,
+  b: ReadonlyMap<string, T>,
+  same: (x: T, y: T) => boolean,
+): boolean {
   if (a.size !== b.size) return false;
   for (const [key, value] of a) {
     const other = b.get(key);
@@ -51,5 +66,7 @@ function sameMap<T>(a: ReadonlyMap<string, T>, b: ReadonlyMap<string, T>, same: 
   return true;
 }
 
-const sameBase = (x: BaseEntry, y: BaseEntry): boolean => x.kind === y.kind && x.mode === y.mode && x.sha256 === y.sha256 && x.target === y.target;
-const sameStat = (x: [number, number, string], y: [number, number, string]): boolean => x[0] === y[0] && x[1] === y[1] && x[2] === y[2];
+const sameBase = (x: BaseEntry, y: BaseEntry): boolean =>
+  x.kind === y.kind && x.mode === y.mode && x.sha256 === y.sha256 && x.target === y.target;
+const sameStat = (x: [number, number, string], y: [number, number, string]): boolean =>
+  x[0] === y[0] && x[1] === y[1] && x[2] === y[2];

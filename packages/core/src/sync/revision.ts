@@ -24,7 +24,8 @@ export async function workspaceRevision(dir: string, options: RevisionOptions = 
     const kind = tree.get(path)?.kind === 'dir' ? 'dir' : 'file';
     hash.update(revisionEntryPrefix(path, kind));
     if (kind === 'file') {
-      for await (const chunk of createReadStream(join(dir, path), { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+      for await (const chunk of createReadStream(join(dir, path), { highWaterMark: 1 << 20 }))
+        hash.update(chunk as Buffer);
     }
   }
   return hash.digest('hex');

@@ -70,7 +70,10 @@ async function writeEntry(
   }
   const expected = options.expected;
   if (expected && expected.get(path) !== kind) {
-    throw new UnsafeArchiveEntryError(path, expected.has(path) ? `expected a ${expected.get(path)}, got a ${kind}` : 'it was not requested');
+    throw new UnsafeArchiveEntryError(
+      path,
+      expected.has(path) ? `expected a ${expected.get(path)}, got a ${kind}` : 'it was not requested',
+    );
   }
   if (applied.has(path)) throw new UnsafeArchiveEntryError(path, 'it appears twice in the archive');
   await ensureParents(options.root, path);
@@ -129,7 +132,8 @@ function entryKind(entry: ReadEntry, path: string): EntryKind {
   if (entry.type === 'Directory') return 'dir';
   if (entry.type === 'SymbolicLink') return 'symlink';
   if (entry.type === 'Link') throw new UnsafeArchiveEntryError(path, 'hard links are not allowed');
-  if (entry.type === 'CharacterDevice' || entry.type === 'BlockDevice') throw new UnsafeArchiveEntryError(path, 'device files are not allowed');
+  if (entry.type === 'CharacterDevice' || entry.type === 'BlockDevice')
+    throw new UnsafeArchiveEntryError(path, 'device files are not allowed');
   if (entry.type === 'FIFO') throw new UnsafeArchiveEntryError(path, 'fifos are not allowed');
   throw new UnsafeArchiveEntryError(path, `unsupported entry type ${entry.type}`);
 }

@@ -23,14 +23,20 @@ export function checkEntryPath(raw: string): string {
  */
 export function checkSymlinkTarget(linkPath: string, target: string | undefined): void {
   if (!target) throw new UnsafeArchiveEntryError(linkPath, 'the symlink has no target');
-  if (target.includes('\0')) throw new UnsafeArchiveEntryError(linkPath, 'the symlink target contains a NUL byte');
-  if (target.startsWith('/')) throw new UnsafeArchiveEntryError(linkPath, `the symlink points outside the workspace (${target})`);
+  if (target.includes('\0'))
+    throw new UnsafeArchiveEntryError(linkPath, 'the symlink target contains a NUL byte');
+  if (target.startsWith('/'))
+    throw new UnsafeArchiveEntryError(linkPath, `the symlink points outside the workspace (${target})`);
   let climbs = 0;
   let named = false;
   for (const segment of target.split('/')) {
     if (segment === '' || segment === '.') continue;
     if (segment !== '..') named = true;
-    else if (named) throw new UnsafeArchiveEntryError(linkPath, `the symlink target ${JSON.stringify(target)} climbs with ".." after a name`);
+    else if (named)
+      throw new UnsafeArchiveEntryError(
+        linkPath,
+        `the symlink target ${JSON.stringify(target)} climbs with ".." after a name`,
+      );
     else climbs++;
   }
   if (climbs > linkPath.split('/').length - 1) {
@@ -57,14 +63,20 @@ export async function ensureParents(root: string, path: string): Promise<void> {
       });
     } else if (!stats.isDirectory()) {
       const what = stats.isSymbolicLink() ? 'a symlink' : 'not a folder';
-      throw new UnsafeArchiveEntryError(path, `its parent ${segments.slice(0, i + 1).join('/')} is ${what} locally`);
+      throw new UnsafeArchiveEntryError(
+        path,
+        `its parent ${segments.slice(0, i + 1).join('/')} is ${what} locally`,
+      );
     }
   }
 }
 
 /** A fresh temporary name beside `target` (same folder, so the final rename is atomic). */
 export function tempNameBeside(target: string): string {
-  return join(dirname(target), `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${basename(target).slice(0, 40)}`);
+  return join(
+    dirname(target),
+    `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${basename(target).slice(0, 40)}`,
+  );
 }
 
 /**

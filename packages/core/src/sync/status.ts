@@ -9,7 +9,12 @@ import type { SyncOptions, SyncStatus } from './types.js';
  */
 export async function syncStatus(options: SyncOptions): Promise<SyncStatus> {
   const { local, remote, manifest } = await observe(options);
-  const input = { base: manifest?.entries ?? new Map(), local: local.tree, remote: remote.tree, prefer: options.prefer };
+  const input = {
+    base: manifest?.entries ?? new Map(),
+    local: local.tree,
+    remote: remote.tree,
+    prefer: options.prefer,
+  };
   const push = planSync({ ...input, direction: 'push' });
   const pull = planSync({ ...input, direction: 'pull' });
   return {

@@ -45,13 +45,18 @@ const SAME = '=';
  * Reads the manifest, or returns undefined when there is none for this workspace folder (first sync).
  * A file that cannot be understood is an error rather than a silent first sync, which could overwrite.
  */
-export async function readSyncManifest(file: string, workspaceDir: string): Promise<SyncManifest | undefined> {
+export async function readSyncManifest(
+  file: string,
+  workspaceDir: string,
+): Promise<SyncManifest | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StateError(`cannot read the sync manifest ${file}: ${(error as Error).message}`, { cause: error });
+    throw new StateError(`cannot read the sync manifest ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const broken = (why: string, cause?: unknown): StateError =>
     new StateError(`the sync manifest ${file} is unusable: ${why}`, {
@@ -66,7 +71,8 @@ export async function readSyncManifest(file: string, workspaceDir: string): Prom
   }
   if (typeof data !== 'object' || data === null) throw broken('not an object');
   if (data.version !== VERSION) throw broken(`version ${JSON.stringify(data.version)} is not ${VERSION}`);
-  if (typeof data.workspaceDir !== 'string' || typeof data.remoteClock !== 'number') throw broken('workspaceDir or remoteClock missing');
+  if (typeof data.workspaceDir !== 'string' || typeof data.remoteClock !== 'number')
+    throw broken('workspaceDir or remoteClock missing');
   if (typeof data.paths !== 'object' || data.paths === null) throw broken('paths missing');
   if (data.workspaceDir !== workspaceDir) return undefined;
   const manifest = emptyManifest(workspaceDir);
@@ -83,7 +89,8 @@ export async function readSyncManifest(file: string, workspaceDir: string): Prom
       manifest.entries.set(path, entry);
     }
     if (local) manifest.local.set(path, [local[0], local[1], local[2] === SAME ? (digest ?? '') : local[2]]);
-    if (remote) manifest.remote.set(path, [remote[0], remote[1], remote[2] === SAME ? (digest ?? '') : remote[2]]);
+    if (remote)
+      manifest.remote.set(path, [remote[0], remote[1], remote[2] === SAME ? (digest ?? '') : remote[2]]);
   }
   return manifest;
 }
@@ -107,7 +114,12 @@ export async function writeSyncManifest(file: string, manifest: SyncManifest): P
       : 0;
     paths[path] = [storedBase, stat(manifest.local.get(path)), stat(manifest.remote.get(path))];
   }
-  const body = { version: VERSION, workspaceDir: manifest.workspaceDir, remoteClock: manifest.remoteClock, paths };
+  const body = {
+    version: VERSION,
+    workspaceDir: manifest.workspaceDir,
+    remoteClock: manifest.remoteClock,
+    paths,
+  };
   await atomicWriteFile(file, JSON.stringify(body));
 }
 
@@ -115,5 +127,7 @@ export async function writeSyncManifest(file: string, manifest: SyncManifest): P
 export function toBase(entry: TreeEntry): BaseEntry {
   if (entry.kind === 'symlink') return { kind: 'symlink', mode: 0, target: entry.target ?? '' };
   if (entry.kind === 'dir') return { kind: 'dir', mode: entry.mode };
-  return entry.sha256 === undefined ? { kind: 'file', mode: entry.mode } : { kind: 'file', mode: entry.mode, sha256: entry.sha256 };
+  return entry.sha256 === undefined
+    ? { kind: 'file', mode: entry.mode }
+    : { kind: 'file', mode: entry.mode, sha256: entry.sha256 };
 }

@@ -7,13 +7,24 @@ const e2b = pluginShape('e2b', [credential('api_key', ['E2B_API_KEY'])]);
 describe('resolveCredentials precedence', () => {
   it('takes the inline value first, over api_key_env and the standard variable', () => {
     const loaded = loadedFrom('[remote.e2b]\napi_key = "inline-key-0001"\napi_key_env = "MY_E2B_KEY"\n');
-    const result = resolveCredentials(e2b, loaded, { MY_E2B_KEY: 'named-key-0002', E2B_API_KEY: 'standard-key-0003' });
-    expect(result).toEqual({ values: { api_key: 'inline-key-0001' }, sources: { api_key: 'inline' }, missing: [], warnings: [] });
+    const result = resolveCredentials(e2b, loaded, {
+      MY_E2B_KEY: 'named-key-0002',
+      E2B_API_KEY: 'standard-key-0003',
+    });
+    expect(result).toEqual({
+      values: { api_key: 'inline-key-0001' },
+      sources: { api_key: 'inline' },
+      missing: [],
+      warnings: [],
+    });
   });
 
   it('then the variable api_key_env names, over the standard one', () => {
     const loaded = loadedFrom('[remote.e2b]\napi_key_env = "MY_E2B_KEY"\n');
-    const result = resolveCredentials(e2b, loaded, { MY_E2B_KEY: 'named-key-0002', E2B_API_KEY: 'standard-key-0003' });
+    const result = resolveCredentials(e2b, loaded, {
+      MY_E2B_KEY: 'named-key-0002',
+      E2B_API_KEY: 'standard-key-0003',
+    });
     expect(result.values).toEqual({ api_key: 'named-key-0002' });
     expect(result.sources).toEqual({ api_key: 'env:MY_E2B_KEY' });
   });
@@ -45,11 +56,17 @@ describe('resolveCredentials precedence', () => {
 });
 
 describe('resolveCredentials for Modal', () => {
-  const modal = pluginShape('modal', [credential('token_id', ['MODAL_TOKEN_ID']), credential('token_secret', ['MODAL_TOKEN_SECRET'])]);
+  const modal = pluginShape('modal', [
+    credential('token_id', ['MODAL_TOKEN_ID']),
+    credential('token_secret', ['MODAL_TOKEN_SECRET']),
+  ]);
 
   it('resolves each token on its own, from the file or the environment', () => {
     const loaded = loadedFrom('[remote.modal]\ntoken_id_env = "CI_MODAL_ID"\nproject = "agentkernel"\n');
-    const result = resolveCredentials(modal, loaded, { CI_MODAL_ID: 'ak-id-0005', MODAL_TOKEN_SECRET: 'as-secret-0006' });
+    const result = resolveCredentials(modal, loaded, {
+      CI_MODAL_ID: 'ak-id-0005',
+      MODAL_TOKEN_SECRET: 'as-secret-0006',
+    });
     expect(result.values).toEqual({ token_id: 'ak-id-0005', token_secret: 'as-secret-0006' });
     expect(result.sources).toEqual({ token_id: 'env:CI_MODAL_ID', token_secret: 'env:MODAL_TOKEN_SECRET' });
     expect(result.missing).toEqual([]);
@@ -81,11 +98,16 @@ describe('resolveCredentials warnings', () => {
     const loaded = loadedFrom('[remote.runloop]\napi_key_env = "RL_KEY"\n');
     const result = resolveCredentials(plugin, loaded, {});
     expect(result.missing).toEqual([]);
-    expect(result.warnings.map(formatConfigIssue)).toEqual([`${FILE}:2: remote.runloop.api_key_env: names RL_KEY, which is not set`]);
+    expect(result.warnings.map(formatConfigIssue)).toEqual([
+      `${FILE}:2: remote.runloop.api_key_env: names RL_KEY, which is not set`,
+    ]);
   });
 
   it("warns once about an inline value of the plugin's own secret key, without the value", () => {
-    const plugin = pluginShape('acme', [credential('password', ['ACME_PASSWORD']), credential('user', [], true, false)]);
+    const plugin = pluginShape('acme', [
+      credential('password', ['ACME_PASSWORD']),
+      credential('user', [], true, false),
+    ]);
     const loaded = loadedFrom('[remote.acme]\nuser = "me"\npassword = "hunter2-but-longer"\n');
     const result = resolveCredentials(plugin, loaded, {});
     expect(result.values).toEqual({ user: 'me', password: 'hunter2-but-longer' });
@@ -103,7 +125,9 @@ describe('resolveCredentials warnings', () => {
 
   it('reads the local backend from [local]', () => {
     const local = pluginShape('local', [credential('token', ['LOCAL_TOKEN'], false)]);
-    const result = resolveCredentials(local, loadedFrom('[local]\ntoken_env = "MY_LOCAL"\n'), { MY_LOCAL: 'local-token-0007' });
+    const result = resolveCredentials(local, loadedFrom('[local]\ntoken_env = "MY_LOCAL"\n'), {
+      MY_LOCAL: 'local-token-0007',
+    });
     expect(result.sources).toEqual({ token: 'env:MY_LOCAL' });
   });
 });

@@ -9,7 +9,7 @@ describe('indexKeyLines', () => {
       '[remote]', // 3
       'e2b.api_key_env = "E2B_API_KEY"', // 4
       '[ remote . profiles . "node.dev" ]', // 5
-      "  'workspace_dir' = \"/w\"", // 6
+      '  \'workspace_dir\' = "/w"', // 6
       '[[files]]', // 7
       'source = "a"', // 8
       '[[files]]', // 9
@@ -61,7 +61,9 @@ describe('lineOf', () => {
 
 describe('formatKeyPath', () => {
   it('quotes only segments that are not bare keys', () => {
-    expect(formatKeyPath(['remote', 'profiles', 'node.dev', 'env', 'NODE_ENV'])).toBe('remote.profiles."node.dev".env.NODE_ENV');
+    expect(formatKeyPath(['remote', 'profiles', 'node.dev', 'env', 'NODE_ENV'])).toBe(
+      'remote.profiles."node.dev".env.NODE_ENV',
+    );
     expect(formatKeyPath(['a b', 'é'])).toBe('"a b"."é"');
   });
 });

@@ -2,7 +2,15 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, clearSecrets, defaultConfig, findProjectRoot, formatConfigIssue, loadConfig, redact } from '../../src/index.js';
+import {
+  ConfigError,
+  clearSecrets,
+  defaultConfig,
+  findProjectRoot,
+  formatConfigIssue,
+  loadConfig,
+  redact,
+} from '../../src/index.js';
 
 let root: string;
 
@@ -52,7 +60,12 @@ describe('loadConfig search', () => {
     await mkdir(cwd, { recursive: true });
 
     const loaded = await loadConfig({ cwd });
-    expect(loaded).toEqual({ projectRoot: join(root, 'project'), config: defaultConfig(), warnings: [], keyLines: {} });
+    expect(loaded).toEqual({
+      projectRoot: join(root, 'project'),
+      config: defaultConfig(),
+      warnings: [],
+      keyLines: {},
+    });
   });
 
   it('stops at the nearest package.json even inside a git repository', async () => {
@@ -84,7 +97,13 @@ describe('loadConfig search', () => {
     const empty = await write('project/sub/agentkernel.toml', '');
 
     const loaded = await loadConfig({ cwd: join(root, 'project/sub') });
-    expect(loaded).toEqual({ file: empty, projectRoot: join(root, 'project'), config: defaultConfig(), warnings: [], keyLines: {} });
+    expect(loaded).toEqual({
+      file: empty,
+      projectRoot: join(root, 'project'),
+      config: defaultConfig(),
+      warnings: [],
+      keyLines: {},
+    });
   });
 
   it("ignores the user's global config folder, even a malformed file there", async () => {
@@ -105,7 +124,10 @@ describe('loadConfig search', () => {
 
   it('returns warnings and resolves plugin paths against the file', async () => {
     await write('project/package.json', '{}');
-    const file = await write('project/agentkernel.toml', '[plugins]\npaths = ["./plugins/acme"]\n[security]\nmount_home = true\n');
+    const file = await write(
+      'project/agentkernel.toml',
+      '[plugins]\npaths = ["./plugins/acme"]\n[security]\nmount_home = true\n',
+    );
 
     const loaded = await loadConfig({ cwd: join(root, 'project') });
     expect(loaded.config.plugins.paths).toEqual([join(root, 'project/plugins/acme')]);
@@ -116,7 +138,10 @@ describe('loadConfig search', () => {
 
   it('throws a ConfigError listing every error with file and line', async () => {
     await write('project/package.json', '{}');
-    const file = await write('project/agentkernel.toml', '[resources]\nvcpus = 0\n[network]\nports = [70000]\n');
+    const file = await write(
+      'project/agentkernel.toml',
+      '[resources]\nvcpus = 0\n[network]\nports = [70000]\n',
+    );
 
     const error = await loadError({ cwd: join(root, 'project') });
     expect(error.issues.map(formatConfigIssue)).toEqual([
@@ -167,7 +192,9 @@ describe('loadConfig with an explicit path', () => {
   it('reports a syntax error with the line', async () => {
     const file = await write('bad.toml', '[sandbox]\nname = "x"\nname = "y"\n');
     const error = await loadError({ cwd: root, configPath: file });
-    expect(error.issues.map(formatConfigIssue)).toEqual([`${file}:3: TOML syntax error: Duplicate property definition`]);
+    expect(error.issues.map(formatConfigIssue)).toEqual([
+      `${file}:3: TOML syntax error: Duplicate property definition`,
+    ]);
   });
 });
 

@@ -20,16 +20,27 @@ interface RecordingBackend extends Backend {
 }
 
 /** A small, real plugin: its backend creates no sandboxes, it only shows what core handed it. */
-function recordingPlugin(name: string, credentials = [credential('api_key', [`${name.toUpperCase()}_API_KEY`])]): BackendPlugin {
+function recordingPlugin(
+  name: string,
+  credentials = [credential('api_key', [`${name.toUpperCase()}_API_KEY`])],
+): BackendPlugin {
   const plugin: BackendPlugin = {
     specificationVersion: 'agentkernel-backend-v1',
     name,
     version: '0.0.1',
-    capabilities: { nativeSnapshots: false, pauseResume: false, pty: false, streamingExec: false, list: false, ports: false },
+    capabilities: {
+      nativeSnapshots: false,
+      pauseResume: false,
+      pty: false,
+      streamingExec: false,
+      list: false,
+      ports: false,
+    },
     credentials,
     configSchema: { template: { type: 'string', description: 'sandbox template', default: 'base' } },
     open(context): RecordingBackend {
-      const refuse = (): Promise<never> => Promise.reject(new BackendError(name, 'the recording plugin creates no sandboxes'));
+      const refuse = (): Promise<never> =>
+        Promise.reject(new BackendError(name, 'the recording plugin creates no sandboxes'));
       return { plugin, context, create: refuse, reconnect: refuse };
     },
   };
@@ -62,8 +73,17 @@ afterEach(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-async function open(plugin: BackendPlugin, toml: string, env: Record<string, string | undefined>): Promise<BackendContext> {
-  const backend = (await openBackend(plugin, { loaded: loadedFrom(toml), env, home, logger })) as RecordingBackend;
+async function open(
+  plugin: BackendPlugin,
+  toml: string,
+  env: Record<string, string | undefined>,
+): Promise<BackendContext> {
+  const backend = (await openBackend(plugin, {
+    loaded: loadedFrom(toml),
+    env,
+    home,
+    logger,
+  })) as RecordingBackend;
   expect(backend.plugin).toBe(plugin);
   return backend.context;
 }
@@ -101,17 +121,29 @@ describe('openBackend', () => {
       credential('token_secret', ['MODAL_TOKEN_SECRET']),
       credential('workspace', ['MODAL_WORKSPACE'], false, false),
     ]);
-    const env = { MODAL_TOKEN_ID: 'ak-token-id-0002', MY_SECRET: 'as-token-secret-0003', MODAL_WORKSPACE: 'team-space' };
+    const env = {
+      MODAL_TOKEN_ID: 'ak-token-id-0002',
+      MY_SECRET: 'as-token-secret-0003',
+      MODAL_WORKSPACE: 'team-space',
+    };
     const context = await open(plugin, '[remote.modal]\ntoken_secret_env = "MY_SECRET"\n', env);
 
-    expect(context.credentials).toEqual({ token_id: 'ak-token-id-0002', token_secret: 'as-token-secret-0003', workspace: 'team-space' });
+    expect(context.credentials).toEqual({
+      token_id: 'ak-token-id-0002',
+      token_secret: 'as-token-secret-0003',
+      workspace: 'team-space',
+    });
     expect(redact('ak-token-id-0002')).toBe('***');
     expect(redact('as-token-secret-0003')).toBe('***');
     expect(redact('team-space')).toBe('team-space');
   });
 
   it('registers an inline secret too, and logs the warnings redacted', async () => {
-    const context = await open(recordingPlugin('e2b'), '[remote.e2b]\napi_key = "e2b_inline_0004"\nflavour = "x"\n', {});
+    const context = await open(
+      recordingPlugin('e2b'),
+      '[remote.e2b]\napi_key = "e2b_inline_0004"\nflavour = "x"\n',
+      {},
+    );
     expect(context.credentials).toEqual({ api_key: 'e2b_inline_0004' });
     expect(redact('e2b_inline_0004')).toBe('***');
     expect(logger.lines).toEqual([
@@ -123,20 +155,26 @@ describe('openBackend', () => {
   it('throws CredentialsMissingError naming the variables to set', async () => {
     const error: unknown = await open(recordingPlugin('e2b'), '', {}).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(CredentialsMissingError);
-    expect((error as Error).message).toBe('[agentkernel] [e2b] missing credentials: api_key (set E2B_API_KEY)');
+    expect((error as Error).message).toBe(
+      '[agentkernel] [e2b] missing credentials: api_key (set E2B_API_KEY)',
+    );
     expect((error as CredentialsMissingError).exitCode).toBe(2);
   });
 
   it('names the variable api_key_env points to when it is unset', async () => {
     const plugin = recordingPlugin('daytona');
-    const error: unknown = await open(plugin, '[remote.daytona]\napi_key_env = "TEAM_DAYTONA_KEY"\n', { DAYTONA_API_KEY: 'dtn-0005' }).catch(
-      (thrown: unknown) => thrown,
+    const error: unknown = await open(plugin, '[remote.daytona]\napi_key_env = "TEAM_DAYTONA_KEY"\n', {
+      DAYTONA_API_KEY: 'dtn-0005',
+    }).catch((thrown: unknown) => thrown);
+    expect((error as Error).message).toBe(
+      '[agentkernel] [daytona] missing credentials: api_key (set TEAM_DAYTONA_KEY)',
     );
-    expect((error as Error).message).toBe('[agentkernel] [daytona] missing credentials: api_key (set TEAM_DAYTONA_KEY)');
   });
 
   it('throws a ConfigError for a table that does not match the schema, before resolving anything', async () => {
-    const error: unknown = await open(recordingPlugin('e2b'), '[remote.e2b]\ntemplate = 7\n', {}).catch((thrown: unknown) => thrown);
+    const error: unknown = await open(recordingPlugin('e2b'), '[remote.e2b]\ntemplate = 7\n', {}).catch(
+      (thrown: unknown) => thrown,
+    );
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toBe(
       '[agentkernel] [e2b] /project/agentkernel.toml:2: remote.e2b.template: expected a string (sandbox template), got integer 7',
@@ -159,8 +197,12 @@ describe('openBackend', () => {
         throw new BackendNotAvailableError('agentcomputer', 'the live adapter is not written yet');
       },
     };
-    const error: unknown = await openBackend(stub, { loaded: loadedFrom(''), env: {}, home, logger }).catch((thrown: unknown) => thrown);
+    const error: unknown = await openBackend(stub, { loaded: loadedFrom(''), env: {}, home, logger }).catch(
+      (thrown: unknown) => thrown,
+    );
     expect(error).toBeInstanceOf(BackendNotAvailableError);
-    expect((error as Error).message).toBe('[agentkernel] [agentcomputer] the live adapter is not written yet');
+    expect((error as Error).message).toBe(
+      '[agentkernel] [agentcomputer] the live adapter is not written yet',
+    );
   });
 });

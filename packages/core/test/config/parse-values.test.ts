@@ -7,7 +7,12 @@ const FILE = 'agentkernel.toml';
 describe('parseConfig values', () => {
   it('reads an empty file, or one with only comments, as the defaults', () => {
     for (const text of ['', '\n  \n', '# nothing yet\n', '\uFEFF']) {
-      expect(parseConfig(text, FILE)).toEqual({ config: defaultConfig(), errors: [], warnings: [], keyLines: {} });
+      expect(parseConfig(text, FILE)).toEqual({
+        config: defaultConfig(),
+        errors: [],
+        warnings: [],
+        keyLines: {},
+      });
     }
     expect(defaultConfig()).toEqual({
       sandbox: {},
@@ -30,10 +35,12 @@ describe('parseConfig values', () => {
 
   it('keeps the secret out of a syntax error on its own line', () => {
     const result = parseConfig('[remote.e2b]\napi_key = "e2b_live_0123456789\n', FILE);
-    expect(result.errors.map(formatConfigIssue)).toEqual(['agentkernel.toml:2: TOML syntax error: Bad basic string']);
+    expect(result.errors.map(formatConfigIssue)).toEqual([
+      'agentkernel.toml:2: TOML syntax error: Bad basic string',
+    ]);
   });
 
-  it('reads a full agentkernel.toml from agentkernel\'s documentation', () => {
+  it("reads a full agentkernel.toml from agentkernel's documentation", () => {
     const toml = `
 [sandbox]
 name = "remote-app"
@@ -107,7 +114,12 @@ cache_dir = ".cache"
             organization: 'acme',
             region: 'us',
           },
-          modal: { token_id_env: 'MODAL_TOKEN_ID', token_secret_env: 'MODAL_TOKEN_SECRET', project: 'agentkernel', timeout_ms: 5000 },
+          modal: {
+            token_id_env: 'MODAL_TOKEN_ID',
+            token_secret_env: 'MODAL_TOKEN_SECRET',
+            project: 'agentkernel',
+            timeout_ms: 5000,
+          },
         },
         profiles: {
           'node-dev': {
@@ -117,7 +129,12 @@ cache_dir = ".cache"
             workspaceDir: '/workspace',
             env: { NODE_ENV: 'development' },
           },
-          multi: { name: 'multi', bootstrap: ['apt-get update', 'apt-get install -y git'], workspaceDir: '/workspace', env: {} },
+          multi: {
+            name: 'multi',
+            bootstrap: ['apt-get update', 'apt-get install -y git'],
+            workspaceDir: '/workspace',
+            env: {},
+          },
         },
       },
       plugins: { paths: [resolve('/home/me/project/plugins/acme'), resolve('/opt/agentkernel/other')] },

@@ -75,12 +75,16 @@ const corpus: Case[] = [
   {
     name: 'a port string that is not agentkernel\'s "host:container" form is an error',
     toml: '[network]\nports = ["web"]\n',
-    errors: ['agentkernel.toml:2: network.ports[0]: expected a port number or agentkernel\'s "host:container" form, got string "web"'],
+    errors: [
+      'agentkernel.toml:2: network.ports[0]: expected a port number or agentkernel\'s "host:container" form, got string "web"',
+    ],
   },
   {
     name: 'a UDP port is an error',
     toml: '[network]\nports = ["53/udp"]\n',
-    errors: ['agentkernel.toml:2: network.ports[0]: UDP ports are not supported: sandbox endpoints are TCP, got string "53/udp"'],
+    errors: [
+      'agentkernel.toml:2: network.ports[0]: UDP ports are not supported: sandbox endpoints are TCP, got string "53/udp"',
+    ],
   },
   {
     name: 'ports that are not an array',
@@ -93,7 +97,7 @@ const corpus: Case[] = [
     errors: ['agentkernel.toml:2: network.ports[1]: expected a port number, got float 80.5'],
   },
   {
-    name: 'agentkernel\'s port strings are read; a different host port and a repeated port are warnings',
+    name: "agentkernel's port strings are read; a different host port and a repeated port are warnings",
     toml: '[network]\nports = ["3000", "8080:80", "9000/tcp", 3000]\n',
     warnings: [
       "agentkernel.toml:2: network.ports[1]: host port 8080 is ignored: the sandbox serves port 80 at the backend's own endpoint",
@@ -135,12 +139,16 @@ const corpus: Case[] = [
     name: 'an unknown key in [security] is a warning; a wrong type there is an error',
     toml: '[security]\nnetwork = "yes"\nmount_home = true\n',
     errors: ['agentkernel.toml:2: security.network: expected true or false, got string "yes"'],
-    warnings: ['agentkernel.toml:3: security.mount_home: unknown key (ignored); expected one of: profile, network, mount_cwd'],
+    warnings: [
+      'agentkernel.toml:3: security.mount_home: unknown key (ignored); expected one of: profile, network, mount_cwd',
+    ],
   },
   {
     name: 'an unknown security profile',
     toml: '[security]\nprofile = "paranoid"\n',
-    errors: ['agentkernel.toml:2: security.profile: must be one of "permissive", "moderate", "restrictive", got "paranoid"'],
+    errors: [
+      'agentkernel.toml:2: security.profile: must be one of "permissive", "moderate", "restrictive", got "paranoid"',
+    ],
   },
   {
     name: 'an inline api_key is a warning that does not contain the value',
@@ -160,7 +168,9 @@ const corpus: Case[] = [
   {
     name: 'an inline secret of a provider core does not know suggests the *_env key',
     toml: '[remote.acme]\napi_key = "acme-0123456789"\n',
-    warnings: ['agentkernel.toml:2: remote.acme.api_key: inline secret (it would be committed with the file): prefer api_key_env'],
+    warnings: [
+      'agentkernel.toml:2: remote.acme.api_key: inline secret (it would be committed with the file): prefer api_key_env',
+    ],
   },
   {
     name: 'api_key_env with an invalid variable name',
@@ -177,7 +187,9 @@ const corpus: Case[] = [
   {
     name: 'a provider table name that no backend can have',
     toml: '[remote.E2B]\nregion = "eu"\n',
-    warnings: ['agentkernel.toml:1: remote.E2B: not a backend name (lower-case letters, digits and "-"), so no backend reads this table'],
+    warnings: [
+      'agentkernel.toml:1: remote.E2B: not a backend name (lower-case letters, digits and "-"), so no backend reads this table',
+    ],
   },
   {
     name: 'an unknown scalar key in [remote] and a bad sync_mode',
@@ -190,7 +202,9 @@ const corpus: Case[] = [
   {
     name: 'a profile whose bootstrap is not a string or an array',
     toml: '[remote.profiles.node-dev]\nimage = "node:22"\nbootstrap = 42\n',
-    errors: ['agentkernel.toml:3: remote.profiles.node-dev.bootstrap: expected a string or an array of strings, got integer 42'],
+    errors: [
+      'agentkernel.toml:3: remote.profiles.node-dev.bootstrap: expected a string or an array of strings, got integer 42',
+    ],
   },
   {
     name: 'a bootstrap array with a non-string command',
@@ -200,7 +214,9 @@ const corpus: Case[] = [
   {
     name: 'a relative workspace_dir in a quoted profile name',
     toml: '[remote.profiles."node.dev"]\nworkspace_dir = "work"\n',
-    errors: ['agentkernel.toml:2: remote.profiles."node.dev".workspace_dir: must be an absolute path in the sandbox, got "work"'],
+    errors: [
+      'agentkernel.toml:2: remote.profiles."node.dev".workspace_dir: must be an absolute path in the sandbox, got "work"',
+    ],
   },
   {
     name: 'profile env with a bad variable name and a non-string value, in an inline table',
@@ -209,17 +225,23 @@ const corpus: Case[] = [
       'agentkernel.toml:2: remote.profiles.web.env.1PORT: not a valid environment variable name (use letters, digits and "_", not starting with a digit)',
       'agentkernel.toml:2: remote.profiles.web.env.DEBUG: expected a string, got boolean true',
     ],
-    warnings: ['agentkernel.toml:3: remote.profiles.web.workspace: unknown key (ignored); expected one of: image, bootstrap, workspace_dir, env'],
+    warnings: [
+      'agentkernel.toml:3: remote.profiles.web.workspace: unknown key (ignored); expected one of: image, bootstrap, workspace_dir, env',
+    ],
   },
   {
     name: 'an unknown default_profile when no profile is defined',
     toml: '[remote]\ndefault_profile = "node-dev"\n',
-    errors: ['agentkernel.toml:2: remote.default_profile: unknown profile "node-dev"; no [remote.profiles.<name>] table is defined'],
+    errors: [
+      'agentkernel.toml:2: remote.default_profile: unknown profile "node-dev"; no [remote.profiles.<name>] table is defined',
+    ],
   },
   {
     name: 'an unknown default_profile lists the defined ones',
     toml: '[remote]\ndefault_profile = "node"\n\n[remote.profiles.node-dev]\n[remote.profiles.py]\n',
-    errors: ['agentkernel.toml:2: remote.default_profile: unknown profile "node"; defined profiles: node-dev, py'],
+    errors: [
+      'agentkernel.toml:2: remote.default_profile: unknown profile "node"; defined profiles: node-dev, py',
+    ],
   },
   {
     name: 'a profile that is not a table',

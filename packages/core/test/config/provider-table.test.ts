@@ -8,7 +8,14 @@ function plugin(name: string, overrides: Partial<BackendPlugin> = {}): BackendPl
     specificationVersion: 'agentkernel-backend-v1',
     name,
     version: '1.0.0',
-    capabilities: { nativeSnapshots: false, pauseResume: false, pty: false, streamingExec: false, list: false, ports: false },
+    capabilities: {
+      nativeSnapshots: false,
+      pauseResume: false,
+      pty: false,
+      streamingExec: false,
+      list: false,
+      ports: false,
+    },
     credentials: [credential('api_key', [`${name.toUpperCase()}_API_KEY`])],
     configSchema: {
       timeout_ms: { type: 'number', description: 'request timeout', default: 30_000 },
@@ -25,27 +32,48 @@ function plugin(name: string, overrides: Partial<BackendPlugin> = {}): BackendPl
 
 describe('validateProviderTable', () => {
   it('keeps settings, applies defaults and leaves credential keys out', () => {
-    const loaded = loadedFrom('[remote.e2b]\napi_key_env = "MY_KEY"\nbase_url = "http://localhost:3000"\ntemplate = "base"\nsecure = false\n');
+    const loaded = loadedFrom(
+      '[remote.e2b]\napi_key_env = "MY_KEY"\nbase_url = "http://localhost:3000"\ntemplate = "base"\nsecure = false\n',
+    );
     const result = validateProviderTable(plugin('e2b'), loaded);
     expect(result).toEqual({
-      config: { base_url: 'http://localhost:3000', template: 'base', secure: false, timeout_ms: 30_000, domains: ['example.com'] },
+      config: {
+        base_url: 'http://localhost:3000',
+        template: 'base',
+        secure: false,
+        timeout_ms: 30_000,
+        domains: ['example.com'],
+      },
       warnings: [],
       errors: [],
     });
   });
 
   it("reports a wrong type against the plugin's schema, with line and key", () => {
-    const loaded = loadedFrom('[remote.e2b]\ntemplate = "base"\ntimeout_ms = "30s"\ndomains = ["a.com", 1]\n');
+    const loaded = loadedFrom(
+      '[remote.e2b]\ntemplate = "base"\ntimeout_ms = "30s"\ndomains = ["a.com", 1]\n',
+    );
     const result = validateProviderTable(plugin('e2b'), loaded);
     expect(result.errors.map(formatConfigIssue)).toEqual([
       `${FILE}:3: remote.e2b.timeout_ms: expected a number (request timeout), got string "30s"`,
       `${FILE}:4: remote.e2b.domains: expected an array of strings (allowed domains), got array`,
     ]);
-    expect(result.config).toEqual({ template: 'base', timeout_ms: 30_000, secure: true, domains: ['example.com'] });
+    expect(result.config).toEqual({
+      template: 'base',
+      timeout_ms: 30_000,
+      secure: true,
+      domains: ['example.com'],
+    });
   });
 
   it('warns about unknown keys and credential keys the backend does not read', () => {
-    const modal = plugin('modal', { credentials: [credential('token_id', ['MODAL_TOKEN_ID']), credential('token_secret', ['MODAL_TOKEN_SECRET'])], configSchema: {} });
+    const modal = plugin('modal', {
+      credentials: [
+        credential('token_id', ['MODAL_TOKEN_ID']),
+        credential('token_secret', ['MODAL_TOKEN_SECRET']),
+      ],
+      configSchema: {},
+    });
     const loaded = loadedFrom('[remote.modal]\napi_key_env = "MODAL_KEY"\ngpu = "A100"\n');
     const result = validateProviderTable(modal, loaded);
     expect(result.warnings.map(formatConfigIssue)).toEqual([
@@ -56,7 +84,10 @@ describe('validateProviderTable', () => {
   });
 
   it("checks the plugin's own credential keys", () => {
-    const acme = plugin('acme', { credentials: [credential('password', ['ACME_PASSWORD'])], configSchema: {} });
+    const acme = plugin('acme', {
+      credentials: [credential('password', ['ACME_PASSWORD'])],
+      configSchema: {},
+    });
     const loaded = loadedFrom('[remote.acme]\npassword = 1234567\npassword_env = "ACME-PW"\n');
     expect(validateProviderTable(acme, loaded).errors.map(formatConfigIssue)).toEqual([
       `${FILE}:2: remote.acme.password: expected a string, got integer`,
@@ -65,15 +96,24 @@ describe('validateProviderTable', () => {
   });
 
   it('validates [local] for the local backend, with isolation as a known key', () => {
-    const local = plugin('local', { credentials: [], configSchema: { cache_dir: { type: 'string', description: 'cache folder' } } });
+    const local = plugin('local', {
+      credentials: [],
+      configSchema: { cache_dir: { type: 'string', description: 'cache folder' } },
+    });
     const loaded = loadedFrom('[local]\nisolation = "none"\ncache_dir = 5\n');
     const result = validateProviderTable(local, loaded);
     expect(result.config).toEqual({ isolation: 'none' });
-    expect(result.errors.map(formatConfigIssue)).toEqual([`${FILE}:3: local.cache_dir: expected a string (cache folder), got integer 5`]);
+    expect(result.errors.map(formatConfigIssue)).toEqual([
+      `${FILE}:3: local.cache_dir: expected a string (cache folder), got integer 5`,
+    ]);
   });
 
   it('gives the defaults when there is no table at all', () => {
     const result = validateProviderTable(plugin('e2b'), loadedFrom(''));
-    expect(result).toEqual({ config: { timeout_ms: 30_000, secure: true, domains: ['example.com'] }, warnings: [], errors: [] });
+    expect(result).toEqual({
+      config: { timeout_ms: 30_000, secure: true, domains: ['example.com'] },
+      warnings: [],
+      errors: [],
+    });
   });
 });

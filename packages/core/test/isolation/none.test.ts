@@ -15,7 +15,9 @@ const run = (argv: string[], options: Partial<RunIsolatedOptions> = {}) =>
 describe("runIsolated with mode 'none'", () => {
   it('runs on the host in the workspace folder, without needing bwrap', async () => {
     await mkdir(join(root, 'sub'), { recursive: true });
-    const result = await run(['sh', '-c', 'pwd; echo "$AGENTKERNEL_WORKSPACE"; echo made > here.txt'], { cwd: '/workspace/sub' });
+    const result = await run(['sh', '-c', 'pwd; echo "$AGENTKERNEL_WORKSPACE"; echo made > here.txt'], {
+      cwd: '/workspace/sub',
+    });
     const real = await realpath(root);
     expect(result.stdout.toString()).toBe(`${real}/sub\n${root}\n`);
     expect(await readFile(join(root, 'sub', 'here.txt'), 'utf8')).toBe('made\n');

@@ -18,7 +18,13 @@ afterAll(() => cleanup());
 describe.each<IsolationMode>(['bubblewrap', 'none'])('process tracking (%s)', (mode) => {
   it('records running commands and killAll ends them with their children', async () => {
     const token = uniqueSleep();
-    const proc = await spawnIsolated({ root, network: false, mode, procDir, argv: ['sh', '-c', `sleep ${token} & sleep ${token}`] });
+    const proc = await spawnIsolated({
+      root,
+      network: false,
+      mode,
+      procDir,
+      argv: ['sh', '-c', `sleep ${token} & sleep ${token}`],
+    });
     expect(await readdir(procDir)).toEqual([String(proc.pid)]);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(processesMatching(`sleep ${token}`).length).toBe(2);
@@ -55,7 +61,13 @@ describe('killAll', () => {
 
 describe('runIsolated onSpawn', () => {
   it('hands over the running process so a caller can kill it', async () => {
-    const result = await runIsolated({ root, network: false, procDir, argv: ['sleep', '5'], onSpawn: (proc) => proc.kill() });
+    const result = await runIsolated({
+      root,
+      network: false,
+      procDir,
+      argv: ['sleep', '5'],
+      onSpawn: (proc) => proc.kill(),
+    });
     expect(result.exitCode).toBe(137);
     expect(result.durationMs).toBeLessThan(2000);
   });

@@ -19,7 +19,8 @@ let cleanup: () => Promise<void>;
 beforeAll(async () => ({ dir: root, cleanup } = await tempRoot()));
 afterAll(() => cleanup());
 
-const run = (argv: string[], options: Partial<RunIsolatedOptions> = {}) => runIsolated({ root, network: false, argv, ...options });
+const run = (argv: string[], options: Partial<RunIsolatedOptions> = {}) =>
+  runIsolated({ root, network: false, argv, ...options });
 const text = (bytes: Buffer) => bytes.toString('utf8');
 
 describe('runIsolated under bubblewrap', () => {
@@ -45,10 +46,17 @@ describe('runIsolated under bubblewrap', () => {
     await mkdir(join(root, 'sub dir'), { recursive: true });
     process.env.AK_HOST_ONLY = 'leak';
     try {
-      const result = await run(['sh', '-c', 'pwd; echo "$HOME|$LANG|$AK_X|${AK_HOST_ONLY:-unset}|$AGENTKERNEL_WORKSPACE"; echo hi > f.txt'], {
-        cwd: 'sub dir',
-        env: { AK_X: 'x y' },
-      });
+      const result = await run(
+        [
+          'sh',
+          '-c',
+          'pwd; echo "$HOME|$LANG|$AK_X|${AK_HOST_ONLY:-unset}|$AGENTKERNEL_WORKSPACE"; echo hi > f.txt',
+        ],
+        {
+          cwd: 'sub dir',
+          env: { AK_X: 'x y' },
+        },
+      );
       expect(text(result.stdout)).toBe('/workspace/sub dir\n/tmp|C.UTF-8|x y|unset|/workspace\n');
       expect(await readFile(join(root, 'sub dir', 'f.txt'), 'utf8')).toBe('hi\n');
     } finally {
@@ -59,7 +67,10 @@ describe('runIsolated under bubblewrap', () => {
   it('honours another workspace directory and a persistent home', async () => {
     const home = join(root, '..', `${root.split('/').pop()}-home`);
     await mkdir(home, { recursive: true });
-    const result = await run(['sh', '-c', 'pwd; echo "$HOME"; echo kept > "$HOME/h"'], { workspaceDir: '/home/user/project', home });
+    const result = await run(['sh', '-c', 'pwd; echo "$HOME"; echo kept > "$HOME/h"'], {
+      workspaceDir: '/home/user/project',
+      home,
+    });
     expect(text(result.stdout)).toBe('/home/user/project\n/home/sandbox\n');
     expect(await readFile(join(home, 'h'), 'utf8')).toBe('kept\n');
   });
@@ -76,18 +87,26 @@ describe('runIsolated under bubblewrap', () => {
     expect((await run(['sh', '-c', 'echo d > /data/f && echo t > /tmp/f'], { binds })).exitCode).toBe(0);
     expect(await readFile(join(extra, 'f'), 'utf8')).toBe('d\n');
     expect(text((await run(['cat', '/tmp/f'], { binds })).stdout)).toBe('t\n');
-    await expect(run(['true'], { binds: [{ hostPath: extra, sandboxPath: '/usr/data' }] })).rejects.toThrow(/"\/usr\/data"/);
+    await expect(run(['true'], { binds: [{ hostPath: extra, sandboxPath: '/usr/data' }] })).rejects.toThrow(
+      /"\/usr\/data"/,
+    );
     await expect(run(['true'], { binds, mode: 'none' })).rejects.toThrow(/extra binds need bubblewrap/);
   });
 
   it('makes system folders read-only and /tmp private', async () => {
     await writeFile('/tmp/ak-host-visible', 'x');
-    const result = await run(['sh', '-c', 'touch /usr/ak-nope 2>/dev/null && echo wrote; ls /tmp/ak-host-visible 2>/dev/null || echo private']);
+    const result = await run([
+      'sh',
+      '-c',
+      'touch /usr/ak-nope 2>/dev/null && echo wrote; ls /tmp/ak-host-visible 2>/dev/null || echo private',
+    ]);
     expect(text(result.stdout)).toBe('private\n');
   });
 
   it('rejects a workspace directory inside a system folder', async () => {
-    await expect(run(['true'], { workspaceDir: '/usr/work' })).rejects.toThrow(/workspace directory "\/usr\/work"/);
+    await expect(run(['true'], { workspaceDir: '/usr/work' })).rejects.toThrow(
+      /workspace directory "\/usr\/work"/,
+    );
     await expect(run(['true'], { workspaceDir: 'relative' })).rejects.toThrow(/must be an absolute path/);
   });
 
@@ -110,7 +129,9 @@ describe('runIsolated under bubblewrap', () => {
   it('streams output while the command runs', async () => {
     const seen: number[] = [];
     const started = Date.now();
-    const result = await run(['sh', '-c', 'echo a; sleep 0.4; echo b'], { onStdout: () => seen.push(Date.now() - started) });
+    const result = await run(['sh', '-c', 'echo a; sleep 0.4; echo b'], {
+      onStdout: () => seen.push(Date.now() - started),
+    });
     expect(text(result.stdout)).toBe('a\nb\n');
     expect(seen[0]).toBeLessThan(result.durationMs - 200);
   });
@@ -128,9 +149,13 @@ describe('runIsolated under bubblewrap', () => {
     const token = uniqueSleep();
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('user cancelled')), 200);
-    await expect(run(['sh', '-c', `sleep ${token}`], { signal: controller.signal })).rejects.toThrow('user cancelled');
+    await expect(run(['sh', '-c', `sleep ${token}`], { signal: controller.signal })).rejects.toThrow(
+      'user cancelled',
+    );
     expect(processesMatching(`sleep ${token}`)).toEqual([]);
-    await expect(run(['true'], { signal: AbortSignal.abort(new Error('already')) })).rejects.toThrow('already');
+    await expect(run(['true'], { signal: AbortSignal.abort(new Error('already')) })).rejects.toThrow(
+      'already',
+    );
   });
 
   it('ends background processes when the command ends', async () => {
@@ -142,7 +167,11 @@ describe('runIsolated under bubblewrap', () => {
   });
 
   it('keeps the output of a command that ended before anyone read it', async () => {
-    const proc = await spawnIsolated({ root, network: false, argv: ['sh', '-c', 'echo kept; echo also >&2'] });
+    const proc = await spawnIsolated({
+      root,
+      network: false,
+      argv: ['sh', '-c', 'echo kept; echo also >&2'],
+    });
     await proc.exited;
     await new Promise((resolve) => setTimeout(resolve, 50));
     const read = async (stream: NodeJS.ReadableStream | null) => {
@@ -193,21 +222,28 @@ describe('finding bubblewrap', () => {
     expect(await bubblewrapPath(process.env.PATH)).toMatch(/\/bwrap$/);
     expect(await bubblewrapPath('/nonexistent:/also-not')).toBeUndefined();
     expect((await checkIsolation()).available).toBe(true);
-    expect(await checkIsolation('/nonexistent')).toMatchObject({ available: false, problem: expect.stringContaining('apt-get install -y bubblewrap') });
+    expect(await checkIsolation('/nonexistent')).toMatchObject({
+      available: false,
+      problem: expect.stringContaining('apt-get install -y bubblewrap'),
+    });
   });
 
   it('throws IsolationUnavailableError with the install commands when bwrap is missing', async () => {
-    const error: unknown = await run(['true'], { searchPath: '/nonexistent', backend: 'local' }).catch((e: unknown) => e);
+    const error: unknown = await run(['true'], { searchPath: '/nonexistent', backend: 'local' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(IsolationUnavailableError);
     expect(AgentkernelError.isInstance(error) && error.exitCode).toBe(3);
-    expect((error as Error).message).toMatch(/^\[agentkernel\] \[local\] bubblewrap \(bwrap\) was not found on PATH/);
+    expect((error as Error).message).toMatch(
+      /^\[agentkernel\] \[local\] bubblewrap \(bwrap\) was not found on PATH/,
+    );
     expect((error as Error).message).toContain('apt-get install -y bubblewrap');
     expect((error as Error).message).toContain('dnf install bubblewrap');
   });
 
   it('reports an unusable bwrap path as unavailable', async () => {
-    await expect(spawnIsolated({ root, network: false, argv: ['true'], bwrapPath: '/nonexistent/bwrap' })).rejects.toBeInstanceOf(
-      IsolationUnavailableError,
-    );
+    await expect(
+      spawnIsolated({ root, network: false, argv: ['true'], bwrapPath: '/nonexistent/bwrap' }),
+    ).rejects.toBeInstanceOf(IsolationUnavailableError);
   });
 });

@@ -11,6 +11,7 @@ afterAll(() => cleanup());
 it('leaves no timer behind that would keep a finished process alive', async () => {
   const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
   const before = timers();
-  for (let i = 0; i < 6; i += 1) await runIsolated({ root, network: false, argv: ['true'], timeoutMs: 60_000 });
+  for (let i = 0; i < 6; i += 1)
+    await runIsolated({ root, network: false, argv: ['true'], timeoutMs: 60_000 });
   expect(timers()).toBeLessThan(before + 3);
 });

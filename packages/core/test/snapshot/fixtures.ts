@@ -9,8 +9,22 @@ export function validManifest(overrides: Partial<SnapshotManifest> = {}): Snapsh
     specVersion: 1,
     name: 'app-20260201',
     createdAt,
-    source: { backend: 'local', sandbox: 'app', remoteId: 'app-1234', image: 'alpine:3.20', resources: { vcpus: 2, memoryMb: 1024 }, ports: [3000] },
-    workspace: { dir: '/workspace', fileCount: 3, bytes: 42, archiveBytes: 100, archiveSha256: digest, revision: 'b'.repeat(64) },
+    source: {
+      backend: 'local',
+      sandbox: 'app',
+      remoteId: 'app-1234',
+      image: 'alpine:3.20',
+      resources: { vcpus: 2, memoryMb: 1024 },
+      ports: [3000],
+    },
+    workspace: {
+      dir: '/workspace',
+      fileCount: 3,
+      bytes: 42,
+      archiveBytes: 100,
+      archiveSha256: digest,
+      revision: 'b'.repeat(64),
+    },
     sandbox: 'app',
     image_tag: 'alpine:3.20',
     backend: 'local',
@@ -21,4 +35,3 @@ export function validManifest(overrides: Partial<SnapshotManifest> = {}): Snapsh
     ...overrides,
   };
 }
-

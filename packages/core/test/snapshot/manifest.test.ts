@@ -10,7 +10,10 @@ import { validManifest } from './fixtures.js';
 describe('checkSnapshotManifest', () => {
   it('accepts a complete manifest, with or without a native handle', () => {
     expect(checkSnapshotManifest(validManifest()).problems).toEqual([]);
-    const native = validManifest({ native: { backend: 'e2b', id: 'snap-1', metadata: { region: 'eu' } }, remote_snapshot: 'snap-1' });
+    const native = validManifest({
+      native: { backend: 'e2b', id: 'snap-1', metadata: { region: 'eu' } },
+      remote_snapshot: 'snap-1',
+    });
     expect(checkSnapshotManifest(native)).toEqual({ manifest: native, problems: [] });
   });
 
@@ -31,13 +34,19 @@ describe('checkSnapshotManifest', () => {
   });
 
   it('refuses other spec versions and non-objects', () => {
-    expect(checkSnapshotManifest({ ...validManifest(), specVersion: 2 }).problems).toEqual(['specVersion: expected 1, got 2']);
+    expect(checkSnapshotManifest({ ...validManifest(), specVersion: 2 }).problems).toEqual([
+      'specVersion: expected 1, got 2',
+    ]);
     expect(checkSnapshotManifest([]).problems).toEqual(['(root): expected an object']);
   });
 
   it("requires agentkernel's own metadata fields to agree with the spec fields", () => {
-    expect(checkSnapshotManifest(validManifest({ backend: 'docker' })).problems).toEqual(['backend: must equal source.backend ("local"), got "docker"']);
-    expect(checkSnapshotManifest(validManifest({ name: 'bad name' })).problems).toEqual(['name: expected a valid snapshot name, got "bad name"']);
+    expect(checkSnapshotManifest(validManifest({ backend: 'docker' })).problems).toEqual([
+      'backend: must equal source.backend ("local"), got "docker"',
+    ]);
+    expect(checkSnapshotManifest(validManifest({ name: 'bad name' })).problems).toEqual([
+      'name: expected a valid snapshot name, got "bad name"',
+    ]);
   });
 });
 

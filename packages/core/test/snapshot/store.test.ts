@@ -20,12 +20,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const writeArchive = (text: string) => async (archive: NodeJS.WritableStream): Promise<void> => {
-  await new Promise<void>((resolve, reject) => {
-    archive.on('error', reject);
-    archive.end(text, resolve);
-  });
-};
+const writeArchive =
+  (text: string) =>
+  async (archive: NodeJS.WritableStream): Promise<void> => {
+    await new Promise<void>((resolve, reject) => {
+      archive.on('error', reject);
+      archive.end(text, resolve);
+    });
+  };
 
 describe('LocalSnapshotStore', () => {
   it('creates a folder with the manifest and the archive, then reads, lists and deletes it', async () => {
@@ -34,7 +36,10 @@ describe('LocalSnapshotStore', () => {
       await writeArchive('archive bytes')(archive);
       return manifest;
     });
-    expect((await readdir(join(dir, 'snapshots', 'one'))).sort()).toEqual(['manifest.json', 'workspace.tar.gz']);
+    expect((await readdir(join(dir, 'snapshots', 'one'))).sort()).toEqual([
+      'manifest.json',
+      'workspace.tar.gz',
+    ]);
     expect(await readFile(store.archivePath('one'), 'utf8')).toBe('archive bytes');
     expect(await store.read('one')).toEqual(manifest);
     expect(await store.has('one')).toBe(true);
@@ -80,7 +85,10 @@ describe('LocalSnapshotStore', () => {
 
   it('reports a broken manifest with its file and field path, and lists around it on request', async () => {
     await mkdir(join(dir, 'snapshots', 'bad'), { recursive: true });
-    const broken = { ...validManifest({ name: 'bad' }), workspace: { ...validManifest().workspace, fileCount: -1 } };
+    const broken = {
+      ...validManifest({ name: 'bad' }),
+      workspace: { ...validManifest().workspace, fileCount: -1 },
+    };
     await writeFile(join(dir, 'snapshots', 'bad', 'manifest.json'), JSON.stringify(broken));
     await store.create('good', async (archive) => {
       await writeArchive('x')(archive);
@@ -89,10 +97,14 @@ describe('LocalSnapshotStore', () => {
     const error = await store.read('bad').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StateError);
     expect((error as Error).message).toContain(join(dir, 'snapshots', 'bad', 'manifest.json'));
-    expect((error as Error).message).toContain('workspace.fileCount: expected a non-negative integer, got -1');
+    expect((error as Error).message).toContain(
+      'workspace.fileCount: expected a non-negative integer, got -1',
+    );
     await expect(store.list()).rejects.toBeInstanceOf(StateError);
     const invalid: string[] = [];
-    const listed = await store.list({ onInvalid: (name, e) => invalid.push(`${name}: ${AgentkernelError.isInstance(e)}`) });
+    const listed = await store.list({
+      onInvalid: (name, e) => invalid.push(`${name}: ${AgentkernelError.isInstance(e)}`),
+    });
     expect(listed.map((m) => m.name)).toEqual(['good']);
     expect(invalid).toEqual(['bad: true']);
   });
@@ -112,7 +124,11 @@ describe('inspectArchive', () => {
     execFileSync('tar', ['-czf', archive, '-C', tree, '.']);
 
     const summary = await inspectArchive(createReadStream(archive), join(dir, 'spool'));
-    expect(summary).toEqual({ fileCount: 4, bytes: 3 + 300_000 + 7 + 7, revision: await workspaceRevision(tree, { ignore: false }) });
+    expect(summary).toEqual({
+      fileCount: 4,
+      bytes: 3 + 300_000 + 7 + 7,
+      revision: await workspaceRevision(tree, { ignore: false }),
+    });
 
     const unpacked = join(dir, 'unpacked');
     await mkdir(unpacked);

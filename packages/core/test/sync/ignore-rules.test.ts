@@ -16,7 +16,11 @@ describe('IgnoreRules', () => {
 
   it('applies .gitignore semantics: globs, anchors, folder-only rules and negation', async () => {
     const rules = await createIgnoreRules();
-    rules.addFile('', '.gitignore', '# comment\n*.log\n!keep.log\n/build\ntmp/\ndocs/*.md\n!docs/README.md\n');
+    rules.addFile(
+      '',
+      '.gitignore',
+      '# comment\n*.log\n!keep.log\n/build\ntmp/\ndocs/*.md\n!docs/README.md\n',
+    );
     expect(rules.ignores('a.log', false)).toBe(true);
     expect(rules.ignores('deep/x/b.log', false)).toBe(true);
     expect(rules.ignores('keep.log', false)).toBe(false);

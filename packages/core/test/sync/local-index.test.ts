@@ -40,8 +40,24 @@ afterAll(async () => {
 describe('scanLocal', () => {
   it('records files, folders and symlinks with modes, applies nested rules, and sets temp files aside', async () => {
     const { tree, tempFiles } = await scanLocal(dir, { rules: await createIgnoreRules() });
-    expect([...tree.keys()].sort()).toEqual(['.gitignore', 'a', 'a/b.txt', 'a/empty', 'c.bin', 'link', 'pkg', 'pkg/.gitignore', 'pkg/keep.log', 'run.sh']);
-    expect(tree.get('run.sh')).toMatchObject({ kind: 'file', mode: 0o755, size: 10, sha256: sha('#!/bin/sh\n') });
+    expect([...tree.keys()].sort()).toEqual([
+      '.gitignore',
+      'a',
+      'a/b.txt',
+      'a/empty',
+      'c.bin',
+      'link',
+      'pkg',
+      'pkg/.gitignore',
+      'pkg/keep.log',
+      'run.sh',
+    ]);
+    expect(tree.get('run.sh')).toMatchObject({
+      kind: 'file',
+      mode: 0o755,
+      size: 10,
+      sha256: sha('#!/bin/sh\n'),
+    });
     expect(tree.get('link')).toMatchObject({ kind: 'symlink', target: 'a/b.txt' });
     expect(tree.get('a/empty')).toMatchObject({ kind: 'dir', mode: 0o755 });
     expect(tempFiles).toEqual(['a/.agentkernel-tmp-0123-b.txt']);
@@ -81,7 +97,9 @@ describe('workspaceRevision', () => {
 
   it('is the digest of nothing for an empty folder', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'ak-empty-'));
-    expect(await workspaceRevision(empty)).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(await workspaceRevision(empty)).toBe(
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    );
     await rm(empty, { recursive: true });
   });
 });

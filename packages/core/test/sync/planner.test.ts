@@ -3,7 +3,13 @@ import { planSync, sameContent } from '../../src/sync/planner.js';
 import type { BaseEntry } from '../../src/sync/sync-manifest.js';
 import type { Tree, TreeEntry } from '../../src/sync/types.js';
 
-const file = (sha256: string | undefined, mode = 0o644): TreeEntry => ({ kind: 'file', mode, size: 1, mtimeMs: 0, ...(sha256 ? { sha256 } : {}) });
+const file = (sha256: string | undefined, mode = 0o644): TreeEntry => ({
+  kind: 'file',
+  mode,
+  size: 1,
+  mtimeMs: 0,
+  ...(sha256 ? { sha256 } : {}),
+});
 const dir = (mode = 0o755): TreeEntry => ({ kind: 'dir', mode, size: 0, mtimeMs: 0 });
 const link = (target: string): TreeEntry => ({ kind: 'symlink', mode: 0, size: 0, mtimeMs: 0, target });
 const tree = (entries: Record<string, TreeEntry>): Tree => new Map(Object.entries(entries));
@@ -25,9 +31,33 @@ describe('sameContent', () => {
 });
 
 describe('planSync', () => {
-  const b = base({ same: B('s'), edited: B('e0'), gone: B('g'), theirs: B('t0'), both: B('b0'), converged: B('c0'), dropped: B('d0') });
-  const local = tree({ same: file('s'), edited: file('e1'), theirs: file('t0'), both: file('b1'), converged: file('c1'), dropped: file('d0'), fresh: file('f') });
-  const remote = tree({ same: file('s'), edited: file('e0'), gone: file('g'), theirs: file('t1'), both: file('b2'), converged: file('c1'), newRemote: file('n') });
+  const b = base({
+    same: B('s'),
+    edited: B('e0'),
+    gone: B('g'),
+    theirs: B('t0'),
+    both: B('b0'),
+    converged: B('c0'),
+    dropped: B('d0'),
+  });
+  const local = tree({
+    same: file('s'),
+    edited: file('e1'),
+    theirs: file('t0'),
+    both: file('b1'),
+    converged: file('c1'),
+    dropped: file('d0'),
+    fresh: file('f'),
+  });
+  const remote = tree({
+    same: file('s'),
+    edited: file('e0'),
+    gone: file('g'),
+    theirs: file('t1'),
+    both: file('b2'),
+    converged: file('c1'),
+    newRemote: file('n'),
+  });
 
   it('push sends local changes, keeps sandbox-only changes, and stops on conflicts', () => {
     const { plan, localChanged, remoteChanged } = planSync({ direction: 'push', base: b, local, remote });
@@ -73,7 +103,12 @@ describe('planSync', () => {
   });
 
   it('a local delete against a sandbox edit is a conflict', () => {
-    const { plan } = planSync({ direction: 'push', base: base({ f: B('0') }), local: tree({}), remote: tree({ f: file('1') }) });
+    const { plan } = planSync({
+      direction: 'push',
+      base: base({ f: B('0') }),
+      local: tree({}),
+      remote: tree({ f: file('1') }),
+    });
     expect(plan.conflicts).toEqual(['f']);
   });
 
@@ -101,7 +136,11 @@ describe('planSync', () => {
   });
 
   it('folders never conflict: the side being synced from wins the mode', () => {
-    const input = { base: base({ d: { kind: 'dir', mode: 0o755 } }), local: tree({ d: dir(0o700) }), remote: tree({ d: dir(0o775) }) };
+    const input = {
+      base: base({ d: { kind: 'dir', mode: 0o755 } }),
+      local: tree({ d: dir(0o700) }),
+      remote: tree({ d: dir(0o775) }),
+    };
     expect(planSync({ ...input, direction: 'push' }).plan).toMatchObject({ upload: ['d'], conflicts: [] });
     expect(planSync({ ...input, direction: 'pull' }).plan).toMatchObject({ download: ['d'], conflicts: [] });
   });
@@ -120,12 +159,19 @@ describe('planSync', () => {
     const pull = planSync({ ...input, base: push.nextBase, direction: 'pull' });
     expect(pull.plan).toMatchObject({ download: ['d'], deleteLocal: ['d/new.txt', 'd'], conflicts: [] });
     // Preferring local: the folder and its new file replace the sandbox's symlink.
-    expect(planSync({ ...input, direction: 'push', prefer: 'local' }).plan).toMatchObject({ upload: ['d', 'd/new.txt'], deleteRemote: ['d'] });
+    expect(planSync({ ...input, direction: 'push', prefer: 'local' }).plan).toMatchObject({
+      upload: ['d', 'd/new.txt'],
+      deleteRemote: ['d'],
+    });
   });
 
   it('a folder deleted on the winning side of a conflict takes the changes inside it from the other side with it', () => {
     // Found by the property test: local deleted d; the sandbox changed d's mode and made d/e.
-    const was = base({ d: { kind: 'dir', mode: 0o755 }, 'd/s': { kind: 'dir', mode: 0o755 }, 'd/s/t': B('t') });
+    const was = base({
+      d: { kind: 'dir', mode: 0o755 },
+      'd/s': { kind: 'dir', mode: 0o755 },
+      'd/s/t': B('t'),
+    });
     const local = tree({});
     const remote = tree({ d: dir(0o644), 'd/e': dir(), 'd/s': dir(), 'd/s/t': file('t') });
 
@@ -154,7 +200,12 @@ describe('planSync', () => {
   });
 
   it('a sandbox file with an unknown digest counts as changed', () => {
-    const { plan } = planSync({ direction: 'pull', base: base({ f: B('a') }), local: tree({ f: file('a') }), remote: tree({ f: file(undefined) }) });
+    const { plan } = planSync({
+      direction: 'pull',
+      base: base({ f: B('a') }),
+      local: tree({ f: file('a') }),
+      remote: tree({ f: file(undefined) }),
+    });
     expect(plan.download).toEqual(['f']);
   });
 });

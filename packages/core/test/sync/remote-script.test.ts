@@ -1,7 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +20,22 @@ import { parseListing, parseSha256Lines } from '../../src/sync/remote-list.js';
 import { CHMOD_SCRIPT, DELETE_SCRIPT, HASH_SCRIPT, LIST_SCRIPT } from '../../src/sync/remote-script.js';
 
 const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((p) => existsSync(p));
-const APPLETS = ['sh', 'find', 'stat', 'sha256sum', 'xargs', 'readlink', 'tr', 'cat', 'date', 'mktemp', 'touch', 'rm', 'rmdir', 'chmod'];
+const APPLETS = [
+  'sh',
+  'find',
+  'stat',
+  'sha256sum',
+  'xargs',
+  'readlink',
+  'tr',
+  'cat',
+  'date',
+  'mktemp',
+  'touch',
+  'rm',
+  'rmdir',
+  'chmod',
+];
 
 let root: string;
 let busyboxBin: string;
@@ -18,7 +44,11 @@ let busyboxBin: string;
 const SHELLS = [
   { name: 'dash with GNU tools', available: true, command: () => ({ shell: 'dash', PATH: '/usr/bin:/bin' }) },
   { name: 'sh with GNU tools', available: true, command: () => ({ shell: 'sh', PATH: '/usr/bin:/bin' }) },
-  { name: 'busybox ash with busybox tools', available: BUSYBOX !== undefined, command: () => ({ shell: join(busyboxBin, 'sh'), PATH: busyboxBin }) },
+  {
+    name: 'busybox ash with busybox tools',
+    available: BUSYBOX !== undefined,
+    command: () => ({ shell: join(busyboxBin, 'sh'), PATH: busyboxBin }),
+  },
 ];
 
 function run(spec: (typeof SHELLS)[number], script: string, args: string[], stdin?: Buffer) {
@@ -33,7 +63,9 @@ beforeAll(async () => {
     busyboxBin = await mkdtemp(join(tmpdir(), 'ak-busybox-'));
     for (const applet of APPLETS) await symlink(BUSYBOX, join(busyboxBin, applet));
   } else {
-    console.warn('SKIPPED: busybox is not installed (apt-get install busybox); the sandbox scripts are tested under dash and sh only');
+    console.warn(
+      'SKIPPED: busybox is not installed (apt-get install busybox); the sandbox scripts are tested under dash and sh only',
+    );
   }
 });
 
@@ -42,7 +74,16 @@ afterAll(async () => {
   if (busyboxBin) await rm(busyboxBin, { recursive: true, force: true });
 });
 
-const NAMES = ['plain.txt', 'with space', 'new\nline', 'back\\slash', 'ünïcödé-文件', '-dash', 'tab\there', ' lead'];
+const NAMES = [
+  'plain.txt',
+  'with space',
+  'new\nline',
+  'back\\slash',
+  'ünïcödé-文件',
+  '-dash',
+  'tab\there',
+  ' lead',
+];
 const sha = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
 async function makeTree(dir: string): Promise<void> {
@@ -63,99 +104,124 @@ async function makeTree(dir: string): Promise<void> {
   spawnSync('mkfifo', [join(dir, 'fifo')]);
 }
 
-describe.each(SHELLS.map((spec, index) => ({ spec, index, name: spec.name })))('the sandbox scripts under $name', ({ spec, index }) => {
-  it.skipIf(!spec.available)('lists every name, kind, mode, size and symlink target, prunes, and hashes everything with since=0', async () => {
-    const dir = join(root, `tree-${index}`);
-    await makeTree(dir);
-    const result = run(spec, LIST_SCRIPT, [dir, '0', 'a', 'node_modules', 'd', 'empty-not-there']);
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-    const listing = parseListing(result.stdout);
+describe.each(SHELLS.map((spec, index) => ({ spec, index, name: spec.name })))(
+  'the sandbox scripts under $name',
+  ({ spec, index }) => {
+    it.skipIf(!spec.available)(
+      'lists every name, kind, mode, size and symlink target, prunes, and hashes everything with since=0',
+      async () => {
+        const dir = join(root, `tree-${index}`);
+        await makeTree(dir);
+        const result = run(spec, LIST_SCRIPT, [dir, '0', 'a', 'node_modules', 'd', 'empty-not-there']);
+        expect(result.stderr).toBe('');
+        expect(result.status).toBe(0);
+        const listing = parseListing(result.stdout);
 
-    const expected = new Map<string, string>();
-    const walk = async (rel: string): Promise<void> => {
-      for (const name of await readdir(join(dir, rel))) {
-        const path = rel ? `${rel}/${name}` : name;
-        if (name === 'node_modules') continue;
-        const stats = await lstat(join(dir, path));
-        if (stats.isDirectory()) {
-          expected.set(path, `dir ${(stats.mode & 0o7777).toString(8)}`);
-          await walk(path);
-        } else if (stats.isFile()) {
-          expected.set(path, `file ${(stats.mode & 0o7777).toString(8)} ${stats.size} ${sha(await readFile(join(dir, path)))}`);
-        } else if (stats.isSymbolicLink()) {
-          expected.set(path, 'symlink');
-        }
-      }
-    };
-    await walk('');
-    const actual = new Map(
-      [...listing.tree].map(([path, e]) => [
-        path,
-        e.kind === 'dir' ? `dir ${e.mode.toString(8)}` : e.kind === 'file' ? `file ${e.mode.toString(8)} ${e.size} ${e.sha256}` : 'symlink',
-      ]),
+        const expected = new Map<string, string>();
+        const walk = async (rel: string): Promise<void> => {
+          for (const name of await readdir(join(dir, rel))) {
+            const path = rel ? `${rel}/${name}` : name;
+            if (name === 'node_modules') continue;
+            const stats = await lstat(join(dir, path));
+            if (stats.isDirectory()) {
+              expected.set(path, `dir ${(stats.mode & 0o7777).toString(8)}`);
+              await walk(path);
+            } else if (stats.isFile()) {
+              expected.set(
+                path,
+                `file ${(stats.mode & 0o7777).toString(8)} ${stats.size} ${sha(await readFile(join(dir, path)))}`,
+              );
+            } else if (stats.isSymbolicLink()) {
+              expected.set(path, 'symlink');
+            }
+          }
+        };
+        await walk('');
+        const actual = new Map(
+          [...listing.tree].map(([path, e]) => [
+            path,
+            e.kind === 'dir'
+              ? `dir ${e.mode.toString(8)}`
+              : e.kind === 'file'
+                ? `file ${e.mode.toString(8)} ${e.size} ${e.sha256}`
+                : 'symlink',
+          ]),
+        );
+        expect(actual).toEqual(expected);
+        expect(listing.tree.get('sub/deep/up')?.target).toBe('../plain.txt');
+        expect(listing.tree.get('odd-link')?.target).toBe('target\nwith newline');
+        expect(listing.tree.has('fifo')).toBe(false);
+        expect([...listing.ruleFiles].sort((a, b) => a.dir.localeCompare(b.dir))).toEqual([
+          { dir: '', name: '.gitignore', content: 'ab\n*.log\n' },
+          { dir: 'sub/deep', name: '.agentkernelignore', content: '!keep.log\n' },
+        ]);
+        const now = Math.floor(Date.now() / 1000);
+        expect(Math.abs(listing.clock - now)).toBeLessThan(5);
+        const mtime = Math.floor((await lstat(join(dir, 'exec.sh'))).mtimeMs / 1000);
+        expect(listing.tree.get('exec.sh')?.mtimeMs).toBe(mtime * 1000);
+      },
     );
-    expect(actual).toEqual(expected);
-    expect(listing.tree.get('sub/deep/up')?.target).toBe('../plain.txt');
-    expect(listing.tree.get('odd-link')?.target).toBe('target\nwith newline');
-    expect(listing.tree.has('fifo')).toBe(false);
-    expect([...listing.ruleFiles].sort((a, b) => a.dir.localeCompare(b.dir))).toEqual([
-      { dir: '', name: '.gitignore', content: 'ab\n*.log\n' },
-      { dir: 'sub/deep', name: '.agentkernelignore', content: '!keep.log\n' },
-    ]);
-    const now = Math.floor(Date.now() / 1000);
-    expect(Math.abs(listing.clock - now)).toBeLessThan(5);
-    const mtime = Math.floor((await lstat(join(dir, 'exec.sh'))).mtimeMs / 1000);
-    expect(listing.tree.get('exec.sh')?.mtimeMs).toBe(mtime * 1000);
-  });
 
-  it.skipIf(!spec.available)('skips hashing files older than since and takes their digest from the cache', async () => {
-    const dir = join(root, `since-${index}`);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'old.txt'), 'old');
-    await writeFile(join(dir, 'old-uncached.txt'), 'old2');
-    await writeFile(join(dir, 'new.txt'), 'new');
-    await writeFile(join(dir, 'new\nline'), 'newline new');
-    await writeFile(join(dir, 'old\nline'), 'newline old');
-    const past = new Date('2020-01-01T00:00:00Z');
-    await utimes(join(dir, 'old.txt'), past, past);
-    await utimes(join(dir, 'old-uncached.txt'), past, past);
-    await utimes(join(dir, 'old\nline'), past, past);
-    const since = Math.floor(Date.now() / 1000) - 60;
-    const cache = new Map<string, [number, number, string]>([['old.txt', [3, past.getTime() / 1000, 'cached-digest']]]);
-    const listing = parseListing(run(spec, LIST_SCRIPT, [dir, String(since)]).stdout, cache);
-    expect(listing.tree.get('old.txt')?.sha256).toBe('cached-digest');
-    expect(listing.tree.get('old-uncached.txt')?.sha256).toBeUndefined();
-    expect(listing.tree.get('new.txt')?.sha256).toBe(sha('new'));
-    expect(listing.tree.get('new\nline')?.sha256).toBe(sha('newline new'));
-    expect(listing.tree.get('old\nline')).toMatchObject({ kind: 'file', size: 11 });
-    expect(listing.tree.get('old\nline')?.sha256).toBeUndefined();
-  });
+    it.skipIf(!spec.available)(
+      'skips hashing files older than since and takes their digest from the cache',
+      async () => {
+        const dir = join(root, `since-${index}`);
+        await mkdir(dir, { recursive: true });
+        await writeFile(join(dir, 'old.txt'), 'old');
+        await writeFile(join(dir, 'old-uncached.txt'), 'old2');
+        await writeFile(join(dir, 'new.txt'), 'new');
+        await writeFile(join(dir, 'new\nline'), 'newline new');
+        await writeFile(join(dir, 'old\nline'), 'newline old');
+        const past = new Date('2020-01-01T00:00:00Z');
+        await utimes(join(dir, 'old.txt'), past, past);
+        await utimes(join(dir, 'old-uncached.txt'), past, past);
+        await utimes(join(dir, 'old\nline'), past, past);
+        const since = Math.floor(Date.now() / 1000) - 60;
+        const cache = new Map<string, [number, number, string]>([
+          ['old.txt', [3, past.getTime() / 1000, 'cached-digest']],
+        ]);
+        const listing = parseListing(run(spec, LIST_SCRIPT, [dir, String(since)]).stdout, cache);
+        expect(listing.tree.get('old.txt')?.sha256).toBe('cached-digest');
+        expect(listing.tree.get('old-uncached.txt')?.sha256).toBeUndefined();
+        expect(listing.tree.get('new.txt')?.sha256).toBe(sha('new'));
+        expect(listing.tree.get('new\nline')?.sha256).toBe(sha('newline new'));
+        expect(listing.tree.get('old\nline')).toMatchObject({ kind: 'file', size: 11 });
+        expect(listing.tree.get('old\nline')?.sha256).toBeUndefined();
+      },
+    );
 
-  it.skipIf(!spec.available)('hashes named files, applies a delete list (folders only when empty) and sets modes', async () => {
-    const dir = join(root, `delete-${index}`);
-    await mkdir(join(dir, 'full', 'kept'), { recursive: true });
-    await mkdir(join(dir, 'emptied'), { recursive: true });
-    await writeFile(join(dir, 'full', 'kept', 'ignored.bin'), 'i');
-    await writeFile(join(dir, 'emptied', 'new\nline'), 'x');
-    await writeFile(join(dir, 'back\\slash'), 'b');
-    await symlink('/etc', join(dir, 'link-to-dir'));
+    it.skipIf(!spec.available)(
+      'hashes named files, applies a delete list (folders only when empty) and sets modes',
+      async () => {
+        const dir = join(root, `delete-${index}`);
+        await mkdir(join(dir, 'full', 'kept'), { recursive: true });
+        await mkdir(join(dir, 'emptied'), { recursive: true });
+        await writeFile(join(dir, 'full', 'kept', 'ignored.bin'), 'i');
+        await writeFile(join(dir, 'emptied', 'new\nline'), 'x');
+        await writeFile(join(dir, 'back\\slash'), 'b');
+        await symlink('/etc', join(dir, 'link-to-dir'));
 
-    const hashed = parseSha256Lines(run(spec, HASH_SCRIPT, [dir], Buffer.from('./back\\slash\0./missing\0')).stdout.toString());
-    expect(hashed).toEqual(new Map([['back\\slash', sha('b')]]));
+        const hashed = parseSha256Lines(
+          run(spec, HASH_SCRIPT, [dir], Buffer.from('./back\\slash\0./missing\0')).stdout.toString(),
+        );
+        expect(hashed).toEqual(new Map([['back\\slash', sha('b')]]));
 
-    const list = ['emptied/new\nline', 'emptied', 'full', 'back\\slash', 'link-to-dir', 'not-there'];
-    const result = run(spec, DELETE_SCRIPT, [dir], Buffer.from(list.map((p) => `./${p}\0`).join('')));
-    expect(result.status).toBe(0);
-    expect(result.stdout.toString()).toBe('....'); // one per path actually removed
-    expect((await readdir(dir)).sort()).toEqual(['full']);
-    expect(existsSync('/etc/passwd')).toBe(true);
+        const list = ['emptied/new\nline', 'emptied', 'full', 'back\\slash', 'link-to-dir', 'not-there'];
+        const result = run(spec, DELETE_SCRIPT, [dir], Buffer.from(list.map((p) => `./${p}\0`).join('')));
+        expect(result.status).toBe(0);
+        expect(result.stdout.toString()).toBe('....'); // one per path actually removed
+        expect((await readdir(dir)).sort()).toEqual(['full']);
+        expect(existsSync('/etc/passwd')).toBe(true);
 
-    expect(run(spec, CHMOD_SCRIPT, [dir, '711', './full', '640', './full/kept/ignored.bin']).status).toBe(0);
-    expect((await lstat(join(dir, 'full'))).mode & 0o7777).toBe(0o711);
-    expect((await lstat(join(dir, 'full', 'kept', 'ignored.bin'))).mode & 0o7777).toBe(0o640);
-  });
-});
+        expect(run(spec, CHMOD_SCRIPT, [dir, '711', './full', '640', './full/kept/ignored.bin']).status).toBe(
+          0,
+        );
+        expect((await lstat(join(dir, 'full'))).mode & 0o7777).toBe(0o711);
+        expect((await lstat(join(dir, 'full', 'kept', 'ignored.bin'))).mode & 0o7777).toBe(0o640);
+      },
+    );
+  },
+);
 
 describe('the listing script failures', () => {
   it('exits 90 when the workspace folder is missing', () => {

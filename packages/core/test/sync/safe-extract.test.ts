@@ -65,26 +65,31 @@ const HOSTILE: Record<string, RawEntry[]> = {
 };
 
 describe('extractArchive refuses hostile archives', () => {
-  it.each(Object.entries(HOSTILE))('refuses %s and writes nothing outside the workspace', async (_name, entries) => {
-    const error = await extractArchive(rawTarStream(entries), { root }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(UnsafeArchiveEntryError);
-    expect(AgentkernelError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toContain('refused archive entry');
-    expect(await listAll(outside)).toEqual([]);
-    expect(existsSync('/etc/agentkernel-hostile-test')).toBe(false);
-    expect(existsSync('/tmp/ak-absolute-escape')).toBe(false);
-    expect((await listAll(root)).filter((n) => n.includes('.agentkernel-tmp-'))).toEqual([]);
-  });
+  it.each(Object.entries(HOSTILE))(
+    'refuses %s and writes nothing outside the workspace',
+    async (_name, entries) => {
+      const error = await extractArchive(rawTarStream(entries), { root }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(UnsafeArchiveEntryError);
+      expect(AgentkernelError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain('refused archive entry');
+      expect(await listAll(outside)).toEqual([]);
+      expect(existsSync('/etc/agentkernel-hostile-test')).toBe(false);
+      expect(existsSync('/tmp/ak-absolute-escape')).toBe(false);
+      expect((await listAll(root)).filter((n) => n.includes('.agentkernel-tmp-'))).toEqual([]);
+    },
+  );
 
   it('refuses an entry that was not requested, or of another kind than requested', async () => {
     const expected = new Map([['wanted', 'file' as const]]);
-    await expect(extractArchive(rawTarStream([{ path: 'unwanted', body: 'x' }]), { root, expected })).rejects.toThrow(/not requested/);
-    await expect(extractArchive(rawTarStream([{ path: 'wanted', type: '2', linkpath: 'x' }]), { root, expected })).rejects.toThrow(
-      /expected a file, got a symlink/,
-    );
+    await expect(
+      extractArchive(rawTarStream([{ path: 'unwanted', body: 'x' }]), { root, expected }),
+    ).rejects.toThrow(/not requested/);
+    await expect(
+      extractArchive(rawTarStream([{ path: 'wanted', type: '2', linkpath: 'x' }]), { root, expected }),
+    ).rejects.toThrow(/expected a file, got a symlink/);
     expect(await listAll(root)).toEqual([]);
   });
 });

@@ -45,7 +45,10 @@ describe('the sync manifest', () => {
     expect(error).toBeInstanceOf(StateError);
     expect((error as StateError).message).toContain(file);
     expect((error as StateError).hint).toContain('delete');
-    await writeFile(file, JSON.stringify({ version: 9, workspaceDir: '/workspace', remoteClock: 0, paths: {} }));
+    await writeFile(
+      file,
+      JSON.stringify({ version: 9, workspaceDir: '/workspace', remoteClock: 0, paths: {} }),
+    );
     await expect(readSyncManifest(file, '/workspace')).rejects.toThrow(/version 9/);
   });
 });

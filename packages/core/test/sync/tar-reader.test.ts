@@ -31,7 +31,9 @@ describe('forEachTarEntry', () => {
   });
 
   it('still refuses a gzip stream that holds no tar at all', async () => {
-    await expect(entries(gzipSync(Buffer.from('this is not a tar archive, just text '.repeat(40))))).rejects.toMatchObject({
+    await expect(
+      entries(gzipSync(Buffer.from('this is not a tar archive, just text '.repeat(40)))),
+    ).rejects.toMatchObject({
       code: 'TAR_ENTRY_INVALID',
     });
   });

@@ -26,7 +26,9 @@ export function execTests(h: Harness): void {
       const script = 'printf "%s|%s|%s" "$AK_TESTKIT" "$AK_ONE" "$AK_SPACES"';
       const result = await h.shared.exec(['sh', '-c', script], { env: { AK_ONE: '1', AK_SPACES: 'a b  c' } });
       expect(text(result.stdout)).toBe('spec|1|a b  c');
-      const overridden = await h.shared.exec(['sh', '-c', 'printf %s "$AK_TESTKIT"'], { env: { AK_TESTKIT: 'exec' } });
+      const overridden = await h.shared.exec(['sh', '-c', 'printf %s "$AK_TESTKIT"'], {
+        env: { AK_TESTKIT: 'exec' },
+      });
       expect(text(overridden.stdout)).toBe('exec');
     });
 
@@ -34,16 +36,24 @@ export function execTests(h: Harness): void {
       const sandbox = h.shared;
       await sandbox.mkdir('cwd test/inner');
       expect(text((await sandbox.exec(['pwd'])).stdout)).toBe(`${h.workspaceDir}\n`);
-      expect(text((await sandbox.exec(['pwd'], { cwd: 'cwd test/inner' })).stdout)).toBe(`${h.workspaceDir}/cwd test/inner\n`);
-      expect(text((await sandbox.exec(['pwd'], { cwd: `${h.workspaceDir}/cwd test` })).stdout)).toBe(`${h.workspaceDir}/cwd test\n`);
+      expect(text((await sandbox.exec(['pwd'], { cwd: 'cwd test/inner' })).stdout)).toBe(
+        `${h.workspaceDir}/cwd test/inner\n`,
+      );
+      expect(text((await sandbox.exec(['pwd'], { cwd: `${h.workspaceDir}/cwd test` })).stdout)).toBe(
+        `${h.workspaceDir}/cwd test\n`,
+      );
     });
 
-    h.test('exec-stdin', 'feeds stdin byte for byte and closes it; without stdin the input is empty', async () => {
-      const echoed = await h.shared.exec(['cat'], { stdin: ALL_BYTES });
-      expect(echoed.stdout.equals(ALL_BYTES)).toBe(true);
-      const empty = await h.shared.exec(['sh', '-c', 'cat; echo done'], { timeoutMs: 20_000 });
-      expect(text(empty.stdout)).toBe('done\n');
-    });
+    h.test(
+      'exec-stdin',
+      'feeds stdin byte for byte and closes it; without stdin the input is empty',
+      async () => {
+        const echoed = await h.shared.exec(['cat'], { stdin: ALL_BYTES });
+        expect(echoed.stdout.equals(ALL_BYTES)).toBe(true);
+        const empty = await h.shared.exec(['sh', '-c', 'cat; echo done'], { timeoutMs: 20_000 });
+        expect(text(empty.stdout)).toBe('done\n');
+      },
+    );
 
     h.test('exec-binary-output', 'returns binary output bytes exactly', async () => {
       await h.shared.writeFile('all-bytes.bin', ALL_BYTES);
@@ -68,7 +78,10 @@ export function execTests(h: Harness): void {
       expect(result.durationMs).toBeLessThan(10_000);
       await sleep(1500);
       const error = await rejection(h.shared.readFile(marker));
-      expect(AgentkernelError.isInstance(error) && error.exitCode, `the child wrote ${marker} after the timeout`).toBe(5);
+      expect(
+        AgentkernelError.isInstance(error) && error.exitCode,
+        `the child wrote ${marker} after the timeout`,
+      ).toBe(5);
     });
 
     h.test('exec-abort', 'an abort kills the command and rejects with the reason', async () => {
@@ -80,29 +93,38 @@ export function execTests(h: Harness): void {
       expect(Date.now() - started).toBeLessThan(10_000);
     });
 
-    h.test('exec-streaming', 'delivers output to onStdout/onStderr (while it runs, with streamingExec)', async () => {
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let firstAt: number | undefined;
-      const started = Date.now();
-      const result = await h.shared.exec(['sh', '-c', 'echo first; echo oops >&2; sleep 1; echo second'], {
-        onStdout: (chunk) => {
-          firstAt ??= Date.now() - started;
-          out.push(Buffer.from(chunk));
-        },
-        onStderr: (chunk) => err.push(Buffer.from(chunk)),
-      });
-      expect(Buffer.concat(out).equals(result.stdout)).toBe(true);
-      expect(Buffer.concat(err).equals(result.stderr)).toBe(true);
-      expect(text(result.stdout)).toBe('first\nsecond\n');
-      if (h.backend.plugin.capabilities.streamingExec) expect(firstAt).toBeLessThan(Date.now() - started - 500);
-    });
+    h.test(
+      'exec-streaming',
+      'delivers output to onStdout/onStderr (while it runs, with streamingExec)',
+      async () => {
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        let firstAt: number | undefined;
+        const started = Date.now();
+        const result = await h.shared.exec(['sh', '-c', 'echo first; echo oops >&2; sleep 1; echo second'], {
+          onStdout: (chunk) => {
+            firstAt ??= Date.now() - started;
+            out.push(Buffer.from(chunk));
+          },
+          onStderr: (chunk) => err.push(Buffer.from(chunk)),
+        });
+        expect(Buffer.concat(out).equals(result.stdout)).toBe(true);
+        expect(Buffer.concat(err).equals(result.stderr)).toBe(true);
+        expect(text(result.stdout)).toBe('first\nsecond\n');
+        if (h.backend.plugin.capabilities.streamingExec)
+          expect(firstAt).toBeLessThan(Date.now() - started - 500);
+      },
+    );
 
-    h.test('exec-gone-code', 'rejects a destroyed sandbox with a typed error even from a stale handle', async () => {
-      const sandbox = await h.create();
-      const stale = await h.backend.reconnect(sandbox.ref);
-      await sandbox.destroy();
-      expect(hasCode(await rejection(stale.exec(['true'])), 'SANDBOX_GONE')).toBe(true);
-    });
+    h.test(
+      'exec-gone-code',
+      'rejects a destroyed sandbox with a typed error even from a stale handle',
+      async () => {
+        const sandbox = await h.create();
+        const stale = await h.backend.reconnect(sandbox.ref);
+        await sandbox.destroy();
+        expect(hasCode(await rejection(stale.exec(['true'])), 'SANDBOX_GONE')).toBe(true);
+      },
+    );
   });
 }

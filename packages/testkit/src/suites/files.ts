@@ -12,7 +12,9 @@ export function fileTests(h: Harness): void {
       await h.shared.writeFile('bin/all.bin', ALL_BYTES);
       expect((await h.shared.readFile('bin/all.bin')).equals(ALL_BYTES)).toBe(true);
       await h.shared.writeFile(`${h.workspaceDir}/bin/streamed.bin`, Readable.from([ALL_BYTES, ALL_BYTES]));
-      expect((await h.shared.readFile('bin/streamed.bin')).equals(Buffer.concat([ALL_BYTES, ALL_BYTES]))).toBe(true);
+      expect(
+        (await h.shared.readFile('bin/streamed.bin')).equals(Buffer.concat([ALL_BYTES, ALL_BYTES])),
+      ).toBe(true);
       const seen = await h.shared.exec(['sh', '-c', 'wc -c < bin/all.bin']);
       expect(text(seen.stdout).trim()).toBe('256');
     });

@@ -14,7 +14,9 @@ export function lifecycleTests(h: Harness): void {
       expect(text(ws.stdout).trim()).toBe(h.workspaceDir);
       await handle.writeFile('kept.txt', Buffer.from('kept across stop'));
       if (!h.backend.plugin.capabilities.pauseResume) {
-        console.info(`[testkit] skipped the stop/start part of lifecycle: backend ${h.backend.plugin.name} does not declare pauseResume`);
+        console.info(
+          `[testkit] skipped the stop/start part of lifecycle: backend ${h.backend.plugin.name} does not declare pauseResume`,
+        );
         context.skip('no pauseResume');
       }
       await handle.stop();
@@ -37,23 +39,27 @@ export function lifecycleTests(h: Harness): void {
       await again.destroy();
     });
 
-    h.test('gone-errors', 'every operation on a destroyed sandbox rejects with SandboxGoneError', async () => {
-      const handle = await lifecycleSandbox();
-      await handle.destroy();
-      const calls: [string, () => Promise<unknown>][] = [
-        ['exec', () => handle.exec(['true'])],
-        ['readFile', () => handle.readFile('kept.txt')],
-        ['writeFile', () => handle.writeFile('x.txt', Buffer.from('x'))],
-        ['removeFile', () => handle.removeFile('x.txt')],
-        ['mkdir', () => handle.mkdir('d')],
-        ['getArchive', () => handle.getArchive(h.workspaceDir)],
-        ['stop', () => handle.stop()],
-        ['start', () => handle.start()],
-      ];
-      for (const [name, call] of calls) {
-        const error = await rejection(call());
-        expect(hasCode(error, 'SANDBOX_GONE'), `${name} after destroy: ${String(error)}`).toBe(true);
-      }
-    });
+    h.test(
+      'gone-errors',
+      'every operation on a destroyed sandbox rejects with SandboxGoneError',
+      async () => {
+        const handle = await lifecycleSandbox();
+        await handle.destroy();
+        const calls: [string, () => Promise<unknown>][] = [
+          ['exec', () => handle.exec(['true'])],
+          ['readFile', () => handle.readFile('kept.txt')],
+          ['writeFile', () => handle.writeFile('x.txt', Buffer.from('x'))],
+          ['removeFile', () => handle.removeFile('x.txt')],
+          ['mkdir', () => handle.mkdir('d')],
+          ['getArchive', () => handle.getArchive(h.workspaceDir)],
+          ['stop', () => handle.stop()],
+          ['start', () => handle.start()],
+        ];
+        for (const [name, call] of calls) {
+          const error = await rejection(call());
+          expect(hasCode(error, 'SANDBOX_GONE'), `${name} after destroy: ${String(error)}`).toBe(true);
+        }
+      },
+    );
   });
 }

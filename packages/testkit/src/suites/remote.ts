@@ -22,33 +22,45 @@ async function fetchText(fetchEndpoint: FetchEndpoint, url: string, deadline: nu
 
 export function remoteTests(h: Harness): void {
   describe('reaching the sandbox', () => {
-    h.test('endpoints', 'a server started inside is reachable at its endpoint URL', async (context) => {
-      const port = 20_000 + Math.floor(Math.random() * 20_000);
-      const sandbox = await h.create({ network: true, ports: [port] });
-      const found = text((await sandbox.exec(['sh', '-c', 'command -v python3 || command -v busybox || true'])).stdout).trim();
-      if (found === '') {
-        console.info(`[testkit] skipped endpoints: neither python3 nor busybox is in the sandbox image of ${h.options.name}`);
-        context.skip('no http server program in the sandbox');
-      }
-      const argv = found.endsWith('python3')
-        ? ['python3', '-m', 'http.server', String(port), '--bind', '0.0.0.0']
-        : ['busybox', 'httpd', '-f', '-p', String(port), '-h', '.'];
-      await sandbox.writeFile('site/index.html', Buffer.from(`hello from ${h.runId}`));
-      const controller = new AbortController();
-      const serving = sandbox.exec(argv, { cwd: 'site', signal: controller.signal }).catch((error: unknown) => error);
-      try {
-        const endpoints = await sandbox.endpoints!([port]);
-        expect(endpoints).toHaveLength(1);
-        expect(endpoints[0]?.port).toBe(port);
-        // The URL exactly as returned: both servers answer `/` with index.html.
-        const fetchEndpoint = h.options.fetchEndpoint ?? ((url: string, init?: RequestInit) => fetch(url, init));
-        const body = await fetchText(fetchEndpoint, endpoints[0]!.url, Date.now() + 20_000);
-        expect(body).toBe(`hello from ${h.runId}`);
-      } finally {
-        controller.abort(new Error('testkit: server no longer needed'));
-        await serving;
-      }
-    }, 'ports');
+    h.test(
+      'endpoints',
+      'a server started inside is reachable at its endpoint URL',
+      async (context) => {
+        const port = 20_000 + Math.floor(Math.random() * 20_000);
+        const sandbox = await h.create({ network: true, ports: [port] });
+        const found = text(
+          (await sandbox.exec(['sh', '-c', 'command -v python3 || command -v busybox || true'])).stdout,
+        ).trim();
+        if (found === '') {
+          console.info(
+            `[testkit] skipped endpoints: neither python3 nor busybox is in the sandbox image of ${h.options.name}`,
+          );
+          context.skip('no http server program in the sandbox');
+        }
+        const argv = found.endsWith('python3')
+          ? ['python3', '-m', 'http.server', String(port), '--bind', '0.0.0.0']
+          : ['busybox', 'httpd', '-f', '-p', String(port), '-h', '.'];
+        await sandbox.writeFile('site/index.html', Buffer.from(`hello from ${h.runId}`));
+        const controller = new AbortController();
+        const serving = sandbox
+          .exec(argv, { cwd: 'site', signal: controller.signal })
+          .catch((error: unknown) => error);
+        try {
+          const endpoints = await sandbox.endpoints!([port]);
+          expect(endpoints).toHaveLength(1);
+          expect(endpoints[0]?.port).toBe(port);
+          // The URL exactly as returned: both servers answer `/` with index.html.
+          const fetchEndpoint =
+            h.options.fetchEndpoint ?? ((url: string, init?: RequestInit) => fetch(url, init));
+          const body = await fetchText(fetchEndpoint, endpoints[0]!.url, Date.now() + 20_000);
+          expect(body).toBe(`hello from ${h.runId}`);
+        } finally {
+          controller.abort(new Error('testkit: server no longer needed'));
+          await serving;
+        }
+      },
+      'ports',
+    );
 
     h.test('reconnect', 'a new backend object reconnects from the stored ref', async () => {
       await h.shared.writeFile('reconnect.txt', Buffer.from('still here'));
@@ -65,33 +77,48 @@ export function remoteTests(h: Harness): void {
       }
     });
 
-    h.test('list', 'list finds the sandboxes it created, filtered by labels', async () => {
-      const all = await h.backend.list!({ labels: { 'agentkernel-testkit': h.runId } });
-      const mine = all.find((summary) => summary.ref.id === h.shared.ref.id);
-      expect(mine?.status).toBe('running');
-      expect(mine?.ref.backend).toBe(h.backend.plugin.name);
-      const none = await h.backend.list!({ labels: { 'agentkernel-testkit': `${h.runId}-other` } });
-      expect(none.some((summary) => summary.ref.id === h.shared.ref.id)).toBe(false);
-    }, 'list');
+    h.test(
+      'list',
+      'list finds the sandboxes it created, filtered by labels',
+      async () => {
+        const all = await h.backend.list!({ labels: { 'agentkernel-testkit': h.runId } });
+        const mine = all.find((summary) => summary.ref.id === h.shared.ref.id);
+        expect(mine?.status).toBe('running');
+        expect(mine?.ref.backend).toBe(h.backend.plugin.name);
+        const none = await h.backend.list!({ labels: { 'agentkernel-testkit': `${h.runId}-other` } });
+        expect(none.some((summary) => summary.ref.id === h.shared.ref.id)).toBe(false);
+      },
+      'list',
+    );
 
-    h.test('pty', 'shell runs a program attached to the terminal and returns its exit code', async () => {
-      expect(await h.shared.shell!({ argv: ['sh', '-c', 'exit 3'] })).toBe(3);
-    }, 'pty');
+    h.test(
+      'pty',
+      'shell runs a program attached to the terminal and returns its exit code',
+      async () => {
+        expect(await h.shared.shell!({ argv: ['sh', '-c', 'exit 3'] })).toBe(3);
+      },
+      'pty',
+    );
 
-    h.test('native-snapshots', 'a native snapshot restores into a new sandbox, and deleting it works', async () => {
-      const source = await h.create();
-      await source.writeFile('snap/file.txt', Buffer.from('at snapshot time'));
-      await source.writeFile('snap/tool.sh', Buffer.from('#!/bin/sh\necho tool\n'), { mode: 0o755 });
-      const snapshot = await source.snapshot!(`tk-${h.runId}-snap`);
-      expect(snapshot.backend).toBe(h.backend.plugin.name);
-      expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
-      await source.writeFile('snap/file.txt', Buffer.from('changed later'));
-      const restored = await h.create({ fromSnapshot: snapshot });
-      expect(text(await restored.readFile('snap/file.txt'))).toBe('at snapshot time');
-      expect(text((await restored.exec(['./snap/tool.sh'])).stdout)).toBe('tool\n');
-      await h.backend.deleteSnapshot!(snapshot);
-      const error = await rejection(h.create({ fromSnapshot: snapshot }));
-      expect(AgentkernelError.isInstance(error), String(error)).toBe(true);
-    }, 'nativeSnapshots');
+    h.test(
+      'native-snapshots',
+      'a native snapshot restores into a new sandbox, and deleting it works',
+      async () => {
+        const source = await h.create();
+        await source.writeFile('snap/file.txt', Buffer.from('at snapshot time'));
+        await source.writeFile('snap/tool.sh', Buffer.from('#!/bin/sh\necho tool\n'), { mode: 0o755 });
+        const snapshot = await source.snapshot!(`tk-${h.runId}-snap`);
+        expect(snapshot.backend).toBe(h.backend.plugin.name);
+        expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
+        await source.writeFile('snap/file.txt', Buffer.from('changed later'));
+        const restored = await h.create({ fromSnapshot: snapshot });
+        expect(text(await restored.readFile('snap/file.txt'))).toBe('at snapshot time');
+        expect(text((await restored.exec(['./snap/tool.sh'])).stdout)).toBe('tool\n');
+        await h.backend.deleteSnapshot!(snapshot);
+        const error = await rejection(h.create({ fromSnapshot: snapshot }));
+        expect(AgentkernelError.isInstance(error), String(error)).toBe(true);
+      },
+      'nativeSnapshots',
+    );
   });
 }

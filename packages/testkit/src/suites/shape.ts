@@ -15,9 +15,14 @@ export function expectValidPlugin(plugin: BackendPlugin, source: string): void {
   expect(plugin.specificationVersion).toBe(SPECIFICATION_VERSION);
   expect(plugin.name).toMatch(/^[a-z0-9][a-z0-9-]*$/);
   expect(plugin.version).toMatch(/^\d+\.\d+\.\d+/);
-  for (const name of CAPABILITY_NAMES) expect(typeof plugin.capabilities[name], `capabilities.${name}`).toBe('boolean');
+  for (const name of CAPABILITY_NAMES)
+    expect(typeof plugin.capabilities[name], `capabilities.${name}`).toBe('boolean');
   for (const credential of plugin.credentials) {
-    expect([typeof credential.key, typeof credential.required, typeof credential.secret]).toEqual(['string', 'boolean', 'boolean']);
+    expect([typeof credential.key, typeof credential.required, typeof credential.secret]).toEqual([
+      'string',
+      'boolean',
+      'boolean',
+    ]);
     expect(Array.isArray(credential.env), `credential ${credential.key}: env`).toBe(true);
   }
 }
@@ -26,16 +31,19 @@ export function expectValidPlugin(plugin: BackendPlugin, source: string): void {
 export function expectBackendMatchesCapabilities(backend: Backend): void {
   const caps = backend.plugin.capabilities;
   expect(typeof backend.list === 'function', 'capabilities.list vs backend.list').toBe(caps.list);
-  expect(typeof backend.deleteSnapshot === 'function', 'capabilities.nativeSnapshots vs backend.deleteSnapshot').toBe(
-    caps.nativeSnapshots,
-  );
+  expect(
+    typeof backend.deleteSnapshot === 'function',
+    'capabilities.nativeSnapshots vs backend.deleteSnapshot',
+  ).toBe(caps.nativeSnapshots);
 }
 
 function expectHandleMatchesCapabilities(plugin: BackendPlugin, handle: SandboxHandle): void {
   const caps = plugin.capabilities;
   expect(typeof handle.endpoints === 'function', 'capabilities.ports vs handle.endpoints').toBe(caps.ports);
   expect(typeof handle.shell === 'function', 'capabilities.pty vs handle.shell').toBe(caps.pty);
-  expect(typeof handle.snapshot === 'function', 'capabilities.nativeSnapshots vs handle.snapshot').toBe(caps.nativeSnapshots);
+  expect(typeof handle.snapshot === 'function', 'capabilities.nativeSnapshots vs handle.snapshot').toBe(
+    caps.nativeSnapshots,
+  );
   expect(handle.ref.backend).toBe(plugin.name);
   expect(JSON.parse(JSON.stringify(handle.ref))).toEqual(handle.ref);
   for (const value of Object.values(handle.ref.metadata)) expect(typeof value).toBe('string');
@@ -66,10 +74,13 @@ export function testPluginShape(options: TestPluginShapeOptions): void {
   const { open } = options;
   describe(`agentkernel plugin shape: ${options.name}`, () => {
     it('the plugin object is a valid v1 plugin', () => expectValidPlugin(options.plugin, options.name));
-    it.skipIf(!open)('the opened backend has exactly the optional members its capabilities declare', async () => {
-      const backend = await open!();
-      expect(backend.plugin).toBe(options.plugin);
-      expectBackendMatchesCapabilities(backend);
-    });
+    it.skipIf(!open)(
+      'the opened backend has exactly the optional members its capabilities declare',
+      async () => {
+        const backend = await open!();
+        expect(backend.plugin).toBe(options.plugin);
+        expectBackendMatchesCapabilities(backend);
+      },
+    );
   });
 }

@@ -49,13 +49,23 @@ function replyResponse(reply: Reply): Response {
 export async function routeEndpoint(state: FakeState, url: string, init?: RequestInit): Promise<Response> {
   const target = new URL(url);
   const parsed = parseSandboxHost(target.hostname);
-  if (typeof parsed === 'string') return new Response(`${parsed}\n`, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  if (typeof parsed === 'string')
+    return new Response(`${parsed}\n`, {
+      status: 400,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
   const sandbox = await proxiedSandbox(state, parsed.sandboxID);
   if (!('sandboxID' in sandbox)) return replyResponse(sandbox);
   if (!sandbox.allowInternetAccess) {
     // E2B routes to such a sandbox too; here its commands have a network namespace of their own, so
     // nothing outside can reach them, and 127.0.0.1:<port> would be some other program.
-    return replyResponse(portClosed(sandbox, parsed.port, 'The fake E2B cannot reach servers in a sandbox without internet access'));
+    return replyResponse(
+      portClosed(
+        sandbox,
+        parsed.port,
+        'The fake E2B cannot reach servers in a sandbox without internet access',
+      ),
+    );
   }
   const upstream = `http://127.0.0.1:${parsed.port}${target.pathname}${target.search}`;
   try {

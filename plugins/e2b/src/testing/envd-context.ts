@@ -2,7 +2,9 @@ import { Code, ConnectError, createContextKey, type HandlerContext } from '@conn
 import type { FakeSandbox } from './state.js';
 
 /** Carries the sandbox an envd request is for (from its `E2b-Sandbox-Id` header) to the RPC handlers. */
-export const SANDBOX_KEY = createContextKey<FakeSandbox | undefined>(undefined, { description: 'fake E2B sandbox' });
+export const SANDBOX_KEY = createContextKey<FakeSandbox | undefined>(undefined, {
+  description: 'fake E2B sandbox',
+});
 
 export function sandboxOf(context: HandlerContext): FakeSandbox {
   const sandbox = context.values.get(SANDBOX_KEY);

@@ -21,7 +21,11 @@ const owner = (id: number): string => (id === 0 ? 'root' : String(id));
 /** envd's `EntryInfo` of a path (not following a final symlink, whose target it reports). */
 export async function entryInfo(resolved: ResolvedPath): Promise<Record<string, unknown>> {
   const info = await lstat(resolved.hostPath);
-  const type = info.isSymbolicLink() ? FileType.symlink : info.isDirectory() ? FileType.directory : FileType.file;
+  const type = info.isSymbolicLink()
+    ? FileType.symlink
+    : info.isDirectory()
+      ? FileType.directory
+      : FileType.file;
   const millis = info.mtimeMs;
   return {
     name: posix.basename(resolved.sandboxPath),
@@ -39,14 +43,19 @@ export async function entryInfo(resolved: ResolvedPath): Promise<Record<string, 
 }
 
 /** Resolves a path of an RPC request, as a `NotFound` error when the fake backs no such folder. */
-export async function resolveOrThrow(sandbox: FakeSandbox, path: string, followLast = true): Promise<ResolvedPath> {
+export async function resolveOrThrow(
+  sandbox: FakeSandbox,
+  path: string,
+  followLast = true,
+): Promise<ResolvedPath> {
   const resolved = await resolveSandboxPath(sandbox.root, path, followLast);
   if (resolved === undefined) throw new ConnectError(`path '${path}' does not exist`, Code.NotFound);
   return resolved;
 }
 
 export function requireWritable(resolved: ResolvedPath, path: string): void {
-  if (!resolved.writable) throw new ConnectError(`permission denied: '${path}' is read-only`, Code.PermissionDenied);
+  if (!resolved.writable)
+    throw new ConnectError(`permission denied: '${path}' is read-only`, Code.PermissionDenied);
 }
 
 /** Maps a Node file-system error to the Connect error envd would answer with. */

@@ -17,7 +17,12 @@ interface WriteInfo {
   path: string;
 }
 
-async function download(sandbox: FakeSandbox, req: IncomingMessage, res: ServerResponse, path: string): Promise<Reply | undefined> {
+async function download(
+  sandbox: FakeSandbox,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<Reply | undefined> {
   const resolved = await resolveSandboxPath(sandbox.root, path);
   const info = resolved === undefined ? undefined : await stat(resolved.hostPath).catch(() => undefined);
   if (resolved === undefined || info === undefined) return errorReply(404, `path '${path}' does not exist`);
@@ -38,7 +43,8 @@ async function download(sandbox: FakeSandbox, req: IncomingMessage, res: ServerR
 /** Writes `body` to the sandbox path atomically (temp file + rename), creating parent folders. */
 async function writeOne(sandbox: FakeSandbox, path: string, body: Readable): Promise<WriteInfo | Reply> {
   const resolved = await resolveSandboxPath(sandbox.root, path);
-  if (resolved === undefined || !resolved.writable) return errorReply(403, `permission denied: '${path}' is not writable`);
+  if (resolved === undefined || !resolved.writable)
+    return errorReply(403, `permission denied: '${path}' is not writable`);
   const existing = await stat(resolved.hostPath).catch(() => undefined);
   if (existing?.isDirectory() === true) return errorReply(400, `path '${path}' is a directory`);
   await mkdir(dirname(resolved.hostPath), { recursive: true });
@@ -63,7 +69,8 @@ async function upload(sandbox: FakeSandbox, req: IncomingMessage, path: string |
     const result = await writeOne(sandbox, path, gzipped ? req.pipe(createGunzip()) : req);
     return isReply(result) ? result : { status: 200, body: [result] };
   }
-  if (!contentType.startsWith('multipart/form-data')) return errorReply(400, `unsupported content type "${contentType}"`);
+  if (!contentType.startsWith('multipart/form-data'))
+    return errorReply(400, `unsupported content type "${contentType}"`);
   // The SDK buffers multipart uploads too; parsing with the platform's FormData keeps the fake small.
   const request = new Request('http://envd/files', {
     method: 'POST',
@@ -85,7 +92,12 @@ async function upload(sandbox: FakeSandbox, req: IncomingMessage, path: string |
 }
 
 /** envd's plain HTTP API: `/files` (download and upload), `/health` and `/envs`. */
-export async function handleEnvdHttp(sandbox: FakeSandbox, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+export async function handleEnvdHttp(
+  sandbox: FakeSandbox,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<boolean> {
   let reply: Reply | undefined;
   if (url.pathname === '/health') reply = { status: 204 };
   else if (url.pathname === '/envs' && req.method === 'GET') reply = { status: 200, body: sandbox.envVars };

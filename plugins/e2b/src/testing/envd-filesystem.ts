@@ -46,8 +46,10 @@ export function registerFilesystemService(router: ConnectRouter, service: DescSe
     const resolved = await resolveOrThrow(sandboxOf(context), path);
     requireWritable(resolved, path);
     const existing = await stat(resolved.hostPath).catch(() => undefined);
-    if (existing?.isDirectory() === true) throw new ConnectError(`directory '${path}' already exists`, Code.AlreadyExists);
-    if (existing !== undefined) throw new ConnectError(`path '${path}' already exists and is not a directory`, Code.InvalidArgument);
+    if (existing?.isDirectory() === true)
+      throw new ConnectError(`directory '${path}' already exists`, Code.AlreadyExists);
+    if (existing !== undefined)
+      throw new ConnectError(`path '${path}' already exists and is not a directory`, Code.InvalidArgument);
     try {
       await mkdir(resolved.hostPath, { recursive: true });
       return { entry: await entryInfo(resolved) };
@@ -76,7 +78,8 @@ export function registerFilesystemService(router: ConnectRouter, service: DescSe
     const info = await stat(resolved.hostPath).catch((error: unknown) => {
       throw fsError(error, path);
     });
-    if (!info.isDirectory()) throw new ConnectError(`path '${path}' is not a directory`, Code.InvalidArgument);
+    if (!info.isDirectory())
+      throw new ConnectError(`path '${path}' is not a directory`, Code.InvalidArgument);
     const entries: Record<string, unknown>[] = [];
     await listDir(resolved, Math.max(1, depth), entries);
     return { entries };
@@ -94,7 +97,10 @@ export function registerFilesystemService(router: ConnectRouter, service: DescSe
     watchDir(sandboxOf(context), request as unknown as { path: string; recursive: boolean }, context),
   );
   router.rpc(unary(service, 'createWatcher'), async (request, context) => ({
-    watcherId: await watchers.create(sandboxOf(context), request as unknown as { path: string; recursive: boolean }),
+    watcherId: await watchers.create(
+      sandboxOf(context),
+      request as unknown as { path: string; recursive: boolean },
+    ),
   }));
   router.rpc(unary(service, 'getWatcherEvents'), (request) => ({
     events: watchers.drain((request as unknown as { watcherId: string }).watcherId),

@@ -1,5 +1,10 @@
 import { stat } from 'node:fs/promises';
-import type { DescMethodServerStreaming, DescMethodUnary, DescMethodClientStreaming, DescService } from '@bufbuild/protobuf';
+import type {
+  DescMethodServerStreaming,
+  DescMethodUnary,
+  DescMethodClientStreaming,
+  DescService,
+} from '@bufbuild/protobuf';
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
 import { AsyncQueue } from './async-queue.js';
 import { sandboxOf } from './envd-context.js';
@@ -14,7 +19,8 @@ interface ProcessConfigMsg {
   envs: Record<string, string>;
   cwd?: string;
 }
-type Selector = { case: 'pid'; value: number } | { case: 'tag'; value: string } | { case: undefined; value?: undefined };
+type Selector =
+  { case: 'pid'; value: number } | { case: 'tag'; value: string } | { case: undefined; value?: undefined };
 interface SelectorMsg {
   process?: { selector: Selector };
 }
@@ -26,7 +32,10 @@ interface StartRequestMsg {
 }
 type InputMsg = { input: { case: 'stdin' | 'pty'; value: Uint8Array } | { case: undefined } };
 type StreamInputMsg = {
-  event: { case: 'start'; value: SelectorMsg } | { case: 'data'; value: { input?: InputMsg } } | { case: 'keepalive' | undefined };
+  event:
+    | { case: 'start'; value: SelectorMsg }
+    | { case: 'data'; value: { input?: InputMsg } }
+    | { case: 'keepalive' | undefined };
 };
 
 const SIGNAL_KILL = 9;
@@ -46,7 +55,10 @@ function find(sandbox: FakeSandbox, request: SelectorMsg): FakeProcess {
         ? sandbox.processes.find({ tag: selector.value })
         : undefined;
   if (found === undefined) {
-    const what = selector?.case === undefined ? 'no process selector given' : `process with ${selector.case} ${String(selector.value)} not found`;
+    const what =
+      selector?.case === undefined
+        ? 'no process selector given'
+        : `process with ${selector.case} ${String(selector.value)} not found`;
     throw new ConnectError(what, selector?.case === undefined ? Code.InvalidArgument : Code.NotFound);
   }
   return found;
@@ -85,10 +97,17 @@ function follow(proc: FakeProcess, context: HandlerContext): AsyncGenerator<Reco
   })();
 }
 
-async function start(sandbox: FakeSandbox, request: StartRequestMsg, context: HandlerContext, procDir: string): Promise<FakeProcess> {
-  if (request.pty !== undefined) throw new ConnectError('the fake envd does not implement PTYs', Code.Unimplemented);
+async function start(
+  sandbox: FakeSandbox,
+  request: StartRequestMsg,
+  context: HandlerContext,
+  procDir: string,
+): Promise<FakeProcess> {
+  if (request.pty !== undefined)
+    throw new ConnectError('the fake envd does not implement PTYs', Code.Unimplemented);
   const config = request.process;
-  if (config === undefined || config.cmd === '') throw new ConnectError('process.cmd is required', Code.InvalidArgument);
+  if (config === undefined || config.cmd === '')
+    throw new ConnectError('process.cmd is required', Code.InvalidArgument);
   const cwd = await resolveSandboxPath(sandbox.root, config.cwd ?? SANDBOX_HOME);
   const info = cwd === undefined ? undefined : await stat(cwd.hostPath).catch(() => undefined);
   if (cwd === undefined || info?.isDirectory() !== true) {
@@ -126,12 +145,17 @@ export function registerProcessService(router: ConnectRouter, service: DescServi
   router.rpc(unary(service, 'list'), (_request, context) => ({
     processes: sandboxOf(context)
       .processes.list()
-      .map((proc) => ({ pid: proc.pid, config: proc.config, ...(proc.tag === undefined ? {} : { tag: proc.tag }) })),
+      .map((proc) => ({
+        pid: proc.pid,
+        config: proc.config,
+        ...(proc.tag === undefined ? {} : { tag: proc.tag }),
+      })),
   }));
   router.rpc(unary(service, 'sendInput'), async (request, context) => {
     const proc = find(sandboxOf(context), request as unknown as SelectorMsg);
     const input = (request as unknown as { input?: InputMsg }).input?.input;
-    if (input?.case !== 'stdin') throw new ConnectError('only stdin input is supported (no PTY)', Code.InvalidArgument);
+    if (input?.case !== 'stdin')
+      throw new ConnectError('only stdin input is supported (no PTY)', Code.InvalidArgument);
     if (!proc.stdinOpen) throw new ConnectError('stdin not enabled or closed', Code.FailedPrecondition);
     await proc.write(input.value);
     return {};
@@ -144,7 +168,8 @@ export function registerProcessService(router: ConnectRouter, service: DescServi
       if (event.case === 'start') proc = find(sandbox, event.value);
       else if (event.case === 'data') {
         const input = event.value.input?.input;
-        if (proc === undefined) throw new ConnectError('stream input must start with a start event', Code.InvalidArgument);
+        if (proc === undefined)
+          throw new ConnectError('stream input must start with a start event', Code.InvalidArgument);
         if (input?.case === 'stdin') await proc.write(input.value);
       }
     }
@@ -157,12 +182,16 @@ export function registerProcessService(router: ConnectRouter, service: DescServi
   router.rpc(unary(service, 'sendSignal'), (request, context) => {
     const proc = find(sandboxOf(context), request as unknown as SelectorMsg);
     const signal = (request as unknown as { signal: number }).signal;
-    if (signal !== SIGNAL_KILL && signal !== SIGNAL_TERM) throw new ConnectError(`unsupported signal ${signal}`, Code.InvalidArgument);
+    if (signal !== SIGNAL_KILL && signal !== SIGNAL_TERM)
+      throw new ConnectError(`unsupported signal ${signal}`, Code.InvalidArgument);
     proc.kill();
     return {};
   });
   router.rpc(unary(service, 'update'), (request, context) => {
     find(sandboxOf(context), request as unknown as SelectorMsg);
-    throw new ConnectError('tty not assigned to process (the fake envd does not implement PTYs)', Code.FailedPrecondition);
+    throw new ConnectError(
+      'tty not assigned to process (the fake envd does not implement PTYs)',
+      Code.FailedPrecondition,
+    );
   });
 }

@@ -18,12 +18,17 @@ interface WatchRequest {
 type FsEvent = { name: string; type: number };
 
 /** Watches a sandbox folder with `fs.watch`, reporting create, write and remove events by relative name. */
-async function startWatch(sandbox: FakeSandbox, request: WatchRequest, onEvent: (event: FsEvent) => void): Promise<FSWatcher> {
+async function startWatch(
+  sandbox: FakeSandbox,
+  request: WatchRequest,
+  onEvent: (event: FsEvent) => void,
+): Promise<FSWatcher> {
   const resolved = await resolveOrThrow(sandbox, request.path);
   const info = await stat(resolved.hostPath).catch((error: unknown) => {
     throw fsError(error, request.path);
   });
-  if (!info.isDirectory()) throw new ConnectError(`path '${request.path}' is not a directory`, Code.InvalidArgument);
+  if (!info.isDirectory())
+    throw new ConnectError(`path '${request.path}' is not a directory`, Code.InvalidArgument);
   const watcher = watch(resolved.hostPath, { recursive: request.recursive });
   watcher.on('change', (kind, filename) => {
     if (filename === null) return;
@@ -42,7 +47,11 @@ async function startWatch(sandbox: FakeSandbox, request: WatchRequest, onEvent: 
 }
 
 /** `WatchDir`: a start event, then one event per change until the client goes away. */
-export async function* watchDir(sandbox: FakeSandbox, request: WatchRequest, context: HandlerContext): AsyncGenerator<Record<string, unknown>> {
+export async function* watchDir(
+  sandbox: FakeSandbox,
+  request: WatchRequest,
+  context: HandlerContext,
+): AsyncGenerator<Record<string, unknown>> {
   const queue = new AsyncQueue<FsEvent>();
   const watcher = await startWatch(sandbox, request, (event) => queue.push(event));
   const onAbort = (): void => queue.end();

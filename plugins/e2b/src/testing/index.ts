@@ -26,7 +26,11 @@ export async function startFakeE2B(options: FakeE2BOptions = {}): Promise<FakeE2
   const procDir = procDirOf(dataDir);
   await mkdir(procDir, { recursive: true });
   const apiKey = options.apiKey ?? `e2b_${randomToken(20)}`;
-  const state = new FakeState(dataDir, new Set(options.templates ?? ['base']), `fake-client-${randomToken(4)}`);
+  const state = new FakeState(
+    dataDir,
+    new Set(options.templates ?? ['base']),
+    `fake-client-${randomToken(4)}`,
+  );
   const faults = new FaultInjector(options.faults);
   const log: FakeRequest[] = [];
   const { server, url } = await listen({

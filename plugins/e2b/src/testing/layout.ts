@@ -26,7 +26,8 @@ const within = (path: string, prefix: string): boolean => path === prefix || pat
 /** Where a (normalised, absolute) sandbox path lives on the host, without following symlinks. */
 function mapPath(root: string, path: string): { hostPath: string; writable: boolean } | undefined {
   for (const mount of sandboxMounts(root)) {
-    if (within(path, mount.sandboxPath)) return { hostPath: join(mount.hostPath, path.slice(mount.sandboxPath.length)), writable: true };
+    if (within(path, mount.sandboxPath))
+      return { hostPath: join(mount.hostPath, path.slice(mount.sandboxPath.length)), writable: true };
   }
   if (SYSTEM.some((prefix) => within(path, prefix))) return { hostPath: path, writable: false };
   return undefined;
@@ -48,7 +49,11 @@ const MAX_LINKS = 40;
  * see. With `followLast: false` the final component is left as is (for lstat, remove and rename).
  * Undefined when the path lies outside every folder the fake backs.
  */
-export async function resolveSandboxPath(root: string, path: string, followLast = true): Promise<ResolvedPath | undefined> {
+export async function resolveSandboxPath(
+  root: string,
+  path: string,
+  followLast = true,
+): Promise<ResolvedPath | undefined> {
   let pending = posix.resolve(SANDBOX_HOME, path).split('/').filter(Boolean);
   let current = '/';
   let links = 0;

@@ -49,7 +49,12 @@ export class FakeProcess {
         ? { exitCode: -1, exited: false, status: 'signal: killed', error: 'signal: killed' }
         : exit.exitCode === 0
           ? { exitCode: 0, exited: true, status: 'exit status 0' }
-          : { exitCode: exit.exitCode, exited: true, status: `exit status ${exit.exitCode}`, error: `exit status ${exit.exitCode}` };
+          : {
+              exitCode: exit.exitCode,
+              exited: true,
+              status: `exit status ${exit.exitCode}`,
+              error: `exit status ${exit.exitCode}`,
+            };
       this.ending = end;
       this.emit({ kind: 'end', end });
       this.listeners.clear();
@@ -85,7 +90,9 @@ export class FakeProcess {
   async write(data: Uint8Array): Promise<void> {
     const stdin = this.proc.stdin;
     if (stdin === null) return;
-    await new Promise<void>((resolve, reject) => stdin.write(data, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      stdin.write(data, (error) => (error ? reject(error) : resolve())),
+    );
   }
 
   closeStdin(): void {
@@ -117,7 +124,9 @@ export class ProcessTable {
 
   find(selector: { pid?: number; tag?: string }): FakeProcess | undefined {
     if (selector.pid !== undefined) return this.processes.get(selector.pid);
-    return [...this.processes.values()].find((entry) => entry.tag !== undefined && entry.tag === selector.tag);
+    return [...this.processes.values()].find(
+      (entry) => entry.tag !== undefined && entry.tag === selector.tag,
+    );
   }
 
   list(): FakeProcess[] {

@@ -19,7 +19,8 @@ export interface ListQuery {
 function parseMetadata(raw: string | null): Map<string, string> {
   const out = new Map<string, string>();
   if (raw === null || raw === '') return out;
-  for (const [key, value] of new URLSearchParams(raw)) out.set(decodeURIComponent(key), decodeURIComponent(value));
+  for (const [key, value] of new URLSearchParams(raw))
+    out.set(decodeURIComponent(key), decodeURIComponent(value));
   return out;
 }
 
@@ -37,7 +38,8 @@ export function listQuery(url: URL): ListQuery | string {
     states.add(state);
   }
   const limit = Number(params.get('limit') ?? MAX_LIMIT);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return `limit must be between 1 and ${MAX_LIMIT}`;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+    return `limit must be between 1 and ${MAX_LIMIT}`;
   const token = params.get('nextToken');
   const offset = token === null ? 0 : decodeToken(token);
   if (offset === undefined) return 'invalid nextToken';
@@ -45,7 +47,8 @@ export function listQuery(url: URL): ListQuery | string {
   if (order !== 'asc' && order !== 'desc') return 'order must be asc or desc';
   const after = params.get('startedAfter');
   const startedAfter = after === null ? undefined : new Date(after);
-  if (startedAfter !== undefined && Number.isNaN(startedAfter.getTime())) return 'startedAfter must be an RFC 3339 time';
+  if (startedAfter !== undefined && Number.isNaN(startedAfter.getTime()))
+    return 'startedAfter must be an RFC 3339 time';
   return {
     metadata: parseMetadata(params.get('metadata')),
     states,
@@ -58,19 +61,27 @@ export function listQuery(url: URL): ListQuery | string {
 }
 
 /** One page of the sandboxes matching `query`, and the token of the next page when there is one. */
-export function pageOf(sandboxes: readonly FakeSandbox[], query: ListQuery): { items: FakeSandbox[]; nextToken?: string } {
+export function pageOf(
+  sandboxes: readonly FakeSandbox[],
+  query: ListQuery,
+): { items: FakeSandbox[]; nextToken?: string } {
   const matching = sandboxes.filter(
     (sandbox) =>
       query.states.has(sandbox.state) &&
       [...query.metadata].every(([key, value]) => sandbox.metadata[key] === value) &&
       (query.startedAfter === undefined || sandbox.startedAt >= query.startedAfter) &&
-      (query.template === undefined || sandbox.templateID === query.template || sandbox.alias === query.template),
+      (query.template === undefined ||
+        sandbox.templateID === query.template ||
+        sandbox.alias === query.template),
   );
   const direction = query.order === 'asc' ? 1 : -1;
   matching.sort(
-    (a, b) => direction * (a.startedAt.getTime() - b.startedAt.getTime()) || a.sandboxID.localeCompare(b.sandboxID),
+    (a, b) =>
+      direction * (a.startedAt.getTime() - b.startedAt.getTime()) || a.sandboxID.localeCompare(b.sandboxID),
   );
   const items = matching.slice(query.offset, query.offset + query.limit);
   const next = query.offset + query.limit;
-  return next < matching.length ? { items, nextToken: Buffer.from(String(next)).toString('base64url') } : { items };
+  return next < matching.length
+    ? { items, nextToken: Buffer.from(String(next)).toString('base64url') }
+    : { items };
 }

@@ -84,7 +84,8 @@ async function createSandbox(state: FakeState, req: IncomingMessage): Promise<Re
   const timeoutSeconds = timeoutOf(body, DEFAULT_TIMEOUT_SECONDS);
   if (metadata === undefined) return errorReply(400, 'metadata must map strings to strings');
   if (envVars === undefined) return errorReply(400, 'envVars must map strings to strings');
-  if (timeoutSeconds === undefined) return errorReply(400, 'timeout must be a non-negative integer (seconds)');
+  if (timeoutSeconds === undefined)
+    return errorReply(400, 'timeout must be a non-negative integer (seconds)');
   const autoPause = body.autoPause === true;
   const autoResume = (body.autoResume as { enabled?: unknown } | undefined)?.enabled === true;
   if (autoResume && !autoPause) return errorReply(400, 'autoResume requires autoPause');
@@ -106,7 +107,8 @@ async function connectSandbox(state: FakeState, sandboxID: string, req: Incoming
   const sandbox = await state.get(sandboxID);
   if (sandbox === undefined) return notFound(sandboxID);
   const timeoutSeconds = timeoutOf(body, DEFAULT_TIMEOUT_SECONDS);
-  if (timeoutSeconds === undefined) return errorReply(400, 'timeout must be a non-negative integer (seconds)');
+  if (timeoutSeconds === undefined)
+    return errorReply(400, 'timeout must be a non-negative integer (seconds)');
   if (sandbox.state === 'paused') {
     state.resume(sandbox, timeoutSeconds);
     return { status: 201, body: sandboxBody(sandbox) };
@@ -129,7 +131,11 @@ async function snapshotSandbox(state: FakeState, sandbox: FakeSandbox, req: Inco
 }
 
 /** Routes one request to the control-plane API, or returns undefined when the path is not an API path. */
-export async function handleRest(state: FakeState, req: IncomingMessage, url: URL): Promise<Reply | undefined> {
+export async function handleRest(
+  state: FakeState,
+  req: IncomingMessage,
+  url: URL,
+): Promise<Reply | undefined> {
   const method = req.method ?? 'GET';
   const path = url.pathname;
   if (path === '/v2/sandboxes' || path === '/sandboxes') {
@@ -148,7 +154,9 @@ export async function handleRest(state: FakeState, req: IncomingMessage, url: UR
     const sandboxID = url.searchParams.get('sandboxID');
     const name = url.searchParams.get('name');
     const snapshots = [...state.snapshots.values()].filter(
-      (snapshot) => (sandboxID === null || snapshot.sandboxID === sandboxID) && (name === null || state.findSnapshot(name) === snapshot),
+      (snapshot) =>
+        (sandboxID === null || snapshot.sandboxID === sandboxID) &&
+        (name === null || state.findSnapshot(name) === snapshot),
     );
     return { status: 200, body: snapshots.map(snapshotBody) };
   }
@@ -160,7 +168,8 @@ export async function handleRest(state: FakeState, req: IncomingMessage, url: UR
     return { status: 204 };
   }
   const connect = /^\/v2\/sandboxes\/([^/]+)\/connect$/.exec(path);
-  if (connect !== null && method === 'POST') return connectSandbox(state, decodeURIComponent(connect[1] ?? ''), req);
+  if (connect !== null && method === 'POST')
+    return connectSandbox(state, decodeURIComponent(connect[1] ?? ''), req);
   const match = /^\/sandboxes\/([^/]+)(\/[a-z]+)?$/.exec(path);
   if (match === null) return undefined;
   const sandboxID = decodeURIComponent(match[1] ?? '');

@@ -29,7 +29,12 @@ export interface ServerDeps {
 }
 
 /** The sandbox of an envd request: found as E2B's edge finds it, then envd itself checks the access token. */
-async function envdSandbox(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<FakeSandbox | undefined> {
+async function envdSandbox(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<FakeSandbox | undefined> {
   const id = req.headers['e2b-sandbox-id'];
   const found = await proxiedSandbox(deps.state, typeof id === 'string' ? id : '');
   if (!('sandboxID' in found)) {
@@ -68,8 +73,14 @@ function createHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResp
     }
     if (fault?.kind === 'status') {
       const status = fault.status ?? 500;
-      const headers = fault.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(fault.retryAfterSeconds) };
-      sendReply(res, errorReply(status, status === 429 ? 'rate limit exceeded' : 'injected server error', headers));
+      const headers =
+        fault.retryAfterSeconds === undefined
+          ? undefined
+          : { 'retry-after': String(fault.retryAfterSeconds) };
+      sendReply(
+        res,
+        errorReply(status, status === 429 ? 'rate limit exceeded' : 'injected server error', headers),
+      );
       return;
     }
     if (fault?.kind === 'drop-response') swallowResponse(req, res);

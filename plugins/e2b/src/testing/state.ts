@@ -68,7 +68,8 @@ export class FakeState {
     const direct = this.snapshots.get(reference);
     if (direct !== undefined) return direct;
     for (const snapshot of this.snapshots.values()) {
-      if (snapshot.names.some((name) => name === reference || shortName(name) === shortName(reference))) return snapshot;
+      if (snapshot.names.some((name) => name === reference || shortName(name) === shortName(reference)))
+        return snapshot;
     }
     return undefined;
   }

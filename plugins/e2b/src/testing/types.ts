@@ -30,7 +30,16 @@ export interface FakeE2BEnv {
 export type FakeSandboxSummary = Readonly<
   Pick<
     FakeSandbox,
-    'sandboxID' | 'templateID' | 'state' | 'metadata' | 'envVars' | 'allowInternetAccess' | 'autoPause' | 'autoResume' | 'endAt' | 'root'
+    | 'sandboxID'
+    | 'templateID'
+    | 'state'
+    | 'metadata'
+    | 'envVars'
+    | 'allowInternetAccess'
+    | 'autoPause'
+    | 'autoResume'
+    | 'endAt'
+    | 'root'
   >
 >;
 

@@ -5,5 +5,13 @@ let count = 0;
 /** A minimal spec with a fresh name. */
 export function spec(overrides: Partial<SandboxSpec> = {}): SandboxSpec {
   count += 1;
-  return { name: `e2b-test-${process.pid}-${count}`, network: false, ports: [], env: {}, workspaceDir: '/workspace', labels: {}, ...overrides };
+  return {
+    name: `e2b-test-${process.pid}-${count}`,
+    network: false,
+    ports: [],
+    env: {},
+    workspaceDir: '/workspace',
+    labels: {},
+    ...overrides,
+  };
 }
