@@ -1,5 +1,4 @@
-import { UsageError, type BackendContext } from '@agentkernel/core';
-import type { RetryPolicy } from './retry.js';
+import { requestSettings, UsageError, type BackendContext, type RetryPolicy } from '@agentkernel/core';
 
 /** Everything an opened E2B backend needs, resolved once from config, credentials and environment. */
 export interface E2BSettings {
@@ -31,14 +30,6 @@ function text(context: BackendContext, key: string, envName?: string): string | 
   return value;
 }
 
-function count(context: BackendContext, key: string, fallback: number, min: number): number {
-  const value = context.config[key] ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new UsageError(`[remote.e2b] ${key} must be an integer of at least ${min}`, { backend: 'e2b' });
-  }
-  return value;
-}
-
 /**
  * Resolves the backend's settings. `base_url` (or `E2B_API_URL`) becomes the SDK's `apiUrl`;
  * `sandbox_url` (or `E2B_SANDBOX_URL`) its `sandboxUrl`; `domain` (or `E2B_DOMAIN`) its `domain`.
@@ -52,15 +43,16 @@ export function resolveSettings(context: BackendContext, apiKey: string): E2BSet
       { backend: 'e2b' },
     );
   }
+  const { retry, requestTimeoutMs } = requestSettings(context.config, 'e2b');
   return {
     apiKey,
     apiUrl: (text(context, 'base_url', 'E2B_API_URL') ?? `https://api.${domain}`).replace(/\/+$/, ''),
     domain,
     sandboxUrl: text(context, 'sandbox_url', 'E2B_SANDBOX_URL'),
     template: text(context, 'template') ?? 'base',
-    requestTimeoutMs: count(context, 'request_timeout_ms', 60_000, 1),
+    requestTimeoutMs,
     onTimeout,
-    retry: { retries: count(context, 'max_retries', 4, 0), baseDelayMs: 250, maxDelayMs: 8_000 },
+    retry,
   };
 }
 

@@ -1,4 +1,9 @@
-import { CredentialsMissingError, importVendor, type BackendPlugin } from '@agentkernel/core';
+import {
+  CredentialsMissingError,
+  importVendor,
+  REQUEST_CONFIG_SCHEMA,
+  type BackendPlugin,
+} from '@agentkernel/core';
 import { VERSION } from './version.js';
 
 /** The `e2b` backend: sandboxes in E2B's cloud (or any E2B-compatible API), through the `e2b` SDK. */
@@ -40,16 +45,7 @@ export const e2bPlugin: BackendPlugin = {
       type: 'string',
       description: 'envd URL override (E2B_SANDBOX_URL), for self-hosted or offline E2B',
     },
-    request_timeout_ms: {
-      type: 'number',
-      description: 'timeout of each request to E2B, in milliseconds',
-      default: 60_000,
-    },
-    max_retries: {
-      type: 'number',
-      description: 'retries of rate-limited, failed (5xx) or dropped requests',
-      default: 4,
-    },
+    ...REQUEST_CONFIG_SCHEMA,
     on_timeout: {
       type: 'string',
       description:

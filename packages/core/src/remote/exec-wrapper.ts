@@ -3,7 +3,8 @@ export function shellQuote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-// commands.run hands output to callbacks as UTF-8-decoded strings, which would corrupt binary output.
+// Command APIs such as E2B's commands.run hand output to callbacks as UTF-8-decoded strings, which
+// would corrupt binary output.
 // So the command's stdout and stderr are read in the sandbox, one read() at a time (so output still
 // streams), and sent as base64 lines: "=<base64>". Lines starting with "#" carry control messages:
 // "#pid <n>" is the process group to kill on abort, "#error <text>" a failure of the wrapper itself.
@@ -32,7 +33,11 @@ rm -rf "$d"
 exit "$s"
 `;
 
-/** The bash script `commands.run` gets for `argv`, run in `cwd` with an optional timeout. */
+/**
+ * The shell script that runs `argv` in `cwd` (with an optional timeout) through a command API that
+ * hands output back as text; decode what it prints with {@link WrapperDecoder}. It needs a POSIX sh,
+ * `mkfifo`, `mktemp`, and perl or `dd` + `base64` (busybox has both).
+ */
 export function wrapperScript(argv: readonly string[], cwd: string, timeoutMs: number | undefined): string {
   const seconds = timeoutMs === undefined ? '0' : (Math.max(timeoutMs, 1) / 1000).toFixed(3);
   return [
