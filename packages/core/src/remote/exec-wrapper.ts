@@ -11,6 +11,8 @@ export function shellQuote(word: string): string {
 // Any other line (a login profile's noise, bash's job notices) is not the command's output.
 // perl (in every Debian-based image, E2B's included) encodes each read as it comes; without perl a
 // shell loop of dd and base64 does the same, more slowly.
+// POSIX shells other than bash give a background command /dev/null as stdin before its own redirections,
+// so the wrapper's stdin is passed on through fd 3.
 // The command runs under coreutils' `timeout`, which leads its own process group and, with SIGKILL,
 // kills that whole group when the time is up.
 const WRAPPER = String.raw`
@@ -22,7 +24,8 @@ fi
 d=$(mktemp -d 2>/dev/null) && mkfifo "$d/o" "$d/e" || { printf '#error cannot create a temporary directory with fifos under %s\n' "\${TMPDIR:-/tmp}" >&2; exit 125; }
 if ! cd -- "$AK_CWD" 2>"$d/c"; then enc <"$d/c" >&2; rm -rf "$d"; exit 1; fi
 if command -v timeout >/dev/null 2>&1; then set -- timeout -s KILL "$AK_TIMEOUT" "$@"; fi
-"$@" <&0 >"$d/o" 2>"$d/e" &
+exec 3<&0
+"$@" <&3 3<&- >"$d/o" 2>"$d/e" &
 p=$!
 printf '#pid %s\n' "$p" >&2
 enc <"$d/o" & o=$!

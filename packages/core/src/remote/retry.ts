@@ -89,7 +89,8 @@ export async function withRetry<T>(operation: () => Promise<T>, options: RetryOp
       try {
         await sleep(delayMs, undefined, signal === undefined ? undefined : { signal });
       } catch (aborted) {
-        throw signal?.aborted === true ? signal.reason : aborted;
+        // Only an abort ends the sleep early.
+        throw signal === undefined ? aborted : signal.reason;
       }
       if (found.transience === 'ambiguous' && options.recover !== undefined) {
         const recovered = await options.recover(error);

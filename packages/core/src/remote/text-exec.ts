@@ -74,9 +74,15 @@ async function feedStdin(command: TextCommand, input: Uint8Array | Readable): Pr
 }
 
 /** Kills the command's whole process group (the wrapper reported it), then the wrapper itself. */
-async function killCommand(api: TextCommandApi, command: TextCommand, decoder: WrapperDecoder): Promise<void> {
+async function killCommand(
+  api: TextCommandApi,
+  command: TextCommand,
+  decoder: WrapperDecoder,
+): Promise<void> {
   const group = decoder.groupPid;
-  if (group !== undefined) await api.run(`kill -KILL -- -${group} ${group} 2>/dev/null; true`).catch(() => undefined);
+  // `kill -9 -PGID PID`, not `kill -KILL -- ...`: dash and busybox take no `--`.
+  if (group !== undefined)
+    await api.run(`kill -9 -${group} ${group} 2>/dev/null; true`).catch(() => undefined);
   await command.kill().catch(() => undefined);
 }
 

@@ -144,8 +144,14 @@ describe('withRetry', () => {
     let calls = 0;
     await withRetry(
       () =>
-        ++calls === 1 ? Promise.reject(withStatus(429, { headers: { 'retry-after': '0.05' } })) : Promise.resolve(1),
-      { policy: { ...policy, baseDelayMs: 10_000, maxDelayMs: 10_000 }, replay: 'idempotent', onRetry: (_e, _a, d) => delays.push(d) },
+        ++calls === 1
+          ? Promise.reject(withStatus(429, { headers: { 'retry-after': '0.05' } }))
+          : Promise.resolve(1),
+      {
+        policy: { ...policy, baseDelayMs: 10_000, maxDelayMs: 10_000 },
+        replay: 'idempotent',
+        onRetry: (_e, _a, d) => delays.push(d),
+      },
     );
     expect(delays).toEqual([50]);
   });
