@@ -25,7 +25,9 @@ const quote = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
  * snapshots. Commands run for real, isolated, in the sandbox's folders; the SDK's fs-tools calls run
  * an equivalent script in the sandbox.
  */
-export function commandRouter(fake: FakeContext): Record<string, (request: never, context: CallContext) => unknown> {
+export function commandRouter(
+  fake: FakeContext,
+): Record<string, (request: never, context: CallContext) => unknown> {
   const { state } = fake;
   const snapshots = new Map<string, Promise<Message>>();
 
@@ -47,7 +49,8 @@ export function commandRouter(fake: FakeContext): Record<string, (request: never
     return exec;
   };
   const stdinResult = (outcome: 'ok' | 'gap' | 'closed'): Message => {
-    if (outcome === 'gap') throw new ServerError(Status.OUT_OF_RANGE, 'stdin write beyond the bytes written so far');
+    if (outcome === 'gap')
+      throw new ServerError(Status.OUT_OF_RANGE, 'stdin write beyond the bytes written so far');
     if (outcome === 'closed') throw new ServerError(Status.FAILED_PRECONDITION, 'stdin is closed');
     return {};
   };
@@ -104,14 +107,20 @@ export function commandRouter(fake: FakeContext): Record<string, (request: never
       if (exit === undefined) throw new ServerError(Status.CANCELLED, 'wait cancelled');
       return exitMessage(exit);
     },
-    taskExecPoll: async (request: Message, context: CallContext) => exitMessage((await execOf(request, context)).exit),
+    taskExecPoll: async (request: Message, context: CallContext) =>
+      exitMessage((await execOf(request, context)).exit),
     taskExecStdinWrite: async (request: Message, context: CallContext) => {
       const exec = await execOf(request, context);
       return stdinResult(
-        await exec.writeStdin(num(request.offset), (request.data as Uint8Array | undefined) ?? new Uint8Array(), request.eof === true),
+        await exec.writeStdin(
+          num(request.offset),
+          (request.data as Uint8Array | undefined) ?? new Uint8Array(),
+          request.eof === true,
+        ),
       );
     },
-    taskExecStdinStatus: async (request: Message, context: CallContext) => (await execOf(request, context)).stdinStatus,
+    taskExecStdinStatus: async (request: Message, context: CallContext) =>
+      (await execOf(request, context)).stdinStatus,
     taskExecStdinWriteStream: async (requests: AsyncIterable<Message>, context: CallContext) => {
       let exec: FakeExec | undefined;
       let offset = 0;

@@ -61,7 +61,9 @@ function sandboxInfo(sandbox: FakeModalSandbox): Message {
  * UNIMPLEMENTED. Calls are authenticated as Modal does, and a create retried with the same
  * `x-idempotency-key` (the SDK's retries) returns the sandbox the first attempt made.
  */
-export function controlPlane(fake: FakeContext): Record<string, (request: Message, context: CallContext) => unknown> {
+export function controlPlane(
+  fake: FakeContext,
+): Record<string, (request: Message, context: CallContext) => unknown> {
   const { state } = fake;
   const creates = new Map<string, Promise<Message>>();
 
@@ -187,7 +189,11 @@ export function controlPlane(fake: FakeContext): Record<string, (request: Messag
         const sandbox = await state.get(id);
         if (sandbox === undefined) continue;
         if (sandbox.result !== undefined && request.includeFinished !== true) continue;
-        if (appId !== '' ? sandbox.appId !== appId : environment !== '' && sandbox.environmentName !== environment)
+        if (
+          appId !== ''
+            ? sandbox.appId !== appId
+            : environment !== '' && sandbox.environmentName !== environment
+        )
           continue;
         if (before > 0 && sandbox.createdAt >= before) continue;
         if (Object.entries(wanted).some(([key, value]) => sandbox.tags[key] !== value)) continue;
@@ -199,7 +205,10 @@ export function controlPlane(fake: FakeContext): Record<string, (request: Messag
     sandboxGetFromNameV2: async (request) => {
       const appId = state.app(str(request.environmentName), str(request.appName), false);
       const found = [...state.sandboxes.values()].find(
-        (sandbox) => sandbox.appId === appId && sandbox.name === str(request.sandboxName) && sandbox.result === undefined,
+        (sandbox) =>
+          sandbox.appId === appId &&
+          sandbox.name === str(request.sandboxName) &&
+          sandbox.result === undefined,
       );
       if (found === undefined) throw notFound(`Sandbox '${str(request.sandboxName)}' not found`);
       return { sandboxId: found.sandboxId };
@@ -219,7 +228,10 @@ export function controlPlane(fake: FakeContext): Record<string, (request: Messag
     },
     sandboxGetTunnelsV2: async (request) => ({ tunnels: (await sandboxOf(request)).tunnels }),
     sandboxTagsGetV2: async (request) => ({
-      tags: Object.entries((await sandboxOf(request)).tags).map(([tagName, tagValue]) => ({ tagName, tagValue })),
+      tags: Object.entries((await sandboxOf(request)).tags).map(([tagName, tagValue]) => ({
+        tagName,
+        tagValue,
+      })),
     }),
     sandboxTagsSetV2: async (request) => {
       (await sandboxOf(request)).tags = tagsOf(request.tags);

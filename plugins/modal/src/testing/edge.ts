@@ -16,7 +16,8 @@ export async function routeTunnel(state: FakeModalState, url: string, init?: Req
   if (tunnel === undefined) return new Response(`no tunnel at ${target.hostname}\n`, { status: 404 });
   const sandbox = await state.get(tunnel.sandboxId);
   if (sandbox === undefined || sandbox.result !== undefined) return badGateway('the sandbox has finished');
-  if (!sandbox.network) return badGateway('the offline Modal cannot reach a sandbox whose network is blocked');
+  if (!sandbox.network)
+    return badGateway('the offline Modal cannot reach a sandbox whose network is blocked');
   try {
     return await fetch(`http://127.0.0.1:${tunnel.containerPort}${target.pathname}${target.search}`, init);
   } catch (error) {

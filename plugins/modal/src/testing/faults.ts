@@ -13,9 +13,15 @@ export function retryAfterTrailer(
   message: string,
   retryAfterSecs: number,
 ): Record<string, Uint8Array> {
-  const policy = protocol.RPCRetryPolicy.encode(protocol.RPCRetryPolicy.fromPartial({ retryAfterSecs })).finish();
+  const policy = protocol.RPCRetryPolicy.encode(
+    protocol.RPCRetryPolicy.fromPartial({ retryAfterSecs }),
+  ).finish();
   const status = protocol.RPCStatus.encode(
-    protocol.RPCStatus.fromPartial({ code, message, details: [{ typeUrl: RETRY_POLICY_TYPE, value: policy }] }),
+    protocol.RPCStatus.fromPartial({
+      code,
+      message,
+      details: [{ typeUrl: RETRY_POLICY_TYPE, value: policy }],
+    }),
   ).finish();
   return { 'grpc-status-details-bin': status };
 }
@@ -31,7 +37,12 @@ export function modalFaults(protocol: ModalProtocol, rate: number): GrpcFaults {
   const choices: (() => GrpcFaultSpec)[] = [
     () => ({ kind: 'status', match: '', code: Status.UNAVAILABLE, message: 'injected: service unavailable' }),
     () => ({ kind: 'status', match: '', code: Status.INTERNAL, message: 'injected: internal error' }),
-    () => ({ kind: 'status', match: '', code: Status.RESOURCE_EXHAUSTED, message: 'injected: rate limit exceeded' }),
+    () => ({
+      kind: 'status',
+      match: '',
+      code: Status.RESOURCE_EXHAUSTED,
+      message: 'injected: rate limit exceeded',
+    }),
     () => ({
       kind: 'status',
       match: '',

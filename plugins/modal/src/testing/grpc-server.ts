@@ -69,7 +69,8 @@ export class GrpcFaults {
       fault.remaining -= 1;
       return fault.spec;
     }
-    if (this.draw !== undefined && this.randomRate > 0 && Math.random() < this.randomRate) return this.draw(path);
+    if (this.draw !== undefined && this.randomRate > 0 && Math.random() < this.randomRate)
+      return this.draw(path);
     return undefined;
   }
 }
@@ -114,9 +115,12 @@ class Relay {
   private readonly byPeerPort = new Map<number, [Socket, Socket]>();
   readonly server: TcpServer;
 
-  constructor(targetPort: number) {
+  /** The gRPC server's own port, set once it listens. */
+  targetPort = 0;
+
+  constructor() {
     this.server = createTcpServer((inbound) => {
-      const outbound = connect(targetPort, '127.0.0.1');
+      const outbound = connect(this.targetPort, '127.0.0.1');
       inbound.setNoDelay(true);
       outbound.setNoDelay(true);
       const forget = (): void => {
@@ -147,7 +151,7 @@ class Relay {
   }
 }
 
-function faultMiddleware(options: GrpcServerOptions, relay: () => Relay) {
+function faultMiddleware(options: GrpcServerOptions, relay: Relay) {
   return async function* <Request, Response>(
     call: ServerMiddlewareCall<Request, Response>,
     context: CallContext,
@@ -158,11 +162,11 @@ function faultMiddleware(options: GrpcServerOptions, relay: () => Relay) {
     const delay = (options.latencyMs ?? 0) + (fault?.kind === 'latency' ? (fault.delayMs ?? 0) : 0);
     if (delay > 0) await sleep(delay);
     if (fault?.kind === 'status') {
-      for (const [key, value] of Object.entries(fault.trailer ?? {})) context.trailer.set(key, value as string);
+      for (const [key, value] of Object.entries(fault.trailer ?? {})) context.trailer.set(key, value);
       throw new ServerError(fault.code ?? Status.UNAVAILABLE, fault.message ?? 'injected fault');
     }
     if (fault?.kind === 'drop') {
-      relay().drop(context.peer);
+      relay.drop(context.peer);
       throw new ServerError(Status.UNAVAILABLE, 'connection dropped');
     }
     if (fault?.kind === 'drop-response') {
@@ -172,7 +176,7 @@ function faultMiddleware(options: GrpcServerOptions, relay: () => Relay) {
         const step = await inner.next();
         if (step.done === true) break;
       }
-      relay().drop(context.peer);
+      relay.drop(context.peer);
       throw new ServerError(Status.UNAVAILABLE, 'connection dropped');
     }
     return yield* call.next(call.request, context);
@@ -181,19 +185,13 @@ function faultMiddleware(options: GrpcServerOptions, relay: () => Relay) {
 
 /** Serves `services` over plaintext HTTP/2 on 127.0.0.1 and a free port, with fault injection. */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
-  let relay: Relay | undefined;
+  const relay = new Relay();
   const server = createServer({
     'grpc.max_receive_message_length': MAX_MESSAGE,
     'grpc.max_send_message_length': MAX_MESSAGE,
-  }).use(
-    faultMiddleware(options, () => {
-      if (relay === undefined) throw new Error('the relay is not listening yet');
-      return relay;
-    }),
-  );
-  for (const service of options.services) server.add(service.definition, service.implementation as never);
-  const innerPort = await server.listen('127.0.0.1:0');
-  relay = new Relay(innerPort);
+  }).use(faultMiddleware(options, relay));
+  for (const service of options.services) server.add(service.definition, service.implementation);
+  relay.targetPort = await server.listen('127.0.0.1:0');
   const front = relay.server;
   await new Promise<void>((resolve, reject) => {
     front.once('error', reject);
@@ -205,7 +203,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     url: `http://127.0.0.1:${port}`,
     close: async () => {
       const closed = new Promise<void>((resolve) => front.close(() => resolve()));
-      relay?.closeAll();
+      relay.closeAll();
       server.forceShutdown();
       await closed;
     },

@@ -7,7 +7,13 @@ import { commandRouter } from './command-router.js';
 import { authenticated, controlPlane, type FakeContext } from './control-plane.js';
 import { routeTunnel } from './edge.js';
 import { modalFaults } from './faults.js';
-import { ServerError, startGrpcServer, Status, type GrpcCallRecord, type GrpcService } from './grpc-server.js';
+import {
+  ServerError,
+  startGrpcServer,
+  Status,
+  type GrpcCallRecord,
+  type GrpcService,
+} from './grpc-server.js';
 import { loadModalProtocol, type ServiceDefinition } from './sdk-protocol.js';
 import { FakeModalState } from './state.js';
 import type { FakeModal, FakeModalOptions } from './types.js';
@@ -33,7 +39,7 @@ function serve(definition: ServiceDefinition, handlers: Record<string, Handler>)
           }
         : refuse);
   }
-  return { definition: definition as never, implementation };
+  return { definition: definition, implementation };
 }
 
 /**
@@ -70,8 +76,8 @@ export async function startFakeModal(options: FakeModalOptions = {}): Promise<Fa
   };
   const server = await startGrpcServer({
     services: [
-      serve(protocol.ModalClientDefinition, authenticated(context, controlPlane(context)) as Record<string, Handler>),
-      serve(protocol.TaskCommandRouterDefinition, commandRouter(context) as Record<string, Handler>),
+      serve(protocol.ModalClientDefinition, authenticated(context, controlPlane(context))),
+      serve(protocol.TaskCommandRouterDefinition, commandRouter(context)),
     ],
     faults,
     latencyMs: options.latencyMs ?? 0,
@@ -111,7 +117,8 @@ export async function startFakeModal(options: FakeModalOptions = {}): Promise<Fa
         ports: sandbox.tunnels.map((tunnel) => tunnel.containerPort),
         root: sandbox.root,
       })),
-    images: () => [...state.images.values()].filter((image) => image.root !== undefined).map((image) => image.imageId),
+    images: () =>
+      [...state.images.values()].filter((image) => image.root !== undefined).map((image) => image.imageId),
     fetchEndpoint: (url, init) => routeTunnel(state, url, init),
     close: async () => {
       await server.close();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { compileFunction } from 'node:vm';
@@ -35,14 +35,31 @@ export interface ModalProtocol {
   /** `modal.task_command_router.TaskCommandRouter`, each sandbox's data plane. */
   readonly TaskCommandRouterDefinition: ServiceDefinition;
   /** `google.rpc.Status` as the SDK decodes it from `grpc-status-details-bin`. */
-  readonly RPCStatus: MessageCodec<{ code: number; message: string; details: { typeUrl: string; value: Uint8Array }[] }>;
+  readonly RPCStatus: MessageCodec<{
+    code: number;
+    message: string;
+    details: { typeUrl: string; value: Uint8Array }[];
+  }>;
   /** The throttling hint the SDK honours inside that status. */
   readonly RPCRetryPolicy: MessageCodec<{ retryAfterSecs: number }>;
 }
 
-const EXPORTED = ['ModalClientDefinition', 'TaskCommandRouterDefinition', 'RPCStatus', 'RPCRetryPolicy'] as const;
+const EXPORTED = [
+  'ModalClientDefinition',
+  'TaskCommandRouterDefinition',
+  'RPCStatus',
+  'RPCRetryPolicy',
+] as const;
 
 let loaded: ModalProtocol | undefined;
+
+/** The folder of the package that holds `file` (the nearest one with a package.json). */
+function packageRoot(file: string): string {
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  throw new Error(`no package.json above ${file}`);
+}
 
 /**
  * Loads the protocol definitions out of the installed `modal` SDK itself, so the fake encodes and
@@ -53,10 +70,14 @@ let loaded: ModalProtocol | undefined;
  */
 export function loadModalProtocol(): ModalProtocol {
   if (loaded !== undefined) return loaded;
-  const require = createRequire(import.meta.url);
-  const entry = require.resolve('modal');
-  const manifest = join(dirname(entry), '..', 'package.json');
-  const version = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+  // The CommonJS build, named by the SDK's own exports map (test runners may resolve `modal` to its ESM build).
+  const root = packageRoot(createRequire(import.meta.url).resolve('modal'));
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    version: string;
+    exports: { '.': { require: string } };
+  };
+  const version = manifest.version;
+  const entry = join(root, manifest.exports['.'].require);
   const source = readFileSync(entry, 'utf8');
   const missing = EXPORTED.filter((name) => !new RegExp(`^var ${name} = `, 'm').test(source));
   if (missing.length > 0) {
@@ -67,7 +88,7 @@ export function loadModalProtocol(): ModalProtocol {
   const body = `${source}\nreturn { ${EXPORTED.join(', ')} };`;
   const evaluate = compileFunction(body, ['exports', 'require', 'module', '__filename', '__dirname'], {
     filename: entry,
-  });
+  }) as (...args: unknown[]) => unknown;
   const module = { exports: {} };
   const definitions = evaluate(module.exports, createRequire(entry), module, entry, dirname(entry)) as Omit<
     ModalProtocol,
