@@ -31,6 +31,11 @@ export const e2bPlugin: BackendPlugin = {
     },
   ],
   configSchema: {
+    base_url: {
+      type: 'string',
+      description: 'E2B API URL (default https://api.<domain>)',
+      env: ['E2B_API_URL'],
+    },
     template: {
       type: 'string',
       description: 'E2B template used when neither a profile nor [sandbox] base_image names one',
@@ -38,19 +43,22 @@ export const e2bPlugin: BackendPlugin = {
     },
     domain: {
       type: 'string',
-      description: 'E2B domain (E2B_DOMAIN); sandbox URLs are https://<port>-<id>.<domain>',
+      description: 'E2B domain; sandbox URLs are https://<port>-<id>.<domain>',
       default: 'e2b.app',
+      env: ['E2B_DOMAIN'],
     },
     sandbox_url: {
       type: 'string',
-      description: 'envd URL override (E2B_SANDBOX_URL), for self-hosted or offline E2B',
+      description: 'envd URL override, for self-hosted or offline E2B',
+      env: ['E2B_SANDBOX_URL'],
     },
     ...REQUEST_CONFIG_SCHEMA,
     on_timeout: {
       type: 'string',
       description:
-        '"pause" (resumed automatically on next use) or "kill" when a sandbox has been idle for its timeout',
+        'what E2B does with a sandbox idle for its timeout: pause it (resumed on next use) or kill it',
       default: 'pause',
+      choices: ['pause', 'kill'],
     },
   },
   async open(context) {
