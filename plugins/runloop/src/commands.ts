@@ -1,4 +1,10 @@
-import { backoffDelay, classify, shellQuote, type TextCommand, type TextCommandApi } from '@agentkernel/core';
+import {
+  backoffDelay,
+  classify,
+  shellQuote,
+  type TextCommand,
+  type TextCommandApi,
+} from './temporary-core-remote.js';
 import type { DevboxAsyncExecutionDetailView } from '@runloop/api-client/resources/devboxes/devboxes';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { uuidv7 } from 'uuidv7';
@@ -19,7 +25,8 @@ type View = DevboxAsyncExecutionDetailView;
 function exports(env: Readonly<Record<string, string>> | undefined): string {
   return Object.entries(env ?? {})
     .map(([key, value]) => {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`invalid environment variable name ${JSON.stringify(key)}`);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+        throw new Error(`invalid environment variable name ${JSON.stringify(key)}`);
       return `export ${key}=${shellQuote(value)}\n`;
     })
     .join('');
@@ -56,14 +63,14 @@ class RunloopCommand implements TextCommand {
   private async pump(stream: Stream, offset: number): Promise<void> {
     const { client, settings } = this.runtime;
     const executions = client.devboxes.executions;
-    const open = stream === 'stdout' ? executions.streamStdoutUpdates : executions.streamStderrUpdates;
+    const open = (query: { offset: string }, options: { signal: AbortSignal; timeout: number }) =>
+      stream === 'stdout'
+        ? executions.streamStdoutUpdates(this.devboxId, this.first.execution_id, query, options)
+        : executions.streamStderrUpdates(this.devboxId, this.first.execution_id, query, options);
     let next = offset;
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       try {
-        const updates = await open.call(
-          executions,
-          this.devboxId,
-          this.first.execution_id,
+        const updates = await open(
           { offset: String(next) },
           { signal: this.streams.signal, timeout: settings.requestTimeoutMs },
         );
@@ -77,7 +84,9 @@ class RunloopCommand implements TextCommand {
         failures += 1;
         const transient = classify(error, classifyRunloopError).transience !== 'final';
         if (!transient || failures > settings.retry.retries) throw error;
-        this.runtime.logger.debug(`runloop: ${stream} stream of ${this.first.execution_id} reopened at ${next} after: ${(error as Error).message}`);
+        this.runtime.logger.debug(
+          `runloop: ${stream} stream of ${this.first.execution_id} reopened at ${next} after: ${(error as Error).message}`,
+        );
         await sleep(backoffDelay(settings.retry, failures - 1));
       }
     }
@@ -137,7 +146,11 @@ export function commandApi(runtime: Runtime, devboxId: string, streaming: boolea
   const execute = (command: string): Promise<View> => {
     const commandId = uuidv7();
     return call(runtime, { action: 'starting a command', devboxId }, 'idempotent', () =>
-      client.devboxes.execute(devboxId, { command, command_id: commandId, optimistic_timeout: OPTIMISTIC_SECONDS }),
+      client.devboxes.execute(devboxId, {
+        command,
+        command_id: commandId,
+        optimistic_timeout: OPTIMISTIC_SECONDS,
+      }),
     );
   };
   return {
@@ -148,7 +161,13 @@ export function commandApi(runtime: Runtime, devboxId: string, streaming: boolea
             client.devboxes.executeAsync(devboxId, { command }),
           )
         : await execute(command);
-      return new RunloopCommand(runtime, devboxId, first, { stdout: io.onStdout, stderr: io.onStderr }, streaming);
+      return new RunloopCommand(
+        runtime,
+        devboxId,
+        first,
+        { stdout: io.onStdout, stderr: io.onStderr },
+        streaming,
+      );
     },
     run: async (script) => {
       const first = await execute(script);

@@ -1,15 +1,17 @@
 import {
   AgentkernelError,
   BackendError,
+  NotFoundError,
+  SandboxGoneError,
+  UsageError,
+} from '@agentkernel/core';
+import {
   causeChain,
   classify,
   httpStatusOf,
-  NotFoundError,
-  SandboxGoneError,
   statusTransience,
-  UsageError,
   type Transience,
-} from '@agentkernel/core';
+} from './temporary-core-remote.js';
 
 export const BACKEND = 'runloop';
 
@@ -60,7 +62,10 @@ export function toAgentkernelError(error: unknown, doing: Doing): AgentkernelErr
   }
   if (status === 404) {
     if (doing.path !== undefined)
-      return new NotFoundError(`${doing.path} does not exist${where(doing)}`, { backend: BACKEND, cause: err });
+      return new NotFoundError(`${doing.path} does not exist${where(doing)}`, {
+        backend: BACKEND,
+        cause: err,
+      });
     return new NotFoundError(`${doing.action}${where(doing)}: ${detail}`, { backend: BACKEND, cause: err });
   }
   if (status === 400 || status === 422) {

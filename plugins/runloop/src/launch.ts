@@ -27,7 +27,10 @@ const memoryStep = (gib: number): number => (gib <= 1 ? 1 : Math.ceil(gib / 2) *
  * custom size rounded up to Runloop's steps (with memory raised to the 1:2 CPU:memory ratio it needs).
  * Undefined when neither is asked for (Runloop's default size).
  */
-export function resourceRequest(vcpus: number | undefined, memoryMb: number | undefined): LaunchParameters | undefined {
+export function resourceRequest(
+  vcpus: number | undefined,
+  memoryMb: number | undefined,
+): LaunchParameters | undefined {
   if (vcpus === undefined && memoryMb === undefined) return undefined;
   const cpu = vcpus ?? 0;
   const gib = (memoryMb ?? 0) / 1024;
@@ -56,7 +59,9 @@ export function launchParameters(spec: SandboxSpec, settings: RunloopSettings): 
           },
         };
   const network =
-    !spec.network && settings.networkPolicyId !== undefined ? { network_policy_id: settings.networkPolicyId } : {};
+    !spec.network && settings.networkPolicyId !== undefined
+      ? { network_policy_id: settings.networkPolicyId }
+      : {};
   return { ...resourceRequest(spec.vcpus, spec.memoryMb), ...idle, ...network };
 }
 

@@ -1,4 +1,5 @@
-import { CredentialsMissingError, importVendor, REQUEST_CONFIG_SCHEMA, type BackendPlugin } from '@agentkernel/core';
+import { CredentialsMissingError, importVendor, type BackendPlugin } from '@agentkernel/core';
+import { REQUEST_CONFIG_SCHEMA } from './temporary-core-remote.js';
 import { VERSION } from './version.js';
 
 /** The `runloop` backend: devboxes on Runloop (or any Runloop-compatible API), through `@runloop/api-client`. */
@@ -31,10 +32,16 @@ export const runloopPlugin: BackendPlugin = {
       description: 'Runloop API URL (default https://api.runloop.ai); tunnel URLs are derived from its host',
       env: ['RUNLOOP_BASE_URL'],
     },
+    tunnel_domain: {
+      type: 'string',
+      description:
+        'domain of tunnel URLs https://<port>-<key>.tunnel.<domain> (default: the API host without "api.")',
+      env: ['RUNLOOP_TUNNEL_DOMAIN'],
+    },
     blueprint: {
       type: 'string',
       description:
-        'blueprint name used when neither a profile nor [sandbox] base_image names one (empty: Runloop\'s default image)',
+        "blueprint name used when neither a profile nor [sandbox] base_image names one (empty: Runloop's default image)",
       default: '',
     },
     on_idle: {

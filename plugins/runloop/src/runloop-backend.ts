@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  createRetrier,
   registerSecret,
   UsageError,
   type Backend,
@@ -13,6 +12,7 @@ import {
   type SandboxSpec,
   type SandboxSummary,
 } from '@agentkernel/core';
+import { createRetrier } from './temporary-core-remote.js';
 import type { DevboxCreateParams, DevboxView } from '@runloop/api-client/resources/devboxes/devboxes';
 import { BACKEND, classifyRunloopError, hasStatus, toAgentkernelError } from './errors.js';
 import { blueprintOf, launchParameters } from './launch.js';
@@ -45,7 +45,9 @@ export class RunloopBackend implements Backend {
   private async allDevboxes(action: string): Promise<DevboxView[]> {
     const { client } = this.runtime;
     const out: DevboxView[] = [];
-    let page = await call(this.runtime, { action }, 'idempotent', () => client.devboxes.list({ limit: LIST_PAGE }));
+    let page = await call(this.runtime, { action }, 'idempotent', () =>
+      client.devboxes.list({ limit: LIST_PAGE }),
+    );
     out.push(...page.devboxes);
     while (page.hasNextPage()) {
       const current = page;
@@ -89,7 +91,11 @@ export class RunloopBackend implements Backend {
       const created = await this.runtime.retrier.run(
         doing.action,
         'refused-only',
-        () => client.post<DevboxCreateParams, DevboxView>('/v1/devboxes/create_and_await_running', { body: params, ...signal }),
+        () =>
+          client.post<DevboxCreateParams, DevboxView>('/v1/devboxes/create_and_await_running', {
+            body: params,
+            ...signal,
+          }),
         { recover: () => this.findByToken(token), ...signal },
       );
       id = created.id;
@@ -124,7 +130,9 @@ export class RunloopBackend implements Backend {
     try {
       const found = await this.findByToken(token);
       if (found !== undefined)
-        await this.runtime.retrier.run(`shutting down ${found.id}`, 'idempotent', () => client.devboxes.shutdown(found.id));
+        await this.runtime.retrier.run(`shutting down ${found.id}`, 'idempotent', () =>
+          client.devboxes.shutdown(found.id),
+        );
     } catch (error) {
       logger.warn(
         `runloop: could not check for a devbox left by a failed create (token ${token}): ${(error as Error).message}`,
@@ -153,7 +161,12 @@ export class RunloopBackend implements Backend {
           workspaceDir: devbox.metadata[WORKSPACE_KEY] ?? '/workspace',
           ...(name === undefined ? {} : { name }),
         });
-        const status = devbox.status === 'running' ? 'running' : devbox.status.startsWith('suspend') ? 'stopped' : 'starting';
+        const status =
+          devbox.status === 'running'
+            ? 'running'
+            : devbox.status.startsWith('suspend')
+              ? 'stopped'
+              : 'starting';
         return {
           ref,
           ...(name === undefined ? {} : { name }),
@@ -168,7 +181,9 @@ export class RunloopBackend implements Backend {
     const { client } = this.runtime;
     const doing = { action: `deleting snapshot ${snapshot.id}` };
     try {
-      await this.runtime.retrier.run(doing.action, 'idempotent', () => client.devboxes.diskSnapshots.delete(snapshot.id));
+      await this.runtime.retrier.run(doing.action, 'idempotent', () =>
+        client.devboxes.diskSnapshots.delete(snapshot.id),
+      );
     } catch (error) {
       // Deleting a snapshot that is already gone succeeds.
       if (hasStatus(error, 404)) return;

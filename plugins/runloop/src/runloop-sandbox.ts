@@ -6,21 +6,23 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import {
-  execOverText,
-  getArchiveViaExec,
-  putArchiveViaExec,
-  shellQuote,
   UsageError,
   type Endpoint,
   type ExecOptions,
   type ExecResult,
   type NativeSnapshotHandle,
-  type Replay,
   type SandboxHandle,
   type SandboxRef,
   type SandboxStatus,
   type WriteFileOptions,
 } from '@agentkernel/core';
+import {
+  execOverText,
+  getArchiveViaExec,
+  putArchiveViaExec,
+  shellQuote,
+  type Replay,
+} from './temporary-core-remote.js';
 import type { DevboxView } from '@runloop/api-client/resources/devboxes/devboxes';
 import { commandApi } from './commands.js';
 import { BACKEND, goneError, hasStatus, toAgentkernelError, type Doing } from './errors.js';
@@ -114,7 +116,8 @@ export class RunloopSandboxHandle implements SandboxHandle {
   }
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    if (argv.length === 0) throw new UsageError('exec needs a program to run (argv is empty)', { backend: BACKEND });
+    if (argv.length === 0)
+      throw new UsageError('exec needs a program to run (argv is empty)', { backend: BACKEND });
     options.signal?.throwIfAborted();
     if (this.destroyed) throw goneError(this.id);
     const cwd = this.resolve(options.cwd ?? '.');
@@ -124,11 +127,16 @@ export class RunloopSandboxHandle implements SandboxHandle {
     // which the command reads from (and removes once opened).
     const input = stdin === undefined ? undefined : await this.uploadTemp(stdin);
     const command =
-      input === undefined ? argv : ['sh', '-c', 'exec <"$1" && rm -f -- "$1" && shift && exec "$@"', 'sh', input, ...argv];
+      input === undefined
+        ? argv
+        : ['sh', '-c', 'exec <"$1" && rm -f -- "$1" && shift && exec "$@"', 'sh', input, ...argv];
     const api = commandApi(this.runtime, this.id, streaming);
     // A refused start (a stopped or gone devbox) goes through the same checks as every other call.
-    const guarded = { ...api, start: (script: string, io: Parameters<typeof api.start>[1]) =>
-      this.devbox(this.doing(`starting ${JSON.stringify(argv[0])}`), 'once', () => api.start(script, io)) };
+    const guarded = {
+      ...api,
+      start: (script: string, io: Parameters<typeof api.start>[1]) =>
+        this.devbox(this.doing(`starting ${JSON.stringify(argv[0])}`), 'once', () => api.start(script, io)),
+    };
     try {
       return await execOverText(guarded, command, { ...rest, cwd }, { backend: BACKEND, sandboxId: this.id });
     } catch (error) {
@@ -216,8 +224,8 @@ export class RunloopSandboxHandle implements SandboxHandle {
   }
 
   /**
-   * Tunnel URLs, as the SDK's `getTunnelUrl` computes them: `https://<port>-<tunnel_key>.tunnel.<domain>`,
-   * the domain being the API host without its `api.`. The tunnel is open (no token), enabled on first use.
+   * Tunnel URLs, as the SDK's `getTunnelUrl` computes them: `https://<port>-<tunnel_key>.tunnel.<domain>`
+   * (see `tunnel_domain`). The tunnel is open (no token), enabled on first use.
    */
   async endpoints(ports: readonly number[]): Promise<Endpoint[]> {
     const { client, settings } = this.runtime;
@@ -225,17 +233,24 @@ export class RunloopSandboxHandle implements SandboxHandle {
     if (tunnel === undefined || tunnel === null) {
       const enable = (): Promise<DevboxView['tunnel']> =>
         client.devboxes.enableTunnel(this.id, { auth_mode: 'open' });
-      tunnel = await this.devbox(this.doing('enabling a tunnel'), 'refused-only', enable).catch(async (error: unknown) => {
-        // Lost answer or a concurrent enable: the devbox has its one tunnel now.
-        const again = (await this.devboxView()).tunnel;
-        if (again === undefined || again === null) throw error;
-        return again;
-      });
+      tunnel = await this.devbox(this.doing('enabling a tunnel'), 'refused-only', enable).catch(
+        async (error: unknown) => {
+          // Lost answer or a concurrent enable: the devbox has its one tunnel now.
+          const again = (await this.devboxView()).tunnel;
+          if (again === undefined || again === null) throw error;
+          return again;
+        },
+      );
     }
-    const host = new URL(settings.baseUrl).hostname;
-    const domain = host.startsWith('api.') ? host.slice(4) : host;
     const key = tunnel?.tunnel_key ?? '';
-    return ports.map((port) => ({ port, url: `https://${port}-${key}.tunnel.${domain}` }));
+    return ports.map((port) => {
+      const url = `https://${port}-${key}.tunnel.${settings.tunnelDomain}`;
+      if (!URL.canParse(url))
+        throw new UsageError(`the tunnel URL ${url} does not parse: set [remote.runloop] tunnel_domain`, {
+          backend: BACKEND,
+        });
+      return { port, url };
+    });
   }
 
   private async devboxView(): Promise<DevboxView> {
@@ -252,7 +267,9 @@ export class RunloopSandboxHandle implements SandboxHandle {
     const view = await this.devboxView();
     if (view.status === 'suspended') return;
     if (view.status !== 'suspending') {
-      await this.devbox(this.doing('suspending the devbox'), 'idempotent', () => client.devboxes.suspend(this.id));
+      await this.devbox(this.doing('suspending the devbox'), 'idempotent', () =>
+        client.devboxes.suspend(this.id),
+      );
     }
     await call(this.runtime, this.doing('waiting for the devbox to suspend'), 'idempotent', () =>
       client.devboxes.awaitSuspended(this.id),
@@ -269,7 +286,9 @@ export class RunloopSandboxHandle implements SandboxHandle {
       );
     }
     if (view.status === 'suspending' || view.status === 'suspended') {
-      await call(this.runtime, this.doing('resuming the devbox'), 'idempotent', () => client.devboxes.resume(this.id));
+      await call(this.runtime, this.doing('resuming the devbox'), 'idempotent', () =>
+        client.devboxes.resume(this.id),
+      );
     }
     await call(this.runtime, this.doing('waiting for the devbox to run'), 'idempotent', () =>
       client.devboxes.awaitRunning(this.id),
@@ -279,10 +298,13 @@ export class RunloopSandboxHandle implements SandboxHandle {
   async destroy(): Promise<void> {
     const { client } = this.runtime;
     try {
-      await this.runtime.retrier.run('shutting the devbox down', 'idempotent', () => client.devboxes.shutdown(this.id));
+      await this.runtime.retrier.run('shutting the devbox down', 'idempotent', () =>
+        client.devboxes.shutdown(this.id),
+      );
     } catch (error) {
       // Already shut down (or never there): destroying again succeeds.
-      if ((await this.status()) !== 'gone') throw toAgentkernelError(error, this.doing('shutting the devbox down'));
+      if ((await this.status()) !== 'gone')
+        throw toAgentkernelError(error, this.doing('shutting the devbox down'));
     }
     this.destroyed = true;
   }

@@ -1,4 +1,5 @@
-import type { Logger, Replay, Retrier } from '@agentkernel/core';
+import type { Logger } from '@agentkernel/core';
+import type { Replay, Retrier, RetryOptions } from './temporary-core-remote.js';
 import type * as RunloopSdk from '@runloop/api-client';
 import { toAgentkernelError, type Doing } from './errors.js';
 import type { RunloopSettings } from './options.js';
@@ -28,7 +29,7 @@ export async function call<T>(
   doing: Doing,
   replay: Replay,
   operation: () => Promise<T>,
-  extra?: Parameters<Retrier['run']>[3],
+  extra?: Pick<RetryOptions<T>, 'recover' | 'signal'>,
 ): Promise<T> {
   try {
     return await runtime.retrier.run(doing.action, replay, operation, extra);

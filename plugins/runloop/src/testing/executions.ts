@@ -21,7 +21,11 @@ function lastLines(bytes: Buffer, lastN: number): { text: string; truncated: boo
 export class FakeExecution {
   status: ExecutionStatus = 'running';
   exitStatus: number | undefined;
-  private readonly chunks: Record<OutputStream, Buffer[]> = { stdout: [], stderr: [] };
+  // Each stream's bytes so far, in a buffer that grows by doubling (SSE readers ask for a tail often).
+  private readonly buffers: Record<OutputStream, Buffer> = {
+    stdout: Buffer.alloc(0),
+    stderr: Buffer.alloc(0),
+  };
   private readonly sizes: Record<OutputStream, number> = { stdout: 0, stderr: 0 };
   private readonly events = new EventEmitter();
 
@@ -43,15 +47,22 @@ export class FakeExecution {
   private async collect(stream: OutputStream, source: Readable | null): Promise<void> {
     if (source === null) return;
     for await (const chunk of source) {
-      this.chunks[stream].push(chunk as Buffer);
-      this.sizes[stream] += (chunk as Buffer).length;
+      const bytes = chunk as Buffer;
+      const size = this.sizes[stream];
+      if (size + bytes.length > this.buffers[stream].length) {
+        const grown = Buffer.alloc(Math.max(2 * this.buffers[stream].length, size + bytes.length, 4096));
+        this.buffers[stream].copy(grown, 0, 0, size);
+        this.buffers[stream] = grown;
+      }
+      bytes.copy(this.buffers[stream], size);
+      this.sizes[stream] = size + bytes.length;
       this.events.emit('change');
     }
   }
 
   /** Everything the stream holds from byte `offset` on. */
   bytesFrom(stream: OutputStream, offset: number): Buffer {
-    return Buffer.concat(this.chunks[stream]).subarray(offset);
+    return this.buffers[stream].subarray(Math.min(offset, this.sizes[stream]), this.sizes[stream]);
   }
 
   size(stream: OutputStream): number {
@@ -88,8 +99,8 @@ export class FakeExecution {
   /** `DevboxAsyncExecutionDetailView`, with the last `lastN` lines of each stream as text. */
   view(lastN = DEFAULT_LAST_N): Record<string, unknown> {
     const done = this.status === 'completed';
-    const stdout = lastLines(Buffer.concat(this.chunks.stdout), lastN);
-    const stderr = lastLines(Buffer.concat(this.chunks.stderr), lastN);
+    const stdout = lastLines(this.bytesFrom('stdout', 0), lastN);
+    const stderr = lastLines(this.bytesFrom('stderr', 0), lastN);
     return {
       devbox_id: this.devboxId,
       execution_id: this.id,

@@ -9,6 +9,9 @@ import { FaultInjector } from './temporary-fake-kit.js';
 import { routeTunnel } from './tunnels.js';
 import type { FakeRequest, FakeRunloop, FakeRunloopOptions } from './types.js';
 
+/** The tunnel domain of the fake's env: its API is reached by IP address, from which none can be derived. */
+const TUNNEL_DOMAIN = 'runloop.test';
+
 export type { FaultKind, FaultSpec } from './temporary-fake-kit.js';
 export type {
   FakeDevboxSummary,
@@ -51,7 +54,7 @@ export async function startFakeRunloop(options: FakeRunloopOptions = {}): Promis
     url: server.url,
     apiKey,
     dataDir,
-    env: { RUNLOOP_BASE_URL: server.url, RUNLOOP_API_KEY: apiKey },
+    env: { RUNLOOP_BASE_URL: server.url, RUNLOOP_API_KEY: apiKey, RUNLOOP_TUNNEL_DOMAIN: TUNNEL_DOMAIN },
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     devboxes: () =>

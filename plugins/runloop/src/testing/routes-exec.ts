@@ -87,6 +87,17 @@ async function waitForExecution(context: RouteContext): Promise<Reply> {
   return { status: 200, body: execution.view(n) };
 }
 
+/** The most output one SSE event carries, as a log stream sends it in pieces. */
+const EVENT_BYTES = 32 * 1024;
+
+/** At most `max` bytes of `bytes`, not cutting a UTF-8 character (unless it is longer than `max`). */
+function utf8Prefix(bytes: Buffer, max: number): Buffer {
+  if (bytes.length <= max) return bytes;
+  let end = max;
+  while (end > max - 4 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
+  return bytes.subarray(0, end > max - 4 ? end : max);
+}
+
 /**
  * SSE of one output stream from a byte offset: `data: {"output", "offset"}` events (`offset` is where
  * the next chunk starts, so a reconnect from it repeats nothing), ending when the execution has
@@ -106,7 +117,7 @@ async function streamOutput(context: RouteContext, stream: OutputStream): Promis
   req.once('close', () => closed.abort());
   res.once('close', () => closed.abort());
   for (;;) {
-    const bytes = execution.bytesFrom(stream, offset);
+    const bytes = utf8Prefix(execution.bytesFrom(stream, offset), EVENT_BYTES);
     if (bytes.length > 0) {
       offset += bytes.length;
       writeChunk(res, `data: ${JSON.stringify({ output: bytes.toString('utf8'), offset })}\n\n`);

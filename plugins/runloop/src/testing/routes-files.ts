@@ -55,7 +55,7 @@ async function upload(context: RouteContext): Promise<Reply> {
   try {
     const fields: Record<string, string> = {};
     let sawFile = false;
-    const parser = busboy({ headers: context.req.headers as Record<string, string> });
+    const parser = busboy({ headers: context.req.headers });
     const spooled: Promise<void>[] = [];
     parser.on('field', (name, value) => {
       fields[name] = value;

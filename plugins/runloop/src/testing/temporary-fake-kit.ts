@@ -180,7 +180,10 @@ export async function listenHttp(handler: FakeHandler): Promise<{ url: string; c
     });
   };
   const http1 = createHttp1Server(serve);
-  const http2 = createHttp2Server(serve);
+  // Large windows, as the SDK's own sessions use, so big uploads are not held up by flow control.
+  const window = 16 * 1024 * 1024;
+  const http2 = createHttp2Server({ settings: { initialWindowSize: window } }, serve);
+  http2.on('session', (session) => session.once('connect', () => session.setLocalWindowSize(window)));
   const sockets = new Set<Socket>();
   const server = createNetServer((socket) => {
     sockets.add(socket);

@@ -34,6 +34,8 @@ export interface FakeRunloopOptions {
 export interface FakeRunloopEnv {
   readonly RUNLOOP_BASE_URL: string;
   readonly RUNLOOP_API_KEY: string;
+  /** agentkernel's `[remote.runloop] tunnel_domain` (not the SDK's): the fake is reached by IP address. */
+  readonly RUNLOOP_TUNNEL_DOMAIN: string;
 }
 
 /** What a test can see of one fake devbox (`root`: `<root>/workspace` is `/workspace`). */
