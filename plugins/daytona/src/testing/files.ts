@@ -60,6 +60,15 @@ export async function createFolder(context: SandboxContext, path: string, mode: 
   return { status: 201 };
 }
 
+export async function setPermissions(context: SandboxContext, path: string, mode: string | undefined): Promise<Reply> {
+  if (mode === undefined) return { status: 200 };
+  if (!/^[0-7]{3,4}$/.test(mode)) return daemonError(400, `invalid mode ${JSON.stringify(mode)}`);
+  const result = await runInSandbox(context, ['sh', '-c', '[ -e "$1" ] || exit 2; chmod "$2" -- "$1"', 'chmod', path, mode]);
+  if (result.exitCode === 2) return notFound(path);
+  if (result.exitCode !== 0) return daemonError(400, result.stderr.toString().trim());
+  return { status: 200 };
+}
+
 export async function deleteFile(context: SandboxContext, path: string, recursive: boolean): Promise<Reply> {
   const result = await runInSandbox(context, ['sh', '-c', REMOVE, 'rm', path, String(recursive)]);
   if (result.exitCode === 2) return notFound(path);
@@ -107,8 +116,14 @@ export async function bulkUpload(context: SandboxContext, req: IncomingMessage):
   return { status: 200 };
 }
 
-/** Quotes a multipart header parameter as Go's mime/multipart does. */
-const quoted = (value: string): string => `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+/**
+ * A multipart `filename` parameter: quoted when it is ASCII, else in RFC 5987 form (`filename*`), which
+ * busboy decodes as UTF-8 whatever its default charset.
+ */
+const filenameParam = (value: string): string =>
+  /^[\x20-\x7e]*$/.test(value)
+    ? `filename="${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`
+    : `filename*=UTF-8''${encodeURIComponent(value)}`;
 
 /**
  * `POST /files/bulk-download` with `{paths}`: a `multipart/form-data` answer with one `file` part per
@@ -134,13 +149,13 @@ export async function bulkDownload(
           ? { message: `file ${path} not found`, statusCode: 404, code: 'FILE_NOT_FOUND', source: 'DAYTONA_DAEMON' }
           : { message: `${path} is not a readable regular file`, statusCode: 400, code: 'INVALID_FILE_PATH', source: 'DAYTONA_DAEMON' };
       res.write(
-        `--${boundary}\r\nContent-Disposition: form-data; name="error"; filename=${quoted(path)}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="error"; ${filenameParam(path)}\r\n` +
           `Content-Type: application/json\r\n\r\n${JSON.stringify(error)}\r\n`,
       );
       continue;
     }
     res.write(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename=${quoted(path)}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; ${filenameParam(path)}\r\n` +
         `Content-Type: application/octet-stream\r\n\r\n`,
     );
     const { stdout, exited } = await streamFromSandbox(context, ['cat', '--', path]);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readJsonObject, type Reply } from './pending-fake-kit.js';
-import { bulkDownload, bulkUpload, createFolder, deleteFile, fileInfo, listFiles } from './files.js';
+import { bulkDownload, bulkUpload, createFolder, deleteFile, fileInfo, listFiles, setPermissions } from './files.js';
 import { executeCommand, sessionRoute } from './process.js';
 import { daemonError } from './replies.js';
 import type { SandboxContext } from './run.js';
@@ -26,6 +26,7 @@ export async function handleToolbox(
     if (sub === undefined && method === 'DELETE') return deleteFile(context, path, query('recursive') === 'true');
     if (sub === 'folder' && method === 'POST') return createFolder(context, path, query('mode') ?? '0755');
     if (sub === 'info' && method === 'GET') return fileInfo(context, path);
+    if (sub === 'permissions' && method === 'POST') return setPermissions(context, path, query('mode'));
     return undefined;
   }
   if (area === 'process') {
