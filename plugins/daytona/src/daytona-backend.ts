@@ -14,7 +14,14 @@ import {
 import { DaytonaSandboxHandle, statusOf } from './daytona-sandbox.js';
 import { BACKEND, isNotFound, toAgentkernelError } from './errors.js';
 import { creationLabels, makeRef, MANAGED_KEY, NAME_KEY, TOKEN_KEY, WORKSPACE_KEY } from './metadata.js';
-import { call, createRuntime, retrying, type DaytonaModule, type Runtime, type SdkSandbox } from './runtime.js';
+import {
+  call,
+  createRuntime,
+  retrying,
+  type DaytonaModule,
+  type Runtime,
+  type SdkSandbox,
+} from './runtime.js';
 
 // The default user may not write at /: the workspace is made with sudo (passwordless on Daytona) then.
 const PREPARE_WORKSPACE =
@@ -34,7 +41,8 @@ export class DaytonaBackend implements Backend {
   private async findByToken(token: string): Promise<SdkSandbox | undefined> {
     const doing = { action: 'looking for a sandbox by its creation token' };
     return retrying(this.runtime, doing, 'idempotent', async () => {
-      for await (const sandbox of this.runtime.client.list({ labels: { [TOKEN_KEY]: token }, limit: 10 })) return sandbox;
+      for await (const sandbox of this.runtime.client.list({ labels: { [TOKEN_KEY]: token }, limit: 10 }))
+        return sandbox;
       return undefined;
     });
   }
@@ -73,9 +81,12 @@ export class DaytonaBackend implements Backend {
   async create(spec: SandboxSpec): Promise<SandboxHandle> {
     const { client, logger, timeoutSeconds } = this.runtime;
     if (spec.fromSnapshot !== undefined && spec.fromSnapshot.backend !== BACKEND) {
-      throw new UsageError(`snapshot ${spec.fromSnapshot.id} is a ${spec.fromSnapshot.backend} snapshot, not a Daytona one`, {
-        backend: BACKEND,
-      });
+      throw new UsageError(
+        `snapshot ${spec.fromSnapshot.id} is a ${spec.fromSnapshot.backend} snapshot, not a Daytona one`,
+        {
+          backend: BACKEND,
+        },
+      );
     }
     const token = randomUUID();
     const source = await this.source(spec);
@@ -90,9 +101,16 @@ export class DaytonaBackend implements Backend {
       public: spec.ports.length > 0,
       networkBlockAll: !spec.network,
       ...(Object.keys(resources).length === 0 ? {} : { resources }),
-      ...(spec.idleTimeoutMs === undefined ? {} : { autoStopInterval: Math.max(1, Math.ceil(spec.idleTimeoutMs / 60_000)) }),
+      ...(spec.idleTimeoutMs === undefined
+        ? {}
+        : { autoStopInterval: Math.max(1, Math.ceil(spec.idleTimeoutMs / 60_000)) }),
     };
-    const what = 'snapshot' in source ? `snapshot ${source.snapshot}` : 'image' in source ? `image ${source.image}` : 'the default snapshot';
+    const what =
+      'snapshot' in source
+        ? `snapshot ${source.snapshot}`
+        : 'image' in source
+          ? `image ${source.image}`
+          : 'the default snapshot';
     let sandbox: SdkSandbox;
     try {
       sandbox = await retrying(
@@ -100,7 +118,10 @@ export class DaytonaBackend implements Backend {
         { action: `creating sandbox ${spec.name}` },
         'refused-only',
         () => client.create(params, { timeout: timeoutSeconds * 5 }),
-        { recover: () => this.findByToken(token), ...(spec.signal === undefined ? {} : { signal: spec.signal }) },
+        {
+          recover: () => this.findByToken(token),
+          ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+        },
       );
       spec.signal?.throwIfAborted();
     } catch (error) {
@@ -108,11 +129,18 @@ export class DaytonaBackend implements Backend {
       if (spec.signal?.aborted === true) throw spec.signal.reason;
       throw toAgentkernelError(error, { action: `creating sandbox ${spec.name} from ${what}` });
     }
-    const ref = makeRef(sandbox.id, { name: spec.name, workspaceDir: spec.workspaceDir, public: params.public });
+    const ref = makeRef(sandbox.id, {
+      name: spec.name,
+      workspaceDir: spec.workspaceDir,
+      public: params.public,
+    });
     const handle = new DaytonaSandboxHandle(this.runtime, ref, sandbox);
     try {
-      const result = await handle.exec(['sh', '-c', PREPARE_WORKSPACE, 'prepare', spec.workspaceDir], { cwd: '/' });
-      if (result.exitCode !== 0) throw new Error(result.stderr.toString('utf8').trim() || `exit code ${result.exitCode}`);
+      const result = await handle.exec(['sh', '-c', PREPARE_WORKSPACE, 'prepare', spec.workspaceDir], {
+        cwd: '/',
+      });
+      if (result.exitCode !== 0)
+        throw new Error(result.stderr.toString('utf8').trim() || `exit code ${result.exitCode}`);
     } catch (error) {
       await handle.destroy().catch(() => this.deleteByToken(token));
       throw toAgentkernelError(error, { action: `creating ${spec.workspaceDir}`, sandboxId: sandbox.id });
@@ -149,11 +177,15 @@ export class DaytonaBackend implements Backend {
 
   async deleteSnapshot(snapshot: NativeSnapshotHandle): Promise<void> {
     if (snapshot.backend !== BACKEND) {
-      throw new UsageError(`snapshot ${snapshot.id} is a ${snapshot.backend} snapshot, not a Daytona one`, { backend: BACKEND });
+      throw new UsageError(`snapshot ${snapshot.id} is a ${snapshot.backend} snapshot, not a Daytona one`, {
+        backend: BACKEND,
+      });
     }
     const doing = { action: `deleting snapshot ${snapshot.id}` };
     try {
-      await retrying(this.runtime, doing, 'idempotent', () => this.runtime.client.snapshot.delete(snapshot.metadata.snapshotId ?? snapshot.id));
+      await retrying(this.runtime, doing, 'idempotent', () =>
+        this.runtime.client.snapshot.delete(snapshot.metadata.snapshotId ?? snapshot.id),
+      );
     } catch (error) {
       if (!isNotFound(error)) throw toAgentkernelError(error, doing);
     }
@@ -165,7 +197,10 @@ export class DaytonaBackend implements Backend {
 }
 
 /** Opens the Daytona backend for `plugin` with the SDK module already imported. */
-export function createDaytonaBackend(plugin: BackendPlugin, context: BackendContext, sdk: DaytonaModule): DaytonaBackend {
+export function createDaytonaBackend(
+  plugin: BackendPlugin,
+  context: BackendContext,
+  sdk: DaytonaModule,
+): DaytonaBackend {
   return new DaytonaBackend(plugin, createRuntime(sdk, context));
 }
-

@@ -82,7 +82,9 @@ export class DaytonaSandboxHandle implements SandboxHandle {
     if (this.sdkSandbox !== undefined) return this.sdkSandbox;
     const doing = { action: 'looking up the sandbox', sandboxId: this.id };
     try {
-      this.sdkSandbox = await retrying(this.runtime, doing, 'idempotent', () => this.runtime.client.get(this.id));
+      this.sdkSandbox = await retrying(this.runtime, doing, 'idempotent', () =>
+        this.runtime.client.get(this.id),
+      );
     } catch (error) {
       if (isNotFound(error)) throw this.gone(error);
       throw toAgentkernelError(error, doing);
@@ -91,12 +93,20 @@ export class DaytonaSandboxHandle implements SandboxHandle {
   }
 
   /** Runs a toolbox call; a not-found answer is checked against the sandbox's status (gone, or really not found). */
-  private async toolbox<T>(doing: Doing, replay: Replay, operation: (sandbox: SdkSandbox) => Promise<T>): Promise<T> {
+  private async toolbox<T>(
+    doing: Doing,
+    replay: Replay,
+    operation: (sandbox: SdkSandbox) => Promise<T>,
+  ): Promise<T> {
     const sandbox = await this.sandbox();
     try {
       return await retrying(this.runtime, doing, replay, () => operation(sandbox));
     } catch (error) {
-      if (isNotFound(error) && (error as Error).name !== 'DaytonaFileNotFoundError' && (await this.status()) === 'gone')
+      if (
+        isNotFound(error) &&
+        (error as Error).name !== 'DaytonaFileNotFoundError' &&
+        (await this.status()) === 'gone'
+      )
         throw this.gone(error);
       throw toAgentkernelError(error, doing);
     }
@@ -106,7 +116,9 @@ export class DaytonaSandboxHandle implements SandboxHandle {
     if (this.destroyed) return 'gone';
     const doing = { action: 'asking for the sandbox status', sandboxId: this.id };
     try {
-      const sandbox = await retrying(this.runtime, doing, 'idempotent', () => this.runtime.client.get(this.id));
+      const sandbox = await retrying(this.runtime, doing, 'idempotent', () =>
+        this.runtime.client.get(this.id),
+      );
       this.sdkSandbox = sandbox;
       return statusOf(sandbox.state);
     } catch (error) {
@@ -116,15 +128,21 @@ export class DaytonaSandboxHandle implements SandboxHandle {
   }
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    if (argv.length === 0) throw new UsageError('exec needs a program to run (argv is empty)', { backend: BACKEND });
+    if (argv.length === 0)
+      throw new UsageError('exec needs a program to run (argv is empty)', { backend: BACKEND });
     options.signal?.throwIfAborted();
     const doing = { action: `running ${JSON.stringify(argv[0])}`, sandboxId: this.id };
     const sandbox = await this.sandbox();
     try {
-      return await execOverText(sessionApi(this.runtime, sandbox), argv, { ...options, cwd: this.resolve(options.cwd ?? '.') }, {
-        backend: BACKEND,
-        sandboxId: this.id,
-      });
+      return await execOverText(
+        sessionApi(this.runtime, sandbox),
+        argv,
+        { ...options, cwd: this.resolve(options.cwd ?? '.') },
+        {
+          backend: BACKEND,
+          sandboxId: this.id,
+        },
+      );
     } catch (error) {
       if (options.signal?.aborted === true && error === options.signal.reason) throw error;
       if (isNotFound(error) && (await this.status()) === 'gone') throw this.gone(error);
@@ -134,8 +152,10 @@ export class DaytonaSandboxHandle implements SandboxHandle {
 
   async readFile(path: string): Promise<Buffer> {
     const target = this.resolve(path);
-    return this.toolbox({ action: `reading ${target}`, sandboxId: this.id, path: target }, 'idempotent', (sandbox) =>
-      sandbox.fs.downloadFile(target, this.runtime.timeoutSeconds),
+    return this.toolbox(
+      { action: `reading ${target}`, sandboxId: this.id, path: target },
+      'idempotent',
+      (sandbox) => sandbox.fs.downloadFile(target, this.runtime.timeoutSeconds),
     );
   }
 
@@ -151,8 +171,10 @@ export class DaytonaSandboxHandle implements SandboxHandle {
     }
     if (options.mode !== undefined) {
       const mode = (options.mode & 0o7777).toString(8);
-      await this.toolbox({ action: `setting the mode of ${target}`, sandboxId: this.id, path: target }, 'idempotent', (sandbox) =>
-        sandbox.fs.setFilePermissions(target, { mode }),
+      await this.toolbox(
+        { action: `setting the mode of ${target}`, sandboxId: this.id, path: target },
+        'idempotent',
+        (sandbox) => sandbox.fs.setFilePermissions(target, { mode }),
       );
     }
   }
@@ -160,8 +182,10 @@ export class DaytonaSandboxHandle implements SandboxHandle {
   async removeFile(path: string): Promise<void> {
     const target = this.resolve(path);
     try {
-      await this.toolbox({ action: `removing ${target}`, sandboxId: this.id, path: target }, 'idempotent', (sandbox) =>
-        sandbox.fs.deleteFile(target, true),
+      await this.toolbox(
+        { action: `removing ${target}`, sandboxId: this.id, path: target },
+        'idempotent',
+        (sandbox) => sandbox.fs.deleteFile(target, true),
       );
     } catch (error) {
       if (error instanceof NotFoundError && !(error instanceof SandboxGoneError)) return;
@@ -171,8 +195,10 @@ export class DaytonaSandboxHandle implements SandboxHandle {
 
   async mkdir(path: string): Promise<void> {
     const target = this.resolve(path);
-    await this.toolbox({ action: `creating directory ${target}`, sandboxId: this.id, path: target }, 'idempotent', (sandbox) =>
-      sandbox.fs.createFolder(target, '755'),
+    await this.toolbox(
+      { action: `creating directory ${target}`, sandboxId: this.id, path: target },
+      'idempotent',
+      (sandbox) => sandbox.fs.createFolder(target, '755'),
     );
   }
 
@@ -182,8 +208,11 @@ export class DaytonaSandboxHandle implements SandboxHandle {
 
   async getArchive(dir: string, paths?: readonly string[]): Promise<Readable> {
     return getArchiveViaExec(this, this.resolve(dir), paths, (temp) =>
-      this.toolbox({ action: `downloading ${temp}`, sandboxId: this.id, path: temp }, 'idempotent', async (sandbox) =>
-        Readable.from(await sandbox.fs.downloadFileStream(temp, this.runtime.timeoutSeconds * 30)),
+      this.toolbox(
+        { action: `downloading ${temp}`, sandboxId: this.id, path: temp },
+        'idempotent',
+        async (sandbox) =>
+          Readable.from(await sandbox.fs.downloadFileStream(temp, this.runtime.timeoutSeconds * 30)),
       ),
     );
   }

@@ -13,7 +13,8 @@ export interface Doing {
   readonly path?: string;
 }
 
-const where = (doing: Doing): string => (doing.sandboxId === undefined ? '' : ` in sandbox ${doing.sandboxId}`);
+const where = (doing: Doing): string =>
+  doing.sandboxId === undefined ? '' : ` in sandbox ${doing.sandboxId}`;
 
 const statusOf = (error: unknown): number | undefined => {
   const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
@@ -52,11 +53,17 @@ export function toAgentkernelError(error: unknown, doing: Doing): AgentkernelErr
     });
   }
   if (err.name === 'DaytonaFileNotFoundError')
-    return new NotFoundError(`${doing.path ?? 'the path'} does not exist${where(doing)}`, { backend: BACKEND, cause: err });
+    return new NotFoundError(`${doing.path ?? 'the path'} does not exist${where(doing)}`, {
+      backend: BACKEND,
+      cause: err,
+    });
   if (isNotFound(err))
     return new NotFoundError(`${doing.action}${where(doing)}: ${detail}`, { backend: BACKEND, cause: err });
   if (status === 400 || status === 409 || status === 422 || err.name === 'DaytonaInvalidArgumentError')
-    return new UsageError(`Daytona refused ${doing.action}${where(doing)}: ${detail}`, { backend: BACKEND, cause: err });
+    return new UsageError(`Daytona refused ${doing.action}${where(doing)}: ${detail}`, {
+      backend: BACKEND,
+      cause: err,
+    });
   if (status === 429) {
     return new BackendError(BACKEND, `Daytona kept rate-limiting ${doing.action}${where(doing)}: ${detail}`, {
       code: 'DAYTONA_RATE_LIMITED',
@@ -65,8 +72,12 @@ export function toAgentkernelError(error: unknown, doing: Doing): AgentkernelErr
     });
   }
   const transient = classifyDaytona(err) !== 'final';
-  return new BackendError(BACKEND, `${doing.action}${where(doing)} failed${transient ? ' after retries' : ''}: ${detail}`, {
-    code: transient ? 'DAYTONA_UNAVAILABLE' : 'DAYTONA_ERROR',
-    cause: err,
-  });
+  return new BackendError(
+    BACKEND,
+    `${doing.action}${where(doing)} failed${transient ? ' after retries' : ''}: ${detail}`,
+    {
+      code: transient ? 'DAYTONA_UNAVAILABLE' : 'DAYTONA_ERROR',
+      cause: err,
+    },
+  );
 }

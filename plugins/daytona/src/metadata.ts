@@ -12,9 +12,17 @@ const RESERVED = new Set([MANAGED_KEY, NAME_KEY, TOKEN_KEY, WORKSPACE_KEY]);
 export function creationLabels(spec: SandboxSpec, token: string): Record<string, string> {
   for (const key of Object.keys(spec.labels)) {
     if (RESERVED.has(key))
-      throw new UsageError(`label "${key}" is reserved for agentkernel's own Daytona labels`, { backend: BACKEND });
+      throw new UsageError(`label "${key}" is reserved for agentkernel's own Daytona labels`, {
+        backend: BACKEND,
+      });
   }
-  return { ...spec.labels, [MANAGED_KEY]: 'true', [NAME_KEY]: spec.name, [TOKEN_KEY]: token, [WORKSPACE_KEY]: spec.workspaceDir };
+  return {
+    ...spec.labels,
+    [MANAGED_KEY]: 'true',
+    [NAME_KEY]: spec.name,
+    [TOKEN_KEY]: token,
+    [WORKSPACE_KEY]: spec.workspaceDir,
+  };
 }
 
 /** What a ref keeps besides the sandbox id (never a secret). */
@@ -33,7 +41,9 @@ export function makeRef(id: string, info: RefInfo): SandboxRef {
 
 export function refInfo(ref: SandboxRef): RefInfo {
   if (ref.backend !== BACKEND) {
-    throw new UsageError(`sandbox ref ${ref.id} belongs to backend "${ref.backend}", not "${BACKEND}"`, { backend: BACKEND });
+    throw new UsageError(`sandbox ref ${ref.id} belongs to backend "${ref.backend}", not "${BACKEND}"`, {
+      backend: BACKEND,
+    });
   }
   return {
     workspaceDir: ref.metadata.workspaceDir ?? '/workspace',

@@ -4,7 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BackendError, NotFoundError, UsageError, type ExecOptions, type ExecResult, type SandboxHandle } from '@agentkernel/core';
+import {
+  BackendError,
+  NotFoundError,
+  UsageError,
+  type ExecOptions,
+  type ExecResult,
+  type SandboxHandle,
+} from '@agentkernel/core';
 const TEMP_PREFIX = '.agentkernel-tmp-';
 /**
  * How a failed provider call bears on retrying it:
@@ -440,9 +447,14 @@ async function feedStdin(command: TextCommand, input: Uint8Array | Readable): Pr
 }
 
 /** Kills the command's whole process group (the wrapper reported it), then the wrapper itself. */
-async function killCommand(api: TextCommandApi, command: TextCommand, decoder: WrapperDecoder): Promise<void> {
+async function killCommand(
+  api: TextCommandApi,
+  command: TextCommand,
+  decoder: WrapperDecoder,
+): Promise<void> {
   const group = decoder.groupPid;
-  if (group !== undefined) await api.run(`kill -KILL -- -${group} ${group} 2>/dev/null; true`).catch(() => undefined);
+  if (group !== undefined)
+    await api.run(`kill -KILL -- -${group} ${group} 2>/dev/null; true`).catch(() => undefined);
   await command.kill().catch(() => undefined);
 }
 

@@ -44,7 +44,12 @@ export function createRuntime(sdk: DaytonaModule, context: BackendContext): Runt
   });
   const retrier = createRetrier({
     backend: BACKEND,
-    policy: { retries: context.config.max_retries as number, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 },
+    policy: {
+      retries: context.config.max_retries as number,
+      baseDelayMs: 250,
+      maxDelayMs: 8_000,
+      maxRetryAfterMs: 60_000,
+    },
     classify: classifyDaytona,
     logger: context.logger,
   });

@@ -44,7 +44,9 @@ class LineRelay {
 function sessionCommand(script: string, env: Readonly<Record<string, string>>, stdin: boolean): string {
   const assignments = Object.entries(env).map(([key, value]) => {
     if (!ENV_NAME.test(key))
-      throw new UsageError(`environment variable name ${JSON.stringify(key)} is not a valid shell name`, { backend: BACKEND });
+      throw new UsageError(`environment variable name ${JSON.stringify(key)} is not a valid shell name`, {
+        backend: BACKEND,
+      });
     return `${key}=${shellQuote(value)}`;
   });
   const run = [...assignments, 'sh', '-c', shellQuote(script), 'agentkernel-exec'].join(' ');
@@ -88,7 +90,8 @@ export function sessionApi(runtime: Runtime, sandbox: SdkSandbox): TextCommandAp
           runtime,
           doing('starting a command'),
           'refused-only',
-          () => process.executeSessionCommand(sessionId, { command, runAsync: true, suppressInputEcho: true }),
+          () =>
+            process.executeSessionCommand(sessionId, { command, runAsync: true, suppressInputEcho: true }),
           { recover: existing },
         );
         let ready: () => void = () => undefined;
@@ -148,9 +151,9 @@ export function sessionApi(runtime: Runtime, sandbox: SdkSandbox): TextCommandAp
           );
         };
         const close = (): Promise<void> =>
-          retrying(runtime, doing('closing the exec session'), 'idempotent', () => process.deleteSession(sessionId)).catch(
-            () => undefined,
-          );
+          retrying(runtime, doing('closing the exec session'), 'idempotent', () =>
+            process.deleteSession(sessionId),
+          ).catch(() => undefined);
         const handle: TextCommand = {
           wait: async () => {
             try {
@@ -165,9 +168,9 @@ export function sessionApi(runtime: Runtime, sandbox: SdkSandbox): TextCommandAp
         };
         return handle;
       } catch (error) {
-        await retrying(runtime, doing('closing the exec session'), 'idempotent', () => process.deleteSession(sessionId)).catch(
-          () => undefined,
-        );
+        await retrying(runtime, doing('closing the exec session'), 'idempotent', () =>
+          process.deleteSession(sessionId),
+        ).catch(() => undefined);
         throw error;
       }
     },

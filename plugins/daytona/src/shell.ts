@@ -14,7 +14,10 @@ export async function openShell(
   options: ShellOptions & { readonly cwd: string },
 ): Promise<number> {
   const { stdin, stdout } = process;
-  const size = (): { cols: number; rows: number } => ({ cols: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
+  const size = (): { cols: number; rows: number } => ({
+    cols: stdout.columns ?? 80,
+    rows: stdout.rows ?? 24,
+  });
   const doing = { action: 'opening a terminal', sandboxId: sandbox.id };
   const pty = await call(runtime, doing, 'refused-only', () =>
     sandbox.process.createPty({

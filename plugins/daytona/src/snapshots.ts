@@ -34,14 +34,19 @@ async function activeSnapshot(runtime: Runtime, name: string, deadline: number):
       throw error;
     }
     if (found.state === 'active') return found.id;
-    if (found.state === 'error' || found.state === 'build_failed') throw new Error(`snapshot ${name} failed (${found.state})`);
+    if (found.state === 'error' || found.state === 'build_failed')
+      throw new Error(`snapshot ${name} failed (${found.state})`);
     if (Date.now() > deadline) throw new Error(`snapshot ${name} was not active in time (${found.state})`);
     await sleep(POLL_MS);
   }
 }
 
 /** Takes a native snapshot of the sandbox (usable to create sandboxes) and waits for it to be active. */
-export async function takeSnapshot(runtime: Runtime, sandbox: SdkSandbox, name: string): Promise<NativeSnapshotHandle> {
+export async function takeSnapshot(
+  runtime: Runtime,
+  sandbox: SdkSandbox,
+  name: string,
+): Promise<NativeSnapshotHandle> {
   const snapshotName = daytonaSnapshotName(name);
   const deadline = Date.now() + runtime.timeoutSeconds * 10_000;
   const doing = { action: `taking snapshot ${JSON.stringify(name)}`, sandboxId: sandbox.id };
@@ -55,8 +60,9 @@ export async function takeSnapshot(runtime: Runtime, sandbox: SdkSandbox, name: 
         return true;
       },
       {
-      // A lost answer, or a failed wait for the sandbox to leave `snapshotting`: the name tells.
-        recover: async () => ((await activeSnapshot(runtime, snapshotName, deadline)) === undefined ? undefined : true),
+        // A lost answer, or a failed wait for the sandbox to leave `snapshotting`: the name tells.
+        recover: async () =>
+          (await activeSnapshot(runtime, snapshotName, deadline)) === undefined ? undefined : true,
       },
     );
     const id = await activeSnapshot(runtime, snapshotName, deadline);

@@ -7,12 +7,14 @@ import { runInSandbox, streamFromSandbox, type SandboxContext } from './run.js';
 
 // Scripts run in the sandbox, as the daemon acts as the sandbox's user: a request can reach nothing the
 // sandbox cannot. $1 is always the path.
-const WRITE = 'mkdir -p -- "$(dirname -- "$1")" && t="$1.daytona-upload.$$" && cat > "$t" && mv -f -- "$t" "$1"';
+const WRITE =
+  'mkdir -p -- "$(dirname -- "$1")" && t="$1.daytona-upload.$$" && cat > "$t" && mv -f -- "$t" "$1"';
 const CHECK_FILE = '[ -f "$1" ] && [ -r "$1" ] && exit 0; [ -e "$1" ] && exit 3; exit 2';
 const INFO = `find "$1" -maxdepth 0 -printf '%f\\0%y\\0%s\\0%m\\0%T@\\0%u\\0%g\\0'`;
 const LIST = `[ -d "$1" ] || exit 2; find "$1" -mindepth 1 -maxdepth 1 -printf '%f\\0%y\\0%s\\0%m\\0%T@\\0%u\\0%g\\0'`;
 const MKDIR = 'mkdir -p -- "$1" && chmod "$2" -- "$1"';
-const REMOVE = '[ -e "$1" ] || [ -L "$1" ] || exit 2; if [ -d "$1" ] && [ ! -L "$1" ]; then [ "$2" = true ] || exit 3; rm -rf -- "$1"; else rm -f -- "$1"; fi';
+const REMOVE =
+  '[ -e "$1" ] || [ -L "$1" ] || exit 2; if [ -d "$1" ] && [ ! -L "$1" ]; then [ "$2" = true ] || exit 3; rm -rf -- "$1"; else rm -f -- "$1"; fi';
 
 const notFound = (path: string): Reply => daemonError(404, `file ${path} not found`, 'FILE_NOT_FOUND');
 
@@ -21,7 +23,13 @@ function fileInfos(listing: Buffer): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i + 7 <= fields.length; i += 7) {
     const [name, type, size, mode, mtime, owner, group] = fields.slice(i, i + 7) as [
-      string, string, string, string, string, string, string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
     ];
     const modTime = new Date(Number(mtime) * 1000).toISOString();
     out.push({
@@ -60,10 +68,21 @@ export async function createFolder(context: SandboxContext, path: string, mode: 
   return { status: 201 };
 }
 
-export async function setPermissions(context: SandboxContext, path: string, mode: string | undefined): Promise<Reply> {
+export async function setPermissions(
+  context: SandboxContext,
+  path: string,
+  mode: string | undefined,
+): Promise<Reply> {
   if (mode === undefined) return { status: 200 };
   if (!/^[0-7]{3,4}$/.test(mode)) return daemonError(400, `invalid mode ${JSON.stringify(mode)}`);
-  const result = await runInSandbox(context, ['sh', '-c', '[ -e "$1" ] || exit 2; chmod "$2" -- "$1"', 'chmod', path, mode]);
+  const result = await runInSandbox(context, [
+    'sh',
+    '-c',
+    '[ -e "$1" ] || exit 2; chmod "$2" -- "$1"',
+    'chmod',
+    path,
+    mode,
+  ]);
   if (result.exitCode === 2) return notFound(path);
   if (result.exitCode !== 0) return daemonError(400, result.stderr.toString().trim());
   return { status: 200 };
@@ -146,8 +165,18 @@ export async function bulkDownload(
     if (check.exitCode !== 0) {
       const error =
         check.exitCode === 2
-          ? { message: `file ${path} not found`, statusCode: 404, code: 'FILE_NOT_FOUND', source: 'DAYTONA_DAEMON' }
-          : { message: `${path} is not a readable regular file`, statusCode: 400, code: 'INVALID_FILE_PATH', source: 'DAYTONA_DAEMON' };
+          ? {
+              message: `file ${path} not found`,
+              statusCode: 404,
+              code: 'FILE_NOT_FOUND',
+              source: 'DAYTONA_DAEMON',
+            }
+          : {
+              message: `${path} is not a readable regular file`,
+              statusCode: 400,
+              code: 'INVALID_FILE_PATH',
+              source: 'DAYTONA_DAEMON',
+            };
       res.write(
         `--${boundary}\r\nContent-Disposition: form-data; name="error"; ${filenameParam(path)}\r\n` +
           `Content-Type: application/json\r\n\r\n${JSON.stringify(error)}\r\n`,

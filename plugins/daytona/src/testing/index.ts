@@ -10,10 +10,21 @@ import { FakeState } from './state.js';
 import type { FakeDaytona, FakeDaytonaOptions, FakeRequest } from './types.js';
 
 export type { FaultKind, FaultSpec } from './pending-fake-kit.js';
-export type { FakeDaytona, FakeDaytonaEnv, FakeDaytonaOptions, FakeRequest, FakeSandboxSummary } from './types.js';
+export type {
+  FakeDaytona,
+  FakeDaytonaEnv,
+  FakeDaytonaOptions,
+  FakeRequest,
+  FakeSandboxSummary,
+} from './types.js';
 
 /** Daytona's default snapshots, which `create` accepts by name. */
-export const DEFAULT_IMAGES = ['daytonaio/sandbox:latest', 'daytona-small', 'daytona-medium', 'daytona-large'];
+export const DEFAULT_IMAGES = [
+  'daytonaio/sandbox:latest',
+  'daytona-small',
+  'daytona-medium',
+  'daytona-large',
+];
 
 /**
  * Starts an offline Daytona on one local port: the REST API under `/api`, every sandbox's toolbox

@@ -23,7 +23,8 @@ export function previewTarget(
   }
   const [id, port, ...rest] = segments;
   const sandbox = id === undefined ? undefined : state.sandboxes.get(id);
-  if (sandbox === undefined || port === undefined || !/^\d+$/.test(port)) return apiError(404, 'no such sandbox port');
+  if (sandbox === undefined || port === undefined || !/^\d+$/.test(port))
+    return apiError(404, 'no such sandbox port');
   if (!sandbox.public && req.headers['x-daytona-preview-token'] !== sandbox.previewToken) {
     return apiError(401, 'this sandbox is private: send its preview token in x-daytona-preview-token');
   }

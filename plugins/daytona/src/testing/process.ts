@@ -17,7 +17,9 @@ export async function executeCommand(context: SandboxContext, body: Record<strin
   }
   const env =
     typeof envs === 'object' && envs !== null
-      ? Object.fromEntries(Object.entries(envs).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
+      ? Object.fromEntries(
+          Object.entries(envs).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+        )
       : {};
   const seconds = typeof timeout === 'number' && timeout > 0 ? timeout : undefined;
   const result = await runInSandbox(context, words as string[], {
@@ -25,10 +27,18 @@ export async function executeCommand(context: SandboxContext, body: Record<strin
     env,
     ...(seconds === undefined ? {} : { timeoutMs: seconds * 1000 }),
   });
-  if (result.timedOut) return daemonError(HTTP_TIMEOUT, `command timed out after ${seconds} seconds`, 'PROCESS_EXECUTION_TIMEOUT');
+  if (result.timedOut)
+    return daemonError(
+      HTTP_TIMEOUT,
+      `command timed out after ${seconds} seconds`,
+      'PROCESS_EXECUTION_TIMEOUT',
+    );
   return {
     status: 200,
-    body: { exitCode: result.exitCode, result: Buffer.concat([result.stdout, result.stderr]).toString('utf8') },
+    body: {
+      exitCode: result.exitCode,
+      result: Buffer.concat([result.stdout, result.stderr]).toString('utf8'),
+    },
   };
 }
 
@@ -63,7 +73,8 @@ export async function sessionRoute(
     if (method === 'GET') return { status: 200, body: sessions.list().map(sessionDto) };
     if (method !== 'POST') return undefined;
     const id = (await body())?.sessionId;
-    if (!SessionTable.validId(id)) return daemonError(400, 'sessionId must be 1-128 letters, digits, ".", "_" or "-"');
+    if (!SessionTable.validId(id))
+      return daemonError(400, 'sessionId must be 1-128 letters, digits, ".", "_" or "-"');
     if (sessions.has(id)) return daemonError(409, 'session already exists');
     await sessions.create(id);
     return { status: 201 };
@@ -97,11 +108,14 @@ export async function sessionRoute(
     const data = (await body())?.data;
     if (typeof data !== 'string') return daemonError(400, 'data is required');
     if (command.exitCode !== undefined) {
-      return daemonError(410, `command has already completed with exit code ${command.exitCode}`, 'COMMAND_ALREADY_COMPLETED');
+      return daemonError(
+        410,
+        `command has already completed with exit code ${command.exitCode}`,
+        'COMMAND_ALREADY_COMPLETED',
+      );
     }
     await session.sendInput(command, data);
     return { status: 204 };
   }
   return undefined;
 }
-

@@ -18,7 +18,9 @@ export interface PtyRequest {
 export function ptyEnvs(protocols: readonly string[]): Record<string, string> {
   const token = protocols.find((protocol) => protocol.startsWith(ENVS_PREFIX));
   if (token === undefined) return {};
-  const parsed: unknown = JSON.parse(Buffer.from(token.slice(ENVS_PREFIX.length), 'base64url').toString('utf8'));
+  const parsed: unknown = JSON.parse(
+    Buffer.from(token.slice(ENVS_PREFIX.length), 'base64url').toString('utf8'),
+  );
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new Error('the PTY envs token is not a JSON object');
   return Object.fromEntries(
@@ -100,7 +102,8 @@ export class PtyTable {
     const exit = await process.exited;
     this.ptys.delete(request.id);
     const exitCode = exit.exitCode;
-    const exitReason = exitCode === 0 ? undefined : exitCode > 128 ? `signal ${exitCode - 128}` : 'non-zero exit';
+    const exitReason =
+      exitCode === 0 ? undefined : exitCode > 128 ? `signal ${exitCode - 128}` : 'non-zero exit';
     if (socket.readyState !== socket.OPEN) return;
     if (request.protocols.includes(PTY_EXIT_CONTROL)) {
       socket.send(JSON.stringify({ type: 'control', status: 'exited', exitCode, exitReason }));

@@ -73,7 +73,10 @@ function list(context: RestContext, url: URL): Reply {
   );
   const page = matching.slice(start, start + limit);
   const next = start + limit < matching.length ? String(start + limit) : null;
-  return { status: 200, body: { items: page.map((s) => sandboxDto(s, context.toolboxUrl)), nextCursor: next } };
+  return {
+    status: 200,
+    body: { items: page.map((s) => sandboxDto(s, context.toolboxUrl)), nextCursor: next },
+  };
 }
 
 async function sandboxRoute(
@@ -112,7 +115,8 @@ async function sandboxRoute(
   if (method === 'POST' && action === 'snapshot') {
     const name = (await readJsonObject(req))?.name;
     if (typeof name !== 'string' || name === '') return apiError(400, 'name is required');
-    if (state.findSnapshot(name) !== undefined) return apiError(409, `Snapshot with name "${name}" already exists`);
+    if (state.findSnapshot(name) !== undefined)
+      return apiError(409, `Snapshot with name "${name}" already exists`);
     if (sandbox.state !== 'started') return apiError(400, `Sandbox is not started (state: ${sandbox.state})`);
     // Answered while the copy runs: the SDK polls the sandbox until it leaves `snapshotting`.
     const copying = state.snapshot(sandbox, name);
@@ -125,18 +129,34 @@ async function sandboxRoute(
     if (leaf === 'preview-url') {
       return {
         status: 200,
-        body: { sandboxId: sandbox.id, url: `${origin}/preview/${sandbox.id}/${port}`, token: sandbox.previewToken },
+        body: {
+          sandboxId: sandbox.id,
+          url: `${origin}/preview/${sandbox.id}/${port}`,
+          token: sandbox.previewToken,
+        },
       };
     }
     if (leaf === 'signed-preview-url') {
-      const token = state.signPreview(sandbox, port, Number(url.searchParams.get('expiresInSeconds') ?? 60) || 60);
-      return { status: 200, body: { sandboxId: sandbox.id, port, token, url: `${origin}/preview/signed/${token}` } };
+      const token = state.signPreview(
+        sandbox,
+        port,
+        Number(url.searchParams.get('expiresInSeconds') ?? 60) || 60,
+      );
+      return {
+        status: 200,
+        body: { sandboxId: sandbox.id, port, token, url: `${origin}/preview/signed/${token}` },
+      };
     }
   }
   return undefined;
 }
 
-async function snapshotRoute(context: RestContext, method: string, rest: readonly string[], url: URL): Promise<Reply | undefined> {
+async function snapshotRoute(
+  context: RestContext,
+  method: string,
+  rest: readonly string[],
+  url: URL,
+): Promise<Reply | undefined> {
   const { state } = context;
   const [idOrName, extra] = rest;
   if (extra !== undefined) return undefined;
@@ -145,7 +165,9 @@ async function snapshotRoute(context: RestContext, method: string, rest: readonl
     const name = url.searchParams.get('name');
     const source = url.searchParams.get('sourceSandboxId');
     const all = [...state.snapshots.values()].filter(
-      (snapshot) => (name === null || snapshot.name.includes(name)) && (source === null || snapshot.sourceSandboxId === source),
+      (snapshot) =>
+        (name === null || snapshot.name.includes(name)) &&
+        (source === null || snapshot.sourceSandboxId === source),
     );
     const limit = Math.max(Number(url.searchParams.get('limit') ?? 100) || 100, 1);
     const page = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1);
@@ -188,6 +210,7 @@ export async function handleRest(
     if (sandbox === undefined) return apiError(404, `Sandbox with ID or name ${id} not found`);
     return sandboxRoute(context, sandbox, method, rest, req, url);
   }
-  if (collection === 'snapshots') return snapshotRoute(context, method, id === undefined ? [] : [id, ...rest], url);
+  if (collection === 'snapshots')
+    return snapshotRoute(context, method, id === undefined ? [] : [id, ...rest], url);
   return undefined;
 }

@@ -28,7 +28,12 @@ async function collect(stream: Readable | null): Promise<Buffer> {
 export async function runInSandbox(
   context: SandboxContext,
   argv: readonly string[],
-  options: { stdin?: Readable; cwd?: string; env?: Readonly<Record<string, string>>; timeoutMs?: number } = {},
+  options: {
+    stdin?: Readable;
+    cwd?: string;
+    env?: Readonly<Record<string, string>>;
+    timeoutMs?: number;
+  } = {},
 ): Promise<RunResult> {
   const { sandbox, procDir } = context;
   const child = await spawnInSandbox({

@@ -9,7 +9,9 @@ import { startFakeDaytona } from './index.js';
 const { values } = parseArgs({ options: { faults: { type: 'string' } } });
 const rate = values.faults === undefined ? 0 : Number(values.faults);
 if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
-  process.stderr.write(`fake Daytona: --faults must be a number from 0 to 1, not ${JSON.stringify(values.faults)}\n`);
+  process.stderr.write(
+    `fake Daytona: --faults must be a number from 0 to 1, not ${JSON.stringify(values.faults)}\n`,
+  );
   process.exit(2);
 }
 const fake = await startFakeDaytona({ faultRate: rate });

@@ -4,7 +4,13 @@ import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer } from 'ws';
 import { streamLog } from './log-socket.js';
-import { sendReply, swallowResponse, type FaultInjector, type FaultSpec, type Reply } from './pending-fake-kit.js';
+import {
+  sendReply,
+  swallowResponse,
+  type FaultInjector,
+  type FaultSpec,
+  type Reply,
+} from './pending-fake-kit.js';
 import { previewTarget, proxyPreview } from './preview.js';
 import { PTY_EXIT_CONTROL } from './pty.js';
 import { apiError, daemonError } from './replies.js';
@@ -47,7 +53,8 @@ function route(deps: ServerDeps, req: IncomingMessage): Routed {
 
 function faultReply(fault: FaultSpec): Reply {
   const status = fault.status ?? 500;
-  const headers = fault.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(fault.retryAfterSeconds) };
+  const headers =
+    fault.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(fault.retryAfterSeconds) };
   return apiError(status, status === 429 ? 'Too many requests' : 'injected server error', headers);
 }
 
@@ -63,7 +70,8 @@ function refused(deps: ServerDeps, req: IncomingMessage): Reply | undefined {
 function toolboxSandbox(deps: ServerDeps, id: string | undefined): SandboxContext | Reply {
   const sandbox = id === undefined ? undefined : deps.state.sandboxes.get(id);
   if (sandbox === undefined) return apiError(404, `Sandbox with ID ${id ?? ''} not found`);
-  if (sandbox.state !== 'started') return daemonError(400, `sandbox ${sandbox.id} is not started (state: ${sandbox.state})`);
+  if (sandbox.state !== 'started')
+    return daemonError(400, `sandbox ${sandbox.id} is not started (state: ${sandbox.state})`);
   return { sandbox, procDir: deps.procDir };
 }
 
@@ -134,7 +142,8 @@ function createUpgradeHandler(deps: ServerDeps) {
     const denied = refused(deps, req);
     if (denied !== undefined) return rejectUpgrade(socket, denied);
     const [area, id, process, kind, ...rest] = segments;
-    if (area !== 'toolbox' || process !== 'process') return rejectUpgrade(socket, apiError(404, 'no WebSocket here'));
+    if (area !== 'toolbox' || process !== 'process')
+      return rejectUpgrade(socket, apiError(404, 'no WebSocket here'));
     const context = toolboxSandbox(deps, id);
     if ('status' in context) return rejectUpgrade(socket, context);
     const { sandbox } = context;
@@ -151,16 +160,27 @@ function createUpgradeHandler(deps: ServerDeps) {
     }
     if (kind === 'pty' && rest[0] === 'create-connect') {
       const id = url.searchParams.get('id') ?? '';
-      if (!/^[A-Za-z0-9._-]{1,128}$/.test(id)) return rejectUpgrade(socket, daemonError(400, 'invalid PTY id'));
-      if (sandbox.ptys.has(id)) return rejectUpgrade(socket, daemonError(409, `PTY session ${id} already exists`));
+      if (!/^[A-Za-z0-9._-]{1,128}$/.test(id))
+        return rejectUpgrade(socket, daemonError(400, 'invalid PTY id'));
+      if (sandbox.ptys.has(id))
+        return rejectUpgrade(socket, daemonError(409, `PTY session ${id} already exists`));
       const size = (name: string, fallback: number): number => {
         const value = Number(url.searchParams.get(name) ?? fallback);
         return Number.isInteger(value) && value > 0 && value < 1000 ? value : fallback;
       };
-      const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+      const protocols = (req.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
       sockets.handleUpgrade(req, socket, head, (ws) => {
         sandbox.ptys
-          .attach(ws, { id, cols: size('cols', 80), rows: size('rows', 24), cwd: url.searchParams.get('cwd') ?? undefined, protocols })
+          .attach(ws, {
+            id,
+            cols: size('cols', 80),
+            rows: size('rows', 24),
+            cwd: url.searchParams.get('cwd') ?? undefined,
+            protocols,
+          })
           .catch(() => ws.terminate());
       });
       return;

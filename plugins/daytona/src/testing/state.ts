@@ -84,13 +84,15 @@ export class FakeState {
   /** A sandbox by id or by name (Daytona accepts either). */
   find(idOrName: string): FakeSandbox | undefined {
     return (
-      this.sandboxes.get(idOrName) ?? [...this.sandboxes.values()].find((sandbox) => sandbox.name === idOrName)
+      this.sandboxes.get(idOrName) ??
+      [...this.sandboxes.values()].find((sandbox) => sandbox.name === idOrName)
     );
   }
 
   findSnapshot(idOrName: string): FakeSnapshot | undefined {
     return (
-      this.snapshots.get(idOrName) ?? [...this.snapshots.values()].find((snapshot) => snapshot.name === idOrName)
+      this.snapshots.get(idOrName) ??
+      [...this.snapshots.values()].find((snapshot) => snapshot.name === idOrName)
     );
   }
 
@@ -98,7 +100,12 @@ export class FakeState {
     const id = randomUUID();
     const root = join(this.dataDir, 'sandboxes', id);
     if (request.snapshot === undefined) await makeSkeleton(root);
-    else await cp(request.snapshot.root, root, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    else
+      await cp(request.snapshot.root, root, {
+        recursive: true,
+        verbatimSymlinks: true,
+        preserveTimestamps: true,
+      });
     const now = new Date().toISOString();
     const sandbox: FakeSandbox = {
       id,

@@ -1,6 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readJsonObject, type Reply } from './pending-fake-kit.js';
-import { bulkDownload, bulkUpload, createFolder, deleteFile, fileInfo, listFiles, setPermissions } from './files.js';
+import {
+  bulkDownload,
+  bulkUpload,
+  createFolder,
+  deleteFile,
+  fileInfo,
+  listFiles,
+  setPermissions,
+} from './files.js';
 import { executeCommand, sessionRoute } from './process.js';
 import { daemonError } from './replies.js';
 import type { SandboxContext } from './run.js';
@@ -23,7 +31,8 @@ export async function handleToolbox(
     if (sub === 'bulk-download' && method === 'POST') return bulkDownload(context, req, res);
     if (path === undefined || path === '') return daemonError(400, 'path is required', 'INVALID_FILE_PATH');
     if (sub === undefined && method === 'GET') return listFiles(context, path);
-    if (sub === undefined && method === 'DELETE') return deleteFile(context, path, query('recursive') === 'true');
+    if (sub === undefined && method === 'DELETE')
+      return deleteFile(context, path, query('recursive') === 'true');
     if (sub === 'folder' && method === 'POST') return createFolder(context, path, query('mode') ?? '0755');
     if (sub === 'info' && method === 'GET') return fileInfo(context, path);
     if (sub === 'permissions' && method === 'POST') return setPermissions(context, path, query('mode'));
