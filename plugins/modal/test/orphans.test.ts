@@ -36,10 +36,10 @@ describe('the creation token', () => {
       backend.create(spec({ name: 'twin' })),
     ]);
     const tokens = [a, b].map(
-      (handle) => fake.sandboxes().find((s) => s.sandboxId === handle!.ref.id)?.tags['agentkernel.token'],
+      (handle) => fake.sandboxes().find((s) => s.sandboxId === handle.ref.id)?.tags['agentkernel.token'],
     );
     expect(new Set(tokens).size).toBe(2);
-    await Promise.all([a!.destroy(), b!.destroy()]);
+    await Promise.all([a.destroy(), b.destroy()]);
   });
 
   it('an abort during create leaves nothing running', async () => {
