@@ -45,3 +45,9 @@ export {
   putArchiveViaExec,
   type OpenSandboxFile,
 } from './archive-exec.js';
+export {
+  cleanUpFailedCreate,
+  leftOverError,
+  type FailedCreateCleanup,
+  type LeftOver,
+} from './create-cleanup.js';
