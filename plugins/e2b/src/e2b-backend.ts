@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   AgentkernelError,
+  classify,
   cleanUpFailedCreate,
   createRetrier,
   leftOverError,
@@ -81,7 +82,9 @@ export class E2BBackend implements Backend {
       ...(spec.idleTimeoutMs === undefined ? {} : { timeoutMs: spec.idleTimeoutMs }),
       ...(spec.signal === undefined ? {} : { signal: spec.signal }),
     };
+    let ambiguous = false;
     const adopt = async (): Promise<SdkSandbox | undefined> => {
+      ambiguous = true;
       const id = await this.findByToken(token);
       if (id === undefined) return undefined;
       return this.runtime.retrier.run(
@@ -105,7 +108,11 @@ export class E2BBackend implements Backend {
           : toAgentkernelError(error, {
               action: `creating sandbox ${spec.name} from template ${template}`,
             });
-      throw await this.afterFailedCreate(spec.name, failure, () => this.findByToken(token));
+      const mayHaveMade =
+        ambiguous ||
+        spec.signal?.aborted === true ||
+        classify(error, classifyE2BError).transience !== 'final';
+      throw await this.afterFailedCreate(spec.name, failure, mayHaveMade, () => this.findByToken(token));
     }
     try {
       await this.runtime.retrier.run(`creating ${spec.workspaceDir}`, 'idempotent', () =>
@@ -116,7 +123,7 @@ export class E2BBackend implements Backend {
         action: `creating ${spec.workspaceDir}`,
         sandboxId: sandbox.sandboxId,
       });
-      throw await this.afterFailedCreate(spec.name, failure, async () => sandbox.sandboxId);
+      throw await this.afterFailedCreate(spec.name, failure, true, async () => sandbox.sandboxId);
     }
     const ref = makeRef(sandbox.sandboxId, {
       name: spec.name,
@@ -136,6 +143,7 @@ export class E2BBackend implements Backend {
   private async afterFailedCreate(
     name: string,
     failure: unknown,
+    mayHaveMade: boolean,
     find: () => Promise<string | undefined>,
   ): Promise<unknown> {
     const { sdk, connection, logger } = this.runtime;
@@ -143,6 +151,7 @@ export class E2BBackend implements Backend {
       backend: BACKEND,
       retrier: this.runtime.retrier,
       what: `sandbox ${name}`,
+      mayHaveMade,
       find,
       // kill answers false for a sandbox that is already gone.
       remove: async (id) => void (await sdk.Sandbox.kill(id, connection)),

@@ -15,6 +15,12 @@ export interface FailedCreateCleanup {
   readonly find: () => Promise<string | undefined>;
   /** Removes it; called again on a transient failure, so it must treat "already gone" as done. */
   readonly remove: (id: string) => Promise<void>;
+  /**
+   * Whether the create may have made something (an attempt failed ambiguously, or it was aborted):
+   * only then is a failed lookup reported as a possible left-over. A create the provider refused
+   * outright (bad credentials, a bad template) made nothing.
+   */
+  readonly mayHaveMade: boolean;
 }
 
 /** What a failed create may have left at the provider. */
@@ -39,7 +45,7 @@ export async function cleanUpFailedCreate(cleanup: FailedCreateCleanup): Promise
       () => cleanup.find(),
     );
   } catch (reason) {
-    return { id: undefined, reason };
+    return cleanup.mayHaveMade ? { id: undefined, reason } : undefined;
   }
   if (id === undefined) return undefined;
   const found = id;

@@ -13,6 +13,7 @@ describe('cleanUpFailedCreate', () => {
       backend: 'acme',
       retrier,
       what: 'sandbox demo',
+      mayHaveMade: true,
       find: async () => 'sb-1',
       remove: async (id) => {
         if (++attempts < 3) throw unavailable();
@@ -28,6 +29,7 @@ describe('cleanUpFailedCreate', () => {
       backend: 'acme',
       retrier,
       what: 'sandbox demo',
+      mayHaveMade: true,
       find: async () => undefined,
       remove: async () => {
         throw new Error('must not be called');
@@ -41,6 +43,7 @@ describe('cleanUpFailedCreate', () => {
       backend: 'acme',
       retrier,
       what: 'sandbox demo',
+      mayHaveMade: true,
       find: async () => 'sb-2',
       remove: async () => {
         throw unavailable();
@@ -51,6 +54,7 @@ describe('cleanUpFailedCreate', () => {
       backend: 'acme',
       retrier,
       what: 'sandbox demo',
+      mayHaveMade: true,
       find: async () => {
         throw unavailable();
       },
@@ -58,12 +62,31 @@ describe('cleanUpFailedCreate', () => {
     });
     expect(lost).toMatchObject({ id: undefined });
   });
+
+  it('does not report a failed lookup after a create the provider refused outright', async () => {
+    const left = await cleanUpFailedCreate({
+      backend: 'acme',
+      retrier,
+      what: 'sandbox demo',
+      mayHaveMade: false,
+      find: async () => {
+        throw new Error('401 bad key');
+      },
+      remove: async () => undefined,
+    });
+    expect(left).toBeUndefined();
+  });
 });
 
 describe('leftOverError', () => {
   it('keeps the create failure as cause and names the id in the message and the hint', () => {
     const failure = new BackendError('acme', 'creating sandbox demo failed: boom');
-    const error = leftOverError('acme', failure, { id: 'sb-3', reason: new Error('503 busy') }, 'run acme rm');
+    const error = leftOverError(
+      'acme',
+      failure,
+      { id: 'sb-3', reason: new Error('503 busy') },
+      'run acme rm',
+    );
     expect(error.code).toBe('CREATE_LEFT_SANDBOX');
     expect(error.message).toBe(
       '[agentkernel] [acme] creating sandbox demo failed: boom; it left sb-3 at the provider, and removing it failed: 503 busy',
