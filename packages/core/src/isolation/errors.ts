@@ -11,7 +11,7 @@ export const BUBBLEWRAP_INSTALL_HINT =
 export class IsolationUnavailableError extends AgentkernelError {
   constructor(problem: string, options?: AgentkernelErrorOptions, installHint = BUBBLEWRAP_INSTALL_HINT) {
     super('ISOLATION_UNAVAILABLE', `${problem}; ${installHint}`, ExitCode.backend, {
-      hint: `${installHint}, or set [local] isolation = "none" to run commands without isolation`,
+      hint: `${installHint}, or choose to run commands without isolation yourself: --isolation none, or [local] isolation = "none" in ~/.config/agentkernel/config.toml`,
       ...options,
     });
   }
