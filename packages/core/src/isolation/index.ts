@@ -35,3 +35,10 @@ export {
   type IsolatedProcess,
   type SpawnIsolatedOptions,
 } from './spawn.js';
+export {
+  resolveSandboxPath,
+  type PathMount,
+  type ResolveSandboxPathOptions,
+  type ResolvedSandboxPath,
+  type UnresolvedSandboxPath,
+} from './sandbox-paths.js';

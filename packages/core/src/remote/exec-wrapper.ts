@@ -1,0 +1,101 @@
+/** Quotes a word for a POSIX shell. */
+export function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+// Command APIs such as E2B's commands.run hand output to callbacks as UTF-8-decoded strings, which
+// would corrupt binary output.
+// So the command's stdout and stderr are read in the sandbox, one read() at a time (so output still
+// streams), and sent as base64 lines: "=<base64>". Lines starting with "#" carry control messages:
+// "#pid <n>" is the process group to kill on abort, "#error <text>" a failure of the wrapper itself.
+// Any other line (a login profile's noise, bash's job notices) is not the command's output.
+// perl (in every Debian-based image, E2B's included) encodes each read as it comes; without perl a
+// shell loop of dd and base64 does the same, more slowly.
+// POSIX shells other than bash give a background command /dev/null as stdin before its own redirections,
+// so the wrapper's stdin is passed on through fd 3.
+// The command runs under coreutils' `timeout`, which leads its own process group and, with SIGKILL,
+// kills that whole group when the time is up.
+const WRAPPER = String.raw`
+if perl -MMIME::Base64 -e 1 >/dev/null 2>&1; then
+enc() { perl -MMIME::Base64 -e 'binmode STDIN; $| = 1; while (sysread(STDIN, my $b, 65536)) { print "=", encode_base64($b, ""), "\n" }'; }
+else
+enc() { while c=$(dd bs=32768 count=1 2>/dev/null | base64 -w0) && [ -n "$c" ]; do printf '=%s\n' "$c"; done; }
+fi
+d=$(mktemp -d 2>/dev/null) && mkfifo "$d/o" "$d/e" || { printf '#error cannot create a temporary directory with fifos under %s\n' "\${TMPDIR:-/tmp}" >&2; exit 125; }
+if ! cd -- "$AK_CWD" 2>"$d/c"; then enc <"$d/c" >&2; rm -rf "$d"; exit 1; fi
+if command -v timeout >/dev/null 2>&1; then set -- timeout -s KILL "$AK_TIMEOUT" "$@"; fi
+exec 3<&0
+"$@" <&3 3<&- >"$d/o" 2>"$d/e" &
+p=$!
+printf '#pid %s\n' "$p" >&2
+enc <"$d/o" & o=$!
+enc <"$d/e" >&2 & e=$!
+wait "$p" 2>/dev/null; s=$?
+wait "$o" "$e"
+rm -rf "$d"
+exit "$s"
+`;
+
+/**
+ * The shell script that runs `argv` in `cwd` (with an optional timeout) through a command API that
+ * hands output back as text; decode what it prints with {@link WrapperDecoder}. It needs a POSIX sh,
+ * `mkfifo`, `mktemp`, and perl or `dd` + `base64` (busybox has both).
+ */
+export function wrapperScript(argv: readonly string[], cwd: string, timeoutMs: number | undefined): string {
+  const seconds = timeoutMs === undefined ? '0' : (Math.max(timeoutMs, 1) / 1000).toFixed(3);
+  return [
+    `set -- ${argv.map(shellQuote).join(' ')}`,
+    `AK_CWD=${shellQuote(cwd)}`,
+    `AK_TIMEOUT=${seconds}`,
+    WRAPPER,
+  ].join('\n');
+}
+
+type Stream = 'stdout' | 'stderr';
+
+/** Turns the wrapper's base64 lines back into the command's exact output bytes, chunk by chunk. */
+export class WrapperDecoder {
+  readonly stdout: Buffer[] = [];
+  readonly stderr: Buffer[] = [];
+  groupPid: number | undefined;
+  wrapperError: string | undefined;
+  callbackError: { error: unknown } | undefined;
+  private readonly pending: Record<Stream, string> = { stdout: '', stderr: '' };
+
+  constructor(
+    private readonly onStdout?: (chunk: Uint8Array) => void,
+    private readonly onStderr?: (chunk: Uint8Array) => void,
+  ) {}
+
+  feed(stream: Stream, text: string): void {
+    const lines = (this.pending[stream] + text).split('\n');
+    this.pending[stream] = lines.pop() ?? '';
+    for (const line of lines) this.line(stream, line);
+  }
+
+  /** Handles what is left after the last newline (the wrapper always ends lines, so normally nothing). */
+  flush(): void {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const rest = this.pending[stream];
+      this.pending[stream] = '';
+      if (rest !== '') this.line(stream, rest);
+    }
+  }
+
+  private line(stream: Stream, line: string): void {
+    if (line.startsWith('=')) {
+      const chunk = Buffer.from(line.slice(1), 'base64');
+      this[stream].push(chunk);
+      try {
+        (stream === 'stdout' ? this.onStdout : this.onStderr)?.(chunk);
+      } catch (error) {
+        this.callbackError ??= { error };
+      }
+      return;
+    }
+    if (stream !== 'stderr') return;
+    const pid = /^#pid (\d+)$/.exec(line);
+    if (pid !== null) this.groupPid = Number(pid[1]);
+    else if (line.startsWith('#error ')) this.wrapperError = line.slice('#error '.length);
+  }
+}
