@@ -11,7 +11,8 @@ const HTTP_TIMEOUT = 408;
 export async function executeCommand(context: SandboxContext, body: Record<string, unknown>): Promise<Reply> {
   const { command, cwd, envs, timeout } = body;
   if (typeof command !== 'string' || command.trim() === '') return daemonError(400, 'command is required');
-  const words = parse(command);
+  // Quote-split only: no variable is expanded and no operator is run (there is no shell).
+  const words = parse(command, (name) => `$${name}`);
   if (words.some((word) => typeof word !== 'string')) {
     return daemonError(400, 'the command has shell operators; run it through sh -c');
   }
