@@ -2,12 +2,23 @@
 // exactly as a user would point the CLI at it: only the environment it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentkernel, CLI_BIN, json, REPO_ROOT, tempDir, type CliResult } from './helpers.js';
+import {
+  agentkernel,
+  CLI_BIN,
+  type CliResult,
+  expectExit,
+  json,
+  REPO_ROOT,
+  shown,
+  startServe,
+  stopServe,
+  tempDir,
+  WORKSPACE_LISTING,
+} from './helpers.js';
 
 const DAYTONA_PLUGIN = join(REPO_ROOT, 'plugins', 'daytona');
 const SERVE = join(DAYTONA_PLUGIN, 'dist', 'testing', 'serve.js');
@@ -27,65 +38,6 @@ interface Manifest {
   readonly name: string;
   readonly source: { readonly backend: string; readonly sandbox: string };
   readonly native?: { readonly backend: string; readonly id: string };
-}
-
-// Every path under /workspace with its kind, mode and content digest, so two trees compare exactly.
-const LISTING =
-  'cd /workspace && find . -mindepth 1 | LC_ALL=C sort | while IFS= read -r p; do ' +
-  'if [ -L "$p" ]; then echo "$p -> $(readlink "$p")"; ' +
-  'elif [ -d "$p" ]; then echo "$p/ $(stat -c %a "$p")"; ' +
-  'else echo "$p $(stat -c %a "$p") $(sha256sum < "$p" | cut -c1-64)"; fi; done';
-
-const shown = (step: string, result: CliResult): string =>
-  `${step}: exit ${String(result.code)}${result.signal === null ? '' : ` (${result.signal})`}\n` +
-  `--- stderr ---\n${result.stderr}--- stdout ---\n${result.stdout}`;
-
-function expectExit(step: string, result: CliResult, code: number): CliResult {
-  expect(result.code, shown(step, result)).toBe(code);
-  return result;
-}
-
-/** Starts `serve.js` and reads the one JSON line of environment it prints. */
-async function startServe(): Promise<{ child: ChildProcess; env: FakeEnv }> {
-  if (!existsSync(SERVE))
-    throw new Error(`${SERVE} is missing: build @agentkernel/backend-daytona first (turbo's test task does)`);
-  const child = spawn(process.execPath, [SERVE], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout });
-  try {
-    const line = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`serve.js printed nothing in 20 s; stderr:\n${stderr}`)),
-        20_000,
-      );
-      lines.once('line', (first) => {
-        clearTimeout(timer);
-        resolve(first);
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(
-          new Error(`serve.js exited (${String(code)}) before printing its environment; stderr:\n${stderr}`),
-        );
-      });
-    });
-    return { child, env: JSON.parse(line) as FakeEnv };
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  } finally {
-    lines.close();
-  }
-}
-
-async function stopServe(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /**
@@ -161,7 +113,7 @@ describe('the built CLI against the offline Daytona (serve.js)', () => {
       `[security]\nmount_cwd = true\n\n[plugins]\npaths = [${JSON.stringify(DAYTONA_PLUGIN)}]\n`,
     );
     await writeFile(join(project.path, 'notes.txt'), 'from the project\n');
-    serve = await startServe();
+    serve = await startServe<FakeEnv>(SERVE);
   }, 30_000);
 
   afterAll(async () => {
@@ -220,7 +172,7 @@ describe('the built CLI against the offline Daytona (serve.js)', () => {
       'printf "#!/bin/sh\\necho tool\\n" > tool.sh && chmod 750 tool.sh && ln -s tool.sh link && ';
     snapshotListing = expectExit(
       'fill and list',
-      await run(['exec', 'd', '--no-sync', '--', 'sh', '-c', fill + LISTING]),
+      await run(['exec', 'd', '--no-sync', '--', 'sh', '-c', fill + WORKSPACE_LISTING]),
       0,
     ).stdout;
     expect(snapshotListing).toContain('./link -> tool.sh');
@@ -248,7 +200,7 @@ describe('the built CLI against the offline Daytona (serve.js)', () => {
     });
     const listing = expectExit(
       'list d2',
-      await run(['exec', 'd2', '--no-sync', '--', 'sh', '-c', LISTING]),
+      await run(['exec', 'd2', '--no-sync', '--', 'sh', '-c', WORKSPACE_LISTING]),
       0,
     );
     expect(listing.stdout).toBe(snapshotListing);
@@ -264,7 +216,7 @@ describe('the built CLI against the offline Daytona (serve.js)', () => {
     });
     const listing = expectExit(
       'list d3',
-      await run(['exec', 'd3', '--no-sync', '--', 'sh', '-c', LISTING]),
+      await run(['exec', 'd3', '--no-sync', '--', 'sh', '-c', WORKSPACE_LISTING]),
       0,
     );
     expect(listing.stdout).toBe(snapshotListing);
