@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createH2cServer, type Http2Server, type Http2Session } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { sendReply, type FakeHttpRequest, type FakeHttpResponse, type Reply } from './http.js';
 
 /** Handles one request of a fake; a rejection is answered by {@link ListenOptions.onError}. */
@@ -15,6 +16,11 @@ export interface ListenOptions {
   readonly port?: number;
   /** The answer to a handler that failed before answering; a plain JSON 500 by default. */
   readonly onError?: (error: unknown) => Reply;
+  /**
+   * HTTP/1.1 only: handles `Upgrade` requests (WebSockets) with the raw socket; a rejection destroys
+   * it. Without it, Node hands them to the handler as plain requests.
+   */
+  readonly onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void>;
 }
 
 /** A running listener of a fake. */
@@ -58,6 +64,13 @@ export async function listen(handler: FakeHandler, options: ListenOptions = {}):
     server = h2;
   } else {
     const http1 = createServer(serve);
+    const onUpgrade = options.onUpgrade;
+    if (onUpgrade !== undefined) {
+      http1.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        socket.on('error', () => undefined);
+        onUpgrade(req, socket, head).catch(() => socket.destroy());
+      });
+    }
     const sockets = new Set<Socket>();
     http1.on('connection', (socket) => {
       sockets.add(socket);
