@@ -12,10 +12,12 @@ import {
   type CliResult,
   expectExit,
   json,
+  type Manifest,
   REPO_ROOT,
   shown,
   startServe,
   stopServe,
+  type SyncReport,
   tempDir,
   WORKSPACE_LISTING,
 } from './helpers.js';
@@ -26,18 +28,6 @@ const SERVE = join(DAYTONA_PLUGIN, 'dist', 'testing', 'serve.js');
 interface FakeEnv {
   readonly DAYTONA_API_URL: string;
   readonly DAYTONA_API_KEY: string;
-}
-
-interface SyncReport {
-  readonly direction: string;
-  readonly filesSent: number;
-  readonly bytesSent: number;
-}
-
-interface Manifest {
-  readonly name: string;
-  readonly source: { readonly backend: string; readonly sandbox: string };
-  readonly native?: { readonly backend: string; readonly id: string };
 }
 
 /**

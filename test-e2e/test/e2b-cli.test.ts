@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   agentkernel,
-  type CliResult,
   expectExit,
   json,
   REPO_ROOT,
@@ -17,6 +16,9 @@ import {
   stopServe,
   tempDir,
   WORKSPACE_LISTING,
+  type CliResult,
+  type Manifest,
+  type SyncReport,
 } from './helpers.js';
 
 const E2B_PLUGIN = join(REPO_ROOT, 'plugins', 'e2b');
@@ -26,18 +28,6 @@ interface FakeEnv {
   readonly E2B_API_URL: string;
   readonly E2B_SANDBOX_URL: string;
   readonly E2B_API_KEY: string;
-}
-
-interface SyncReport {
-  readonly direction: string;
-  readonly filesSent: number;
-  readonly bytesSent: number;
-}
-
-interface Manifest {
-  readonly name: string;
-  readonly source: { readonly backend: string; readonly sandbox: string };
-  readonly native?: { readonly backend: string; readonly id: string };
 }
 
 describe('the built CLI against the offline E2B (serve.js)', () => {

@@ -161,7 +161,21 @@ export async function stopServe(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** A shell script printing every path under /workspace with its kind, mode and content digest, so two trees compare exactly. */
+/** What `sync push --json` reports. */
+export interface SyncReport {
+  readonly direction: string;
+  readonly filesSent: number;
+  readonly bytesSent: number;
+}
+
+/** The parts of a snapshot manifest (`snapshot take --json`) the tests read. */
+export interface Manifest {
+  readonly name: string;
+  readonly source: { readonly backend: string; readonly sandbox: string };
+  readonly native?: { readonly backend: string; readonly id: string };
+}
+
+/** A sandbox command listing every path under /workspace with its kind, mode and content digest, so two trees compare exactly. */
 export const WORKSPACE_LISTING =
   'cd /workspace && find . -mindepth 1 | LC_ALL=C sort | while IFS= read -r p; do ' +
   'if [ -L "$p" ]; then echo "$p -> $(readlink "$p")"; ' +
@@ -173,7 +187,7 @@ export const shown = (step: string, result: CliResult): string =>
   `${step}: exit ${String(result.code)}${result.signal === null ? '' : ` (${result.signal})`}\n` +
   `--- stderr ---\n${result.stderr}--- stdout ---\n${result.stdout}`;
 
-/** Expects the CLI to have exited with `code`, showing everything it printed otherwise. */
+/** Expects `result` to have exited with `code`, showing everything it printed when it did not. */
 export function expectExit(step: string, result: CliResult, code: number): CliResult {
   expect(result.code, shown(step, result)).toBe(code);
   return result;

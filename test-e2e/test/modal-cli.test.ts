@@ -9,7 +9,6 @@ import { ModalClient } from 'modal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   agentkernel,
-  type CliResult,
   expectExit,
   json,
   REPO_ROOT,
@@ -18,6 +17,9 @@ import {
   stopServe,
   tempDir,
   WORKSPACE_LISTING,
+  type CliResult,
+  type Manifest,
+  type SyncReport,
 } from './helpers.js';
 
 const MODAL_PLUGIN = join(REPO_ROOT, 'plugins', 'modal');
@@ -27,18 +29,6 @@ interface FakeEnv {
   readonly MODAL_SERVER_URL: string;
   readonly MODAL_TOKEN_ID: string;
   readonly MODAL_TOKEN_SECRET: string;
-}
-
-interface SyncReport {
-  readonly direction: string;
-  readonly filesSent: number;
-  readonly bytesSent: number;
-}
-
-interface Manifest {
-  readonly name: string;
-  readonly source: { readonly backend: string; readonly sandbox: string };
-  readonly native?: { readonly backend: string; readonly id: string };
 }
 
 describe('the built CLI against the offline Modal (serve.js)', () => {
