@@ -1,3 +1,5 @@
+import { TEMP_PREFIX } from './ignore-rules.js';
+
 /** Template literals would read the shell's `${...}` as interpolation: scripts write `$\{` instead. */
 function shell(source: string): string {
   return source.replaceAll('$\\{', '${');
@@ -112,3 +114,46 @@ shift
 while [ $# -gt 1 ]; do chmod "$1" "$2" || exit 1; shift 2; done
 exit 0
 `;
+
+/** Names of an upload's staging folder and archive (sync ignores them, see `TEMP_PREFIX`). */
+export const PUT_PREFIX = `${TEMP_PREFIX}put-`;
+
+/**
+ * Unpacks a gzip tar into the current folder so that an interrupted upload leaves every file old or
+ * new (DESIGN.md section 3): tar writes into a staging folder beside the targets, then each entry is
+ * renamed into place (a rename within one folder tree is atomic). A folder missing from the target
+ * moves whole; one that exists is merged entry by entry and keeps its own mode. POSIX sh, GNU or
+ * busybox tools.
+ *
+ * Arguments: the staging folder's name, the archive (a file in the current folder, removed afterwards,
+ * or `-` for stdin), then options for tar. Staging leftovers of killed uploads older than a minute are
+ * removed first.
+ */
+export const UNPACK_SCRIPT = shell(String.raw`
+st=$1; src=$2; shift 2
+find . -maxdepth 1 -name '${PUT_PREFIX}*' -mmin +1 -exec rm -rf {} + 2>/dev/null
+mkdir "$st" || exit 91
+if [ "$src" = - ]; then tar -xzf - -C "$st" "$@"; else tar -xzf "$src" -C "$st" "$@"; fi
+status=$?
+[ "$src" = - ] || rm -f "$src"
+if [ "$status" -ne 0 ]; then rm -rf "$st"; exit "$status"; fi
+merge() {
+  for c in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+    [ -e "$c" ] || [ -L "$c" ] || continue
+    t=$\{c#"$st"/}
+    # mv onto a symlink to a folder would move into that folder.
+    if [ -L "$t" ]; then rm -f "$t" || return 1; fi
+    if [ -d "$c" ] && [ ! -L "$c" ]; then
+      if [ -d "$t" ]; then merge "$c" || return 1; continue; fi
+      rm -f "$t" 2>/dev/null
+    elif [ -d "$t" ]; then
+      rmdir "$t" || return 1
+    fi
+    mv -f "$c" "$t" || return 1
+  done
+}
+merge "$st"
+status=$?
+rm -rf "$st"
+exit $status
+`);
