@@ -112,6 +112,7 @@ async function makeTree(dir: string): Promise<void> {
   await symlink('../plain.txt', join(dir, 'sub', 'deep', 'up'));
   await symlink('target\nwith newline', join(dir, 'odd-link'));
   spawnSync('mkfifo', [join(dir, 'fifo')]);
+  await writeFile(Buffer.from(`${dir}/bad\xffname`, 'latin1'), 'x');
 }
 
 describe.each(SHELLS.map((spec, index) => ({ spec, index, name: spec.name })))(
@@ -132,6 +133,7 @@ describe.each(SHELLS.map((spec, index) => ({ spec, index, name: spec.name })))(
           for (const name of await readdir(join(dir, rel))) {
             const path = rel ? `${rel}/${name}` : name;
             if (name === 'node_modules') continue;
+            if (name.includes('\ufffd')) continue;
             const stats = await lstat(join(dir, path));
             if (stats.isDirectory()) {
               expected.set(path, `dir ${(stats.mode & 0o7777).toString(8)}`);
@@ -161,6 +163,12 @@ describe.each(SHELLS.map((spec, index) => ({ spec, index, name: spec.name })))(
         expect(listing.tree.get('sub/deep/up')?.target).toBe('../plain.txt');
         expect(listing.tree.get('odd-link')?.target).toBe('target\nwith newline');
         expect(listing.tree.has('fifo')).toBe(false);
+        expect(listing.unsyncable.map((u) => [u.path, u.reason])).toEqual(
+          expect.arrayContaining([
+            ['fifo', 'it is a fifo'],
+            [undefined, 'its name is not valid UTF-8'],
+          ]),
+        );
         expect([...listing.ruleFiles].sort((a, b) => a.dir.localeCompare(b.dir))).toEqual([
           { dir: '', name: '.gitignore', content: 'ab\n*.log\n' },
           { dir: 'sub/deep', name: '.agentkernelignore', content: '!keep.log\n' },
