@@ -20,3 +20,10 @@ export {
   type IsolatedProcess,
   type SpawnIsolatedOptions,
 } from './spawn.js';
+export {
+  resolveSandboxPath,
+  type PathMount,
+  type ResolveSandboxPathOptions,
+  type ResolvedSandboxPath,
+  type UnresolvedSandboxPath,
+} from './sandbox-paths.js';

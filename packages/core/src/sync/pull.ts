@@ -65,6 +65,7 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
 
   await cleanTempFiles(localDir, local.tempFiles);
   const localTree = local.tree;
+  const deletedHere = new Set(plan.deleteLocal);
   for (const path of plan.deleteLocal) {
     signal?.throwIfAborted();
     if (await removeLocalPath(localDir, path)) report.deleted++;
@@ -123,9 +124,10 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
         if (listed?.kind === 'file' && applied.sha256 && listed.size === applied.size)
           listed.sha256 = applied.sha256;
       } else {
-        // Gone from the sandbox since the listing, or left out: keep its base so the next sync sees it again.
+        // Gone from the sandbox since the listing, or left out: the base records what is here now (the
+        // previous base, or nothing when this pull removed the local entry), so the next sync sees it again.
         const previous = base.get(path);
-        if (previous) nextBase.set(path, previous);
+        if (previous && !deletedHere.has(path)) nextBase.set(path, previous);
         else nextBase.delete(path);
         remote.tree.delete(path);
       }
