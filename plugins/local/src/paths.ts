@@ -15,7 +15,7 @@ export interface Workspace {
 function outside(workspace: Workspace, path: string): UsageError {
   return new UsageError(
     `path "${path}" is outside ${workspace.dir}, the workspace of sandbox ${workspace.name}; ` +
-      'the local backend keeps only the workspace between commands, so use exec for anything else',
+      'the local backend reads and writes only the workspace directly, so use exec for anything else',
     { backend: 'local' },
   );
 }
