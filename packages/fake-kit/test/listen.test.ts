@@ -22,7 +22,7 @@ const routes = new FakeRouter<{ readonly calls: string[] }>()
     return { status: 201, body: { created: true } };
   });
 
-async function start(protocol: 'http1' | 'h2c', fault?: FaultSpec, calls: string[] = []) {
+async function start(protocol: 'http1' | 'h2c' | 'http1+h2c', fault?: FaultSpec, calls: string[] = []) {
   const listener = await listen(
     async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://fake');
@@ -82,6 +82,14 @@ describe('listen and FakeRouter', () => {
   it('serves h2c (HTTP/2 without TLS)', async () => {
     const { url } = await start('h2c');
     expect(await h2Request(url, 'GET', '/items/7')).toEqual({ status: 200, body: '{"id":"7"}' });
+  });
+
+  it('serves HTTP/1.1 and h2c on one port with http1+h2c, each connection by its first bytes', async () => {
+    const { url } = await start('http1+h2c');
+    const [h2, http1] = await Promise.all([h2Request(url, 'GET', '/items/h2'), fetch(`${url}/items/h1`)]);
+    expect(h2).toEqual({ status: 200, body: '{"id":"h2"}' });
+    expect([http1.status, await http1.json()]).toEqual([200, { id: 'h1' }]);
+    expect(await h2Request(url, 'GET', '/items/again')).toEqual({ status: 200, body: '{"id":"again"}' });
   });
 
   it('answers a failing handler with a 500 naming the failure', async () => {
