@@ -43,6 +43,7 @@ export {
   checkArchiveEntry,
   getArchiveViaExec,
   putArchiveViaExec,
+  unpackCommand,
   type OpenSandboxFile,
 } from './archive-exec.js';
 export {
