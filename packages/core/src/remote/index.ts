@@ -46,3 +46,4 @@ export {
   unpackCommand,
   type OpenSandboxFile,
 } from './archive-exec.js';
+export { checkRefBackend, isOwned, OWNER_KEYS, ownerMetadata } from './ownership.js';
