@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createH2cServer, type Http2Server, type Http2Session } from 'node:http2';
 import {
   createServer as createNetServer,
@@ -25,6 +25,11 @@ export interface ListenOptions {
   readonly port?: number;
   /** The answer to a handler that failed before answering; a plain JSON 500 by default. */
   readonly onError?: (error: unknown) => Reply;
+  /**
+   * HTTP/1.1 only: handles `Upgrade` requests (WebSockets) with the raw socket; a rejection destroys
+   * it. Without it, Node hands them to the handler as plain requests.
+   */
+  readonly onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void>;
 }
 
 /** A running listener of a fake. */
@@ -96,12 +101,23 @@ export async function listen(handler: FakeHandler, options: ListenOptions = {}):
     });
     return server;
   };
+  const http1Server = (): Server => {
+    const http1 = createServer(serve);
+    const onUpgrade = options.onUpgrade;
+    if (onUpgrade !== undefined) {
+      http1.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        socket.on('error', () => undefined);
+        onUpgrade(req, socket, head).catch(() => socket.destroy());
+      });
+    }
+    return http1;
+  };
   let server: Server | Http2Server | NetServer;
   const others: (Server | Http2Server)[] = [];
   if (options.protocol === 'h2c') {
     server = h2();
   } else if (options.protocol === 'http1+h2c') {
-    const http1 = createServer(serve);
+    const http1 = http1Server();
     const http2 = h2();
     others.push(http1, http2);
     server = createNetServer((socket) => {
@@ -118,7 +134,7 @@ export async function listen(handler: FakeHandler, options: ListenOptions = {}):
       });
     });
   } else {
-    const http1 = createServer(serve);
+    const http1 = http1Server();
     http1.on('connection', track);
     server = http1;
   }

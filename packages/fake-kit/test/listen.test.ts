@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { connect } from 'node:http2';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -136,5 +137,27 @@ describe('applyFault', () => {
     const started = performance.now();
     expect((await fetch(`${url}/items/1`)).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  });
+});
+
+describe('upgrades', () => {
+  it('hands an Upgrade request to onUpgrade with its socket', async () => {
+    const seen: string[] = [];
+    const withHook = await listen(async () => undefined, {
+      onUpgrade: async (req, socket) => {
+        seen.push(`${req.headers.upgrade ?? ''} ${req.url ?? ''}`);
+        socket.end('HTTP/1.1 418 I am a teapot\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      },
+    });
+    open.push(withHook);
+    const ask = (url: string): Promise<number | string> =>
+      new Promise((resolve) => {
+        const req = request(`${url}/socket`, { headers: { connection: 'Upgrade', upgrade: 'websocket' } });
+        req.on('response', (res) => resolve(res.statusCode ?? 0));
+        req.on('error', (error) => resolve(error.message));
+        req.end();
+      });
+    expect(await ask(withHook.url)).toBe(418);
+    expect(seen).toEqual(['websocket /socket']);
   });
 });

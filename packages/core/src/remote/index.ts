@@ -47,3 +47,9 @@ export {
   type OpenSandboxFile,
 } from './archive-exec.js';
 export { checkRefBackend, isOwned, OWNER_KEYS, ownerMetadata } from './ownership.js';
+export {
+  cleanUpFailedCreate,
+  leftOverError,
+  type FailedCreateCleanup,
+  type LeftOver,
+} from './create-cleanup.js';
