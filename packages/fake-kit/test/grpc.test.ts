@@ -27,10 +27,12 @@ afterEach(async () => {
   for (const listener of open.splice(0)) await listener.close();
 });
 
-const faultTrailer: GrpcFaultTrailer = (code, message, fault) =>
-  fault.retryAfterSeconds === undefined
-    ? {}
-    : { 'x-retry-after': `${fault.retryAfterSeconds} (${code} ${message})` };
+const faultTrailer: GrpcFaultTrailer = (code, message, fault) => {
+  const trailer: Record<string, string> = {};
+  if (fault.retryAfterSeconds !== undefined)
+    trailer['x-retry-after'] = `${fault.retryAfterSeconds} (${code} ${message})`;
+  return trailer;
+};
 
 async function start(faults: FaultInjector, handled: string[], log: GrpcCallRecord[] = []) {
   const listener = await listenGrpc({
