@@ -118,7 +118,15 @@ export class ModalBackend implements Backend {
     try {
       await handle.mkdir(spec.workspaceDir);
     } catch (error) {
-      await sandbox.terminate().catch(() => undefined);
+      await this.runtime.retrier
+        .run('terminating a sandbox whose workspace could not be made', 'idempotent', () =>
+          sandbox.terminate(),
+        )
+        .catch((cleanup: unknown) =>
+          this.runtime.logger.warn(
+            `modal: sandbox ${sandbox.sandboxId} could not be terminated after a failed create: ${(cleanup as Error).message}`,
+          ),
+        );
       throw toAgentkernelError(error, {
         action: `creating ${spec.workspaceDir}`,
         sandboxId: sandbox.sandboxId,
