@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
+  createRetrier,
+  isOwned,
+  OWNER_KEYS,
+  ownerMetadata,
   registerSecret,
   UsageError,
   type Backend,
@@ -12,11 +16,10 @@ import {
   type SandboxSpec,
   type SandboxSummary,
 } from '@agentkernel/core';
-import { createRetrier } from '@agentkernel/core';
 import type { DevboxCreateParams, DevboxView } from '@runloop/api-client/resources/devboxes/devboxes';
 import { BACKEND, classifyRunloopError, hasStatus, toAgentkernelError } from './errors.js';
 import { blueprintOf, launchParameters } from './launch.js';
-import { creationMetadata, makeRef, MANAGED_KEY, NAME_KEY, TOKEN_KEY, WORKSPACE_KEY } from './metadata.js';
+import { makeRef } from './metadata.js';
 import { resolveSettings } from './options.js';
 import { RunloopSandboxHandle } from './runloop-sandbox.js';
 import { call, type RunloopModule, type Runtime } from './runtime.js';
@@ -59,7 +62,7 @@ export class RunloopBackend implements Backend {
 
   private async findByToken(token: string): Promise<DevboxView | undefined> {
     const all = await this.allDevboxes('looking for a devbox by its creation token');
-    return all.find((devbox) => devbox.metadata[TOKEN_KEY] === token && !ENDED.has(devbox.status));
+    return all.find((devbox) => devbox.metadata[OWNER_KEYS.token] === token && !ENDED.has(devbox.status));
   }
 
   async create(spec: SandboxSpec): Promise<SandboxHandle> {
@@ -75,7 +78,7 @@ export class RunloopBackend implements Backend {
     const token = randomUUID();
     const params: DevboxCreateParams = {
       name: spec.name,
-      metadata: creationMetadata(spec, token),
+      metadata: ownerMetadata(spec, token, BACKEND, 'Runloop metadata'),
       environment_variables: { ...spec.env },
       launch_parameters: launchParameters(spec, settings),
       ...(blueprint === undefined ? {} : { blueprint_name: blueprint }),
@@ -147,19 +150,13 @@ export class RunloopBackend implements Backend {
   }
 
   async list(filter: ListFilter = {}): Promise<SandboxSummary[]> {
-    const wanted = Object.entries(filter.labels ?? {});
     const all = await this.allDevboxes('listing devboxes');
     return all
-      .filter(
-        (devbox) =>
-          devbox.metadata[MANAGED_KEY] === 'true' &&
-          !ENDED.has(devbox.status) &&
-          wanted.every(([key, value]) => devbox.metadata[key] === value),
-      )
+      .filter((devbox) => isOwned(devbox.metadata, filter.labels) && !ENDED.has(devbox.status))
       .map((devbox) => {
-        const name = devbox.metadata[NAME_KEY];
+        const name = devbox.metadata[OWNER_KEYS.name];
         const ref = makeRef(devbox.id, {
-          workspaceDir: devbox.metadata[WORKSPACE_KEY] ?? '/workspace',
+          workspaceDir: devbox.metadata[OWNER_KEYS.workspace] ?? '/workspace',
           ...(name === undefined ? {} : { name }),
         });
         const status =
