@@ -79,6 +79,7 @@ describe('the fault matrix', () => {
     // What a failed scenario made is destroyed as its owner would (with faults off); a failed create
     // must have cleaned up after itself.
     for (const handle of made) await handle.destroy();
-    expect(fake.sandboxes().filter((sandbox) => !sandbox.finished)).toEqual([]);
+    const left = fake.sandboxes().filter((sandbox) => !sandbox.finished);
+    expect(left.map((sandbox) => `${sandbox.tags['agentkernel.name']} ${sandbox.sandboxId}`)).toEqual([]);
   }, 120_000);
 });
