@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxHandle } from '@agentkernel/core';
-import { openLocal, spec, tempDataDir } from './helpers.js';
+import { gone, openLocal, spec, tempDataDir } from './helpers.js';
 
 // Run as root these are the real thing: a command in a local sandbox must not reach the host even
 // though the CLI could. Run as another user they still hold, and check nothing weaker.
@@ -84,7 +85,12 @@ describe('a command in a local sandbox has no power over the host', () => {
       );
       expect(out).toBe('done\n');
       // Everything it may signal is its own: this ends the sandbox's environment, nothing else.
+      const { pid: init } = JSON.parse(
+        readFileSync(join(sandbox.ref.metadata.dir!, 'environment.json'), 'utf8'),
+      ) as { pid: number };
       await sh('kill -9 -1');
+      for (let tries = 0; tries < 200 && !gone(init); tries += 1)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       expect(host.exitCode).toBe(null);
       expect(process.kill(pid, 0)).toBe(true);
       // The next command gets a fresh environment.

@@ -142,6 +142,17 @@ describe('creation token', () => {
     expect(live()).toEqual(running);
   });
 
+  it('shuts down a devbox whose workspace could not be prepared', async () => {
+    const running = live();
+    fake.injectFault({ kind: 'status', status: 500, match: /\/execute$/, times: 4 });
+    const error: unknown = await backend.create(spec()).catch((caught: unknown) => caught);
+    fake.clearFaults();
+    expect(AgentkernelError.isInstance(error) && error.message).toMatch(
+      /starting a command .* failed after retries/,
+    );
+    expect(live()).toEqual(running);
+  });
+
   it('shuts down a devbox that never came up (create gave up while it booted)', async () => {
     const running = live();
     fake.injectFault({ kind: 'status', status: 500, match: /\/wait_for_status$/, times: 20 });
