@@ -104,6 +104,29 @@ describe('retries', () => {
   });
 });
 
+describe('list', () => {
+  it('reads every page (the fake holds at most 2 devboxes per page) and keeps only ours, by label', async () => {
+    const paged = await startFakeRunloop({ transitionMs: 20, pageSize: 2 });
+    try {
+      const pagedBackend = await openAgainst(paged);
+      const made = [];
+      for (let i = 0; i < 5; i += 1)
+        made.push(await pagedBackend.create(spec({ labels: { batch: 'paged' } })));
+      await made[4]!.destroy();
+      const listed = await pagedBackend.list!({ labels: { batch: 'paged' } });
+      expect(listed.map((summary) => summary.ref.id).sort()).toEqual(
+        made
+          .slice(0, 4)
+          .map((h) => h.ref.id)
+          .sort(),
+      );
+      expect(paged.requests().filter((r) => r.method === 'GET' && r.path === '/v1/devboxes').length).toBe(3);
+    } finally {
+      await paged.close();
+    }
+  });
+});
+
 describe('creation token', () => {
   it('adopts the devbox a lost create answer made instead of making a second one', async () => {
     const before = new Set(fake.devboxes().map((devbox) => devbox.id));
