@@ -93,14 +93,20 @@ export class ModalBackend implements Backend {
     // A create whose answer was lost may have made the sandbox: before trying again, look for it by token.
     const adopt = async (): Promise<Modal.Sandbox | undefined> =>
       (await this.find({ [TOKEN_TAG]: token }))[0];
+    let attempts = 0;
     let sandbox: Modal.Sandbox;
     try {
       sandbox = await this.runtime.retrier.run(
         `creating sandbox ${spec.name}`,
         'refused-only',
-        () => client.sandboxes.create(app, image, params),
+        () => {
+          attempts += 1;
+          return client.sandboxes.create(app, image, params);
+        },
         { recover: adopt, ...(spec.signal === undefined ? {} : { signal: spec.signal }) },
       );
+      // An attempt that seemed lost may still have made a sandbox after the one kept: only one stays.
+      if (attempts > 1) await this.terminateByToken(token, sandbox.sandboxId);
       spec.signal?.throwIfAborted();
     } catch (error) {
       // The SDK retries a lost response with the same idempotency key; what is left is a create that
@@ -118,7 +124,15 @@ export class ModalBackend implements Backend {
     try {
       await handle.mkdir(spec.workspaceDir);
     } catch (error) {
-      await sandbox.terminate().catch(() => undefined);
+      await this.runtime.retrier
+        .run('terminating a sandbox whose workspace could not be made', 'idempotent', () =>
+          sandbox.terminate(),
+        )
+        .catch((cleanup: unknown) =>
+          this.runtime.logger.warn(
+            `modal: sandbox ${sandbox.sandboxId} could not be terminated after a failed create: ${(cleanup as Error).message}`,
+          ),
+        );
       throw toAgentkernelError(error, {
         action: `creating ${spec.workspaceDir}`,
         sandboxId: sandbox.sandboxId,
@@ -128,14 +142,14 @@ export class ModalBackend implements Backend {
   }
 
   /** A failed or aborted create must not leave an orphan: whatever its token made is terminated. */
-  private async terminateByToken(token: string): Promise<void> {
+  private async terminateByToken(token: string, keep?: string): Promise<void> {
     try {
       const found = await this.runtime.retrier.run(
         'looking for a sandbox by its creation token',
         'idempotent',
         () => this.find({ [TOKEN_TAG]: token }),
       );
-      for (const sandbox of found) {
+      for (const sandbox of found.filter((candidate) => candidate.sandboxId !== keep)) {
         await this.runtime.retrier.run('terminating an orphan', 'idempotent', () => sandbox.terminate());
       }
     } catch (error) {
