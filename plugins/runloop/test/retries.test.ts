@@ -71,6 +71,7 @@ describe('retries', () => {
       .exec(['sh', '-c', 'echo x >> streamed.txt'], { onStdout: () => undefined })
       .catch((caught: unknown) => caught);
     expect(AgentkernelError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('it may have started anyway, so it was not repeated');
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await handle.readFile('streamed.txt')).toString()).toBe('x\n');
     await handle.destroy();
