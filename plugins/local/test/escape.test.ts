@@ -76,6 +76,17 @@ describe('a command in a local sandbox has no power over the host', () => {
     expect(readFileSync('/proc/sys/kernel/core_pattern', 'utf8')).not.toContain(marker);
   });
 
+  it('keeps the loader variables of its env away from the host-side launchers', async () => {
+    // bwrap, nsenter and setpriv run as root on the host: an LD_PRELOAD reaching them would run a
+    // library of the sandbox's choosing there. Only the command itself may see it.
+    const result = await sandbox.exec(['sh', '-c', 'echo "$LD_PRELOAD|$TMPDIR"'], {
+      env: { LD_PRELOAD: '/nonexistent-agentkernel.so', TMPDIR: '/tmp/x y' },
+    });
+    expect(result.stdout.toString()).toBe('/nonexistent-agentkernel.so|/tmp/x y\n');
+    const complaints = result.stderr.toString().match(/nonexistent-agentkernel\.so/g) ?? [];
+    expect(complaints).toHaveLength(1);
+  });
+
   it('cannot signal or even see a host process', async () => {
     const host = spawn('sleep', ['30'], { stdio: 'ignore' });
     try {

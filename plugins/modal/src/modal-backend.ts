@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AgentkernelError,
+  classify,
+  cleanUpFailedCreate,
   createRetrier,
+  leftOverError,
   registerSecret,
   UsageError,
   type Backend,
@@ -111,9 +115,17 @@ export class ModalBackend implements Backend {
     } catch (error) {
       // The SDK retries a lost response with the same idempotency key; what is left is a create that
       // may or may not have happened: whatever carries our token goes.
-      await this.terminateByToken(token);
-      if (spec.signal?.aborted === true) throw spec.signal.reason;
-      throw toAgentkernelError(error, { action: `creating sandbox ${spec.name} from image ${imageName}` });
+      const aborted = spec.signal?.aborted === true;
+      const failure: unknown = aborted
+        ? (spec.signal?.reason as unknown)
+        : toAgentkernelError(error, { action: `creating sandbox ${spec.name} from image ${imageName}` });
+      const mayHaveMade = aborted || classify(error, classifyModalError).transience !== 'final';
+      throw await this.cleanUp(
+        spec.name,
+        failure,
+        mayHaveMade,
+        async () => (await this.find({ [TOKEN_TAG]: token }))[0]?.sandboxId,
+      );
     }
     const ref = makeRef(sandbox.sandboxId, {
       name: spec.name,
@@ -124,25 +136,50 @@ export class ModalBackend implements Backend {
     try {
       await handle.mkdir(spec.workspaceDir);
     } catch (error) {
-      await this.runtime.retrier
-        .run('terminating a sandbox whose workspace could not be made', 'idempotent', () =>
-          sandbox.terminate(),
-        )
-        .catch((cleanup: unknown) =>
-          this.runtime.logger.warn(
-            `modal: sandbox ${sandbox.sandboxId} could not be terminated after a failed create: ${(cleanup as Error).message}`,
-          ),
-        );
-      throw toAgentkernelError(error, {
+      const failure = toAgentkernelError(error, {
         action: `creating ${spec.workspaceDir}`,
         sandboxId: sandbox.sandboxId,
       });
+      throw await this.cleanUp(spec.name, failure, true, async () => sandbox.sandboxId);
     }
     return handle;
   }
 
-  /** A failed or aborted create must not leave an orphan: whatever its token made is terminated. */
-  private async terminateByToken(token: string, keep?: string): Promise<void> {
+  /**
+   * A failed or aborted create must not leave an orphan: what it made is terminated (core retries each
+   * step); when that fails too, the error says which sandbox is left.
+   */
+  private async cleanUp(
+    name: string,
+    failure: unknown,
+    mayHaveMade: boolean,
+    find: () => Promise<string | undefined>,
+  ): Promise<unknown> {
+    const left = await cleanUpFailedCreate({
+      backend: BACKEND,
+      retrier: this.runtime.retrier,
+      what: `sandbox ${name}`,
+      mayHaveMade,
+      find,
+      remove: async (id) => {
+        try {
+          await (await this.runtime.client.sandboxes.fromId(id)).terminate();
+        } catch (error) {
+          if (!meansGone(error)) throw error;
+        }
+      },
+    });
+    if (left === undefined) return failure;
+    const error = leftOverError(BACKEND, failure, left, 'terminate it in the Modal dashboard');
+    if (!AgentkernelError.isInstance(failure)) {
+      this.runtime.logger.warn(error.detail);
+      return failure;
+    }
+    return error;
+  }
+
+  /** Terminates every other sandbox that carries a creation token (a delayed attempt of one create). */
+  private async terminateByToken(token: string, keep: string): Promise<void> {
     try {
       const found = await this.runtime.retrier.run(
         'looking for a sandbox by its creation token',
