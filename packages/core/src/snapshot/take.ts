@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -32,8 +31,11 @@ export interface TakeSnapshotOptions {
 export async function takeSnapshot(options: TakeSnapshotOptions): Promise<SnapshotManifest> {
   const { handle, store, name, source, workspaceDir } = options;
   validateSandboxName(name, 'snapshot name');
-  return store.create(name, async (sink) => {
-    const { sha256, archiveBytes, summary } = await archiveInto(handle, workspaceDir, sink, options);
+  return store.create(name, async (sink, scratchDir) => {
+    const { sha256, archiveBytes, summary } = await archiveInto(handle, workspaceDir, sink, {
+      ...options,
+      scratchDir,
+    });
     let native: NativeSnapshotHandle | undefined;
     if (options.native)
       native = await optionalMethod(handle.ref.backend, handle, 'snapshot', 'native snapshots')(name);
@@ -62,9 +64,10 @@ async function archiveInto(
   handle: SandboxHandle,
   workspaceDir: string,
   sink: Writable,
-  options: TakeSnapshotOptions,
+  options: TakeSnapshotOptions & { scratchDir: string },
 ): Promise<{ sha256: string; archiveBytes: number; summary: ArchiveSummary }> {
-  const spoolDir = await mkdtemp(join(tmpdir(), 'agentkernel-snapshot-'));
+  // In the store's scratch folder, so a killed take leaves it only where the next snapshot command sweeps.
+  const spool = join(options.scratchDir, 'spool');
   try {
     const archive = await handle.getArchive(workspaceDir);
     const hash = createHash('sha256');
@@ -84,7 +87,7 @@ async function archiveInto(
         callback();
       },
     });
-    const summary = inspectArchive(copy, join(spoolDir, 'spool'));
+    const summary = inspectArchive(copy, spool);
     summary.catch((error: unknown) => tap.destroy(error instanceof Error ? error : new Error(String(error))));
     try {
       await pipeline(archive, tap, sink, { signal: options.signal });
@@ -100,6 +103,6 @@ async function archiveInto(
     }
     return { sha256: hash.digest('hex'), archiveBytes, summary: await summary };
   } finally {
-    await rm(spoolDir, { recursive: true, force: true });
+    await rm(spool, { force: true });
   }
 }
