@@ -46,3 +46,9 @@ export {
   unpackCommand,
   type OpenSandboxFile,
 } from './archive-exec.js';
+export {
+  cleanUpFailedCreate,
+  leftOverError,
+  type FailedCreateCleanup,
+  type LeftOver,
+} from './create-cleanup.js';
