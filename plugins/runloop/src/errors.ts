@@ -4,8 +4,12 @@ import {
   NotFoundError,
   SandboxGoneError,
   UsageError,
+  causeChain,
+  classify,
+  httpStatusOf,
+  statusTransience,
+  type Transience,
 } from '@agentkernel/core';
-import { causeChain, classify, httpStatusOf, statusTransience, type Transience } from '@agentkernel/core';
 
 export const BACKEND = 'runloop';
 
