@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AgentkernelError,
+  classify,
+  cleanUpFailedCreate,
   createRetrier,
+  leftOverError,
   isOwned,
   OWNER_KEYS,
   ownerMetadata,
@@ -25,6 +29,7 @@ import { RunloopSandboxHandle } from './runloop-sandbox.js';
 import { call, type RunloopModule, type Runtime } from './runtime.js';
 
 const LIST_PAGE = 100;
+const REMOVE_HINT = 'shut it down in the Runloop dashboard (https://platform.runloop.ai)';
 const ENDED = new Set<DevboxView['status']>(['shutdown', 'failure']);
 
 function checkSnapshot(snapshot: NativeSnapshotHandle): void {
@@ -109,9 +114,16 @@ export class RunloopBackend implements Backend {
         );
       }
     } catch (error) {
-      await this.shutdownByToken(token);
-      if (spec.signal?.aborted === true) throw spec.signal.reason;
-      throw toAgentkernelError(error, doing);
+      const failure: unknown =
+        spec.signal?.aborted === true ? (spec.signal.reason as unknown) : toAgentkernelError(error, doing);
+      const mayHaveMade =
+        spec.signal?.aborted === true || classify(error, classifyRunloopError).transience !== 'final';
+      throw await this.afterFailedCreate(
+        spec.name,
+        failure,
+        mayHaveMade,
+        async () => (await this.findByToken(token))?.id,
+      );
     }
     const ref = makeRef(id, {
       name: spec.name,
@@ -122,26 +134,46 @@ export class RunloopBackend implements Backend {
     try {
       await handle.prepareWorkspace();
     } catch (error) {
-      await handle.destroy().catch(() => undefined);
-      throw error;
+      throw await this.afterFailedCreate(spec.name, error, true, async () => id);
     }
     return handle;
   }
 
-  /** A failed or aborted create must not leave an orphan: whatever its token made is shut down. */
-  private async shutdownByToken(token: string): Promise<void> {
+  /**
+   * A failed or aborted create must not leave an orphan: whatever it made is shut down (retried).
+   * Returns the error to throw: the create's failure, or, when the shutdown failed too, one naming the
+   * devbox left behind (an abort's reason is kept as is, with a warning naming it).
+   */
+  private async afterFailedCreate(
+    name: string,
+    failure: unknown,
+    mayHaveMade: boolean,
+    find: () => Promise<string | undefined>,
+  ): Promise<unknown> {
     const { client, logger } = this.runtime;
-    try {
-      const found = await this.findByToken(token);
-      if (found !== undefined)
-        await this.runtime.retrier.run(`shutting down ${found.id}`, 'idempotent', () =>
-          client.devboxes.shutdown(found.id),
-        );
-    } catch (error) {
-      logger.warn(
-        `runloop: could not check for a devbox left by a failed create (token ${token}): ${(error as Error).message}`,
-      );
+    const left = await cleanUpFailedCreate({
+      backend: BACKEND,
+      retrier: this.runtime.retrier,
+      what: `devbox ${name}`,
+      mayHaveMade,
+      find,
+      remove: async (id) => {
+        try {
+          await client.devboxes.shutdown(id);
+        } catch (error) {
+          // Shutting down a devbox that is shut down already counts as done.
+          const view = await client.devboxes.retrieve(id);
+          if (view.status !== 'shutdown' && view.status !== 'failure') throw error;
+        }
+      },
+    });
+    if (left === undefined) return failure;
+    const error = leftOverError(BACKEND, failure, left, REMOVE_HINT);
+    if (!AgentkernelError.isInstance(failure)) {
+      logger.warn(error.detail);
+      return failure;
     }
+    return error;
   }
 
   // async so that a bad ref rejects rather than throws
