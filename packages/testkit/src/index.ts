@@ -1,4 +1,6 @@
 export { testBackend } from './test-backend.js';
+export { testSync, type TestSyncOptions } from './test-sync.js';
+export { describeLocalTree, describeSandboxTree, sandboxShell } from './sync-tree.js';
 export type { TestBackendOptions } from './harness.js';
 export { testPluginShape, type TestPluginShapeOptions } from './suites/shape.js';
 export { createTarGz, readTarGz, type TarEntry, type TarListing } from './tar.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { testBackend } from '@agentkernel/testkit';
+import { testBackend, testSync } from '@agentkernel/testkit';
 import { startFakeE2B, type FakeE2B } from '../src/testing/index.js';
 import { openAgainst } from './helpers/open.js';
 
@@ -21,5 +21,13 @@ testBackend({
   fetchEndpoint: (url, init) => {
     if (fake === undefined) throw new Error('the fake E2B did not start');
     return fake.fetchEndpoint(url, init);
+  },
+});
+
+testSync({
+  name: 'e2b (offline fake)',
+  open: () => {
+    if (fake === undefined) throw new Error('the fake E2B did not start');
+    return openAgainst(fake);
   },
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { openForTest, testBackend } from '@agentkernel/testkit';
+import { openForTest, testBackend, testSync } from '@agentkernel/testkit';
 import { localPlugin } from '../src/index.js';
 import { stopEnvironments } from './helpers.js';
 
@@ -20,4 +20,9 @@ testBackend({
       env: process.env,
       logger: { debug: () => undefined, info: () => undefined, warn: (message) => console.warn(message) },
     }),
+});
+
+testSync({
+  name: 'local',
+  open: () => openForTest(localPlugin, { home, env: process.env }),
 });
