@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { testBackend } from '@agentkernel/testkit';
+import { testBackend, testSync } from '@agentkernel/testkit';
 import { startFakeDaytona, type FakeDaytona } from '../src/testing/index.js';
 import { openAgainst } from './helpers/open.js';
 
@@ -12,6 +12,14 @@ afterAll(async () => {
 });
 
 testBackend({
+  name: 'daytona (offline fake)',
+  open: () => {
+    if (fake === undefined) throw new Error('the fake Daytona did not start');
+    return openAgainst(fake);
+  },
+});
+
+testSync({
   name: 'daytona (offline fake)',
   open: () => {
     if (fake === undefined) throw new Error('the fake Daytona did not start');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { testBackend } from '@agentkernel/testkit';
+import { testBackend, testSync } from '@agentkernel/testkit';
 import { startFakeRunloop, type FakeRunloop } from '../src/testing/index.js';
 import { openAgainst } from './helpers/open.js';
 
@@ -21,5 +21,13 @@ testBackend({
   fetchEndpoint: (url, init) => {
     if (fake === undefined) throw new Error('the fake Runloop did not start');
     return fake.fetchEndpoint(url, init);
+  },
+});
+
+testSync({
+  name: 'runloop (offline fake)',
+  open: () => {
+    if (fake === undefined) throw new Error('the fake Runloop did not start');
+    return openAgainst(fake);
   },
 });
