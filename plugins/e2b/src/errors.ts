@@ -5,9 +5,10 @@ import {
   SandboxGoneError,
   UsageError,
 } from '@agentkernel/core';
+import { BACKEND_NAME as BACKEND } from './name.js';
 import { transience } from './retry.js';
 
-export const BACKEND = 'e2b';
+export { BACKEND };
 
 const AUTH_HINT =
   'check the E2B API key: set E2B_API_KEY (or [remote.e2b] api_key / api_key_env); keys are at https://e2b.dev/dashboard?tab=keys';

@@ -5,6 +5,7 @@ import {
   UsageError,
   validateSandboxName,
   type Backend,
+  type BackendPlugin,
   type ListFilter,
   type NativeSnapshotHandle,
   type SandboxRef,
@@ -13,25 +14,26 @@ import {
 } from '@agentkernel/core';
 import { checkWorkspaceDir, DEFAULT_WORKSPACE_DIR } from '@agentkernel/core/isolation';
 import { LocalSandbox } from './local-sandbox.js';
-import { localPlugin } from './plugin.js';
-import { LocalRuntime, type LocalBackendOptions } from './runtime.js';
+import { LocalRuntime, type LocalBackendContext } from './runtime.js';
 import { copyTree, deleteSnapshot, snapshotWorkspace } from './snapshots.js';
 import { layoutOf, readRecord, writeEnv, writeRecord, type SandboxRecord } from './store.js';
+import { BACKEND_NAME } from './name.js';
 
 const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 class LocalBackend implements Backend {
-  readonly plugin = localPlugin;
-
-  constructor(private readonly runtime: LocalRuntime) {}
+  constructor(
+    readonly plugin: BackendPlugin,
+    private readonly runtime: LocalRuntime,
+  ) {}
 
   private handle(id: string, dir = join(this.runtime.sandboxesDir, id)): LocalSandbox {
-    return new LocalSandbox(this.runtime, { backend: 'local', id, metadata: { dir } }, dir);
+    return new LocalSandbox(this.runtime, { backend: BACKEND_NAME, id, metadata: { dir } }, dir);
   }
 
   async create(spec: SandboxSpec): Promise<LocalSandbox> {
     const name = validateSandboxName(spec.name);
-    const workspaceDir = checkWorkspaceDir(spec.workspaceDir || DEFAULT_WORKSPACE_DIR, 'local');
+    const workspaceDir = checkWorkspaceDir(spec.workspaceDir || DEFAULT_WORKSPACE_DIR, BACKEND_NAME);
     await this.runtime.bwrapPath();
     spec.signal?.throwIfAborted();
     const source =
@@ -76,10 +78,10 @@ class LocalBackend implements Backend {
   }
 
   async reconnect(ref: SandboxRef): Promise<LocalSandbox> {
-    if (ref.backend !== 'local' || !ID_PATTERN.test(ref.id)) {
+    if (ref.backend !== BACKEND_NAME || !ID_PATTERN.test(ref.id)) {
       throw new UsageError(
         `sandbox ${JSON.stringify(ref.id)} of backend "${ref.backend}" is not a local sandbox`,
-        { backend: 'local' },
+        { backend: BACKEND_NAME },
       );
     }
     return this.handle(ref.id, ref.metadata.dir);
@@ -112,7 +114,10 @@ class LocalBackend implements Backend {
   }
 }
 
-/** Opens the local backend directly (the plugin's `open` does this with the CLI's context). */
-export function createLocalBackend(options: LocalBackendOptions): Backend {
-  return new LocalBackend(new LocalRuntime(options));
+/**
+ * Opens the local backend for `plugin` (the plugin's `open` passes itself; tests and benchmarks pass
+ * `localPlugin` with a context holding only `dataDir`).
+ */
+export function createLocalBackend(context: LocalBackendContext, plugin: BackendPlugin): Backend {
+  return new LocalBackend(plugin, new LocalRuntime(context));
 }

@@ -36,6 +36,7 @@ import {
   type SandboxLayout,
   type SandboxRecord,
 } from './store.js';
+import { BACKEND_NAME } from './name.js';
 
 /** One local sandbox: a folder under the backend's data dir, commands run in it under bubblewrap. */
 export class LocalSandbox implements SandboxHandle {
@@ -52,7 +53,7 @@ export class LocalSandbox implements SandboxHandle {
   }
 
   private gone(): SandboxGoneError {
-    return new SandboxGoneError('local', this.ref.id, {
+    return new SandboxGoneError(BACKEND_NAME, this.ref.id, {
       hint: 'create it again: agentkernel sandbox create',
     });
   }
@@ -67,7 +68,7 @@ export class LocalSandbox implements SandboxHandle {
     const record = await this.record();
     if (record.status !== 'running') {
       throw new BackendError(
-        'local',
+        BACKEND_NAME,
         `sandbox ${record.name} is stopped; start it with: agentkernel sandbox start ${record.name}`,
         {
           code: 'SANDBOX_STOPPED',
@@ -91,7 +92,7 @@ export class LocalSandbox implements SandboxHandle {
       network: record.network,
       home: this.layout.home,
       procDir: this.layout.procs,
-      backend: 'local',
+      backend: BACKEND_NAME,
       ...(bwrapPath === undefined ? {} : { bwrapPath }),
     };
   }
@@ -117,7 +118,7 @@ export class LocalSandbox implements SandboxHandle {
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const record = await this.running();
-    if (argv.length === 0) throw new UsageError('no command given to exec', { backend: 'local' });
+    if (argv.length === 0) throw new UsageError('no command given to exec', { backend: BACKEND_NAME });
     this.runtime.warnUnisolated();
     const env = { ...(await readEnv(this.layout.dir)), ...options.env };
     try {
@@ -163,14 +164,14 @@ export class LocalSandbox implements SandboxHandle {
     const record = await this.record();
     if (!record.network) {
       throw new BackendError(
-        'local',
+        BACKEND_NAME,
         `sandbox ${record.name} has no network ([security] network = false), so its ports cannot be reached from this machine`,
         { hint: 'recreate the sandbox with [security] network = true' },
       );
     }
     for (const port of ports) {
       if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new UsageError(`port ${port} is not a TCP port number (1-65535)`, { backend: 'local' });
+        throw new UsageError(`port ${port} is not a TCP port number (1-65535)`, { backend: BACKEND_NAME });
       }
     }
     // Sandboxes with network share the host's, so a port served inside is a port of this machine.
@@ -202,7 +203,7 @@ export class LocalSandbox implements SandboxHandle {
       await rename(this.layout.dir, trash);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new BackendError('local', `cannot remove sandbox ${record.name} at ${this.layout.dir}`, {
+      throw new BackendError(BACKEND_NAME, `cannot remove sandbox ${record.name} at ${this.layout.dir}`, {
         cause: error,
       });
     }

@@ -1,6 +1,7 @@
 import { lstat, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { UsageError } from '@agentkernel/core';
+import { BACKEND_NAME } from './name.js';
 
 const MAX_SYMLINKS = 40;
 
@@ -18,7 +19,7 @@ function outside(workspace: Workspace, path: string): UsageError {
   return new UsageError(
     `path "${path}" is outside ${workspace.dir}, the workspace of sandbox ${workspace.name}; ` +
       'the local backend keeps only the workspace between commands, so use exec for anything else',
-    { backend: 'local' },
+    { backend: BACKEND_NAME },
   );
 }
 
@@ -55,7 +56,7 @@ export async function hostPath(workspace: Workspace, path: string, followFinal: 
       throw new UsageError(
         `path "${path}" leaves the workspace of sandbox ${workspace.name} through a symlink`,
         {
-          backend: 'local',
+          backend: BACKEND_NAME,
         },
       );
     }
@@ -68,7 +69,7 @@ export async function hostPath(workspace: Workspace, path: string, followFinal: 
     }
     if (++links > MAX_SYMLINKS) {
       throw new UsageError(`path "${path}" in sandbox ${workspace.name} has too many levels of symlinks`, {
-        backend: 'local',
+        backend: BACKEND_NAME,
       });
     }
     const target = await readlink(candidate);
@@ -78,7 +79,7 @@ export async function hostPath(workspace: Workspace, path: string, followFinal: 
         const link = posix.join(workspace.dir, ...current, part);
         throw new UsageError(
           `path "${path}" leaves the workspace of sandbox ${workspace.name} through the symlink ${link} -> ${target}`,
-          { backend: 'local' },
+          { backend: BACKEND_NAME },
         );
       }
       current.length = 0;
