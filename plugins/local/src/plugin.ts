@@ -25,6 +25,7 @@ export const localPlugin: BackendPlugin = {
       description:
         '"bubblewrap" isolates every command; "none" runs commands directly on this machine (warns each time)',
       default: 'bubblewrap',
+      choices: ['bubblewrap', 'none'],
     },
   },
   async open(context) {

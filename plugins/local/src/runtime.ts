@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { UsageError, type BackendContext, type Logger } from '@agentkernel/core';
+import type { BackendContext, Logger } from '@agentkernel/core';
 import { requireBubblewrap, type IsolationMode } from '@agentkernel/core/isolation';
 import { BACKEND_NAME } from './name.js';
 
@@ -11,12 +11,6 @@ import { BACKEND_NAME } from './name.js';
 export type LocalBackendContext = Pick<BackendContext, 'dataDir'> &
   Partial<Pick<BackendContext, 'config' | 'env' | 'logger'>>;
 
-function isolationMode(value: unknown): IsolationMode {
-  if (value === undefined || value === 'bubblewrap' || value === 'none') return value ?? 'bubblewrap';
-  throw new UsageError(`[local] isolation must be "bubblewrap" or "none", not ${JSON.stringify(value)}`, {
-    backend: BACKEND_NAME,
-  });
-}
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
@@ -30,7 +24,8 @@ export class LocalRuntime {
   private bwrap: Promise<string> | undefined;
 
   constructor(context: LocalBackendContext) {
-    this.mode = isolationMode(context.config?.isolation);
+    // Core has checked the value against the config schema's choices.
+    this.mode = (context.config?.isolation as IsolationMode | undefined) ?? 'bubblewrap';
     this.logger = context.logger ?? silent;
     this.searchPath = context.env?.PATH;
     this.sandboxesDir = join(context.dataDir, 'sandboxes');
