@@ -11,7 +11,6 @@ import { BACKEND_NAME } from './name.js';
 export type LocalBackendContext = Pick<BackendContext, 'dataDir'> &
   Partial<Pick<BackendContext, 'config' | 'env' | 'logger'>>;
 
-
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
 /** What the backend and its sandbox handles share. */
