@@ -13,9 +13,9 @@ const reportOf = (dir: string): Promise<ShapeReport> => {
 describe.each(pluginFolders(root).map((dir) => [relative(root, dir), dir]))('%s', (_, dir) => {
   it.each(RULES.map((rule) => [rule]))('follows the rule "%s"', async (rule) => {
     const problems = (await reportOf(dir))[rule];
-    expect(
-      problems,
-      `fix these, then rerun: pnpm build && pnpm --filter @agentkernel/test-e2e exec vitest run test/plugin-shape.test.ts`,
-    ).toEqual([]);
+    if (problems.length > 0)
+      throw new Error(
+        `${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}\nfix them, then rerun: pnpm build && pnpm --filter @agentkernel/test-e2e exec vitest run test/plugin-shape.test.ts`,
+      );
   });
 });

@@ -5,8 +5,9 @@ import {
   SandboxGoneError,
   UsageError,
 } from '@agentkernel/core';
+import { BACKEND_NAME as BACKEND } from './name.js';
 
-export const BACKEND = 'modal';
+export { BACKEND };
 
 /** gRPC status codes the backend tells apart (grpc/status.proto). */
 export const Code = {
