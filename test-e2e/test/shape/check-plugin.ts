@@ -47,7 +47,7 @@ const SOURCE_CONDITION = '@agentkernel/source';
 const BUILD_SCRIPT = 'node ../../scripts/build-package.mjs';
 const CORE_PEER_RANGE = 'workspace:>=0.0.0 <1.0.0';
 const EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
-const COPIED_FILES = ['src/version.ts', 'tsconfig.json', 'tsconfig.build.json', 'vitest.config.ts'];
+const COPIED_FILES = ['src/version.ts', 'tsconfig.json', 'tsconfig.build.json'];
 
 /** The files ADD-BACKEND.md says are copied as they are, keyed by path, read from its code blocks. */
 export function canonicalFiles(root: string): Map<string, string> {
@@ -220,6 +220,15 @@ export async function checkPlugin(pluginDir: string, root: string): Promise<Shap
         `${at(file)} differs from ${file === 'LICENSE' ? 'the root LICENSE' : `the copy in ADD-BACKEND.md`}: copy it as it is and never edit it`,
       );
   }
+
+  const vitestConfig = join(pluginDir, 'vitest.config.ts');
+  if (!existsSync(vitestConfig))
+    problem('copied files', `${at('vitest.config.ts')} is missing: copy it from ADD-BACKEND.md`);
+  else if (!readFileSync(vitestConfig, 'utf8').includes("from '../../vitest.shared.js'"))
+    problem(
+      'copied files',
+      `${at('vitest.config.ts')} must build on sharedTestConfig from '../../vitest.shared.js' (it writes VERSION in and reads sibling packages from source)`,
+    );
 
   // src/index.ts
   if (existsSync(src('index.ts'))) {
