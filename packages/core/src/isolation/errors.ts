@@ -8,7 +8,7 @@ export const BUBBLEWRAP_INSTALL_HINT =
 export class IsolationUnavailableError extends AgentkernelError {
   constructor(problem: string, options?: AgentkernelErrorOptions) {
     super('ISOLATION_UNAVAILABLE', `${problem}; ${BUBBLEWRAP_INSTALL_HINT}`, ExitCode.backend, {
-      hint: `${BUBBLEWRAP_INSTALL_HINT}, or set [local] isolation = "none" to run commands without isolation`,
+      hint: `${BUBBLEWRAP_INSTALL_HINT}, or choose to run commands without isolation yourself: --isolation none, or [local] isolation = "none" in ~/.config/agentkernel/config.toml`,
       ...options,
     });
   }
