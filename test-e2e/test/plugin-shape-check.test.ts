@@ -95,7 +95,7 @@ describe('the plugin shape check', () => {
         return JSON.stringify(pkg, null, 2);
       }),
     );
-    edit(dir, 'src/agentcomputer-backend.ts', (t) => `import 'left-pad';\n${t}`);
+    edit(dir, 'src/plugin.ts', (t) => `import 'left-pad';\n${t}`);
     const problems = await problemsOf(dir);
     expect(problems['package.json']).toEqual([
       expect.stringContaining(

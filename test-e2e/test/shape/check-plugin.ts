@@ -346,13 +346,19 @@ export async function checkPlugin(pluginDir: string, root: string): Promise<Shap
         );
         continue;
       }
+    }
+  }
+
+  // The vendor SDK is what plugin.ts imports lazily (through importVendor): pinned exactly.
+  if (existsSync(src('plugin.ts'))) {
+    const lazy = importsOf(src('plugin.ts')).filter(
+      ({ specifier }) => !specifier.startsWith('.') && !specifier.startsWith('node:'),
+    );
+    for (const { specifier } of lazy) {
+      const dependency = packageOf(specifier);
       const version = pkg.dependencies?.[dependency];
-      if (
-        !inTesting &&
-        version !== undefined &&
-        !dependency.startsWith('@agentkernel/') &&
-        !EXACT_VERSION.test(version)
-      )
+      if (dependency.startsWith('@agentkernel/') || version === undefined) continue;
+      if (!EXACT_VERSION.test(version))
         problem(
           'imports',
           `${at('package.json')}: the vendor SDK ${dependency} must be pinned exactly, not ${JSON.stringify(version)}`,
