@@ -1,5 +1,5 @@
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { checkPlugin, pluginFolders, RULES, type ShapeReport } from './shape/check-plugin.js';
 
 // Every plugins/* folder, including ones added after this test was written, against ADD-BACKEND.md.

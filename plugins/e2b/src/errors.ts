@@ -1,12 +1,13 @@
 import {
   AgentkernelError,
   BackendError,
+  classify,
   NotFoundError,
   SandboxGoneError,
   UsageError,
 } from '@agentkernel/core';
+import { classifyE2BError } from './classify.js';
 import { BACKEND_NAME as BACKEND } from './name.js';
-import { transience } from './retry.js';
 
 export { BACKEND };
 
@@ -77,7 +78,7 @@ export function toAgentkernelError(error: unknown, doing: Doing): AgentkernelErr
   }
   if (statusCode === 404)
     return new NotFoundError(`${doing.action}: ${detail}`, { backend: BACKEND, cause: err });
-  const transient = transience(err) !== 'final';
+  const transient = classify(err, classifyE2BError).transience !== 'final';
   return new BackendError(
     BACKEND,
     `${doing.action}${where(doing)} failed${transient ? ' after retries' : ''}: ${detail}`,

@@ -12,7 +12,7 @@ import {
   type SandboxSpec,
   type SandboxSummary,
 } from '@agentkernel/core';
-import { checkWorkspaceDir, DEFAULT_WORKSPACE_DIR } from '@agentkernel/core/isolation';
+import { checkWorkspaceDir, DEFAULT_WORKSPACE_DIR, requirePasta } from '@agentkernel/core/isolation';
 import { LocalSandbox } from './local-sandbox.js';
 import { LocalRuntime, type LocalBackendContext } from './runtime.js';
 import { copyTree, deleteSnapshot, snapshotWorkspace } from './snapshots.js';
@@ -35,6 +35,9 @@ class LocalBackend implements Backend {
     const name = validateSandboxName(spec.name);
     const workspaceDir = checkWorkspaceDir(spec.workspaceDir || DEFAULT_WORKSPACE_DIR, BACKEND_NAME);
     await this.runtime.bwrapPath();
+    // Said at create rather than at the first command: the sandbox could not run anything without it.
+    if (spec.network && this.runtime.mode !== 'none')
+      await requirePasta(this.runtime.searchPath, BACKEND_NAME);
     spec.signal?.throwIfAborted();
     const source =
       spec.fromSnapshot === undefined

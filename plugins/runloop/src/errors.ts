@@ -30,18 +30,33 @@ export interface Doing {
 
 const where = (doing: Doing): string => (doing.devboxId === undefined ? '' : ` in devbox ${doing.devboxId}`);
 
+/** The class names of an error and its ancestors (`APIConnectionTimeoutError`, `APIConnectionError`, ...). */
+function classNames(error: Error): string[] {
+  const names: string[] = [];
+  for (
+    let proto: unknown = Object.getPrototypeOf(error);
+    proto !== null && proto !== Error.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === 'string') names.push(name);
+  }
+  return names;
+}
+
 /**
  * How the Runloop SDK's errors bear on retrying (core classifies the rest). An `APIConnectionError`
- * without a status is any failure below HTTP (a reset HTTP/2 stream, a dropped socket, a timeout): the
- * request may have reached Runloop. A user abort is final.
+ * (without a status) is any failure below HTTP: a reset HTTP/2 stream, a dropped socket, a request
+ * timeout; the request may have reached Runloop. A user abort is final. The SDK's classes are matched
+ * by name, so this module needs no import of the SDK.
  */
 export function classifyRunloopError(error: unknown): Transience | undefined {
   if (!(error instanceof Error)) return undefined;
-  if (error.name === 'APIUserAbortError' || error.name === 'AbortError') return 'final';
+  const names = classNames(error);
+  if (names.includes('APIUserAbortError') || error.name === 'AbortError') return 'final';
+  if (names.includes('APIConnectionError')) return 'ambiguous';
   const status = httpStatusOf(error);
-  if (status !== undefined) return statusTransience(status);
-  if (error.name === 'APIConnectionError' || error.name === 'APIConnectionTimeoutError') return 'ambiguous';
-  return undefined;
+  return status === undefined ? undefined : statusTransience(status);
 }
 
 /** Whether an error (or one of its causes) is Runloop's answer with this HTTP status. */

@@ -87,18 +87,19 @@ export class RunloopBackend implements Backend {
     let id: string;
     try {
       // The POST itself is sent again only when Runloop refused it; after a lost answer the devbox it
-      // made is found by its creation token instead.
+      // made is found by its creation token instead. An abort does not cut the POST short (Runloop
+      // would still make the devbox, unseen): it is awaited, and what it made is shut down below.
       const created = await this.runtime.retrier.run(
         doing.action,
         'refused-only',
         () =>
           client.post<DevboxCreateParams, DevboxView>('/v1/devboxes/create_and_await_running', {
             body: params,
-            ...signal,
           }),
         { recover: () => this.findByToken(token), ...signal },
       );
       id = created.id;
+      spec.signal?.throwIfAborted();
       if (created.status !== 'running') {
         await this.runtime.retrier.run(`waiting for devbox ${id} to run`, 'idempotent', () =>
           client.devboxes.awaitRunning(id, signal),

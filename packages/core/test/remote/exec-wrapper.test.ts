@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shellQuote, WrapperDecoder, wrapperScript } from '../src/exec-wrapper.js';
+import { shellQuote, WrapperDecoder, wrapperScript } from '../../src/remote/exec-wrapper.js';
 
 const BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
@@ -20,7 +20,7 @@ function runWrapper(argv: string[], path: string | undefined, input?: Buffer) {
   return { status: result.status, decoder };
 }
 
-const noPerl = mkdtempSync(join(tmpdir(), 'ak-e2b-noperl-'));
+const noPerl = mkdtempSync(join(tmpdir(), 'ak-noperl-'));
 for (const tool of ['cat', 'dd', 'base64', 'mktemp', 'mkfifo', 'rm', 'timeout', 'sh', 'head']) {
   const found = spawnSync('/bin/sh', ['-c', `command -v ${tool}`])
     .stdout.toString()
@@ -66,7 +66,7 @@ describe('the exec wrapper', () => {
 describe('WrapperDecoder', () => {
   it('reassembles lines split across chunks and hands each decoded chunk to the callback', () => {
     const seen: string[] = [];
-    const decoder = new WrapperDecoder((chunk) => seen.push(Buffer.from(chunk).toString()));
+    const decoder = new WrapperDecoder((chunk: Uint8Array) => seen.push(Buffer.from(chunk).toString()));
     const line = `=${Buffer.from('hello').toString('base64')}\n=${Buffer.from(' world').toString('base64')}\n`;
     for (const piece of [line.slice(0, 3), line.slice(3, 11), line.slice(11)]) decoder.feed('stdout', piece);
     expect(seen).toEqual(['hello', ' world']);

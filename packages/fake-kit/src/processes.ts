@@ -1,20 +1,11 @@
 import type { Readable } from 'node:stream';
 import type { IsolatedProcess } from '@agentkernel/core/isolation';
 
-/** The `ProcessConfig` of a started process, as envd reports it back. */
-export interface ProcessConfig {
-  readonly cmd: string;
-  readonly args: readonly string[];
-  readonly envs: Readonly<Record<string, string>>;
-  readonly cwd?: string;
-}
-
-/** How a process ended, in envd's terms (Go's `os.ProcessState`). */
+/** How a process ended: its exit code, or a signal (then `exitCode` is 128 + the signal, as a shell says). */
 export interface ProcessEnd {
   readonly exitCode: number;
-  readonly exited: boolean;
-  readonly status: string;
-  readonly error?: string;
+  /** Ended by a signal (a kill, a timeout) rather than by exiting. */
+  readonly signalled: boolean;
 }
 
 /** One output or end event of a process, as subscribers receive them. */
@@ -24,15 +15,18 @@ export type ProcessOutput =
 
 type Listener = (event: ProcessOutput) => void;
 
-/** A process running in a fake sandbox. */
-export class FakeProcess {
+/**
+ * A process running in a fake sandbox, with what the provider's API reports about it (`config`: the
+ * command as it was asked for; `tag`: a name it can be found by).
+ */
+export class FakeProcess<Config = unknown> {
   private readonly listeners = new Set<Listener>();
   private ending: ProcessEnd | undefined;
   private signalled = false;
 
   constructor(
     readonly pid: number,
-    readonly config: ProcessConfig,
+    readonly config: Config,
     readonly tag: string | undefined,
     private readonly proc: IsolatedProcess,
     onGone: () => void,
@@ -43,18 +37,8 @@ export class FakeProcess {
     ] as const;
     const drained = streams.map(([kind, stream]) => this.forward(kind, stream));
     void Promise.all([proc.exited, ...drained]).then(([exit]) => {
-      // Like envd (Go), a process ended by a signal has exit code -1 and is not "exited".
-      const killed = this.signalled || exit.timedOut;
-      const end: ProcessEnd = killed
-        ? { exitCode: -1, exited: false, status: 'signal: killed', error: 'signal: killed' }
-        : exit.exitCode === 0
-          ? { exitCode: 0, exited: true, status: 'exit status 0' }
-          : {
-              exitCode: exit.exitCode,
-              exited: true,
-              status: `exit status ${exit.exitCode}`,
-              error: `exit status ${exit.exitCode}`,
-            };
+      const signalled = this.signalled || exit.timedOut;
+      const end: ProcessEnd = { exitCode: exit.exitCode, signalled };
       this.ending = end;
       this.emit({ kind: 'end', end });
       this.listeners.clear();
@@ -99,7 +83,7 @@ export class FakeProcess {
     this.proc.stdin?.end();
   }
 
-  /** SIGKILLs the process and everything it started (the fake treats SIGTERM the same way). */
+  /** SIGKILLs the process and everything it started. */
   kill(): void {
     this.signalled = true;
     this.proc.kill();
@@ -111,25 +95,25 @@ export class FakeProcess {
   }
 }
 
-/** The processes of one sandbox, by pid. */
-export class ProcessTable {
-  private readonly processes = new Map<number, FakeProcess>();
+/** The processes of one sandbox, by pid; a process leaves the table when it ends. */
+export class ProcessTable<Config = unknown> {
+  private readonly processes = new Map<number, FakeProcess<Config>>();
 
-  add(proc: IsolatedProcess, config: ProcessConfig, tag: string | undefined): FakeProcess {
+  add(proc: IsolatedProcess, config: Config, tag?: string): FakeProcess<Config> {
     const entry = new FakeProcess(proc.pid, config, tag, proc, () => this.processes.delete(proc.pid));
     proc.stdin?.on('error', () => undefined);
     this.processes.set(proc.pid, entry);
     return entry;
   }
 
-  find(selector: { pid?: number; tag?: string }): FakeProcess | undefined {
+  find(selector: { pid?: number; tag?: string }): FakeProcess<Config> | undefined {
     if (selector.pid !== undefined) return this.processes.get(selector.pid);
     return [...this.processes.values()].find(
       (entry) => entry.tag !== undefined && entry.tag === selector.tag,
     );
   }
 
-  list(): FakeProcess[] {
+  list(): FakeProcess<Config>[] {
     return [...this.processes.values()];
   }
 

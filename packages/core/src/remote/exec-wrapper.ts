@@ -3,13 +3,16 @@ export function shellQuote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-// commands.run hands output to callbacks as UTF-8-decoded strings, which would corrupt binary output.
+// Command APIs such as E2B's commands.run hand output to callbacks as UTF-8-decoded strings, which
+// would corrupt binary output.
 // So the command's stdout and stderr are read in the sandbox, one read() at a time (so output still
 // streams), and sent as base64 lines: "=<base64>". Lines starting with "#" carry control messages:
 // "#pid <n>" is the process group to kill on abort, "#error <text>" a failure of the wrapper itself.
 // Any other line (a login profile's noise, bash's job notices) is not the command's output.
 // perl (in every Debian-based image, E2B's included) encodes each read as it comes; without perl a
 // shell loop of dd and base64 does the same, more slowly.
+// POSIX shells other than bash give a background command /dev/null as stdin before its own redirections,
+// so the wrapper's stdin is passed on through fd 3.
 // The command runs under coreutils' `timeout`, which leads its own process group and, with SIGKILL,
 // kills that whole group when the time is up.
 const WRAPPER = String.raw`
@@ -21,7 +24,8 @@ fi
 d=$(mktemp -d 2>/dev/null) && mkfifo "$d/o" "$d/e" || { printf '#error cannot create a temporary directory with fifos under %s\n' "\${TMPDIR:-/tmp}" >&2; exit 125; }
 if ! cd -- "$AK_CWD" 2>"$d/c"; then enc <"$d/c" >&2; rm -rf "$d"; exit 1; fi
 if command -v timeout >/dev/null 2>&1; then set -- timeout -s KILL "$AK_TIMEOUT" "$@"; fi
-"$@" <&0 >"$d/o" 2>"$d/e" &
+exec 3<&0
+"$@" <&3 3<&- >"$d/o" 2>"$d/e" &
 p=$!
 printf '#pid %s\n' "$p" >&2
 enc <"$d/o" & o=$!
@@ -32,7 +36,11 @@ rm -rf "$d"
 exit "$s"
 `;
 
-/** The bash script `commands.run` gets for `argv`, run in `cwd` with an optional timeout. */
+/**
+ * The shell script that runs `argv` in `cwd` (with an optional timeout) through a command API that
+ * hands output back as text; decode what it prints with {@link WrapperDecoder}. It needs a POSIX sh,
+ * `mkfifo`, `mktemp`, and perl or `dd` + `base64` (busybox has both).
+ */
 export function wrapperScript(argv: readonly string[], cwd: string, timeoutMs: number | undefined): string {
   const seconds = timeoutMs === undefined ? '0' : (Math.max(timeoutMs, 1) / 1000).toFixed(3);
   return [
