@@ -16,7 +16,7 @@ import {
 } from '@agentkernel/core';
 import { BACKEND, isNotFound, toAgentkernelError, type Doing } from './errors.js';
 import { refInfo, type RefInfo } from './metadata.js';
-import { execOverText, getArchiveViaExec, putArchiveViaExec, type Replay } from './pending-core-remote.js';
+import { execOverText, getArchiveViaExec, putArchiveViaExec, type Replay } from '@agentkernel/core';
 import { call, retrying, type Runtime, type SdkSandbox } from './runtime.js';
 import { sessionApi } from './session-exec.js';
 import { openShell } from './shell.js';

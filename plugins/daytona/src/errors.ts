@@ -1,6 +1,6 @@
 import { AgentkernelError, BackendError, NotFoundError, UsageError } from '@agentkernel/core';
+import { classifyTransport, statusTransience, type Transience } from '@agentkernel/core';
 import { BACKEND_NAME as BACKEND } from './name.js';
-import { classifyTransport, statusTransience, type Transience } from './pending-core-remote.js';
 
 export { BACKEND };
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '@agentkernel/core';
 import { BACKEND, classifyDaytona } from './errors.js';
-import { backoffDelay, shellQuote, type TextCommand, type TextCommandApi } from './pending-core-remote.js';
+import { backoffDelay, shellQuote, type TextCommand, type TextCommandApi } from '@agentkernel/core';
 import { retrying, type Runtime, type SdkSandbox } from './runtime.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

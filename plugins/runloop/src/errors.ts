@@ -5,13 +5,7 @@ import {
   SandboxGoneError,
   UsageError,
 } from '@agentkernel/core';
-import {
-  causeChain,
-  classify,
-  httpStatusOf,
-  statusTransience,
-  type Transience,
-} from './temporary-core-remote.js';
+import { causeChain, classify, httpStatusOf, statusTransience, type Transience } from '@agentkernel/core';
 import { BACKEND_NAME as BACKEND } from './name.js';
 
 export { BACKEND };

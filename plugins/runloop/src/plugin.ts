@@ -1,5 +1,5 @@
 import { CredentialsMissingError, importVendor, type BackendPlugin } from '@agentkernel/core';
-import { REQUEST_CONFIG_SCHEMA } from './temporary-core-remote.js';
+import { REQUEST_CONFIG_SCHEMA } from '@agentkernel/core';
 import { BACKEND_NAME } from './name.js';
 import { VERSION } from './version.js';
 

@@ -12,7 +12,7 @@ import {
   type SandboxSpec,
   type SandboxSummary,
 } from '@agentkernel/core';
-import { createRetrier } from './temporary-core-remote.js';
+import { createRetrier } from '@agentkernel/core';
 import type { DevboxCreateParams, DevboxView } from '@runloop/api-client/resources/devboxes/devboxes';
 import { BACKEND, classifyRunloopError, hasStatus, toAgentkernelError } from './errors.js';
 import { blueprintOf, launchParameters } from './launch.js';

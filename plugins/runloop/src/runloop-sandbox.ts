@@ -22,7 +22,7 @@ import {
   putArchiveViaExec,
   shellQuote,
   type Replay,
-} from './temporary-core-remote.js';
+} from '@agentkernel/core';
 import type { DevboxView } from '@runloop/api-client/resources/devboxes/devboxes';
 import { commandApi } from './commands.js';
 import { BACKEND, goneError, hasStatus, toAgentkernelError, type Doing } from './errors.js';

@@ -1,5 +1,5 @@
 import type { Logger } from '@agentkernel/core';
-import type { Replay, Retrier, RetryOptions } from './temporary-core-remote.js';
+import type { Replay, Retrier, RetryOptions } from '@agentkernel/core';
 import type * as RunloopSdk from '@runloop/api-client';
 import { toAgentkernelError, type Doing } from './errors.js';
 import type { RunloopSettings } from './options.js';

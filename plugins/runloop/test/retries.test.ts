@@ -50,7 +50,7 @@ describe('retries', () => {
     expect(typed.code).toBe('RUNLOOP_UNAVAILABLE');
     expect(typed.exitCode).toBe(3);
     expect(typed.message).toMatch(
-      /asking for the devbox status in devbox \S+ failed after retries: 500 Injected server error/,
+      /asking for the devbox status in devbox \S+ failed after retries: 500 injected server error/,
     );
     await handle.destroy();
   });

@@ -43,5 +43,6 @@ export {
   checkArchiveEntry,
   getArchiveViaExec,
   putArchiveViaExec,
+  unpackCommand,
   type OpenSandboxFile,
 } from './archive-exec.js';

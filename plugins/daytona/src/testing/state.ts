@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeSkeleton } from './layout.js';
+import { createSandboxFolders } from '@agentkernel/fake-kit';
+import { DAYTONA_LAYOUT } from './layout.js';
 import type { SessionTable } from './sessions.js';
 import type { PtyTable } from './pty.js';
 
@@ -99,7 +100,7 @@ export class FakeState {
   async create(request: CreateRequest): Promise<FakeSandbox> {
     const id = randomUUID();
     const root = join(this.dataDir, 'sandboxes', id);
-    if (request.snapshot === undefined) await makeSkeleton(root);
+    if (request.snapshot === undefined) await createSandboxFolders(root, DAYTONA_LAYOUT);
     else
       await cp(request.snapshot.root, root, {
         recursive: true,
