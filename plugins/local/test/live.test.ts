@@ -150,9 +150,7 @@ describe('without pasta', () => {
     try {
       for (const tool of ['bwrap', 'nsenter', 'setpriv']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
       const { backend } = await openLocal(dataDir, { env: { PATH: bin } });
-      const error: unknown = await (backend)
-        .create(spec({ network: true }))
-        .catch((e: unknown) => e);
+      const error: unknown = await backend.create(spec({ network: true })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(IsolationUnavailableError);
       expect((error as Error).message).toContain('needs pasta (from passt)');
       expect((error as Error).message).toContain('apt-get install -y passt');
