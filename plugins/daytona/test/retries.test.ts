@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentkernelError, type Backend } from '@agentkernel/core';
 import { startFakeDaytona, type FakeDaytona } from '../src/testing/index.js';
@@ -71,6 +72,55 @@ describe('retries', () => {
     const result = await handle.exec(['sh', '-c', 'echo y >> once.txt; cat once.txt']);
     expect(result.stdout.toString()).toBe('y\n');
     expect(fake.requests().filter((request) => request.fault !== undefined).length).toBeGreaterThanOrEqual(2);
+    await handle.destroy();
+  });
+
+  it('follows the log again after a dropped WebSocket, and still gets every byte once', async () => {
+    const handle = await backend.create(spec());
+    fake.injectFault({ kind: 'drop', match: /\/logs$/ });
+    const result = await handle.exec(['sh', '-c', 'seq 1 2000']);
+    expect(result.stdout.toString()).toBe(`${Array.from({ length: 2000 }, (_, i) => i + 1).join('\n')}\n`);
+    await handle.destroy();
+  });
+
+  it('retries a stream upload that failed (it is spooled, so it can be sent again)', async () => {
+    const handle = await backend.create(spec());
+    const before = fake.requests().length;
+    fake.injectFault({ kind: 'status', status: 500, match: /\/files\/bulk-upload$/, times: 2 });
+    await handle.writeFile(
+      'streamed.bin',
+      Readable.from([Buffer.from('part one, '), Buffer.from('part two')]),
+    );
+    expect((await handle.readFile('streamed.bin')).toString()).toBe('part one, part two');
+    const uploads = fake
+      .requests()
+      .slice(before)
+      .filter((request) => request.path.endsWith('/files/bulk-upload'));
+    expect(uploads.map((request) => request.fault ?? 'ok')).toEqual(['status', 'status', 'ok']);
+    await handle.destroy();
+  });
+
+  it('retries the session lookup that recovers a lost command start', async () => {
+    const handle = await backend.create(spec());
+    fake.injectFault({ kind: 'drop-response', match: /\/process\/session\/[^/]+\/exec$/ });
+    fake.injectFault({
+      kind: 'status',
+      status: 500,
+      match: /^GET \/toolbox\/[^/]+\/process\/session\/[^/]+$/,
+    });
+    const result = await handle.exec(['sh', '-c', 'echo z >> lookups.txt; cat lookups.txt']);
+    expect(result.stdout.toString()).toBe('z\n');
+    await handle.destroy();
+  });
+
+  it('takes a snapshot whose answer was lost exactly once', async () => {
+    const handle = await backend.create(spec());
+    fake.injectFault({ kind: 'drop-response', match: /^POST \/api\/sandbox\/[^/]+\/snapshot$/ });
+    const before = fake.snapshots().length;
+    const snapshot = await handle.snapshot!('lost answer');
+    expect(fake.snapshots().length - before).toBe(1);
+    expect(fake.snapshots()).toContain(snapshot.id);
+    await backend.deleteSnapshot!(snapshot);
     await handle.destroy();
   });
 

@@ -2,6 +2,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { BackendError, StateError, withFileLock, type Logger } from '@agentkernel/core';
 import {
   environmentAlive,
+  killEnvironmentsIn,
+  removeSandboxCgroup,
   startEnvironment,
   stopEnvironment,
   type EnvironmentRecord,
@@ -57,7 +59,7 @@ export class SandboxEnvironment {
    * The environment, started first when there is none or it has ended (a reboot, or the sandbox killed
    * its own init); `options` describe the sandbox it must be. Throws when the sandbox was stopped.
    */
-  ensure(options: Omit<StartEnvironmentOptions, 'stateDir'>): Promise<EnvironmentRecord> {
+  ensure(options: () => Promise<Omit<StartEnvironmentOptions, 'stateDir'>>): Promise<EnvironmentRecord> {
     return this.locked(async () => {
       const current = await readEnvironment(this.layout);
       if (current !== undefined && environmentAlive(current)) return current;
@@ -69,7 +71,7 @@ export class SandboxEnvironment {
           `the environment of sandbox ${record.name} had ended; started a fresh one (its /tmp and background processes are gone)`,
         );
       }
-      const started = await startEnvironment({ ...options, stateDir: this.layout.dir });
+      const started = await startEnvironment({ ...(await options()), stateDir: this.layout.dir });
       try {
         await writeFileAtomic(this.layout.environment, `${JSON.stringify(started, null, 2)}\n`);
       } catch (error) {
@@ -92,6 +94,10 @@ export class SandboxEnvironment {
       await before();
       const current = await readEnvironment(this.layout).catch(() => undefined);
       if (current !== undefined) await stopEnvironment(current);
+      // One whose starter died before recording it is found by its folder.
+      await killEnvironmentsIn(this.layout.dir);
+      // Its processes are gone, so the group can go (a busy one is left for the next stop).
+      if (current?.cgroup !== undefined) await removeSandboxCgroup(current.cgroup).catch(() => undefined);
       await rm(this.layout.environment, { force: true });
     });
   }

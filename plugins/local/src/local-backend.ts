@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  NOT_APPLIED_KEY,
   UsageError,
   validateSandboxName,
   type Backend,
@@ -14,6 +15,7 @@ import {
 } from '@agentkernel/core';
 import { checkWorkspaceDir, DEFAULT_WORKSPACE_DIR, requirePasta } from '@agentkernel/core/isolation';
 import { LocalSandbox } from './local-sandbox.js';
+import { honour } from './resources.js';
 import { LocalRuntime, type LocalBackendContext } from './runtime.js';
 import { copyTree, deleteSnapshot, snapshotWorkspace } from './snapshots.js';
 import { layoutOf, readRecord, writeEnv, writeRecord, type SandboxRecord } from './store.js';
@@ -27,8 +29,14 @@ class LocalBackend implements Backend {
     private readonly runtime: LocalRuntime,
   ) {}
 
-  private handle(id: string, dir = join(this.runtime.sandboxesDir, id)): LocalSandbox {
-    return new LocalSandbox(this.runtime, { backend: BACKEND_NAME, id, metadata: { dir } }, dir);
+  private handle(
+    id: string,
+    dir = join(this.runtime.sandboxesDir, id),
+    notApplied: readonly string[] = [],
+  ): LocalSandbox {
+    const metadata: Record<string, string> = { dir };
+    if (notApplied.length > 0) metadata[NOT_APPLIED_KEY] = notApplied.join(',');
+    return new LocalSandbox(this.runtime, { backend: BACKEND_NAME, id, metadata }, dir);
   }
 
   async create(spec: SandboxSpec): Promise<LocalSandbox> {
@@ -43,11 +51,7 @@ class LocalBackend implements Backend {
       spec.fromSnapshot === undefined
         ? undefined
         : await snapshotWorkspace(this.runtime.snapshotsDir, spec.fromSnapshot);
-    const ignored = (['image', 'vcpus', 'memoryMb', 'idleTimeoutMs'] as const).filter(
-      (key) => spec[key] !== undefined,
-    );
-    if (ignored.length > 0)
-      this.runtime.logger.debug(`local sandboxes run on this machine as is; ignoring ${ignored.join(', ')}`);
+    const honoured = await honour(spec, this.runtime.mode, this.runtime.logger);
 
     const id = `${name}-${randomBytes(4).toString('hex')}`;
     const dir = join(this.runtime.sandboxesDir, id);
@@ -70,6 +74,8 @@ class LocalBackend implements Backend {
         workspaceDir,
         createdAt: new Date().toISOString(),
         ...(spec.fromSnapshot === undefined ? {} : { fromSnapshot: spec.fromSnapshot.id }),
+        ...(honoured.limits === undefined ? {} : { limits: honoured.limits }),
+        ...(honoured.notApplied.length === 0 ? {} : { notApplied: honoured.notApplied }),
       };
       await writeRecord(staging.dir, record);
       await rename(staging.dir, dir);
@@ -77,7 +83,7 @@ class LocalBackend implements Backend {
       await rm(staging.dir, { recursive: true, force: true });
       throw error;
     }
-    return this.handle(id, dir);
+    return this.handle(id, dir, honoured.notApplied);
   }
 
   async reconnect(ref: SandboxRef): Promise<LocalSandbox> {
@@ -103,7 +109,7 @@ class LocalBackend implements Backend {
       );
       if (!wanted) continue;
       summaries.push({
-        ref: this.handle(id, dir).ref,
+        ref: this.handle(id, dir, record.notApplied).ref,
         name: record.name,
         status: record.status,
         createdAt: record.createdAt,

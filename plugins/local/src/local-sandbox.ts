@@ -18,11 +18,14 @@ import {
   type WriteFileOptions,
 } from '@agentkernel/core';
 import {
+  cgroupSupport,
+  createSandboxCgroup,
   killAll,
   runIsolated,
   type EnvironmentRecord,
   type IsolatedProcess,
   type IsolationOptions,
+  type ResourceLimits,
 } from '@agentkernel/core/isolation';
 import { SandboxEnvironment, stoppedError } from './environment.js';
 import * as archive from './archive.js';
@@ -95,8 +98,24 @@ export class LocalSandbox implements SandboxHandle {
   }
 
   private async liveEnvironment(record: SandboxRecord): Promise<EnvironmentRecord> {
-    const options = await this.sandboxOptions(record);
-    return this.environment.ensure({ ...options, ports: record.ports, hostname: record.name });
+    return this.environment.ensure(async () => ({
+      ...(await this.sandboxOptions(record)),
+      ports: record.ports,
+      hostname: record.name,
+      ...(record.limits === undefined ? {} : { cgroup: await this.cgroup(record, record.limits) }),
+    }));
+  }
+
+  private async cgroup(record: SandboxRecord, limits: ResourceLimits): Promise<string> {
+    const support = await cgroupSupport();
+    if ('reason' in support) {
+      throw new BackendError(
+        'local',
+        `sandbox ${record.name} was created with its vCPUs and memory enforced by a cgroup, and cgroups are unavailable now: ${support.reason}`,
+        { hint: `recreate the sandbox without --vcpus and --memory, or restore cgroup v2 delegation` },
+      );
+    }
+    return createSandboxCgroup(support, this.ref.id, limits);
   }
 
   /** Where a command runs: in the sandbox's environment (started when needed) unless isolation is off. */

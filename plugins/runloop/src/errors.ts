@@ -4,8 +4,12 @@ import {
   NotFoundError,
   SandboxGoneError,
   UsageError,
+  causeChain,
+  classify,
+  httpStatusOf,
+  statusTransience,
+  type Transience,
 } from '@agentkernel/core';
-import { causeChain, classify, httpStatusOf, statusTransience, type Transience } from '@agentkernel/core';
 import { BACKEND_NAME as BACKEND } from './name.js';
 
 export { BACKEND };

@@ -1,5 +1,4 @@
-import { UsageError, type BackendContext } from '@agentkernel/core';
-import { requestSettings, type RetryPolicy } from '@agentkernel/core';
+import { UsageError, type BackendContext, requestSettings, type RetryPolicy } from '@agentkernel/core';
 
 /** Everything an opened Runloop backend needs, resolved once from its validated `[remote.runloop]` table. */
 export interface RunloopSettings {

@@ -1,5 +1,9 @@
-import { CredentialsMissingError, importVendor, type BackendPlugin } from '@agentkernel/core';
-import { REQUEST_CONFIG_SCHEMA } from '@agentkernel/core';
+import {
+  CredentialsMissingError,
+  importVendor,
+  type BackendPlugin,
+  REQUEST_CONFIG_SCHEMA,
+} from '@agentkernel/core';
 import { BACKEND_NAME } from './name.js';
 import { VERSION } from './version.js';
 

@@ -15,8 +15,6 @@ import {
   type SandboxRef,
   type SandboxStatus,
   type WriteFileOptions,
-} from '@agentkernel/core';
-import {
   execOverText,
   getArchiveViaExec,
   putArchiveViaExec,

@@ -1,4 +1,11 @@
 export { bubblewrapPath, findOnPath, requireBubblewrap } from './bubblewrap.js';
+export {
+  cgroupSupport,
+  createSandboxCgroup,
+  removeSandboxCgroup,
+  type CgroupSupport,
+  type ResourceLimits,
+} from './cgroup.js';
 export { checkIsolation, type IsolationCheck } from './check.js';
 export {
   environmentAlive,
@@ -27,7 +34,7 @@ export {
   type ForwardedPort,
   type NetworkRecord,
 } from './network.js';
-export { killAll } from './procs.js';
+export { killAll, killEnvironmentsIn } from './procs.js';
 export { runIsolated, type RunIsolatedOptions } from './run.js';
 export {
   spawnIsolated,

@@ -54,9 +54,10 @@ export interface IsolationOptions {
   readonly environment?: JoinTarget;
 }
 
-/** What a command needs to join a running environment: its init's host pid. */
+/** What a command needs to join a running environment: its init's host pid, and its cgroup if it has one. */
 export interface JoinTarget {
   readonly pid: number;
+  readonly cgroup?: string;
 }
 
 /** One extra read-write bind of {@link IsolationOptions.binds}. */

@@ -43,6 +43,8 @@ async function create(context: RestContext, req: FakeHttpRequest): Promise<Reply
   const snapshot = snapshotName === undefined ? undefined : state.findSnapshot(snapshotName);
   if (snapshotName !== undefined && snapshot === undefined && !context.state.knownImages.has(snapshotName))
     return apiError(404, `Snapshot ${snapshotName} not found. Did you add it through the Daytona Dashboard?`);
+  if (snapshot !== undefined && snapshot.state !== 'active')
+    return apiError(400, `Snapshot ${snapshot.name} is ${snapshot.state}, not active`);
   const stop = body.autoStopInterval;
   const sandbox = await state.create({
     name,
