@@ -19,6 +19,7 @@ export {
   DEFAULT_WORKSPACE_DIR,
   SANDBOX_HOME,
   SANDBOX_PATH,
+  SYSTEM_FOLDERS,
   checkWorkspaceDir,
   sandboxCwd,
   unisolatedPath,

@@ -67,7 +67,8 @@ export interface IsolationBind {
   readonly sandboxPath: string;
 }
 
-const SYSTEM_PREFIXES = [
+/** The host's system folders every isolated command sees read-only (those that exist). */
+export const SYSTEM_FOLDERS = [
   '/usr',
   '/etc',
   '/bin',
@@ -76,10 +77,9 @@ const SYSTEM_PREFIXES = [
   '/lib32',
   '/lib64',
   '/libx32',
-  '/proc',
-  '/dev',
-  '/sys',
-];
+] as const;
+
+const SYSTEM_PREFIXES = [...SYSTEM_FOLDERS, '/proc', '/dev', '/sys'];
 
 /** Checks and normalises a workspace directory: absolute, not `/`, not inside a system folder. */
 export function checkWorkspaceDir(dir: string, backend?: string): string {
