@@ -1,5 +1,6 @@
 // A canary credential, inline in agentkernel.toml and in a .env, must reach no sandbox file, no
 // snapshot and no output, on the local backend and on the offline E2B.
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -29,7 +30,7 @@ interface FakeEnv {
 describe.each(['local', 'e2b'])('a registered credential on %s', (backend) => {
   let home: Awaited<ReturnType<typeof tempDir>>;
   let project: Awaited<ReturnType<typeof tempDir>>;
-  let serve: { child: import('node:child_process').ChildProcess; env: FakeEnv } | undefined;
+  let serve: { child: ChildProcess; env: FakeEnv } | undefined;
   let canary = '';
   const outputs: CliResult[] = [];
   const run = async (...args: string[]): Promise<CliResult> => {

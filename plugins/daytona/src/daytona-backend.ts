@@ -244,8 +244,8 @@ export class DaytonaBackend implements Backend {
 
 /** Opens the Daytona backend for `plugin` with the SDK module already imported. */
 export function createDaytonaBackend(
-  plugin: BackendPlugin,
   context: BackendContext,
+  plugin: BackendPlugin,
   sdk: DaytonaModule,
 ): DaytonaBackend {
   return new DaytonaBackend(plugin, createRuntime(sdk, context));

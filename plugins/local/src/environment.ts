@@ -10,6 +10,7 @@ import {
   type StartEnvironmentOptions,
 } from '@agentkernel/core/isolation';
 import { readRecord, writeFileAtomic, type SandboxLayout, type SandboxRecord } from './store.js';
+import { BACKEND_NAME } from './name.js';
 
 async function readEnvironment(layout: SandboxLayout): Promise<EnvironmentRecord | undefined> {
   let text: string;
@@ -24,7 +25,7 @@ async function readEnvironment(layout: SandboxLayout): Promise<EnvironmentRecord
   } catch (error) {
     // A torn record cannot be: it is written atomically. A damaged one names nothing we could stop.
     throw new StateError(`${layout.environment} is not valid JSON; stop the sandbox to reset it`, {
-      backend: 'local',
+      backend: BACKEND_NAME,
       cause: error,
     });
   }
@@ -32,7 +33,7 @@ async function readEnvironment(layout: SandboxLayout): Promise<EnvironmentRecord
 
 export function stoppedError(name: string): BackendError {
   return new BackendError(
-    'local',
+    BACKEND_NAME,
     `sandbox ${name} is stopped; start it with: agentkernel sandbox start ${name}`,
     { code: 'SANDBOX_STOPPED', hint: `agentkernel sandbox start ${name}` },
   );

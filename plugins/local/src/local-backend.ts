@@ -6,6 +6,7 @@ import {
   UsageError,
   validateSandboxName,
   type Backend,
+  type BackendPlugin,
   type ListFilter,
   type NativeSnapshotHandle,
   type SandboxRef,
@@ -15,17 +16,18 @@ import {
 import { checkWorkspaceDir, DEFAULT_WORKSPACE_DIR, requirePasta } from '@agentkernel/core/isolation';
 import { LocalSandbox } from './local-sandbox.js';
 import { honour } from './resources.js';
-import { localPlugin } from './plugin.js';
-import { LocalRuntime, type LocalBackendOptions } from './runtime.js';
+import { LocalRuntime, type LocalBackendContext } from './runtime.js';
 import { copyTree, deleteSnapshot, snapshotWorkspace } from './snapshots.js';
 import { layoutOf, readRecord, writeEnv, writeRecord, type SandboxRecord } from './store.js';
+import { BACKEND_NAME } from './name.js';
 
 const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 class LocalBackend implements Backend {
-  readonly plugin = localPlugin;
-
-  constructor(private readonly runtime: LocalRuntime) {}
+  constructor(
+    readonly plugin: BackendPlugin,
+    private readonly runtime: LocalRuntime,
+  ) {}
 
   private handle(
     id: string,
@@ -34,15 +36,16 @@ class LocalBackend implements Backend {
   ): LocalSandbox {
     const metadata: Record<string, string> = { dir };
     if (notApplied.length > 0) metadata[NOT_APPLIED_KEY] = notApplied.join(',');
-    return new LocalSandbox(this.runtime, { backend: 'local', id, metadata }, dir);
+    return new LocalSandbox(this.runtime, { backend: BACKEND_NAME, id, metadata }, dir);
   }
 
   async create(spec: SandboxSpec): Promise<LocalSandbox> {
     const name = validateSandboxName(spec.name);
-    const workspaceDir = checkWorkspaceDir(spec.workspaceDir || DEFAULT_WORKSPACE_DIR, 'local');
+    const workspaceDir = checkWorkspaceDir(spec.workspaceDir || DEFAULT_WORKSPACE_DIR, BACKEND_NAME);
     await this.runtime.bwrapPath();
     // Said at create rather than at the first command: the sandbox could not run anything without it.
-    if (spec.network && this.runtime.mode !== 'none') await requirePasta(this.runtime.searchPath, 'local');
+    if (spec.network && this.runtime.mode !== 'none')
+      await requirePasta(this.runtime.searchPath, BACKEND_NAME);
     spec.signal?.throwIfAborted();
     const source =
       spec.fromSnapshot === undefined
@@ -84,10 +87,10 @@ class LocalBackend implements Backend {
   }
 
   async reconnect(ref: SandboxRef): Promise<LocalSandbox> {
-    if (ref.backend !== 'local' || !ID_PATTERN.test(ref.id)) {
+    if (ref.backend !== BACKEND_NAME || !ID_PATTERN.test(ref.id)) {
       throw new UsageError(
         `sandbox ${JSON.stringify(ref.id)} of backend "${ref.backend}" is not a local sandbox`,
-        { backend: 'local' },
+        { backend: BACKEND_NAME },
       );
     }
     return this.handle(ref.id, ref.metadata.dir);
@@ -120,7 +123,10 @@ class LocalBackend implements Backend {
   }
 }
 
-/** Opens the local backend directly (the plugin's `open` does this with the CLI's context). */
-export function createLocalBackend(options: LocalBackendOptions): Backend {
-  return new LocalBackend(new LocalRuntime(options));
+/**
+ * Opens the local backend for `plugin` (the plugin's `open` passes itself; tests and benchmarks pass
+ * `localPlugin` with a context holding only `dataDir`).
+ */
+export function createLocalBackend(context: LocalBackendContext, plugin: BackendPlugin): Backend {
+  return new LocalBackend(plugin, new LocalRuntime(context));
 }

@@ -42,6 +42,7 @@ import {
   type SandboxLayout,
   type SandboxRecord,
 } from './store.js';
+import { BACKEND_NAME } from './name.js';
 
 /** One local sandbox: a folder under the backend's data dir, commands run in it under bubblewrap. */
 export class LocalSandbox implements SandboxHandle {
@@ -60,7 +61,7 @@ export class LocalSandbox implements SandboxHandle {
   }
 
   private gone(): SandboxGoneError {
-    return new SandboxGoneError('local', this.ref.id, {
+    return new SandboxGoneError(BACKEND_NAME, this.ref.id, {
       hint: 'create it again: agentkernel sandbox create',
     });
   }
@@ -90,7 +91,7 @@ export class LocalSandbox implements SandboxHandle {
       network: record.network,
       home: this.layout.home,
       procDir: this.layout.procs,
-      backend: 'local',
+      backend: BACKEND_NAME,
       ...(this.runtime.searchPath === undefined ? {} : { searchPath: this.runtime.searchPath }),
       ...(bwrapPath === undefined ? {} : { bwrapPath }),
     };
@@ -145,7 +146,7 @@ export class LocalSandbox implements SandboxHandle {
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const record = await this.running();
-    if (argv.length === 0) throw new UsageError('no command given to exec', { backend: 'local' });
+    if (argv.length === 0) throw new UsageError('no command given to exec', { backend: BACKEND_NAME });
     this.runtime.warnUnisolated();
     const env = { ...(await readEnv(this.layout.dir)), ...options.env };
     try {
@@ -191,14 +192,14 @@ export class LocalSandbox implements SandboxHandle {
     const record = await this.running();
     if (!record.network) {
       throw new BackendError(
-        'local',
+        BACKEND_NAME,
         `sandbox ${record.name} has no network ([security] network = false), so its ports cannot be reached from this machine`,
         { hint: 'recreate the sandbox with [security] network = true' },
       );
     }
     for (const port of ports) {
       if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new UsageError(`port ${port} is not a TCP port number (1-65535)`, { backend: 'local' });
+        throw new UsageError(`port ${port} is not a TCP port number (1-65535)`, { backend: BACKEND_NAME });
       }
     }
     if (this.runtime.mode === 'none') {
@@ -212,7 +213,7 @@ export class LocalSandbox implements SandboxHandle {
         const declared = record.ports.length === 0 ? 'none' : record.ports.join(', ');
         throw new UsageError(
           `port ${port} of sandbox ${record.name} is not forwarded: only the ports declared at create are (${declared})`,
-          { backend: 'local', hint: `recreate the sandbox with --port ${port} (or [network] ports)` },
+          { backend: BACKEND_NAME, hint: `recreate the sandbox with --port ${port} (or [network] ports)` },
         );
       }
       return { port, url: `http://127.0.0.1:${found.hostPort}` };
@@ -249,7 +250,7 @@ export class LocalSandbox implements SandboxHandle {
       await rename(this.layout.dir, trash);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new BackendError('local', `cannot remove sandbox ${record.name} at ${this.layout.dir}`, {
+      throw new BackendError(BACKEND_NAME, `cannot remove sandbox ${record.name} at ${this.layout.dir}`, {
         cause: error,
       });
     }

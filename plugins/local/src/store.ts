@@ -3,6 +3,7 @@ import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateError } from '@agentkernel/core';
 import type { ResourceLimits } from '@agentkernel/core/isolation';
+import { BACKEND_NAME } from './name.js';
 
 /** What `sandbox.json` records about a sandbox. Environment values are kept apart, in `env.json`. */
 export interface SandboxRecord {
@@ -80,7 +81,7 @@ async function readJson(file: string): Promise<unknown> {
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw new StateError(`${file} is not valid JSON; remove the sandbox folder ${join(file, '..')} by hand`, {
-      backend: 'local',
+      backend: BACKEND_NAME,
       cause: error,
     });
   }

@@ -6,8 +6,9 @@ import {
   UsageError,
   type Transience,
 } from '@agentkernel/core';
+import { BACKEND_NAME as BACKEND } from './name.js';
 
-export const BACKEND = 'modal';
+export { BACKEND };
 
 /** gRPC status codes the backend tells apart (grpc/status.proto). */
 export const Code = {

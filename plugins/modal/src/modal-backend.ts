@@ -250,8 +250,8 @@ export class ModalBackend implements Backend {
 
 /** Opens the Modal backend for `plugin` with the SDK module already imported. */
 export function createModalBackend(
-  plugin: BackendPlugin,
   context: BackendContext,
+  plugin: BackendPlugin,
   sdk: ModalModule,
 ): ModalBackend {
   const settings = resolveSettings(context);

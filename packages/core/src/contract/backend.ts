@@ -22,7 +22,7 @@
  * - Failures are thrown as `AgentkernelError` subclasses from `@agentkernel/core` (so the CLI can map
  *   them to exit codes), with the vendor error kept as `cause`.
  * - An optional method that is absent means "not supported". Callers go through core's
- *   `requireCapability`/`callOptional` helpers, which throw `CapabilityUnsupportedError` naming the
+ *   `optionalMethod` helper, which throws `CapabilityUnsupportedError` naming the
  *   backend and the capability. Nothing is ever a silent no-op.
  * - Paths inside the sandbox are POSIX absolute paths or are relative to the workspace directory
  *   (`/workspace` unless a profile says otherwise).
