@@ -128,12 +128,17 @@ export async function finishCommand(
         };
       }),
       stopped,
+      // A consumer that failed (its reader went away) will take no more output: stop the command.
+      decoder.failed.then(() => {
+        void killCommand(sandbox, command);
+        return { exitCode: SIGKILL_EXIT, timedOut: false };
+      }),
     ]);
   } finally {
     clearTimeout(backstop);
     if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort);
   }
-  decoder.flush();
+  await decoder.flush();
   if (decoder.wrapperError !== undefined) {
     throw new BackendError(
       BACKEND,
