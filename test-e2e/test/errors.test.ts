@@ -55,6 +55,10 @@ describe('documented exit codes and messages', () => {
       'ok',
       'ok',
     ]);
+    // What isolation is in force is measured inside a sandbox, not assumed.
+    expect(report.checks.find((finding) => finding.check === 'isolation')?.detail).toContain(
+      'no capabilities (CapEff 0), no-new-privs',
+    );
     // From the repository, the stub is found and reported as not usable, with its reason.
     const fromRepo = json<typeof report>(
       await agentkernel(['doctor', '--json'], { home: home.path, cwd: REPO_ROOT }),

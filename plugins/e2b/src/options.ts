@@ -1,4 +1,4 @@
-import { UsageError, type BackendContext } from '@agentkernel/core';
+import type { BackendContext } from '@agentkernel/core';
 import type { RetryPolicy } from './retry.js';
 
 /** Everything an opened E2B backend needs, resolved once from config, credentials and environment. */
@@ -23,44 +23,25 @@ export interface SdkConnection {
   readonly retries: 0;
 }
 
-function text(context: BackendContext, key: string, envName?: string): string | undefined {
-  const value = context.config[key] ?? (envName === undefined ? undefined : context.env[envName]);
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string')
-    throw new UsageError(`[remote.e2b] ${key} must be a string`, { backend: 'e2b' });
-  return value;
+// Core validated every key against the plugin's configSchema (types, choices, minimums, env fallbacks and
+// defaults) before open, so the values are read as typed here.
+function optional(context: BackendContext, key: string): string | undefined {
+  const value = context.config[key] as string | undefined;
+  return value === '' ? undefined : value;
 }
 
-function count(context: BackendContext, key: string, fallback: number, min: number): number {
-  const value = context.config[key] ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new UsageError(`[remote.e2b] ${key} must be an integer of at least ${min}`, { backend: 'e2b' });
-  }
-  return value;
-}
-
-/**
- * Resolves the backend's settings. `base_url` (or `E2B_API_URL`) becomes the SDK's `apiUrl`;
- * `sandbox_url` (or `E2B_SANDBOX_URL`) its `sandboxUrl`; `domain` (or `E2B_DOMAIN`) its `domain`.
- */
+/** Resolves the backend's settings from its validated `[remote.e2b]` table. */
 export function resolveSettings(context: BackendContext, apiKey: string): E2BSettings {
-  const domain = text(context, 'domain', 'E2B_DOMAIN') ?? 'e2b.app';
-  const onTimeout = text(context, 'on_timeout') ?? 'pause';
-  if (onTimeout !== 'pause' && onTimeout !== 'kill') {
-    throw new UsageError(
-      `[remote.e2b] on_timeout must be "pause" or "kill", not ${JSON.stringify(onTimeout)}`,
-      { backend: 'e2b' },
-    );
-  }
+  const domain = context.config.domain as string;
   return {
     apiKey,
-    apiUrl: (text(context, 'base_url', 'E2B_API_URL') ?? `https://api.${domain}`).replace(/\/+$/, ''),
+    apiUrl: (optional(context, 'base_url') ?? `https://api.${domain}`).replace(/\/+$/, ''),
     domain,
-    sandboxUrl: text(context, 'sandbox_url', 'E2B_SANDBOX_URL'),
-    template: text(context, 'template') ?? 'base',
-    requestTimeoutMs: count(context, 'request_timeout_ms', 60_000, 1),
-    onTimeout,
-    retry: { retries: count(context, 'max_retries', 4, 0), baseDelayMs: 250, maxDelayMs: 8_000 },
+    sandboxUrl: optional(context, 'sandbox_url'),
+    template: context.config.template as string,
+    requestTimeoutMs: context.config.request_timeout_ms as number,
+    onTimeout: context.config.on_timeout as 'pause' | 'kill',
+    retry: { retries: context.config.max_retries as number, baseDelayMs: 250, maxDelayMs: 8_000 },
   };
 }
 

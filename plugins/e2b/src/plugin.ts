@@ -26,6 +26,11 @@ export const e2bPlugin: BackendPlugin = {
     },
   ],
   configSchema: {
+    base_url: {
+      type: 'string',
+      description: 'E2B API URL (default https://api.<domain>)',
+      env: ['E2B_API_URL'],
+    },
     template: {
       type: 'string',
       description: 'E2B template used when neither a profile nor [sandbox] base_image names one',
@@ -33,28 +38,33 @@ export const e2bPlugin: BackendPlugin = {
     },
     domain: {
       type: 'string',
-      description: 'E2B domain (E2B_DOMAIN); sandbox URLs are https://<port>-<id>.<domain>',
+      description: 'E2B domain; sandbox URLs are https://<port>-<id>.<domain>',
       default: 'e2b.app',
+      env: ['E2B_DOMAIN'],
     },
     sandbox_url: {
       type: 'string',
-      description: 'envd URL override (E2B_SANDBOX_URL), for self-hosted or offline E2B',
+      description: 'envd URL override, for self-hosted or offline E2B',
+      env: ['E2B_SANDBOX_URL'],
     },
     request_timeout_ms: {
-      type: 'number',
+      type: 'integer',
       description: 'timeout of each request to E2B, in milliseconds',
       default: 60_000,
+      min: 1,
     },
     max_retries: {
-      type: 'number',
+      type: 'integer',
       description: 'retries of rate-limited, failed (5xx) or dropped requests',
       default: 4,
+      min: 0,
     },
     on_timeout: {
       type: 'string',
       description:
-        '"pause" (resumed automatically on next use) or "kill" when a sandbox has been idle for its timeout',
+        'what E2B does with a sandbox idle for its timeout: pause it (resumed on next use) or kill it',
       default: 'pause',
+      choices: ['pause', 'kill'],
     },
   },
   async open(context) {

@@ -1,10 +1,6 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { it } from 'vitest';
 import { testBackend } from '@agentkernel/testkit';
-import { e2bPlugin } from '../src/index.js';
-import { quietLogger } from './helpers/open.js';
+import { openE2B } from './helpers/open.js';
 
 // Live tests run against the real E2B only when asked to: a key is set and no E2B_API_URL points at a
 // local fake (the offline tests cover the fake).
@@ -22,14 +18,7 @@ if (reason === undefined) {
   testBackend({
     name: 'e2b (live)',
     timeoutMs: 180_000,
-    open: async () =>
-      e2bPlugin.open({
-        config: {},
-        credentials: { api_key: apiKey ?? '' },
-        env: process.env,
-        dataDir: await mkdtemp(join(tmpdir(), 'ak-e2b-live-')),
-        logger: quietLogger,
-      }),
+    open: () => openE2B({}, process.env),
   });
 } else {
   console.warn(

@@ -1,7 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AgentkernelError, assertBackendPlugin, type BackendContext } from '@agentkernel/core';
+import {
+  AgentkernelError,
+  assertBackendPlugin,
+  formatConfigIssue,
+  parseConfig,
+  validateProviderTable,
+  type BackendContext,
+} from '@agentkernel/core';
 import plugin, { e2bPlugin } from '../src/index.js';
 import { quietLogger } from './helpers/open.js';
 
@@ -68,13 +75,14 @@ describe('the e2b plugin object', () => {
     expect(String(error)).toContain('E2B_API_KEY');
   });
 
-  it('checks its settings, naming the key', async () => {
-    await expect(Promise.resolve(plugin.open(context({ on_timeout: 'explode' })))).rejects.toThrow(
-      /\[remote\.e2b\] on_timeout must be "pause" or "kill"/,
-    );
-    await expect(Promise.resolve(plugin.open(context({ max_retries: -1 })))).rejects.toThrow(
-      /\[remote\.e2b\] max_retries must be an integer of at least 0/,
-    );
+  it('has its settings checked by core against its schema, naming file, line and key', () => {
+    const file = '/project/agentkernel.toml';
+    const parsed = parseConfig('[remote.e2b]\non_timeout = "explode"\nmax_retries = -1\n', file);
+    const loaded = { file, projectRoot: '/project', ...parsed };
+    expect(validateProviderTable(plugin, loaded).errors.map(formatConfigIssue)).toEqual([
+      `${file}:2: remote.e2b.on_timeout: must be "pause" or "kill" (what E2B does with a sandbox idle for its timeout: pause it (resumed on next use) or kill it), got "explode"`,
+      `${file}:3: remote.e2b.max_retries: must be at least 0 (retries of rate-limited, failed (5xx) or dropped requests), got -1`,
+    ]);
   });
 
   it('refuses refs of another backend', async () => {

@@ -1,13 +1,6 @@
-import { UsageError, type BackendPlugin } from '@agentkernel/core';
+import type { BackendPlugin } from '@agentkernel/core';
 import type { IsolationMode } from '@agentkernel/core/isolation';
 import { VERSION } from './version.js';
-
-function isolationMode(value: unknown): IsolationMode {
-  if (value === undefined || value === 'bubblewrap' || value === 'none') return value ?? 'bubblewrap';
-  throw new UsageError(`[local] isolation must be "bubblewrap" or "none", not ${JSON.stringify(value)}`, {
-    backend: 'local',
-  });
-}
 
 /** The `local` backend: sandboxes are folders on this machine, commands run under bubblewrap. */
 export const localPlugin: BackendPlugin = {
@@ -31,10 +24,11 @@ export const localPlugin: BackendPlugin = {
       description:
         '"bubblewrap" isolates every command; "none" runs commands directly on this machine (warns each time)',
       default: 'bubblewrap',
+      choices: ['bubblewrap', 'none'],
     },
   },
   async open(context) {
-    const isolation = isolationMode(context.config.isolation);
+    const isolation = context.config.isolation as IsolationMode;
     // Imported here rather than at the top: the backend module imports this plugin object.
     const { createLocalBackend } = await import('./local-backend.js');
     return createLocalBackend({

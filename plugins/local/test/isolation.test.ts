@@ -2,7 +2,7 @@ import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentkernelError, UsageError } from '@agentkernel/core';
+import { AgentkernelError, formatConfigIssue, parseConfig, UsageError } from '@agentkernel/core';
 import { IsolationUnavailableError } from '@agentkernel/core/isolation';
 import { openLocal, spec, tempDataDir } from './helpers.js';
 
@@ -51,13 +51,13 @@ describe('[local] isolation = "none"', () => {
     await sandbox.destroy();
   });
 
-  it('refuses an unknown isolation value', async () => {
-    const error: unknown = await openLocal(dataDir, { config: { isolation: 'docker' } }).catch(
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as Error).message).toContain(
-      '[local] isolation must be "bubblewrap" or "none", not "docker"',
+  it('has an unknown isolation value refused when the file is read, naming file, line and key', () => {
+    const file = '/project/agentkernel.toml';
+    const parsed = parseConfig('[local]\nisolation = "docker"\n', file);
+    expect(parsed.errors.map(formatConfigIssue)).toContainEqual(
+      expect.stringMatching(
+        /^\/project\/agentkernel\.toml:2: local\.isolation: must be "bubblewrap" or "none"/,
+      ),
     );
   });
 });

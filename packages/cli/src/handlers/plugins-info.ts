@@ -45,8 +45,14 @@ const info: Handler = (args, io) =>
     rt.out.line(`\nconfig keys in ${view.configTable}:`);
     if (keys.length === 0) rt.out.line('  only the keys every provider accepts');
     for (const [key, spec] of keys) {
-      const fallback = spec.default === undefined ? '' : ` (default ${JSON.stringify(spec.default)})`;
-      rt.out.line(`  ${key}: ${spec.type}${fallback}, ${spec.description}`);
+      const notes = [
+        spec.choices === undefined ? undefined : `one of ${spec.choices.join(', ')}`,
+        spec.min === undefined ? undefined : `at least ${spec.min}`,
+        spec.default === undefined ? undefined : `default ${JSON.stringify(spec.default)}`,
+        spec.env === undefined ? undefined : `env ${spec.env.join(' or ')}`,
+      ].filter((note) => note !== undefined);
+      const detail = notes.length === 0 ? '' : ` (${notes.join('; ')})`;
+      rt.out.line(`  ${key}: ${spec.type}${detail}, ${spec.description}`);
     }
   });
 

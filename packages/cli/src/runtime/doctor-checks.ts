@@ -79,8 +79,14 @@ export async function checkIsolation(loaded: LoadedConfig, usesLocal: boolean): 
   }
   const { checkIsolation: probe } = await import('@agentkernel/core/isolation');
   const result = await probe();
-  if (result.available)
-    return { status: 'ok', check: 'isolation', detail: `bubblewrap works (${result.path ?? 'bwrap'})` };
+  if (result.available) {
+    const inForce = result.inForce === undefined ? '' : `: ${result.inForce.join('; ')}`;
+    return {
+      status: 'ok',
+      check: 'isolation',
+      detail: `bubblewrap works (${result.path ?? 'bwrap'})${inForce}`,
+    };
+  }
   return {
     status: usesLocal ? 'fail' : 'warn',
     check: 'isolation',

@@ -1,6 +1,6 @@
 import type { BackendPlugin, CredentialSpec } from '../contract/backend.js';
 import type { ConfigIssue } from '../errors/errors.js';
-import { PROVIDER_ENV, providerTable, providerTablePath } from './providers.js';
+import { PROVIDER_CREDENTIAL_ENV, providerTable, providerTablePath } from './providers.js';
 import { warnInlineSecret } from './remote.js';
 import { SECRET_PROVIDER_KEYS } from './schema.js';
 import type { LoadedConfig } from './types.js';
@@ -22,13 +22,13 @@ export interface CredentialResolution {
  * does not declare (optional, so they are resolved and redacted but never demanded).
  */
 export function credentialSpecs(plugin: Pick<BackendPlugin, 'name' | 'credentials'>): CredentialSpec[] {
-  const known = PROVIDER_ENV[plugin.name] ?? [];
+  const known = PROVIDER_CREDENTIAL_ENV[plugin.name] ?? [];
   const specs = plugin.credentials.map((spec) => {
     const extra = known.find((entry) => entry.key === spec.key)?.env ?? [];
     return { ...spec, env: [...new Set([...spec.env, ...extra])] };
   });
   for (const entry of known) {
-    if (!entry.secret || specs.some((spec) => spec.key === entry.key)) continue;
+    if (specs.some((spec) => spec.key === entry.key)) continue;
     specs.push({
       key: entry.key,
       env: [...entry.env],

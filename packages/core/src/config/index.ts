@@ -9,11 +9,10 @@ export {
 } from './types.js';
 export { formatKeyPath, type KeyLines } from './lines.js';
 export {
-  PROVIDER_ENV,
-  applyProviderEnv,
+  PROVIDER_CREDENTIAL_ENV,
   providerEnvFor,
   providerTable,
-  type ProviderEnvEntry,
+  type ProviderCredentialEnv,
 } from './providers.js';
 export { credentialSpecs, resolveCredentials, type CredentialResolution } from './credentials.js';
 export { validateProviderTable, type ProviderTableValidation } from './provider-table.js';

@@ -5,7 +5,6 @@ import { ConfigError, CredentialsMissingError, formatConfigIssue } from '../erro
 import { redact, registerSecret } from '../errors/redactor.js';
 import { credentialSpecs, resolveCredentials } from './credentials.js';
 import { validateProviderTable } from './provider-table.js';
-import { applyProviderEnv } from './providers.js';
 import type { LoadedConfig } from './types.js';
 
 export interface OpenBackendOptions {
@@ -27,7 +26,7 @@ export interface OpenBackendOptions {
  */
 export async function openBackend(plugin: BackendPlugin, options: OpenBackendOptions): Promise<Backend> {
   const { loaded, env, logger } = options;
-  const table = validateProviderTable(plugin, loaded);
+  const table = validateProviderTable(plugin, loaded, env);
   if (table.errors.length > 0) throw new ConfigError(table.errors, { backend: plugin.name });
 
   const credentials = resolveCredentials(plugin, loaded, env);
@@ -43,7 +42,7 @@ export async function openBackend(plugin: BackendPlugin, options: OpenBackendOpt
   const dataDir = join(options.home, 'plugins', plugin.name);
   await mkdir(dataDir, { recursive: true });
   const context: BackendContext = {
-    config: Object.freeze(applyProviderEnv(plugin.name, table.config, env)),
+    config: Object.freeze(table.config),
     credentials: Object.freeze({ ...credentials.values }),
     env,
     dataDir,

@@ -111,16 +111,38 @@ export interface CredentialSpec {
   readonly description: string;
 }
 
-/** The type of one key of a plugin's `[remote.<name>]` table. */
-export type ConfigValueType = 'string' | 'number' | 'boolean' | 'string[]';
+/**
+ * The type of one key of a plugin's `[remote.<name>]` table. `integer` is a whole number (TOML integers,
+ * and environment values such as `"30000"`); `number` also accepts fractions.
+ */
+export type ConfigValueType = 'string' | 'number' | 'integer' | 'boolean' | 'string[]';
 
-/** One key a plugin accepts in its `[remote.<name>]` table, beyond the credential keys. */
+/**
+ * One key a plugin accepts in its `[remote.<name>]` table, beyond the credential keys.
+ *
+ * Core validates every constraint declared here before `open` is called, so a plugin reads
+ * `context.config[key]` as already typed, in range and defaulted: it never re-validates. A value comes
+ * from the table, else from the first set variable of {@link ConfigKeySpec.env}, else from
+ * {@link ConfigKeySpec.default}; a bad value names where it came from (file, line and key, or the
+ * environment variable).
+ */
 export interface ConfigKeySpec {
   readonly type: ConfigValueType;
   /** One line for `plugins info` and for validation messages. */
   readonly description: string;
-  /** Used when the key is absent. */
+  /** Used when the key is absent from the table and from the environment. */
   readonly default?: string | number | boolean | readonly string[];
+  /** For `string` keys: the only values accepted, e.g. `['pause', 'kill']`. */
+  readonly choices?: readonly string[];
+  /** For `number` and `integer` keys: the smallest value accepted. */
+  readonly min?: number;
+  /**
+   * Environment variables read, most preferred first, when the table does not set the key: the
+   * provider's own non-secret settings such as `['E2B_API_URL']` for `base_url`. A key may name one of
+   * the keys every provider accepts (`base_url`, `region`, ...) to give it an environment fallback.
+   * Never a secret: secrets are {@link CredentialSpec}s, which are redacted.
+   */
+  readonly env?: readonly string[];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { PassThrough, pipeline, type Readable, type Writable } from 'node:stream';
-import { requireBubblewrap, resolverBindArgs, systemBindArgs } from './bubblewrap.js';
+import { requireBubblewrap } from './bubblewrap.js';
 import { IsolationError, IsolationUnavailableError } from './errors.js';
 import {
   checkWorkspaceDir,
@@ -12,6 +12,7 @@ import {
   unisolatedPath,
   type IsolationOptions,
 } from './options.js';
+import { sandboxArgs } from './sandbox-args.js';
 import { killProcessTree, processStartTime, sigkill, trackProcess, untrackProcess } from './procs.js';
 
 /** Options of {@link spawnIsolated}: a sandbox and one command in it. */
@@ -66,25 +67,6 @@ const LAUNCHER = [
   'case $1 in */*) ;; *) command -v -- "$1" >/dev/null 2>&1 || { printf "agentkernel: %s: command not found\\n" "$1" >&2; exit 127; } ;; esac',
   'exec "$@"',
 ].join('\n');
-
-async function bubblewrapArgs(
-  options: IsolationOptions,
-  workspaceDir: string,
-  interactive: boolean,
-): Promise<string[]> {
-  const args = [...(await systemBindArgs()), '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp'];
-  if (options.home !== undefined) args.push('--bind', options.home, SANDBOX_HOME);
-  args.push('--bind', options.root, workspaceDir);
-  for (const bind of options.binds ?? [])
-    args.push('--bind', bind.hostPath, checkWorkspaceDir(bind.sandboxPath, options.backend));
-  // A private pid namespace means killing bwrap ends every process the command started.
-  args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent');
-  if (options.network) args.push(...(await resolverBindArgs()));
-  else args.push('--unshare-net');
-  // A new session stops a command from injecting input into our terminal (TIOCSTI), but a shell needs the terminal.
-  if (!interactive) args.push('--new-session');
-  return args;
-}
 
 function baseEnv(
   options: SpawnIsolatedOptions,
@@ -156,7 +138,7 @@ export async function spawnIsolated(options: SpawnIsolatedOptions): Promise<Isol
     ? (options.bwrapPath ?? (await requireBubblewrap(options.searchPath, options.backend)))
     : '/bin/sh';
   const args = isolated
-    ? [...(await bubblewrapArgs(options, workspaceDir, interactive)), '/bin/sh', ...launch]
+    ? [...(await sandboxArgs(options, workspaceDir, interactive)), '/bin/sh', ...launch]
     : launch;
 
   const started = performance.now();

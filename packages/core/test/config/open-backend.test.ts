@@ -37,7 +37,10 @@ function recordingPlugin(
       ports: false,
     },
     credentials,
-    configSchema: { template: { type: 'string', description: 'sandbox template', default: 'base' } },
+    configSchema: {
+      template: { type: 'string', description: 'sandbox template', default: 'base' },
+      base_url: { type: 'string', description: 'API URL', env: [`${name.toUpperCase()}_API_URL`] },
+    },
     open(context): RecordingBackend {
       const refuse = (): Promise<never> =>
         Promise.reject(new BackendError(name, 'the recording plugin creates no sandboxes'));
@@ -89,7 +92,7 @@ async function open(
 }
 
 describe('openBackend', () => {
-  it('hands the plugin its settings, credentials, env and data directory', async () => {
+  it("hands the plugin its settings (with the schema's env fallbacks), credentials, env and data directory", async () => {
     const env = { E2B_API_KEY: 'e2b_live_secret_0001', E2B_API_URL: 'http://127.0.0.1:49999' };
     const context = await open(recordingPlugin('e2b'), '[remote.e2b]\nregion = "eu"\n', env);
 
@@ -147,7 +150,7 @@ describe('openBackend', () => {
     expect(context.credentials).toEqual({ api_key: 'e2b_inline_0004' });
     expect(redact('e2b_inline_0004')).toBe('***');
     expect(logger.lines).toEqual([
-      'warn: /project/agentkernel.toml:3: remote.e2b.flavour: unknown key for backend "e2b" (ignored); expected one of: template, api_key, api_key_env, token_id, token_id_env, token_secret, token_secret_env, base_url, environment, organization, project, region, profile',
+      'warn: /project/agentkernel.toml:3: remote.e2b.flavour: unknown key for backend "e2b" (ignored); expected one of: template, base_url, api_key, api_key_env, token_id, token_id_env, token_secret, token_secret_env, environment, organization, project, region, profile',
       'debug: credential api_key from inline',
     ]);
   });

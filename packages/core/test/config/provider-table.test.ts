@@ -117,3 +117,53 @@ describe('validateProviderTable', () => {
     });
   });
 });
+
+describe('validateProviderTable: constraints and environment fallbacks from the schema', () => {
+  const acme = plugin('acme', {
+    configSchema: {
+      base_url: { type: 'string', description: 'API URL', env: ['ACME_API_URL', 'ACME_URL'] },
+      retries: { type: 'integer', description: 'retries', default: 4, min: 0, env: ['ACME_RETRIES'] },
+      mode: { type: 'string', description: 'idle policy', default: 'pause', choices: ['pause', 'kill'] },
+      ratio: { type: 'number', description: 'share', min: 0.5 },
+    },
+  });
+
+  it('refuses a value outside the choices, a fraction for an integer and a value below the minimum', () => {
+    const loaded = loadedFrom('[remote.acme]\nmode = "stop"\nretries = 2.5\nratio = 0.25\n');
+    expect(validateProviderTable(acme, loaded).errors.map(formatConfigIssue)).toEqual([
+      `${FILE}:2: remote.acme.mode: must be "pause" or "kill" (idle policy), got "stop"`,
+      `${FILE}:3: remote.acme.retries: expected an integer (retries), got float 2.5`,
+      `${FILE}:4: remote.acme.ratio: must be at least 0.5 (share), got 0.25`,
+    ]);
+    const negative = loadedFrom('[remote.acme]\nretries = -1\n');
+    expect(validateProviderTable(acme, negative).errors.map(formatConfigIssue)).toEqual([
+      `${FILE}:2: remote.acme.retries: must be at least 0 (retries), got -1`,
+    ]);
+  });
+
+  it('reads an unset key from the first set variable, typed, before the default', () => {
+    const result = validateProviderTable(acme, loadedFrom(''), {
+      ACME_API_URL: '',
+      ACME_URL: 'http://127.0.0.1:9',
+      ACME_RETRIES: '7',
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.config).toMatchObject({ base_url: 'http://127.0.0.1:9', retries: 7, mode: 'pause' });
+  });
+
+  it('lets the table win over the environment', () => {
+    const loaded = loadedFrom('[remote.acme]\nbase_url = "http://from-file"\nretries = 1\n');
+    const result = validateProviderTable(acme, loaded, {
+      ACME_API_URL: 'http://from-env',
+      ACME_RETRIES: '9',
+    });
+    expect(result.config).toMatchObject({ base_url: 'http://from-file', retries: 1 });
+  });
+
+  it('names the variable when an environment value does not fit', () => {
+    const result = validateProviderTable(acme, loadedFrom(''), { ACME_RETRIES: 'lots' });
+    expect(result.errors.map(formatConfigIssue)).toEqual([
+      'environment: ACME_RETRIES: for remote.acme.retries: expected an integer (retries), got string "lots"',
+    ]);
+  });
+});

@@ -269,12 +269,32 @@ describe('finding bubblewrap', () => {
   it('looks bwrap up on PATH', async () => {
     expect(await bubblewrapPath(process.env.PATH)).toMatch(/\/bwrap$/);
     expect(await bubblewrapPath('/nonexistent:/also-not')).toBeUndefined();
-    expect((await checkIsolation()).available).toBe(true);
+    const check = await checkIsolation();
+    expect(check.available).toBe(true);
+    expect(check.inForce).toContain('no capabilities (CapEff 0), no-new-privs');
     expect(await checkIsolation('/nonexistent')).toMatchObject({
       available: false,
       problem: expect.stringContaining('apt-get install -y bubblewrap'),
     });
   });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'reports a bwrap that leaves root its capabilities as not isolating (needs root)',
+    async () => {
+      // A stand-in that runs the command without any sandbox, as a broken or hostile bwrap would.
+      const bin = join(root, '..', `${root.split('/').pop()}-fake-bwrap`);
+      await mkdir(bin, { recursive: true });
+      await writeFile(
+        join(bin, 'bwrap'),
+        '#!/bin/sh\nwhile [ "$1" != /bin/sh ]; do shift; done\nshift 5\nexec "$@"\n',
+        { mode: 0o755 },
+      );
+      const check = await checkIsolation(bin);
+      expect(check.available).toBe(false);
+      expect(check.problem).toMatch(/does not isolate enough: commands keep capabilities \(CapEff 0*1f+/);
+      expect(check.problem).toContain('/proc/sys is writable');
+    },
+  );
 
   it('throws IsolationUnavailableError with the install commands when bwrap is missing', async () => {
     const error: unknown = await run(['true'], { searchPath: '/nonexistent', backend: 'local' }).catch(
