@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import {
+  UsageError,
+  type Backend,
+  type BackendContext,
+  type BackendPlugin,
+  type ListFilter,
+  type NativeSnapshotHandle,
+  type SandboxHandle,
+  type SandboxRef,
+  type SandboxSpec,
+  type SandboxSummary,
+} from '@agentkernel/core';
+import { DaytonaSandboxHandle, statusOf } from './daytona-sandbox.js';
+import { BACKEND, isNotFound, toAgentkernelError } from './errors.js';
+import { creationLabels, makeRef, MANAGED_KEY, NAME_KEY, TOKEN_KEY, WORKSPACE_KEY } from './metadata.js';
+import {
+  call,
+  createRuntime,
+  retrying,
+  type DaytonaModule,
+  type Runtime,
+  type SdkSandbox,
+} from './runtime.js';
+
+// The default user may not write at /: the workspace is made with sudo (passwordless on Daytona) then.
+const PREPARE_WORKSPACE =
+  'mkdir -p -- "$1" 2>/dev/null || { sudo -n mkdir -p -- "$1" && sudo -n chown "$(id -u):$(id -g)" -- "$1"; }';
+
+/** What `create` asks Daytona for: a snapshot by name, or an image to build from. */
+type Source = { snapshot: string } | { image: string } | Record<string, never>;
+
+/** An opened Daytona backend. */
+export class DaytonaBackend implements Backend {
+  constructor(
+    readonly plugin: BackendPlugin,
+    private readonly runtime: Runtime,
+  ) {}
+
+  /** The sandbox a create made, found by its creation token (after a lost response or an abort). */
+  private async findByToken(token: string): Promise<SdkSandbox | undefined> {
+    const doing = { action: 'looking for a sandbox by its creation token' };
+    return retrying(this.runtime, doing, 'idempotent', async () => {
+      for await (const sandbox of this.runtime.client.list({ labels: { [TOKEN_KEY]: token }, limit: 10 }))
+        return sandbox;
+      return undefined;
+    });
+  }
+
+  /** Whatever a failed or aborted create made is deleted, so nothing is left behind. */
+  private async deleteByToken(token: string): Promise<void> {
+    try {
+      const sandbox = await this.findByToken(token);
+      if (sandbox !== undefined)
+        await retrying(this.runtime, { action: 'deleting a half-created sandbox' }, 'idempotent', () =>
+          sandbox.delete(this.runtime.timeoutSeconds),
+        );
+    } catch (error) {
+      this.runtime.logger.warn(
+        `daytona: could not check for a sandbox left by a failed create (token ${token}): ${(error as Error).message}`,
+      );
+    }
+  }
+
+  /** A `base_image` that names a Daytona snapshot is used as one; any other is an image Daytona builds from. */
+  private async source(spec: SandboxSpec): Promise<Source> {
+    if (spec.fromSnapshot !== undefined) return { snapshot: spec.fromSnapshot.id };
+    const image = spec.image ?? this.runtime.defaultImage;
+    if (image === undefined) return {};
+    try {
+      await retrying(this.runtime, { action: `looking up snapshot ${image}` }, 'idempotent', () =>
+        this.runtime.client.snapshot.get(image),
+      );
+      return { snapshot: image };
+    } catch (error) {
+      if (isNotFound(error)) return { image };
+      throw toAgentkernelError(error, { action: `looking up snapshot ${image}` });
+    }
+  }
+
+  async create(spec: SandboxSpec): Promise<SandboxHandle> {
+    const { client, logger, timeoutSeconds } = this.runtime;
+    if (spec.fromSnapshot !== undefined && spec.fromSnapshot.backend !== BACKEND) {
+      throw new UsageError(
+        `snapshot ${spec.fromSnapshot.id} is a ${spec.fromSnapshot.backend} snapshot, not a Daytona one`,
+        {
+          backend: BACKEND,
+        },
+      );
+    }
+    const token = randomUUID();
+    const source = await this.source(spec);
+    const resources = {
+      ...(spec.vcpus === undefined ? {} : { cpu: spec.vcpus }),
+      ...(spec.memoryMb === undefined ? {} : { memory: Math.ceil(spec.memoryMb / 1024) }),
+    };
+    const params = {
+      ...source,
+      envVars: { ...spec.env },
+      labels: creationLabels(spec, token),
+      public: spec.ports.length > 0,
+      networkBlockAll: !spec.network,
+      ...(Object.keys(resources).length === 0 ? {} : { resources }),
+      ...(spec.idleTimeoutMs === undefined
+        ? {}
+        : { autoStopInterval: Math.max(1, Math.ceil(spec.idleTimeoutMs / 60_000)) }),
+    };
+    const what =
+      'snapshot' in source
+        ? `snapshot ${source.snapshot}`
+        : 'image' in source
+          ? `image ${source.image}`
+          : 'the default snapshot';
+    let sandbox: SdkSandbox;
+    try {
+      sandbox = await retrying(
+        this.runtime,
+        { action: `creating sandbox ${spec.name}` },
+        'refused-only',
+        () => client.create(params, { timeout: timeoutSeconds * 5 }),
+        {
+          recover: () => this.findByToken(token),
+          ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+        },
+      );
+      spec.signal?.throwIfAborted();
+    } catch (error) {
+      await this.deleteByToken(token);
+      if (spec.signal?.aborted === true) throw spec.signal.reason;
+      throw toAgentkernelError(error, { action: `creating sandbox ${spec.name} from ${what}` });
+    }
+    const ref = makeRef(sandbox.id, {
+      name: spec.name,
+      workspaceDir: spec.workspaceDir,
+      public: params.public,
+    });
+    const handle = new DaytonaSandboxHandle(this.runtime, ref, sandbox);
+    try {
+      const result = await handle.exec(['sh', '-c', PREPARE_WORKSPACE, 'prepare', spec.workspaceDir], {
+        cwd: '/',
+      });
+      if (result.exitCode !== 0)
+        throw new Error(result.stderr.toString('utf8').trim() || `exit code ${result.exitCode}`);
+    } catch (error) {
+      await handle.destroy().catch(() => this.deleteByToken(token));
+      throw toAgentkernelError(error, { action: `creating ${spec.workspaceDir}`, sandboxId: sandbox.id });
+    }
+    logger.debug(`daytona: created sandbox ${sandbox.id} from ${what}`);
+    return handle;
+  }
+
+  // async so that a bad ref rejects rather than throws
+  async reconnect(ref: SandboxRef): Promise<SandboxHandle> {
+    return new DaytonaSandboxHandle(this.runtime, ref);
+  }
+
+  async list(filter: ListFilter = {}): Promise<SandboxSummary[]> {
+    const labels = { ...filter.labels, [MANAGED_KEY]: 'true' };
+    return call(this.runtime, { action: 'listing sandboxes' }, 'idempotent', async () => {
+      const out: SandboxSummary[] = [];
+      for await (const sandbox of this.runtime.client.list({ labels })) {
+        const name = sandbox.labels[NAME_KEY];
+        out.push({
+          ref: makeRef(sandbox.id, {
+            workspaceDir: sandbox.labels[WORKSPACE_KEY] ?? '/workspace',
+            public: sandbox.public,
+            ...(name === undefined ? {} : { name }),
+          }),
+          ...(name === undefined ? {} : { name }),
+          status: statusOf(sandbox.state),
+          ...(sandbox.createdAt === undefined ? {} : { createdAt: sandbox.createdAt }),
+        });
+      }
+      return out;
+    });
+  }
+
+  async deleteSnapshot(snapshot: NativeSnapshotHandle): Promise<void> {
+    if (snapshot.backend !== BACKEND) {
+      throw new UsageError(`snapshot ${snapshot.id} is a ${snapshot.backend} snapshot, not a Daytona one`, {
+        backend: BACKEND,
+      });
+    }
+    const doing = { action: `deleting snapshot ${snapshot.id}` };
+    try {
+      await retrying(this.runtime, doing, 'idempotent', () =>
+        this.runtime.client.snapshot.delete(snapshot.metadata.snapshotId ?? snapshot.id),
+      );
+    } catch (error) {
+      if (!isNotFound(error)) throw toAgentkernelError(error, doing);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.runtime.client[Symbol.asyncDispose]();
+  }
+}
+
+/** Opens the Daytona backend for `plugin` with the SDK module already imported. */
+export function createDaytonaBackend(
+  plugin: BackendPlugin,
+  context: BackendContext,
+  sdk: DaytonaModule,
+): DaytonaBackend {
+  return new DaytonaBackend(plugin, createRuntime(sdk, context));
+}

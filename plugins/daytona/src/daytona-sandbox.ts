@@ -1,0 +1,280 @@
+import { posix } from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  NotFoundError,
+  SandboxGoneError,
+  UsageError,
+  type Endpoint,
+  type ExecOptions,
+  type ExecResult,
+  type NativeSnapshotHandle,
+  type SandboxHandle,
+  type SandboxRef,
+  type SandboxStatus,
+  type ShellOptions,
+  type WriteFileOptions,
+} from '@agentkernel/core';
+import { BACKEND, isNotFound, toAgentkernelError, type Doing } from './errors.js';
+import { refInfo, type RefInfo } from './metadata.js';
+import { execOverText, getArchiveViaExec, putArchiveViaExec, type Replay } from './pending-core-remote.js';
+import { call, retrying, type Runtime, type SdkSandbox } from './runtime.js';
+import { sessionApi } from './session-exec.js';
+import { openShell } from './shell.js';
+import { takeSnapshot } from './snapshots.js';
+
+/** How long a signed preview URL of a private sandbox stays valid. */
+const SIGNED_PREVIEW_SECONDS = 24 * 60 * 60;
+
+/** Daytona's sandbox states as agentkernel's. */
+export function statusOf(state: string | undefined): SandboxStatus {
+  switch (state) {
+    case 'started':
+      return 'running';
+    case 'stopped':
+    case 'paused':
+    case 'archived':
+    case 'stopping':
+    case 'pausing':
+    case 'archiving':
+      return 'stopped';
+    case 'destroyed':
+    case 'destroying':
+      return 'gone';
+    case 'error':
+    case 'build_failed':
+    case undefined:
+      return 'unknown';
+    default:
+      return 'starting';
+  }
+}
+
+/** One Daytona sandbox. Holds the SDK `Sandbox` once an operation needed one. */
+export class DaytonaSandboxHandle implements SandboxHandle {
+  private readonly info: RefInfo;
+  private sdkSandbox: SdkSandbox | undefined;
+  private destroyed = false;
+
+  constructor(
+    private readonly runtime: Runtime,
+    readonly ref: SandboxRef,
+    fetched?: SdkSandbox,
+  ) {
+    this.info = refInfo(ref);
+    this.sdkSandbox = fetched;
+  }
+
+  private get id(): string {
+    return this.ref.id;
+  }
+
+  private resolve(path: string): string {
+    return posix.resolve(this.info.workspaceDir, path);
+  }
+
+  private gone(cause?: unknown): SandboxGoneError {
+    return new SandboxGoneError(BACKEND, this.id, cause === undefined ? {} : { cause });
+  }
+
+  /** The SDK sandbox, fetched once; a sandbox Daytona does not know is gone. */
+  private async sandbox(): Promise<SdkSandbox> {
+    if (this.destroyed) throw this.gone();
+    if (this.sdkSandbox !== undefined) return this.sdkSandbox;
+    const doing = { action: 'looking up the sandbox', sandboxId: this.id };
+    try {
+      this.sdkSandbox = await retrying(this.runtime, doing, 'idempotent', () =>
+        this.runtime.client.get(this.id),
+      );
+    } catch (error) {
+      if (isNotFound(error)) throw this.gone(error);
+      throw toAgentkernelError(error, doing);
+    }
+    return this.sdkSandbox;
+  }
+
+  /** Runs a toolbox call; a not-found answer is checked against the sandbox's status (gone, or really not found). */
+  private async toolbox<T>(
+    doing: Doing,
+    replay: Replay,
+    operation: (sandbox: SdkSandbox) => Promise<T>,
+  ): Promise<T> {
+    const sandbox = await this.sandbox();
+    try {
+      return await retrying(this.runtime, doing, replay, () => operation(sandbox));
+    } catch (error) {
+      if (
+        isNotFound(error) &&
+        (error as Error).name !== 'DaytonaFileNotFoundError' &&
+        (await this.status()) === 'gone'
+      )
+        throw this.gone(error);
+      throw toAgentkernelError(error, doing);
+    }
+  }
+
+  async status(): Promise<SandboxStatus> {
+    if (this.destroyed) return 'gone';
+    const doing = { action: 'asking for the sandbox status', sandboxId: this.id };
+    try {
+      const sandbox = await retrying(this.runtime, doing, 'idempotent', () =>
+        this.runtime.client.get(this.id),
+      );
+      this.sdkSandbox = sandbox;
+      return statusOf(sandbox.state);
+    } catch (error) {
+      if (isNotFound(error)) return 'gone';
+      throw toAgentkernelError(error, doing);
+    }
+  }
+
+  async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    if (argv.length === 0)
+      throw new UsageError('exec needs a program to run (argv is empty)', { backend: BACKEND });
+    options.signal?.throwIfAborted();
+    const doing = { action: `running ${JSON.stringify(argv[0])}`, sandboxId: this.id };
+    const sandbox = await this.sandbox();
+    try {
+      return await execOverText(
+        sessionApi(this.runtime, sandbox),
+        argv,
+        { ...options, cwd: this.resolve(options.cwd ?? '.') },
+        {
+          backend: BACKEND,
+          sandboxId: this.id,
+        },
+      );
+    } catch (error) {
+      if (options.signal?.aborted === true && error === options.signal.reason) throw error;
+      if (isNotFound(error) && (await this.status()) === 'gone') throw this.gone(error);
+      throw toAgentkernelError(error, doing);
+    }
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    const target = this.resolve(path);
+    return this.toolbox(
+      { action: `reading ${target}`, sandboxId: this.id, path: target },
+      'idempotent',
+      (sandbox) => sandbox.fs.downloadFile(target, this.runtime.timeoutSeconds),
+    );
+  }
+
+  async writeFile(path: string, data: Uint8Array | Readable, options: WriteFileOptions = {}): Promise<void> {
+    const target = this.resolve(path);
+    const doing = { action: `writing ${target}`, sandboxId: this.id, path: target };
+    if (data instanceof Uint8Array) {
+      const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      await this.toolbox(doing, 'idempotent', (sandbox) => sandbox.fs.uploadFile(bytes, target));
+    } else {
+      // A stream can be sent once only.
+      await this.toolbox(doing, 'once', (sandbox) => sandbox.fs.uploadFileStream(data, target));
+    }
+    if (options.mode !== undefined) {
+      const mode = (options.mode & 0o7777).toString(8);
+      await this.toolbox(
+        { action: `setting the mode of ${target}`, sandboxId: this.id, path: target },
+        'idempotent',
+        (sandbox) => sandbox.fs.setFilePermissions(target, { mode }),
+      );
+    }
+  }
+
+  async removeFile(path: string): Promise<void> {
+    const target = this.resolve(path);
+    try {
+      await this.toolbox(
+        { action: `removing ${target}`, sandboxId: this.id, path: target },
+        'idempotent',
+        (sandbox) => sandbox.fs.deleteFile(target, true),
+      );
+    } catch (error) {
+      if (error instanceof NotFoundError && !(error instanceof SandboxGoneError)) return;
+      throw error;
+    }
+  }
+
+  async mkdir(path: string): Promise<void> {
+    const target = this.resolve(path);
+    await this.toolbox(
+      { action: `creating directory ${target}`, sandboxId: this.id, path: target },
+      'idempotent',
+      (sandbox) => sandbox.fs.createFolder(target, '755'),
+    );
+  }
+
+  async putArchive(dir: string, archive: Readable): Promise<void> {
+    await putArchiveViaExec(this, this.resolve(dir), archive);
+  }
+
+  async getArchive(dir: string, paths?: readonly string[]): Promise<Readable> {
+    return getArchiveViaExec(this, this.resolve(dir), paths, (temp) =>
+      this.toolbox(
+        { action: `downloading ${temp}`, sandboxId: this.id, path: temp },
+        'idempotent',
+        async (sandbox) =>
+          Readable.from(await sandbox.fs.downloadFileStream(temp, this.runtime.timeoutSeconds * 30)),
+      ),
+    );
+  }
+
+  async endpoints(ports: readonly number[]): Promise<Endpoint[]> {
+    const sandbox = await this.sandbox();
+    const out: Endpoint[] = [];
+    for (const port of ports) {
+      const doing = { action: `getting the preview link of port ${port}`, sandboxId: this.id };
+      // A private sandbox's plain preview link needs a token header, which a URL cannot carry: its
+      // signed preview URL holds the token itself.
+      const url = await call(this.runtime, doing, 'idempotent', async () =>
+        this.info.public
+          ? (await sandbox.getPreviewLink(port)).url
+          : (await sandbox.getSignedPreviewUrl(port, SIGNED_PREVIEW_SECONDS)).url,
+      );
+      out.push({ port, url });
+    }
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    const sandbox = await this.sandbox();
+    if ((await this.status()) === 'stopped') return;
+    await call(this.runtime, { action: 'stopping the sandbox', sandboxId: this.id }, 'idempotent', () =>
+      sandbox.stop(this.runtime.timeoutSeconds),
+    );
+  }
+
+  async start(): Promise<void> {
+    const sandbox = await this.sandbox();
+    const status = await this.status();
+    if (status === 'gone') throw this.gone();
+    if (status === 'running') return;
+    await call(this.runtime, { action: 'starting the sandbox', sandboxId: this.id }, 'idempotent', () =>
+      sandbox.start(this.runtime.timeoutSeconds),
+    );
+  }
+
+  async destroy(): Promise<void> {
+    const doing = { action: 'deleting the sandbox', sandboxId: this.id };
+    try {
+      await retrying(this.runtime, doing, 'idempotent', async () => {
+        const sandbox = this.sdkSandbox ?? (await this.runtime.client.get(this.id));
+        await sandbox.delete(this.runtime.timeoutSeconds);
+      });
+    } catch (error) {
+      if (!isNotFound(error)) throw toAgentkernelError(error, doing);
+    }
+    this.destroyed = true;
+    this.sdkSandbox = undefined;
+  }
+
+  async snapshot(name: string): Promise<NativeSnapshotHandle> {
+    return takeSnapshot(this.runtime, await this.sandbox(), name);
+  }
+
+  async shell(options: ShellOptions = {}): Promise<number> {
+    const sandbox = await this.sandbox();
+    return openShell(this.runtime, sandbox, {
+      ...options,
+      cwd: this.resolve(options.cwd ?? '.'),
+    });
+  }
+}

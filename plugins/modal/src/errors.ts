@@ -1,0 +1,115 @@
+import {
+  AgentkernelError,
+  BackendError,
+  NotFoundError,
+  SandboxGoneError,
+  UsageError,
+} from '@agentkernel/core';
+
+export const BACKEND = 'modal';
+
+/** gRPC status codes the backend tells apart (grpc/status.proto). */
+export const Code = {
+  cancelled: 1,
+  unknown: 2,
+  invalidArgument: 3,
+  deadlineExceeded: 4,
+  notFound: 5,
+  permissionDenied: 7,
+  resourceExhausted: 8,
+  failedPrecondition: 9,
+  internal: 13,
+  unavailable: 14,
+  unauthenticated: 16,
+} as const;
+
+const TRANSIENT = new Set<number>([
+  Code.cancelled,
+  Code.unknown,
+  Code.deadlineExceeded,
+  Code.resourceExhausted,
+  Code.internal,
+  Code.unavailable,
+]);
+
+const AUTH_HINT =
+  'check the Modal token: set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET (or [remote.modal] token_id / token_secret); tokens are at https://modal.com/settings/tokens';
+
+/** What was being done when an SDK call failed, for the message. */
+export interface Doing {
+  readonly action: string;
+  readonly sandboxId?: string;
+  readonly path?: string;
+}
+
+/** The gRPC status of an SDK failure (nice-grpc's ClientError), if it is one. */
+export function grpcCode(error: unknown): number | undefined {
+  const candidate = error as { name?: unknown; code?: unknown } | undefined;
+  return candidate?.name === 'ClientError' && typeof candidate.code === 'number' ? candidate.code : undefined;
+}
+
+/** Whether a failed call may succeed if tried again: Modal was busy, throttled or unreachable. */
+export function isTransient(error: unknown): boolean {
+  const code = grpcCode(error);
+  return code !== undefined && TRANSIENT.has(code);
+}
+
+/** Whether the failure means the sandbox no longer exists (terminated, expired, unknown). */
+export function meansGone(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  return (
+    grpcCode(error) === Code.notFound ||
+    name === 'ConflictError' ||
+    name === 'NotFoundError' ||
+    name === 'ClientClosedError'
+  );
+}
+
+const where = (doing: Doing): string =>
+  doing.sandboxId === undefined ? '' : ` in sandbox ${doing.sandboxId}`;
+
+/** Turns anything the Modal SDK throws into an agentkernel error (the vendor error kept as `cause`). */
+export function toAgentkernelError(error: unknown, doing: Doing): AgentkernelError {
+  if (AgentkernelError.isInstance(error)) return error;
+  const err = error instanceof Error ? error : new Error(String(error));
+  const code = grpcCode(err);
+  const detail = (err as { details?: string }).details || err.message;
+  if (code === Code.unauthenticated || code === Code.permissionDenied) {
+    return new BackendError(BACKEND, `Modal rejected the credentials while ${doing.action}: ${detail}`, {
+      code: 'MODAL_AUTH',
+      hint: AUTH_HINT,
+      cause: err,
+    });
+  }
+  if (err.name === 'SandboxFilesystemNotFoundError') {
+    return new NotFoundError(`${doing.path ?? 'the path'} does not exist${where(doing)}`, {
+      backend: BACKEND,
+      cause: err,
+    });
+  }
+  if (doing.sandboxId !== undefined && meansGone(err)) {
+    return new SandboxGoneError(BACKEND, doing.sandboxId, { cause: err });
+  }
+  if (err.name === 'NotFoundError' || code === Code.notFound) {
+    return new NotFoundError(`${doing.action}: ${detail}`, { backend: BACKEND, cause: err });
+  }
+  if (err.name === 'InvalidError' || code === Code.invalidArgument) {
+    return new UsageError(`Modal refused ${doing.action}${where(doing)}: ${detail}`, {
+      backend: BACKEND,
+      cause: err,
+    });
+  }
+  if (code === Code.resourceExhausted) {
+    return new BackendError(BACKEND, `Modal kept throttling ${doing.action}${where(doing)}: ${detail}`, {
+      code: 'MODAL_RATE_LIMITED',
+      hint: 'wait a little and retry, or raise [remote.modal] max_retries',
+      cause: err,
+    });
+  }
+  const transient = isTransient(err);
+  return new BackendError(
+    BACKEND,
+    `${doing.action}${where(doing)} failed${transient ? ' after retries' : ''}: ${detail}`,
+    { code: transient ? 'MODAL_UNAVAILABLE' : 'MODAL_ERROR', cause: err },
+  );
+}

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { ExecOptions, ExecResult } from '@agentkernel/core';
+import type * as Modal from 'modal';
+
+const STDIN_CHUNK = 4 * 1024 * 1024;
+const SIGKILL_EXIT = 137;
+/** How long after its timeout a command may run before we kill it ourselves (the sandbox normally has). */
+const TIMEOUT_BACKSTOP_MS = 2_000;
+
+// Modal has no call that kills a running exec, and its own exec timeout is in whole seconds. So every
+// command runs under this wrapper: coreutils' (or busybox's) `timeout` kills the command's whole process
+// group at the exact time, and the wrapper's pid file lets an abort kill it from a second exec. The
+// command's stdin, stdout and stderr are its own (nothing is added to them).
+const WRAPPER = [
+  'f=$1 t=$2',
+  'shift 2',
+  'if [ "$t" != 0 ] && command -v timeout >/dev/null 2>&1; then set -- timeout -s KILL "$t" "$@"; fi',
+  // An asynchronous command's stdin is /dev/null in dash unless redirected from another descriptor.
+  'exec 3<&0',
+  '"$@" <&3 3<&- &',
+  'p=$!',
+  'echo "$p" >"$f" 2>/dev/null',
+  'wait "$p"',
+  's=$?',
+  'rm -f "$f"',
+  'exit "$s"',
+].join('\n');
+
+const KILLER =
+  'p=$(cat "$1" 2>/dev/null) && { kill -KILL -- -"$p" 2>/dev/null || kill -KILL "$p"; }; rm -f "$1"';
+
+/** The argv Modal runs for `argv`, and the file its pid goes to. */
+export function wrap(
+  argv: readonly string[],
+  timeoutMs: number | undefined,
+): { argv: string[]; pidFile: string } {
+  const pidFile = `/tmp/.agentkernel-exec-${randomUUID()}`;
+  const seconds = timeoutMs === undefined ? '0' : (Math.max(timeoutMs, 1) / 1000).toFixed(3);
+  return { argv: ['sh', '-c', WRAPPER, 'agentkernel', pidFile, seconds, ...argv], pidFile };
+}
+
+async function* chunksOf(input: Uint8Array | Readable): AsyncGenerator<Uint8Array> {
+  const sources: AsyncIterable<Uint8Array | string> | Uint8Array[] =
+    input instanceof Uint8Array ? [input] : input;
+  for await (const source of sources) {
+    const bytes = typeof source === 'string' ? Buffer.from(source) : source;
+    for (let offset = 0; offset < bytes.length; offset += STDIN_CHUNK)
+      yield bytes.subarray(offset, offset + STDIN_CHUNK);
+  }
+}
+
+/** Feeds stdin (or nothing) and closes it, so a command reading its input sees an end. */
+async function feedStdin(
+  process: Modal.ContainerProcess,
+  input: Uint8Array | Readable | undefined,
+): Promise<void> {
+  const writer = process.stdin.getWriter();
+  try {
+    if (input !== undefined) for await (const chunk of chunksOf(input)) await writer.write(chunk);
+    await writer.close();
+  } catch {
+    // A command may end without reading all of its input (like EPIPE locally): not an error of ours.
+  }
+}
+
+async function collect(
+  stream: ReadableStream<Uint8Array>,
+  onChunk: ((chunk: Uint8Array) => void) | undefined,
+  sink: Buffer[],
+): Promise<void> {
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    sink.push(bytes);
+    onChunk?.(bytes);
+  }
+}
+
+export interface ExecTarget {
+  readonly sandbox: Modal.Sandbox;
+  /** Runs a short helper command (the abort and timeout kills). */
+  readonly kill: (pidFile: string) => Promise<void>;
+}
+
+/** The argv of the helper that kills a wrapped command from its pid file. */
+export const killArgv = (pidFile: string): string[] => ['sh', '-c', KILLER, 'agentkernel', pidFile];
+
+/**
+ * Runs `argv` in the sandbox with exact bytes both ways, streaming output to the callbacks, and
+ * honouring the timeout (in the sandbox, to the millisecond) and abort (kill, then reject with the
+ * reason). A non-zero exit is a result.
+ */
+export async function runCommand(
+  target: ExecTarget,
+  argv: readonly string[],
+  cwd: string,
+  options: ExecOptions,
+): Promise<ExecResult> {
+  const { argv: wrapped, pidFile } = wrap(argv, options.timeoutMs);
+  const started = performance.now();
+  const process = await target.sandbox.exec(wrapped, {
+    mode: 'binary',
+    workdir: cwd,
+    ...(options.env === undefined ? {} : { env: { ...options.env } }),
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  void feedStdin(process, options.stdin);
+  const finished = Promise.all([
+    collect(process.stdout as ReadableStream<Uint8Array>, options.onStdout, stdout),
+    collect(process.stderr as ReadableStream<Uint8Array>, options.onStderr, stderr),
+    process.wait(),
+  ]).then(([, , code]) => code);
+
+  let backstop: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<number>((resolve, reject) => {
+    if (options.timeoutMs !== undefined) {
+      backstop = setTimeout(() => {
+        void target.kill(pidFile);
+        resolve(SIGKILL_EXIT);
+      }, options.timeoutMs + TIMEOUT_BACKSTOP_MS);
+    }
+    const signal = options.signal;
+    if (signal === undefined) return;
+    onAbort = () => {
+      void target.kill(pidFile);
+      reject(signal.reason as Error);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  let exitCode: number;
+  try {
+    exitCode = await Promise.race([finished, stopped]);
+  } finally {
+    clearTimeout(backstop);
+    if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort);
+  }
+  const durationMs = performance.now() - started;
+  return {
+    exitCode,
+    stdout: Buffer.concat(stdout),
+    stderr: Buffer.concat(stderr),
+    durationMs,
+    timedOut: options.timeoutMs !== undefined && exitCode === SIGKILL_EXIT && durationMs >= options.timeoutMs,
+  };
+}

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import {
+  registerSecret,
+  UsageError,
+  type Backend,
+  type BackendContext,
+  type BackendPlugin,
+  type ListFilter,
+  type NativeSnapshotHandle,
+  type SandboxHandle,
+  type SandboxRef,
+  type SandboxSpec,
+  type SandboxSummary,
+} from '@agentkernel/core';
+import type * as Modal from 'modal';
+import { createClient, type ModalModule } from './client.js';
+import { BACKEND, meansGone, toAgentkernelError } from './errors.js';
+import { ModalSandboxHandle } from './modal-sandbox.js';
+import { resolveSettings } from './options.js';
+import { call, type Runtime } from './runtime.js';
+import { creationTags, makeRef, MANAGED_TAG, NAME_TAG, TOKEN_TAG, WORKSPACE_TAG } from './tags.js';
+
+/** `base`/`default` (and no image at all) mean the configured default; `im-...` is an image id. */
+async function imageFor(
+  runtime: Runtime,
+  requested: string | undefined,
+): Promise<{ image: Modal.Image; name: string }> {
+  const name =
+    requested === undefined || requested === 'base' || requested === 'default'
+      ? runtime.settings.image
+      : requested;
+  if (name.startsWith('im-')) {
+    const image = await call({ action: `looking up image ${name}` }, () =>
+      runtime.client.images.fromId(name),
+    );
+    return { image, name };
+  }
+  return { image: runtime.client.images.fromRegistry(name), name };
+}
+
+const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
+
+/** An opened Modal backend. */
+export class ModalBackend implements Backend {
+  constructor(
+    readonly plugin: BackendPlugin,
+    private readonly runtime: Runtime,
+  ) {}
+
+  private async handleFor(ref: SandboxRef, sandbox?: Modal.Sandbox): Promise<ModalSandboxHandle> {
+    return new ModalSandboxHandle(
+      this.runtime,
+      ref,
+      sandbox ?? (await this.runtime.client.sandboxes.fromId(ref.id)),
+    );
+  }
+
+  /** Sandboxes of our app whose tags include `tags`. */
+  private async find(tags: Record<string, string>): Promise<Modal.Sandbox[]> {
+    const app = await this.runtime.app();
+    const out: Modal.Sandbox[] = [];
+    for await (const sandbox of this.runtime.client.sandboxes.list({ appId: app.appId, tags }))
+      out.push(sandbox);
+    return out;
+  }
+
+  async create(spec: SandboxSpec): Promise<SandboxHandle> {
+    const { client, settings } = this.runtime;
+    if (spec.fromSnapshot !== undefined && spec.fromSnapshot.backend !== BACKEND) {
+      throw new UsageError(
+        `snapshot ${spec.fromSnapshot.id} is a ${spec.fromSnapshot.backend} snapshot, not a Modal one`,
+        {
+          backend: BACKEND,
+        },
+      );
+    }
+    spec.signal?.throwIfAborted();
+    const token = randomUUID();
+    const tags = creationTags(spec, token);
+    const app = await this.runtime.app();
+    const { image, name: imageName } = await imageFor(this.runtime, spec.fromSnapshot?.id ?? spec.image);
+    const params: Modal.SandboxCreateParams = {
+      env: { ...spec.env },
+      tags,
+      timeoutMs: settings.lifetimeSecs * 1000,
+      blockNetwork: !spec.network,
+      ...(spec.ports.length === 0 ? {} : { encryptedPorts: [...spec.ports] }),
+      ...(spec.vcpus === undefined ? {} : { cpu: spec.vcpus }),
+      ...(spec.memoryMb === undefined ? {} : { memoryMiB: spec.memoryMb }),
+      ...(spec.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: seconds(spec.idleTimeoutMs) * 1000 }),
+    };
+    let sandbox: Modal.Sandbox;
+    try {
+      sandbox = await client.sandboxes.create(app, image, params);
+      spec.signal?.throwIfAborted();
+    } catch (error) {
+      // The SDK retries a lost response with the same idempotency key; what is left is a create that
+      // may or may not have happened: whatever carries our token goes.
+      await this.terminateByToken(token);
+      if (spec.signal?.aborted === true) throw spec.signal.reason;
+      throw toAgentkernelError(error, { action: `creating sandbox ${spec.name} from image ${imageName}` });
+    }
+    const ref = makeRef(sandbox.sandboxId, {
+      name: spec.name,
+      workspaceDir: spec.workspaceDir,
+      image: imageName,
+    });
+    const handle = await this.handleFor(ref, sandbox);
+    try {
+      await handle.mkdir(spec.workspaceDir);
+    } catch (error) {
+      await sandbox.terminate().catch(() => undefined);
+      throw toAgentkernelError(error, {
+        action: `creating ${spec.workspaceDir}`,
+        sandboxId: sandbox.sandboxId,
+      });
+    }
+    return handle;
+  }
+
+  /** A failed or aborted create must not leave an orphan: whatever its token made is terminated. */
+  private async terminateByToken(token: string): Promise<void> {
+    try {
+      for (const sandbox of await this.find({ [TOKEN_TAG]: token })) await sandbox.terminate();
+    } catch (error) {
+      this.runtime.logger.warn(
+        `modal: could not check for a sandbox left by a failed create (token ${token}): ${(error as Error).message}`,
+      );
+    }
+  }
+
+  // async so that a bad ref rejects rather than throws
+  async reconnect(ref: SandboxRef): Promise<SandboxHandle> {
+    return this.handleFor(ref);
+  }
+
+  async list(filter: ListFilter = {}): Promise<SandboxSummary[]> {
+    const out: SandboxSummary[] = [];
+    const found = await call({ action: 'listing sandboxes' }, () =>
+      this.find({ ...filter.labels, [MANAGED_TAG]: 'true' }),
+    );
+    for (const sandbox of found) {
+      let tags: Record<string, string>;
+      try {
+        tags = await sandbox.getTags();
+      } catch (error) {
+        if (meansGone(error)) continue;
+        throw toAgentkernelError(error, { action: 'reading sandbox tags', sandboxId: sandbox.sandboxId });
+      }
+      const name = tags[NAME_TAG];
+      out.push({
+        ref: makeRef(sandbox.sandboxId, {
+          workspaceDir: tags[WORKSPACE_TAG] ?? '/workspace',
+          ...(name === undefined ? {} : { name }),
+        }),
+        ...(name === undefined ? {} : { name }),
+        status: 'running',
+      });
+    }
+    return out;
+  }
+
+  async deleteSnapshot(snapshot: NativeSnapshotHandle): Promise<void> {
+    if (snapshot.backend !== BACKEND) {
+      throw new UsageError(`snapshot ${snapshot.id} is a ${snapshot.backend} snapshot, not a Modal one`, {
+        backend: BACKEND,
+      });
+    }
+    try {
+      await this.runtime.client.images.delete(snapshot.id);
+    } catch (error) {
+      if ((error as Error).name === 'NotFoundError') return;
+      throw toAgentkernelError(error, { action: `deleting snapshot image ${snapshot.id}` });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.runtime.client.close();
+  }
+}
+
+/** Opens the Modal backend for `plugin` with the SDK module already imported. */
+export function createModalBackend(
+  plugin: BackendPlugin,
+  context: BackendContext,
+  sdk: ModalModule,
+): ModalBackend {
+  const settings = resolveSettings(context);
+  // Core registers secrets before opening; doing it again costs nothing and covers direct use.
+  registerSecret(settings.tokenId);
+  registerSecret(settings.tokenSecret);
+  const client = createClient(sdk, settings, context.logger);
+  let app: Promise<Modal.App> | undefined;
+  const runtime: Runtime = {
+    sdk,
+    client,
+    settings,
+    logger: context.logger,
+    app: () => {
+      app ??= call({ action: `opening Modal app ${settings.appName}` }, () =>
+        client.apps.fromName(settings.appName, {
+          createIfMissing: true,
+          ...(settings.environment === undefined ? {} : { environment: settings.environment }),
+        }),
+      );
+      app.catch(() => {
+        app = undefined;
+      });
+      return app;
+    },
+  };
+  return new ModalBackend(plugin, runtime);
+}

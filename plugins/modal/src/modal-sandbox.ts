@@ -1,0 +1,205 @@
+import { posix } from 'node:path';
+import { type Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import {
+  BackendError,
+  CapabilityUnsupportedError,
+  NotFoundError,
+  putArchiveViaExec,
+  SandboxGoneError,
+  UsageError,
+  type Endpoint,
+  type ExecOptions,
+  type ExecResult,
+  type NativeSnapshotHandle,
+  type SandboxHandle,
+  type SandboxRef,
+  type SandboxStatus,
+  type ShellOptions,
+  type WriteFileOptions,
+} from '@agentkernel/core';
+import type * as Modal from 'modal';
+import { BACKEND, meansGone, toAgentkernelError, type Doing } from './errors.js';
+import { killArgv, runCommand } from './exec.js';
+import { getArchiveTemporary } from './archive-temporary.js';
+import { attachShell } from './shell.js';
+import { refInfo, type RefInfo } from './tags.js';
+import { call, type Runtime } from './runtime.js';
+
+/** One Modal sandbox. Holds the SDK's `Sandbox` (cheap: it dials nothing until used). */
+export class ModalSandboxHandle implements SandboxHandle {
+  private readonly info: RefInfo;
+  private destroyed = false;
+
+  constructor(
+    private readonly runtime: Runtime,
+    readonly ref: SandboxRef,
+    private readonly sandbox: Modal.Sandbox,
+  ) {
+    this.info = refInfo(ref);
+  }
+
+  private get id(): string {
+    return this.ref.id;
+  }
+
+  /** A sandbox path: absolute as is, relative under the workspace directory. */
+  private resolve(path: string): string {
+    return posix.resolve(this.info.workspaceDir, path);
+  }
+
+  private gone(cause?: unknown): SandboxGoneError {
+    return new SandboxGoneError(BACKEND, this.id, cause === undefined ? {} : { cause });
+  }
+
+  /** Runs an SDK call on this sandbox; a failure that means the sandbox is gone says so. */
+  private async sdk<T>(
+    doing: Omit<Doing, 'sandboxId'>,
+    operation: (sandbox: Modal.Sandbox) => Promise<T>,
+  ): Promise<T> {
+    if (this.destroyed) throw this.gone();
+    return call({ ...doing, sandboxId: this.id }, () => operation(this.sandbox));
+  }
+
+  async status(): Promise<SandboxStatus> {
+    if (this.destroyed) return 'gone';
+    try {
+      const code = await this.sandbox.poll();
+      return code === null ? 'running' : 'gone';
+    } catch (error) {
+      if (meansGone(error)) return 'gone';
+      throw toAgentkernelError(error, { action: 'asking for the sandbox status', sandboxId: this.id });
+    }
+  }
+
+  async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    if (argv.length === 0)
+      throw new UsageError('exec needs a program to run (argv is empty)', { backend: BACKEND });
+    options.signal?.throwIfAborted();
+    const cwd = this.resolve(options.cwd ?? '.');
+    const target = {
+      sandbox: this.sandbox,
+      kill: async (pidFile: string) => {
+        const killer = await this.sandbox.exec(killArgv(pidFile), { mode: 'binary' }).catch(() => undefined);
+        await killer?.wait().catch(() => undefined);
+      },
+    };
+    try {
+      if (this.destroyed) throw this.gone();
+      return await runCommand(target, argv, cwd, options);
+    } catch (error) {
+      if (options.signal?.aborted === true && error === options.signal.reason) throw error;
+      throw toAgentkernelError(error, { action: `running ${JSON.stringify(argv[0])}`, sandboxId: this.id });
+    }
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    const target = this.resolve(path);
+    const bytes = await this.sdk({ action: `reading ${target}`, path: target }, (sandbox) =>
+      sandbox.filesystem.readBytes(target),
+    );
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  async writeFile(path: string, data: Uint8Array | Readable, options: WriteFileOptions = {}): Promise<void> {
+    const target = this.resolve(path);
+    // The SDK's writeBytes takes the bytes whole; a stream is gathered first.
+    const bytes = data instanceof Uint8Array ? data : await buffer(data);
+    await this.sdk({ action: `writing ${target}`, path: target }, (sandbox) =>
+      sandbox.filesystem.writeBytes(bytes, target),
+    );
+    if (options.mode !== undefined) await this.chmod(target, options.mode);
+  }
+
+  private async chmod(target: string, mode: number): Promise<void> {
+    const result = await this.exec(['chmod', mode.toString(8), target], { cwd: '/' });
+    if (result.exitCode !== 0) {
+      throw new BackendError(
+        BACKEND,
+        `setting the mode of ${target} in sandbox ${this.id} failed: ${result.stderr.toString('utf8').trim()}`,
+      );
+    }
+  }
+
+  async removeFile(path: string): Promise<void> {
+    const target = this.resolve(path);
+    try {
+      await this.sdk({ action: `removing ${target}`, path: target }, (sandbox) =>
+        sandbox.filesystem.remove(target, { recursive: true }),
+      );
+    } catch (error) {
+      if (error instanceof NotFoundError && !(error instanceof SandboxGoneError)) return;
+      throw error;
+    }
+  }
+
+  async mkdir(path: string): Promise<void> {
+    const target = this.resolve(path);
+    await this.sdk({ action: `creating directory ${target}`, path: target }, (sandbox) =>
+      sandbox.filesystem.makeDirectory(target, { createParents: true }),
+    );
+  }
+
+  async putArchive(dir: string, archive: Readable): Promise<void> {
+    await putArchiveViaExec(this, this.resolve(dir), archive);
+  }
+
+  async getArchive(dir: string, paths?: readonly string[]): Promise<Readable> {
+    return getArchiveTemporary(this, this.resolve(dir), paths);
+  }
+
+  async endpoints(ports: readonly number[]): Promise<Endpoint[]> {
+    const tunnels = await this.sdk({ action: 'looking up the tunnels' }, (sandbox) => sandbox.tunnels());
+    return ports.map((port) => {
+      const tunnel = tunnels[port];
+      if (tunnel === undefined) {
+        throw new UsageError(
+          `port ${port} of sandbox ${this.id} has no tunnel: Modal opens ports only at create ([network] ports)`,
+          { backend: BACKEND },
+        );
+      }
+      return { port, url: tunnel.url };
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.destroyed) throw this.gone();
+    throw new CapabilityUnsupportedError(
+      BACKEND,
+      'pause and resume (Modal sandboxes cannot be stopped and resumed; remove destroys)',
+    );
+  }
+
+  async start(): Promise<void> {
+    if ((await this.status()) === 'gone') throw this.gone();
+  }
+
+  async destroy(): Promise<void> {
+    try {
+      await this.sandbox.terminate();
+    } catch (error) {
+      if (!meansGone(error))
+        throw toAgentkernelError(error, { action: 'terminating the sandbox', sandboxId: this.id });
+    }
+    this.destroyed = true;
+    this.sandbox.detach();
+  }
+
+  async snapshot(name: string): Promise<NativeSnapshotHandle> {
+    const image = await this.sdk(
+      { action: `snapshotting the filesystem as ${JSON.stringify(name)}` },
+      (sandbox) => sandbox.snapshotFilesystem(),
+    );
+    return {
+      backend: BACKEND,
+      id: image.imageId,
+      metadata: { name, sandbox: this.id, workspaceDir: this.info.workspaceDir },
+    };
+  }
+
+  async shell(options: ShellOptions = {}): Promise<number> {
+    return this.sdk({ action: 'attaching a shell' }, (sandbox) =>
+      attachShell(sandbox, options, this.resolve(options.cwd ?? '.')),
+    );
+  }
+}

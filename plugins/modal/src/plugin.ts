@@ -1,0 +1,85 @@
+import { CredentialsMissingError, importVendor, type BackendPlugin } from '@agentkernel/core';
+import { VERSION } from './version.js';
+
+const CREDENTIALS = [
+  { key: 'token_id', env: ['MODAL_TOKEN_ID'] },
+  { key: 'token_secret', env: ['MODAL_TOKEN_SECRET'] },
+] as const;
+
+/** The `modal` backend: Modal sandboxes, through the pinned `modal@0.11.1` SDK (V2 sandboxes). */
+export const modalPlugin: BackendPlugin = {
+  specificationVersion: 'agentkernel-backend-v1',
+  name: 'modal',
+  version: VERSION,
+  description: 'Modal sandboxes (modal.com), through the pinned modal SDK',
+  status: 'ready',
+  capabilities: {
+    nativeSnapshots: true,
+    // Modal sandboxes cannot be paused: stop refuses rather than destroying.
+    pauseResume: false,
+    pty: true,
+    streamingExec: true,
+    list: true,
+    ports: true,
+  },
+  credentials: [
+    {
+      key: 'token_id',
+      env: ['MODAL_TOKEN_ID'],
+      required: true,
+      secret: true,
+      description: 'Modal token id (https://modal.com/settings/tokens)',
+    },
+    {
+      key: 'token_secret',
+      env: ['MODAL_TOKEN_SECRET'],
+      required: true,
+      secret: true,
+      description: 'Modal token secret, paired with the token id',
+    },
+  ],
+  configSchema: {
+    project: {
+      type: 'string',
+      description: 'the Modal app that holds agentkernel sandboxes (created if missing)',
+      default: 'agentkernel',
+      env: ['MODAL_APP_NAME'],
+    },
+    environment: {
+      type: 'string',
+      description: "the Modal environment; the profile's default when unset",
+      env: ['MODAL_ENVIRONMENT'],
+    },
+    base_url: {
+      type: 'string',
+      description:
+        'Modal API server URL (default https://api.modal.com:443); http://127.0.0.1:<port> for offline Modal',
+      env: ['MODAL_SERVER_URL'],
+    },
+    image: {
+      type: 'string',
+      description: 'registry image used when neither a profile nor [sandbox] base_image names one',
+      default: 'debian:bookworm-slim',
+    },
+    lifetime_secs: {
+      type: 'integer',
+      description: 'how long a sandbox may live at most, in seconds (Modal ends it after that)',
+      default: 86_400,
+      min: 1,
+    },
+    max_retries: {
+      type: 'integer',
+      description:
+        'retries of throttled (RESOURCE_EXHAUSTED), unavailable or dropped calls, beyond the SDK’s own',
+      default: 4,
+      min: 0,
+    },
+  },
+  async open(context) {
+    const missing = CREDENTIALS.filter(({ key }) => (context.credentials[key] ?? '') === '');
+    if (missing.length > 0) throw new CredentialsMissingError('modal', missing);
+    const sdk = await importVendor(() => import('modal'), 'modal@0.11.1', 'modal');
+    const { createModalBackend } = await import('./modal-backend.js');
+    return createModalBackend(modalPlugin, context, sdk);
+  },
+};

@@ -1,0 +1,24 @@
+import type { Logger } from '@agentkernel/core';
+import type * as Modal from 'modal';
+import type { ModalModule } from './client.js';
+import { toAgentkernelError, type Doing } from './errors.js';
+import type { ModalSettings } from './options.js';
+
+/** What every part of an opened backend shares. */
+export interface Runtime {
+  readonly sdk: ModalModule;
+  readonly client: Modal.ModalClient;
+  readonly settings: ModalSettings;
+  readonly logger: Logger;
+  /** The app that holds our sandboxes, looked up (or created) once. */
+  app(): Promise<Modal.App>;
+}
+
+/** Runs an SDK call; a failure becomes an agentkernel error. */
+export async function call<T>(doing: Doing, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw toAgentkernelError(error, doing);
+  }
+}

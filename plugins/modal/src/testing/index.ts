@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { killAll } from '@agentkernel/core/isolation';
+import { commandRouter } from './command-router.js';
+import { authenticated, controlPlane, type FakeContext } from './control-plane.js';
+import { routeTunnel } from './edge.js';
+import { modalFaults } from './faults.js';
+import {
+  ServerError,
+  startGrpcServer,
+  Status,
+  type GrpcCallRecord,
+  type GrpcService,
+} from './grpc-server.js';
+import { loadModalProtocol, type ServiceDefinition } from './sdk-protocol.js';
+import { FakeModalState } from './state.js';
+import type { FakeModal, FakeModalOptions } from './types.js';
+
+export type { GrpcFaultKind, GrpcFaultSpec } from './grpc-server.js';
+export type { FakeModal, FakeModalEnv, FakeModalOptions, FakeModalSandboxSummary } from './types.js';
+export { Status } from './grpc-server.js';
+
+type Handler = (request: never, context: never) => unknown;
+
+/** Every method of `definition`: the given handlers, and UNIMPLEMENTED for the rest (as Modal answers unknown calls). */
+function serve(definition: ServiceDefinition, handlers: Record<string, Handler>): GrpcService {
+  const implementation: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(definition.methods)) {
+    const refuse = (): never => {
+      throw new ServerError(Status.UNIMPLEMENTED, `the offline Modal does not implement ${method.name}`);
+    };
+    implementation[name] =
+      handlers[name] ??
+      (method.responseStream
+        ? async function* () {
+            yield refuse();
+          }
+        : refuse);
+  }
+  return { definition: definition, implementation };
+}
+
+/**
+ * Starts an offline Modal: the control plane (`modal.client.ModalClient`) and the task command router
+ * on one plaintext HTTP/2 port, encoded with the installed SDK's own generated codecs, so that the
+ * pinned `modal` SDK runs against it unmodified through `MODAL_SERVER_URL`. Commands run for real,
+ * isolated, in a folder per sandbox.
+ */
+export async function startFakeModal(options: FakeModalOptions = {}): Promise<FakeModal> {
+  const protocol = loadModalProtocol();
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'agentkernel-fake-modal-')));
+  const procDir = join(dataDir, 'procs');
+  await mkdir(procDir, { recursive: true });
+  const credentials = {
+    tokenId: options.tokenId ?? `ak-${randomBytes(8).toString('hex')}`,
+    tokenSecret: options.tokenSecret ?? `as-${randomBytes(16).toString('hex')}`,
+    echoInErrors: options.echoCredentialsInErrors ?? false,
+  };
+  const state = new FakeModalState(dataDir);
+  const faults = modalFaults(protocol, options.faultRate ?? 0);
+  for (const fault of options.faults ?? []) faults.add(fault);
+  const log: GrpcCallRecord[] = [];
+  // The router URL names the server's own port, known once it listens; handlers read it lazily.
+  let port = 0;
+  const context: FakeContext = {
+    state,
+    credentials,
+    authTokens: new Set(),
+    get routerUrl() {
+      return `https://127.0.0.1:${port}`;
+    },
+    procDir,
+  };
+  const server = await startGrpcServer({
+    services: [
+      serve(protocol.ModalClientDefinition, authenticated(context, controlPlane(context))),
+      serve(protocol.TaskCommandRouterDefinition, commandRouter(context)),
+    ],
+    faults,
+    latencyMs: options.latencyMs ?? 0,
+    log,
+  });
+  port = server.port;
+
+  return {
+    url: server.url,
+    tokenId: credentials.tokenId,
+    tokenSecret: credentials.tokenSecret,
+    dataDir,
+    env: {
+      MODAL_SERVER_URL: server.url,
+      MODAL_TOKEN_ID: credentials.tokenId,
+      MODAL_TOKEN_SECRET: credentials.tokenSecret,
+    },
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    setFaultRate: (rate) => {
+      faults.randomRate = rate;
+    },
+    calls: () => [...log],
+    sandboxes: () =>
+      [...state.sandboxes.values()].map((sandbox) => ({
+        sandboxId: sandbox.sandboxId,
+        appId: sandbox.appId,
+        imageId: sandbox.imageId,
+        tags: { ...sandbox.tags },
+        env: { ...sandbox.env },
+        network: sandbox.network,
+        finished: sandbox.result !== undefined,
+        milliCpu: sandbox.milliCpu,
+        memoryMb: sandbox.memoryMb,
+        timeoutSecs: sandbox.timeoutSecs,
+        idleTimeoutSecs: sandbox.idleTimeoutSecs,
+        ports: sandbox.tunnels.map((tunnel) => tunnel.containerPort),
+        root: sandbox.root,
+      })),
+    images: () =>
+      [...state.images.values()].filter((image) => image.root !== undefined).map((image) => image.imageId),
+    fetchEndpoint: (url, init) => routeTunnel(state, url, init),
+    close: async () => {
+      await server.close();
+      await state.close();
+      await killAll(procDir);
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
