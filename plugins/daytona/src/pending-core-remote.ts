@@ -361,9 +361,11 @@ export class WrapperDecoder {
   private line(stream: Stream, line: string): void {
     if (line.startsWith('=')) {
       const chunk = Buffer.from(line.slice(1), 'base64');
-      this[stream].push(chunk);
+      const handler = stream === 'stdout' ? this.onStdout : this.onStderr;
+      // A handled stream is not kept as well (the contract's OutputHandler).
+      if (handler === undefined) this[stream].push(chunk);
       try {
-        (stream === 'stdout' ? this.onStdout : this.onStderr)?.(chunk);
+        handler?.(chunk);
       } catch (error) {
         this.callbackError ??= { error };
       }
