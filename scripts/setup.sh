@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian/Ubuntu machine with Node >= 20.19: bubblewrap (the local
-# backend's isolation), pnpm 10, the workspace's dependencies, and a build. Safe to run again.
+# backend's isolation), passt (pasta: the network of a local sandbox), util-linux (nsenter and setpriv,
+# which join a running sandbox), pnpm 10, the workspace's dependencies, and a build. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
@@ -9,6 +10,8 @@ missing=()
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v dash >/dev/null 2>&1 || missing+=(dash)
 command -v busybox >/dev/null 2>&1 || missing+=(busybox)
+command -v pasta >/dev/null 2>&1 || missing+=(passt)
+{ command -v nsenter && command -v setpriv; } >/dev/null 2>&1 || missing+=(util-linux)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   sudo_cmd=()

@@ -1,13 +1,12 @@
 // The built `agentkernel` binary against the offline E2B that `serve.js` runs as its own process,
 // exactly as a user would point the CLI at it: only the environment it prints.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentkernel, json, REPO_ROOT, tempDir, type CliResult } from './helpers.js';
+import { agentkernel, json, REPO_ROOT, startServe, stopServe, tempDir, type CliResult } from './helpers.js';
 
 const E2B_PLUGIN = join(REPO_ROOT, 'plugins', 'e2b');
 const SERVE = join(E2B_PLUGIN, 'dist', 'testing', 'serve.js');
@@ -47,50 +46,6 @@ function expectExit(step: string, result: CliResult, code: number): CliResult {
   return result;
 }
 
-/** Starts `serve.js` and reads the one JSON line of environment it prints. */
-async function startServe(): Promise<{ child: ChildProcess; env: FakeEnv }> {
-  if (!existsSync(SERVE))
-    throw new Error(`${SERVE} is missing: build @agentkernel/backend-e2b first (turbo's test task does)`);
-  const child = spawn(process.execPath, [SERVE], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout });
-  try {
-    const line = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`serve.js printed nothing in 20 s; stderr:\n${stderr}`)),
-        20_000,
-      );
-      lines.once('line', (first) => {
-        clearTimeout(timer);
-        resolve(first);
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(
-          new Error(`serve.js exited (${String(code)}) before printing its environment; stderr:\n${stderr}`),
-        );
-      });
-    });
-    return { child, env: JSON.parse(line) as FakeEnv };
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  } finally {
-    lines.close();
-  }
-}
-
-/** Stops `serve.js` (which kills every command it ran and removes its data), forcefully after 10 s. */
-async function stopServe(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 describe('the built CLI against the offline E2B (serve.js)', () => {
   let serve: { child: ChildProcess; env: FakeEnv } | undefined;
   let home: Awaited<ReturnType<typeof tempDir>>;
@@ -128,7 +83,7 @@ describe('the built CLI against the offline E2B (serve.js)', () => {
       `[security]\nmount_cwd = true\n\n[plugins]\npaths = [${JSON.stringify(E2B_PLUGIN)}]\n`,
     );
     await writeFile(join(project.path, 'notes.txt'), 'from the project\n');
-    serve = await startServe();
+    serve = await startServe<FakeEnv>(SERVE);
   }, 30_000);
 
   afterAll(async () => {

@@ -1,9 +1,10 @@
 // Spawns the built `agentkernel` binary as a user would, each test with its own AGENTKERNEL_HOME.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const CLI_BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
@@ -137,4 +138,51 @@ export async function projectWithHostdirPlugin(dir: string): Promise<void> {
   );
   const tarball = packed.toString().trim().split('\n').pop() ?? '';
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', `./${tarball}`], options);
+}
+
+/** Starts a fake's `serve.js` (with `args`) and reads the one JSON line of environment it prints. */
+export async function startServe<Env>(
+  serveJs: string,
+  args: readonly string[] = [],
+): Promise<{ child: ChildProcess; env: Env }> {
+  if (!existsSync(serveJs))
+    throw new Error(`${serveJs} is missing: build its plugin first (turbo's test task does)`);
+  const child = spawn(process.execPath, [serveJs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const lines = createInterface({ input: child.stdout });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`serve.js printed nothing in 20 s; stderr:\n${stderr}`)),
+        20_000,
+      );
+      lines.once('line', (first) => {
+        clearTimeout(timer);
+        resolve(first);
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(
+          new Error(`serve.js exited (${String(code)}) before printing its environment; stderr:\n${stderr}`),
+        );
+      });
+    });
+    return { child, env: JSON.parse(line) as Env };
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  } finally {
+    lines.close();
+  }
+}
+
+/** Stops `serve.js` (which kills every command it ran and removes its data), forcefully after 10 s. */
+export async function stopServe(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }

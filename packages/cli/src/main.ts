@@ -33,6 +33,14 @@ function buildParser(io: Io, tree: CommandTree): Argv {
       global: true,
       describe: 'backend for new sandboxes (default: config, else local)',
     })
+    .option('isolation', {
+      type: 'string',
+      choices: ['bubblewrap', 'none'],
+      requiresArg: true,
+      global: true,
+      describe:
+        'how the local backend isolates commands; only you can choose "none" (here or in ~/.config/agentkernel/config.toml), never a project file',
+    })
     .option('json', {
       type: 'boolean',
       default: false,
@@ -52,7 +60,7 @@ function buildParser(io: Io, tree: CommandTree): Argv {
       global: true,
       describe: 'print only results and errors',
     })
-    .group(['config', 'backend', 'json', 'debug', 'quiet', 'help', 'version'], 'Global options:')
+    .group(['config', 'backend', 'isolation', 'json', 'debug', 'quiet', 'help', 'version'], 'Global options:')
     .command(yargsCommands(tree).map(toYargs))
     .completion(
       'completion',

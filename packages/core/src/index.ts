@@ -6,3 +6,4 @@ export * from './state/index.js';
 export * from './names.js';
 export * from './sync/index.js';
 export * from './snapshot/index.js';
+export * from './remote/index.js';

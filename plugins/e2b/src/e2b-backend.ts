@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
+  createRetrier,
   registerSecret,
+  shellQuote,
   UsageError,
   type Backend,
   type BackendContext,
@@ -16,9 +18,8 @@ import { E2BSandboxHandle } from './e2b-sandbox.js';
 import { BACKEND, toAgentkernelError } from './errors.js';
 import { creationMetadata, makeRef, MANAGED_KEY, NAME_KEY, TOKEN_KEY, WORKSPACE_KEY } from './metadata.js';
 import { connectionOf, resolveSettings } from './options.js';
-import { withRetry } from './retry.js';
-import { call, retrying, type E2BModule, type Runtime, type SdkSandbox } from './runtime.js';
-import { shellQuote } from './exec-wrapper.js';
+import { call, type E2BModule, type Runtime, type SdkSandbox } from './runtime.js';
+import { classifyE2BError } from './classify.js';
 
 /** Makes sure the workspace directory exists and belongs to E2B's default user. */
 async function prepareWorkspace(sandbox: SdkSandbox, dir: string): Promise<void> {
@@ -42,9 +43,8 @@ export class E2BBackend implements Backend {
   private async findByToken(token: string): Promise<string | undefined> {
     const { sdk, connection } = this.runtime;
     const paginator = sdk.Sandbox.list({ ...connection, query: { metadata: { [TOKEN_KEY]: token } } });
-    const page = await retrying(
-      this.runtime,
-      { action: 'looking for a sandbox by its creation token' },
+    const page = await this.runtime.retrier.run(
+      'looking for a sandbox by its creation token',
       'idempotent',
       () => paginator.nextItems(),
     );
@@ -82,14 +82,12 @@ export class E2BBackend implements Backend {
     };
     let sandbox: SdkSandbox;
     try {
-      sandbox = await withRetry(() => sdk.Sandbox.create(template, options), {
-        policy: settings.retry,
-        idempotent: false,
-        recover: adopt,
-        ...(spec.signal === undefined ? {} : { signal: spec.signal }),
-        onRetry: (error, attempt) =>
-          logger.debug(`e2b: creating ${spec.name}: attempt ${attempt} after: ${(error as Error).message}`),
-      });
+      sandbox = await this.runtime.retrier.run(
+        `creating ${spec.name}`,
+        'refused-only',
+        () => sdk.Sandbox.create(template, options),
+        { recover: adopt, ...(spec.signal === undefined ? {} : { signal: spec.signal }) },
+      );
     } catch (error) {
       await this.killByToken(token);
       if (spec.signal?.aborted === true) throw spec.signal.reason;
@@ -184,10 +182,12 @@ export function createE2BBackend(
   // Core registers secrets before opening; doing it again costs nothing and covers direct use.
   registerSecret(apiKey);
   const settings = resolveSettings(context, apiKey);
+  const { logger } = context;
   return new E2BBackend(plugin, {
     sdk,
     settings,
     connection: connectionOf(settings),
-    logger: context.logger,
+    logger,
+    retrier: createRetrier({ backend: BACKEND, policy: settings.retry, classify: classifyE2BError, logger }),
   });
 }

@@ -1,6 +1,8 @@
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import {
+  execOverText,
+  getArchiveViaExec,
   NotFoundError,
   putArchiveViaExec,
   SandboxGoneError,
@@ -9,17 +11,17 @@ import {
   type ExecOptions,
   type ExecResult,
   type NativeSnapshotHandle,
+  type Replay,
   type SandboxHandle,
   type SandboxRef,
   type SandboxStatus,
   type WriteFileOptions,
 } from '@agentkernel/core';
-import { getArchive } from './archive.js';
 import { downloadFile } from './download.js';
 import { BACKEND, mayBeUnreachable, toAgentkernelError, type Doing } from './errors.js';
-import { finishCommand, startCommand } from './exec.js';
+import { commandApi } from './commands.js';
 import { refInfo, type RefInfo } from './metadata.js';
-import { call, retrying, type Replay, type Runtime, type SdkSandbox } from './runtime.js';
+import { call, type Runtime, type SdkSandbox } from './runtime.js';
 import { takeSnapshot } from './snapshots.js';
 
 /** One E2B sandbox. Holds a connected SDK `Sandbox` once an operation needed one. */
@@ -78,7 +80,7 @@ export class E2BSandboxHandle implements SandboxHandle {
     for (let round = 0; ; round += 1) {
       const sandbox = await this.connected();
       try {
-        return await retrying(this.runtime, doing, replay, () => operation(sandbox));
+        return await this.runtime.retrier.run(doing.action, replay, () => operation(sandbox));
       } catch (error) {
         if (round > 0 || !mayBeUnreachable(error)) throw toAgentkernelError(error, doing);
         if ((await this.status()) === 'gone') throw this.gone(error);
@@ -93,7 +95,7 @@ export class E2BSandboxHandle implements SandboxHandle {
     const { sdk, connection } = this.runtime;
     try {
       const doing = { action: 'asking for the sandbox status', sandboxId: this.id };
-      const info = await retrying(this.runtime, doing, 'idempotent', () =>
+      const info = await this.runtime.retrier.run(doing.action, 'idempotent', () =>
         sdk.Sandbox.getInfo(this.id, connection),
       );
       return info.state === 'paused' ? 'stopped' : 'running';
@@ -109,13 +111,10 @@ export class E2BSandboxHandle implements SandboxHandle {
     options.signal?.throwIfAborted();
     const cwd = this.resolve(options.cwd ?? '.');
     // Starting is retried only when the request was refused; a started command is never repeated.
-    const command = await this.envd(
-      { action: `starting ${JSON.stringify(argv[0])}`, sandboxId: this.id },
-      'refused-only',
-      (sandbox) => startCommand(sandbox, argv, cwd, options),
-    );
+    const doing = { action: `starting ${JSON.stringify(argv[0])}`, sandboxId: this.id };
+    const api = commandApi((operation) => this.envd(doing, 'refused-only', operation));
     try {
-      return await finishCommand(await this.connected(), command, argv, options);
+      return await execOverText(api, argv, { ...options, cwd }, { backend: BACKEND, sandboxId: this.id });
     } catch (error) {
       if (options.signal?.aborted === true && error === options.signal.reason) throw error;
       throw toAgentkernelError(error, { action: `running ${JSON.stringify(argv[0])}`, sandboxId: this.id });
@@ -198,11 +197,11 @@ export class E2BSandboxHandle implements SandboxHandle {
   }
 
   async getArchive(dir: string, paths?: readonly string[]): Promise<Readable> {
-    return getArchive(this, this.resolve(dir), paths);
+    return getArchiveViaExec(this, this.resolve(dir), paths, (target) => this.download(target));
   }
 
-  /** Opens a download of a sandbox file as a Node stream (used by {@link getArchive}). */
-  async download(target: string): Promise<Readable> {
+  /** Opens a download of a sandbox file as a Node stream. */
+  private async download(target: string): Promise<Readable> {
     return this.envd(
       { action: `downloading ${target}`, sandboxId: this.id, path: target },
       'idempotent',

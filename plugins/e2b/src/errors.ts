@@ -1,11 +1,12 @@
 import {
   AgentkernelError,
   BackendError,
+  classify,
   NotFoundError,
   SandboxGoneError,
   UsageError,
 } from '@agentkernel/core';
-import { transience } from './retry.js';
+import { classifyE2BError } from './classify.js';
 
 export const BACKEND = 'e2b';
 
@@ -76,7 +77,7 @@ export function toAgentkernelError(error: unknown, doing: Doing): AgentkernelErr
   }
   if (statusCode === 404)
     return new NotFoundError(`${doing.action}: ${detail}`, { backend: BACKEND, cause: err });
-  const transient = transience(err) !== 'final';
+  const transient = classify(err, classifyE2BError).transience !== 'final';
   return new BackendError(
     BACKEND,
     `${doing.action}${where(doing)} failed${transient ? ' after retries' : ''}: ${detail}`,

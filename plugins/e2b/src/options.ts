@@ -1,5 +1,4 @@
-import type { BackendContext } from '@agentkernel/core';
-import type { RetryPolicy } from './retry.js';
+import { requestSettings, type BackendContext, type RetryPolicy } from '@agentkernel/core';
 
 /** Everything an opened E2B backend needs, resolved once from config, credentials and environment. */
 export interface E2BSettings {
@@ -33,15 +32,16 @@ function optional(context: BackendContext, key: string): string | undefined {
 /** Resolves the backend's settings from its validated `[remote.e2b]` table. */
 export function resolveSettings(context: BackendContext, apiKey: string): E2BSettings {
   const domain = context.config.domain as string;
+  const { retry, requestTimeoutMs } = requestSettings(context.config);
   return {
     apiKey,
     apiUrl: (optional(context, 'base_url') ?? `https://api.${domain}`).replace(/\/+$/, ''),
     domain,
     sandboxUrl: optional(context, 'sandbox_url'),
     template: context.config.template as string,
-    requestTimeoutMs: context.config.request_timeout_ms as number,
+    requestTimeoutMs,
     onTimeout: context.config.on_timeout as 'pause' | 'kill',
-    retry: { retries: context.config.max_retries as number, baseDelayMs: 250, maxDelayMs: 8_000 },
+    retry,
   };
 }
 

@@ -1,4 +1,9 @@
-import { CredentialsMissingError, importVendor, type BackendPlugin } from '@agentkernel/core';
+import {
+  CredentialsMissingError,
+  importVendor,
+  REQUEST_CONFIG_SCHEMA,
+  type BackendPlugin,
+} from '@agentkernel/core';
 import { VERSION } from './version.js';
 
 /** The `e2b` backend: sandboxes in E2B's cloud (or any E2B-compatible API), through the `e2b` SDK. */
@@ -47,18 +52,7 @@ export const e2bPlugin: BackendPlugin = {
       description: 'envd URL override, for self-hosted or offline E2B',
       env: ['E2B_SANDBOX_URL'],
     },
-    request_timeout_ms: {
-      type: 'integer',
-      description: 'timeout of each request to E2B, in milliseconds',
-      default: 60_000,
-      min: 1,
-    },
-    max_retries: {
-      type: 'integer',
-      description: 'retries of rate-limited, failed (5xx) or dropped requests',
-      default: 4,
-      min: 0,
-    },
+    ...REQUEST_CONFIG_SCHEMA,
     on_timeout: {
       type: 'string',
       description:

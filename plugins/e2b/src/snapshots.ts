@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NativeSnapshotHandle } from '@agentkernel/core';
 import { BACKEND, toAgentkernelError } from './errors.js';
-import { withRetry } from './retry.js';
-import { retrying, type Runtime, type SdkSandbox } from './runtime.js';
+import type { Runtime, SdkSandbox } from './runtime.js';
 
 /**
  * The E2B snapshot name for an agentkernel snapshot name: lower-case letters, digits and dashes, with a
@@ -24,21 +23,22 @@ export async function takeSnapshot(
   sandbox: SdkSandbox,
   name: string,
 ): Promise<NativeSnapshotHandle> {
-  const { sdk, connection, settings } = runtime;
+  const { sdk, connection } = runtime;
   const e2bName = e2bSnapshotName(name);
   const findExisting = async (): Promise<{ snapshotId: string; names: string[] } | undefined> => {
     const doing = { action: `looking for snapshot ${e2bName}`, sandboxId: sandbox.sandboxId };
-    const page = await retrying(runtime, doing, 'idempotent', () =>
+    const page = await runtime.retrier.run(doing.action, 'idempotent', () =>
       sdk.Sandbox.listSnapshots({ ...connection, sandboxId: sandbox.sandboxId, name: e2bName }).nextItems(),
     );
     return page[0];
   };
   try {
-    const info = await withRetry(() => sandbox.createSnapshot({ ...connection, name: e2bName }), {
-      policy: settings.retry,
-      idempotent: false,
-      recover: findExisting,
-    });
+    const info = await runtime.retrier.run(
+      `taking snapshot ${e2bName}`,
+      'refused-only',
+      () => sandbox.createSnapshot({ ...connection, name: e2bName }),
+      { recover: findExisting },
+    );
     return {
       backend: BACKEND,
       id: info.snapshotId,

@@ -11,7 +11,7 @@ import {
   type SandboxSpec,
   type SandboxSummary,
 } from '@agentkernel/core';
-import { checkWorkspaceDir, DEFAULT_WORKSPACE_DIR } from '@agentkernel/core/isolation';
+import { checkWorkspaceDir, DEFAULT_WORKSPACE_DIR, requirePasta } from '@agentkernel/core/isolation';
 import { LocalSandbox } from './local-sandbox.js';
 import { localPlugin } from './plugin.js';
 import { LocalRuntime, type LocalBackendOptions } from './runtime.js';
@@ -33,6 +33,8 @@ class LocalBackend implements Backend {
     const name = validateSandboxName(spec.name);
     const workspaceDir = checkWorkspaceDir(spec.workspaceDir || DEFAULT_WORKSPACE_DIR, 'local');
     await this.runtime.bwrapPath();
+    // Said at create rather than at the first command: the sandbox could not run anything without it.
+    if (spec.network && this.runtime.mode !== 'none') await requirePasta(this.runtime.searchPath, 'local');
     spec.signal?.throwIfAborted();
     const source =
       spec.fromSnapshot === undefined

@@ -19,9 +19,11 @@ import {
 import {
   killAll,
   runIsolated,
+  type EnvironmentRecord,
   type IsolatedProcess,
   type IsolationOptions,
 } from '@agentkernel/core/isolation';
+import { SandboxEnvironment, stoppedError } from './environment.js';
 import * as archive from './archive.js';
 import { makeWorkspaceDir, readWorkspaceFile, removeWorkspaceFile, writeWorkspaceFile } from './files.js';
 import type { Workspace } from './paths.js';
@@ -41,6 +43,7 @@ import {
 export class LocalSandbox implements SandboxHandle {
   readonly ref: SandboxRef;
   private readonly layout: SandboxLayout;
+  private readonly environment: SandboxEnvironment;
 
   constructor(
     private readonly runtime: LocalRuntime,
@@ -49,6 +52,7 @@ export class LocalSandbox implements SandboxHandle {
   ) {
     this.ref = ref;
     this.layout = layoutOf(dir);
+    this.environment = new SandboxEnvironment(this.layout, ref.id, runtime.logger);
   }
 
   private gone(): SandboxGoneError {
@@ -65,16 +69,7 @@ export class LocalSandbox implements SandboxHandle {
 
   private async running(): Promise<SandboxRecord> {
     const record = await this.record();
-    if (record.status !== 'running') {
-      throw new BackendError(
-        'local',
-        `sandbox ${record.name} is stopped; start it with: agentkernel sandbox start ${record.name}`,
-        {
-          code: 'SANDBOX_STOPPED',
-          hint: `agentkernel sandbox start ${record.name}`,
-        },
-      );
-    }
+    if (record.status !== 'running') throw stoppedError(record.name);
     return record;
   }
 
@@ -82,7 +77,7 @@ export class LocalSandbox implements SandboxHandle {
     return { name: record.name, root: this.layout.workspace, dir: record.workspaceDir };
   }
 
-  private async isolation(record: SandboxRecord): Promise<IsolationOptions> {
+  private async sandboxOptions(record: SandboxRecord): Promise<IsolationOptions> {
     const bwrapPath = await this.runtime.bwrapPath();
     return {
       root: this.layout.workspace,
@@ -92,8 +87,21 @@ export class LocalSandbox implements SandboxHandle {
       home: this.layout.home,
       procDir: this.layout.procs,
       backend: 'local',
+      ...(this.runtime.searchPath === undefined ? {} : { searchPath: this.runtime.searchPath }),
       ...(bwrapPath === undefined ? {} : { bwrapPath }),
     };
+  }
+
+  private async liveEnvironment(record: SandboxRecord): Promise<EnvironmentRecord> {
+    const options = await this.sandboxOptions(record);
+    return this.environment.ensure({ ...options, ports: record.ports, hostname: record.name });
+  }
+
+  /** Where a command runs: in the sandbox's environment (started when needed) unless isolation is off. */
+  private async isolation(record: SandboxRecord): Promise<IsolationOptions> {
+    const options = await this.sandboxOptions(record);
+    if (this.runtime.mode === 'none') return options;
+    return { ...options, environment: await this.liveEnvironment(record) };
   }
 
   // `stop` from another process may land between our status check and the command's start; the
@@ -160,7 +168,7 @@ export class LocalSandbox implements SandboxHandle {
   }
 
   async endpoints(ports: readonly number[]): Promise<Endpoint[]> {
-    const record = await this.record();
+    const record = await this.running();
     if (!record.network) {
       throw new BackendError(
         'local',
@@ -173,25 +181,44 @@ export class LocalSandbox implements SandboxHandle {
         throw new UsageError(`port ${port} is not a TCP port number (1-65535)`, { backend: 'local' });
       }
     }
-    // Sandboxes with network share the host's, so a port served inside is a port of this machine.
-    return ports.map((port) => ({ port, url: `http://127.0.0.1:${port}` }));
+    if (this.runtime.mode === 'none') {
+      // Without isolation a command serves on this machine's own network.
+      return ports.map((port) => ({ port, url: `http://127.0.0.1:${port}` }));
+    }
+    const forwarded = (await this.liveEnvironment(record)).network?.ports ?? [];
+    return ports.map((port) => {
+      const found = forwarded.find((entry) => entry.port === port);
+      if (found === undefined) {
+        const declared = record.ports.length === 0 ? 'none' : record.ports.join(', ');
+        throw new UsageError(
+          `port ${port} of sandbox ${record.name} is not forwarded: only the ports declared at create are (${declared})`,
+          { backend: 'local', hint: `recreate the sandbox with --port ${port} (or [network] ports)` },
+        );
+      }
+      return { port, url: `http://127.0.0.1:${found.hostPort}` };
+    });
   }
 
   async stop(): Promise<void> {
-    const record = await this.record();
-    if (record.status !== 'stopped') await writeRecord(this.layout.dir, { ...record, status: 'stopped' });
+    await this.environment.stop(async () => {
+      const record = await this.record();
+      if (record.status !== 'stopped') await writeRecord(this.layout.dir, { ...record, status: 'stopped' });
+    });
     await killAll(this.layout.procs);
   }
 
+  /** Starts a fresh environment (empty `/tmp`, no processes); the workspace and home are kept. */
   async start(): Promise<void> {
     const record = await this.record();
-    if (record.status !== 'running') await writeRecord(this.layout.dir, { ...record, status: 'running' });
+    if (record.status === 'running') return;
+    await writeRecord(this.layout.dir, { ...record, status: 'running' });
+    await this.isolation({ ...record, status: 'running' });
   }
 
   async destroy(): Promise<void> {
     const record = await readRecord(this.layout.dir, this.ref.id);
     if (record === undefined) return;
-    await writeRecord(this.layout.dir, { ...record, status: 'stopped' });
+    await this.environment.stop(() => writeRecord(this.layout.dir, { ...record, status: 'stopped' }));
     await killAll(this.layout.procs);
     // Renaming first makes the sandbox gone at once for every process, however long the removal takes.
     const trash = join(

@@ -1,8 +1,6 @@
-import { lstat, readlink } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { UsageError } from '@agentkernel/core';
-
-const MAX_SYMLINKS = 40;
+import { resolveSandboxPath } from '@agentkernel/core/isolation';
 
 /** Where a sandbox's workspace lives on the host and in the sandbox. */
 export interface Workspace {
@@ -17,7 +15,7 @@ export interface Workspace {
 function outside(workspace: Workspace, path: string): UsageError {
   return new UsageError(
     `path "${path}" is outside ${workspace.dir}, the workspace of sandbox ${workspace.name}; ` +
-      'the local backend keeps only the workspace between commands, so use exec for anything else',
+      'the local backend reads and writes only the workspace directly, so use exec for anything else',
     { backend: 'local' },
   );
 }
@@ -44,48 +42,26 @@ export function workspaceRelative(workspace: Workspace, path: string): string[] 
  * remove it), never its target. The result contains no symlink before its final component.
  */
 export async function hostPath(workspace: Workspace, path: string, followFinal: boolean): Promise<string> {
-  const pending = workspaceRelative(workspace, path);
-  const current: string[] = [];
-  let links = 0;
-  for (let part = pending.shift(); part !== undefined; part = pending.shift()) {
-    if (part === '' || part === '.') continue;
-    // Only a symlink's target can bring `..` here: the path itself was normalised above.
-    if (part === '..') {
-      if (current.pop() !== undefined) continue;
+  workspaceRelative(workspace, path);
+  const mounts = [{ sandboxPath: workspace.dir, hostPath: workspace.root, writable: true }];
+  const resolved = await resolveSandboxPath(mounts, path, { base: workspace.dir, followFinal });
+  if (resolved.ok) return resolved.hostPath;
+  const where = `path "${path}" in sandbox ${workspace.name}`;
+  switch (resolved.reason) {
+    case 'outside':
+      throw outside(workspace, path);
+    case 'loop':
+      throw new UsageError(`${where} has too many levels of symlinks`, { backend: 'local' });
+    case 'escapes': {
+      const how = posix.isAbsolute(resolved.target)
+        ? `the symlink ${resolved.link} -> ${resolved.target}`
+        : `a symlink (${resolved.link} -> ${resolved.target})`;
       throw new UsageError(
-        `path "${path}" leaves the workspace of sandbox ${workspace.name} through a symlink`,
+        `path "${path}" leaves the workspace of sandbox ${workspace.name} through ${how}`,
         {
           backend: 'local',
         },
       );
     }
-    const candidate = join(workspace.root, ...current, part);
-    const info =
-      pending.length === 0 && !followFinal ? undefined : await lstat(candidate).catch(() => undefined);
-    if (!info?.isSymbolicLink()) {
-      current.push(part);
-      continue;
-    }
-    if (++links > MAX_SYMLINKS) {
-      throw new UsageError(`path "${path}" in sandbox ${workspace.name} has too many levels of symlinks`, {
-        backend: 'local',
-      });
-    }
-    const target = await readlink(candidate);
-    if (posix.isAbsolute(target)) {
-      const rest = relativeParts(workspace, target);
-      if (rest === undefined) {
-        const link = posix.join(workspace.dir, ...current, part);
-        throw new UsageError(
-          `path "${path}" leaves the workspace of sandbox ${workspace.name} through the symlink ${link} -> ${target}`,
-          { backend: 'local' },
-        );
-      }
-      current.length = 0;
-      pending.unshift(...rest);
-    } else {
-      pending.unshift(...target.split('/'));
-    }
   }
-  return join(workspace.root, ...current);
 }

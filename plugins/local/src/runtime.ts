@@ -22,7 +22,7 @@ export class LocalRuntime {
   readonly logger: Logger;
   readonly sandboxesDir: string;
   readonly snapshotsDir: string;
-  private readonly searchPath: string | undefined;
+  readonly searchPath: string | undefined;
   private bwrap: Promise<string> | undefined;
 
   constructor(options: LocalBackendOptions) {

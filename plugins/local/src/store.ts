@@ -30,6 +30,10 @@ export interface SandboxLayout {
   readonly home: string;
   /** One file per running command, for `stop` and `destroy` from any process. */
   readonly procs: string;
+  /** The running environment (its init, network and forwarded ports), while there is one. */
+  readonly environment: string;
+  /** Held while the environment starts or stops. */
+  readonly environmentLock: string;
 }
 
 export function layoutOf(dir: string): SandboxLayout {
@@ -40,6 +44,8 @@ export function layoutOf(dir: string): SandboxLayout {
     workspace: join(dir, 'workspace'),
     home: join(dir, 'home'),
     procs: join(dir, 'procs'),
+    environment: join(dir, 'environment.json'),
+    environmentLock: join(dir, 'environment.lock'),
   };
 }
 

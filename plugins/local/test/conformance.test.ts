@@ -4,9 +4,13 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { testBackend } from '@agentkernel/testkit';
 import { localPlugin } from '../src/index.js';
+import { stopEnvironments } from './helpers.js';
 
 const home = mkdtempSync(join(tmpdir(), 'ak-local-conformance-'));
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+afterAll(async () => {
+  await stopEnvironments(join(home, 'plugins', 'local'));
+  rmSync(home, { recursive: true, force: true });
+});
 
 testBackend({
   name: 'local',

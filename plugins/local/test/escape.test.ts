@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sandbox.destroy();
-  cleanup();
+  await cleanup();
 });
 
 const sh = async (script: string) => {
@@ -80,11 +80,15 @@ describe('a command in a local sandbox has no power over the host', () => {
     try {
       const pid = host.pid!;
       const { out } = await sh(
-        `kill -9 ${pid} 2>/dev/null && echo "killed ${pid}"; kill -9 -1 2>/dev/null; ls /proc | grep -x ${pid}; echo done`,
+        `kill -9 ${pid} 2>/dev/null && echo "killed ${pid}"; ls /proc | grep -x ${pid}; echo done`,
       );
       expect(out).toBe('done\n');
+      // Everything it may signal is its own: this ends the sandbox's environment, nothing else.
+      await sh('kill -9 -1');
       expect(host.exitCode).toBe(null);
       expect(process.kill(pid, 0)).toBe(true);
+      // The next command gets a fresh environment.
+      expect((await sh('echo again')).out).toBe('again\n');
     } finally {
       host.kill('SIGKILL');
     }

@@ -1,16 +1,36 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend, BackendContext, SandboxRef, SandboxSpec } from '@agentkernel/core';
+import { stopEnvironment, type EnvironmentRecord } from '@agentkernel/core/isolation';
 import { localPlugin } from '../src/index.js';
 
-/** A temporary data dir, removed by `cleanup`. */
-export function tempDataDir(): { dataDir: string; cleanup: () => void } {
+/** Ends the environment of every sandbox under `dataDir`, so a failed test leaves no process running. */
+export async function stopEnvironments(dataDir: string): Promise<void> {
+  const sandboxes = join(dataDir, 'sandboxes');
+  for (const entry of existsSync(sandboxes) ? readdirSync(sandboxes) : []) {
+    try {
+      const record = JSON.parse(
+        readFileSync(join(sandboxes, entry, 'environment.json'), 'utf8'),
+      ) as EnvironmentRecord;
+      await stopEnvironment(record);
+    } catch {
+      // no environment
+    }
+  }
+}
+
+/** A temporary data dir, removed by `cleanup` after every sandbox environment in it is stopped. */
+export function tempDataDir(): { dataDir: string; cleanup: () => Promise<void> } {
   const home = mkdtempSync(join(tmpdir(), 'ak-local-'));
+  const dataDir = join(home, 'plugins', 'local');
   return {
-    dataDir: join(home, 'plugins', 'local'),
-    cleanup: () => rmSync(home, { recursive: true, force: true }),
+    dataDir,
+    cleanup: async () => {
+      await stopEnvironments(dataDir);
+      rmSync(home, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentkernelError, formatConfigIssue, parseConfig, UsageError } from '@agentkernel/core';
@@ -86,12 +86,44 @@ describe('network', () => {
     await sandbox.destroy();
   });
 
-  it('shares the host network when on', async () => {
+  it("has a network of its own when on: none of this machine's loopback services are in reach", async () => {
     const { backend } = await openLocal(dataDir);
     const sandbox = await backend.create(spec({ network: true }));
-    expect((await sandbox.exec(probe())).stdout.toString()).toBe('from the host');
-    expect(await sandbox.endpoints!([port])).toEqual([{ port, url: `http://127.0.0.1:${port}` }]);
+    expect((await sandbox.exec(probe())).stdout.toString()).toBe('');
+    // Nor through the gateway, which user-mode networking maps to the host's loopback unless told not to.
+    const gateway = await sandbox.exec([
+      'bash',
+      '-c',
+      `gw=$(ip route | sed -n 's/^default via \\([^ ]*\\).*/\\1/p'); timeout 1 bash -c "exec 3<>/dev/tcp/$gw/${port} && cat <&3"`,
+    ]);
+    expect(gateway.stdout.toString()).toBe('');
     await expect(sandbox.endpoints!([70000])).rejects.toBeInstanceOf(UsageError);
+    await sandbox.destroy();
+  });
+
+  it('reaches the outside world when on (when this machine does)', async (context) => {
+    const host = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: 'registry.npmjs.org', port: 443, timeout: 3000 });
+      const done = (reached: boolean): void => {
+        socket.destroy();
+        resolve(reached);
+      };
+      socket.once('connect', () => done(true));
+      socket.once('error', () => done(false));
+      socket.once('timeout', () => done(false));
+    });
+    if (!host) {
+      console.info('[local] skipped the outbound test: this machine cannot reach registry.npmjs.org:443');
+      context.skip('this machine has no outbound network');
+    }
+    const { backend } = await openLocal(dataDir);
+    const sandbox = await backend.create(spec({ network: true }));
+    const result = await sandbox.exec([
+      'bash',
+      '-c',
+      'exec 3<>/dev/tcp/registry.npmjs.org/443 && echo connected',
+    ]);
+    expect(result.stdout.toString(), result.stderr.toString()).toBe('connected\n');
     await sandbox.destroy();
   });
 });

@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sandbox.destroy();
-  cleanup();
+  await cleanup();
 });
 
 const code = async (promise: Promise<unknown>) => {

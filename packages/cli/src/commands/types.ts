@@ -1,10 +1,13 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import type { Io } from '../output/io.js';
+import type { IsolationMode } from '@agentkernel/core';
 
 /** The flags every command accepts. */
 export interface GlobalArgs {
   readonly config?: string;
   readonly backend?: string;
+  /** `--isolation`: the user's own choice for the local backend, over every config file. */
+  readonly isolation?: IsolationMode;
   readonly json: boolean;
   readonly debug: boolean;
   readonly quiet: boolean;

@@ -1,52 +1,83 @@
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
 import {
-  AgentkernelError,
-  type ConfigError,
   formatConfigIssue,
-  loadConfig,
+  inspectConfig,
   validateProviderTable,
   type ConfigIssue,
   type LoadedConfig,
+  type LoadedPlugin,
 } from '@agentkernel/core';
 import type { Handler } from '../commands/types.js';
 import { withRuntime, type Runtime } from '../runtime/runtime.js';
 
-async function load(rt: Runtime): Promise<{ loaded?: LoadedConfig; errors: ConfigIssue[] }> {
-  try {
-    return { loaded: await loadConfig({ cwd: rt.io.cwd, configPath: rt.args.config }), errors: [] };
-  } catch (error) {
-    // By code, not instanceof: the error may come from another copy of core (a plugin's).
-    if (AgentkernelError.isInstance(error) && error.code === 'CONFIG_INVALID')
-      return { errors: [...(error as ConfigError).issues] };
-    throw error;
+interface Issues {
+  errors: ConfigIssue[];
+  warnings: ConfigIssue[];
+}
+
+function issueAt(loaded: LoadedConfig, key: string, message: string, suffix = ''): ConfigIssue {
+  const line = loaded.keyLines[key];
+  return {
+    file: loaded.file ?? 'agentkernel.toml',
+    ...(line === undefined ? {} : { line }),
+    key: key + suffix,
+    message,
+  };
+}
+
+/**
+ * `[plugins] paths` entries that cannot be used are errors here (elsewhere discovery only warns, so one
+ * broken plugin never stops a command). The usable ones are returned for discovery.
+ */
+async function checkPluginPaths(loaded: LoadedConfig, issues: Issues): Promise<string[]> {
+  const usable: string[] = [];
+  for (const [index, path] of loaded.config.plugins.paths.entries()) {
+    const problem = await stat(path).then(
+      (info) =>
+        info.isDirectory() || ['.js', '.mjs', '.cjs'].includes(extname(path))
+          ? undefined
+          : 'is neither a folder nor a .js, .mjs or .cjs file',
+      (error: unknown) =>
+        (error as { code?: string }).code === 'ENOENT'
+          ? 'does not exist'
+          : `cannot be read (${String(error)})`,
+    );
+    if (problem === undefined) usable.push(path);
+    else issues.errors.push(issueAt(loaded, 'plugins.paths', `${path} ${problem}`, `[${index}]`));
   }
+  return usable;
 }
 
 /** Each installed plugin checks its own table; a table no installed plugin reads is a warning. */
-async function providerIssues(
+function checkProviderTables(
   rt: Runtime,
   loaded: LoadedConfig,
-): Promise<{ errors: ConfigIssue[]; warnings: ConfigIssue[] }> {
-  const { loaded: plugins, warnings: pluginWarnings } = await rt.loadAllPlugins();
-  for (const warning of pluginWarnings) rt.out.warn(warning);
-  const errors: ConfigIssue[] = [];
-  const warnings: ConfigIssue[] = [];
+  plugins: LoadedPlugin[],
+  issues: Issues,
+): void {
   for (const { plugin } of plugins) {
-    const result = validateProviderTable(plugin, loaded);
-    errors.push(...result.errors);
-    warnings.push(...result.warnings);
+    const result = validateProviderTable(plugin, loaded, rt.io.env);
+    issues.errors.push(...result.errors);
+    issues.warnings.push(...result.warnings);
   }
-  const file = loaded.file ?? 'agentkernel.toml';
+  const names = plugins.map(({ plugin }) => plugin.name);
   for (const provider of Object.keys(loaded.config.remote.providers)) {
-    if (plugins.some(({ plugin }) => plugin.name === provider)) continue;
-    const line = loaded.keyLines[`remote.${provider}`];
-    warnings.push({
-      file,
-      ...(line === undefined ? {} : { line }),
-      key: `remote.${provider}`,
-      message: `no installed backend plugin reads this table`,
-    });
+    if (!names.includes(provider))
+      issues.warnings.push(
+        issueAt(loaded, `remote.${provider}`, 'no installed backend plugin reads this table'),
+      );
   }
-  return { errors, warnings };
+  const backend = loaded.config.sandbox.backend;
+  if (backend !== undefined && !names.includes(backend)) {
+    issues.errors.push(
+      issueAt(
+        loaded,
+        'sandbox.backend',
+        `no installed backend is named "${backend}"; installed: ${names.join(', ')}`,
+      ),
+    );
+  }
 }
 
 const validate: Handler = (args, io) =>
@@ -54,26 +85,28 @@ const validate: Handler = (args, io) =>
     args,
     io,
     async (rt) => {
-      const { loaded, errors } = await load(rt);
-      const warnings = [...(loaded?.warnings ?? [])];
-      if (loaded) {
-        const provider = await providerIssues(rt, loaded);
-        errors.push(...provider.errors);
-        warnings.push(...provider.warnings);
-      }
-      const file = loaded ? (loaded.file ?? null) : (errors[0]?.file ?? null);
-      const valid = errors.length === 0;
+      const { errors, ...loaded } = await inspectConfig(rt.configOptions());
+      const issues: Issues = { errors, warnings: [...loaded.warnings] };
+      // Discovery reads only the usable paths, so it does not warn again about the ones reported here.
+      const paths = await checkPluginPaths(loaded, issues);
+      rt.adoptConfig({ ...loaded, config: { ...loaded.config, plugins: { paths } } });
+      const { loaded: plugins, warnings: pluginWarnings } = await rt.loadAllPlugins();
+      for (const warning of pluginWarnings) rt.out.warn(warning);
+      checkProviderTables(rt, loaded, plugins, issues);
+
+      const file = loaded.file ?? null;
+      const valid = issues.errors.length === 0;
       if (rt.out.json) {
-        rt.out.printJson({ file, valid, errors, warnings });
+        rt.out.printJson({ file, valid, errors: issues.errors, warnings: issues.warnings });
       } else {
-        for (const issue of errors) rt.out.error(formatConfigIssue(issue));
-        for (const issue of warnings) rt.out.warn(formatConfigIssue(issue));
+        for (const issue of issues.errors) rt.out.error(formatConfigIssue(issue));
+        for (const issue of issues.warnings) rt.out.warn(formatConfigIssue(issue));
         if (file === null)
           rt.out.line('no agentkernel.toml found from here up to the project root: defaults apply');
-        else
-          rt.out.line(
-            `${file}: ${valid ? 'valid' : `invalid (${errors.length} error${errors.length === 1 ? '' : 's'})`}`,
-          );
+        else {
+          const count = issues.errors.length;
+          rt.out.line(`${file}: ${valid ? 'valid' : `invalid (${count} error${count === 1 ? '' : 's'})`}`);
+        }
       }
       return valid ? 0 : 2;
     },

@@ -1,14 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  AgentkernelError,
-  defaultConfig,
-  findProjectRoot,
-  formatConfigIssue,
-  loadConfig,
-  type ConfigError,
-  type LoadedConfig,
-} from '@agentkernel/core';
+import { AgentkernelError, formatConfigIssue, inspectConfig, type LoadedConfig } from '@agentkernel/core';
 import { credentialStates, describeCredential } from './credentials.js';
 import { pluginView } from './plugin-view.js';
 import type { Runtime } from './runtime.js';
@@ -22,34 +14,23 @@ export interface Finding {
 }
 
 export async function checkConfig(rt: Runtime): Promise<{ loaded: LoadedConfig; findings: Finding[] }> {
-  try {
-    const loaded = await loadConfig({ cwd: rt.io.cwd, configPath: rt.args.config });
-    const findings: Finding[] = [
-      { status: 'ok', check: 'config', detail: loaded.file ?? 'no agentkernel.toml (defaults apply)' },
-    ];
-    for (const issue of loaded.warnings)
-      findings.push({ status: 'warn', check: 'config', detail: formatConfigIssue(issue) });
-    return { loaded, findings };
-  } catch (error) {
-    if (!AgentkernelError.isInstance(error) || error.code !== 'CONFIG_INVALID') throw error;
-    const issues = (error as ConfigError).issues;
-    // The remaining checks still run, on the defaults, so one bad key does not hide everything else.
-    const loaded: LoadedConfig = {
-      projectRoot: await findProjectRoot(rt.io.cwd),
-      config: defaultConfig(),
-      warnings: [],
-      keyLines: {},
-    };
-    return {
-      loaded,
-      findings: issues.map((issue) => ({
-        status: 'fail',
-        check: 'config',
-        detail: formatConfigIssue(issue),
-        code: 2,
-      })),
-    };
-  }
+  // The remaining checks run on whatever was valid, so one bad key does not hide everything else.
+  const { errors, ...loaded } = await inspectConfig(rt.configOptions());
+  const findings: Finding[] = errors.map((issue) => ({
+    status: 'fail',
+    check: 'config',
+    detail: formatConfigIssue(issue),
+    code: 2,
+  }));
+  if (errors.length === 0)
+    findings.push({
+      status: 'ok',
+      check: 'config',
+      detail: loaded.file ?? 'no agentkernel.toml (defaults apply)',
+    });
+  for (const issue of loaded.warnings)
+    findings.push({ status: 'warn', check: 'config', detail: formatConfigIssue(issue) });
+  return { loaded, findings };
 }
 
 export async function checkHome(home: string): Promise<Finding> {
@@ -74,7 +55,7 @@ export async function checkIsolation(loaded: LoadedConfig, usesLocal: boolean): 
     return {
       status: 'warn',
       check: 'isolation',
-      detail: '[local] isolation = "none": local sandboxes run commands directly on this machine',
+      detail: `isolation "none", chosen by ${loaded.isolationChosenBy ?? 'you'}: local sandboxes run commands directly on this machine`,
     };
   }
   const { checkIsolation: probe } = await import('@agentkernel/core/isolation');

@@ -9,6 +9,7 @@ import {
   UsageError,
   type Backend,
   type Discovery,
+  type LoadConfigOptions,
   type LoadedConfig,
   type LoadedPlugin,
   type PluginCandidate,
@@ -48,9 +49,19 @@ export class Runtime {
     this.out = new Output(io, args);
   }
 
+  /** Where the config comes from for this command: the files, the user-level config and `--isolation`. */
+  configOptions(): LoadConfigOptions {
+    return {
+      cwd: this.io.cwd,
+      env: this.io.env,
+      ...(this.args.config === undefined ? {} : { configPath: this.args.config }),
+      ...(this.args.isolation === undefined ? {} : { isolation: this.args.isolation }),
+    };
+  }
+
   /** The effective config; its warnings are printed once. */
   config(): Promise<LoadedConfig> {
-    this.#config ??= loadConfig({ cwd: this.io.cwd, configPath: this.args.config }).then((loaded) => {
+    this.#config ??= loadConfig(this.configOptions()).then((loaded) => {
       for (const warning of loaded.warnings) this.out.warn(formatConfigIssue(warning));
       return loaded;
     });

@@ -1,8 +1,18 @@
-export { parseConfig } from './parse.js';
-export { loadConfig, findProjectRoot, CONFIG_FILE_NAME, type LoadConfigOptions } from './load.js';
+export { parseConfig, type ParseConfigOptions } from './parse.js';
+export { readConfigFile, MAX_CONFIG_BYTES, type ConfigRead } from './read-file.js';
+export {
+  loadConfig,
+  inspectConfig,
+  findProjectRoot,
+  userConfigPath,
+  CONFIG_FILE_NAME,
+  type ConfigInspection,
+  type LoadConfigOptions,
+} from './load.js';
 export {
   defaultConfig,
   type AgentkernelConfig,
+  type ConfigOrigin,
   type IsolationMode,
   type LoadedConfig,
   type ParsedConfig,

@@ -21,7 +21,9 @@ export function lineOf(lines: KeyLines, path: readonly string[]): number | undef
   return undefined;
 }
 
-/** Scans `source` line by line; only called on text j-toml accepted, so the scan can stay simple. */
+type Delimiter = '"""' | "'''";
+
+/** Scans `source` line by line, following strings so that a key-like line inside one is not a key. */
 export function indexKeyLines(source: string): KeyLines {
   const lines: KeyLines = {};
   const record = (path: readonly string[], line: number): void => {
@@ -30,11 +32,11 @@ export function indexKeyLines(source: string): KeyLines {
       lines[formatKeyPath(path.slice(0, length))] ??= line;
   };
   let table: string[] = [];
-  let openString: string | undefined;
+  let open: Delimiter | undefined;
   source.split(/\r?\n/).forEach((text, index) => {
     const line = index + 1;
-    if (openString !== undefined) {
-      if (countDelimiters(text, openString) % 2 === 1) openString = undefined;
+    if (open !== undefined) {
+      open = openStringAfter(text, open);
       return;
     }
     const header = /^\s*\[\[?/.exec(text);
@@ -44,22 +46,64 @@ export function indexKeyLines(source: string): KeyLines {
       if (parsed && text[parsed.end] === ']') {
         table = parsed.path;
         record(table, line);
+        return;
       }
-      return;
     }
     const parsed = parseKey(text, 0);
-    if (!parsed || text[parsed.end] !== '=') return;
-    record([...table, ...parsed.path], line);
-    const value = text.slice(parsed.end + 1);
-    for (const delimiter of ['"""', "'''"]) {
-      if (countDelimiters(value, delimiter) % 2 === 1) openString = delimiter;
+    if (parsed && text[parsed.end] === '=') {
+      record([...table, ...parsed.path], line);
+      open = openStringAfter(text.slice(parsed.end + 1), undefined);
+    } else {
+      // A line of a multi-line array: its strings may open a multi-line one too.
+      open = openStringAfter(text, undefined);
     }
   });
   return lines;
 }
 
-function countDelimiters(text: string, delimiter: string): number {
-  return text.split(delimiter).length - 1;
+/** The dotted key defined on `line` (the deepest one recorded there), if any. */
+export function keyAtLine(lines: KeyLines, line: number): string | undefined {
+  let found: string | undefined;
+  for (const [key, at] of Object.entries(lines)) {
+    if (at === line && (found === undefined || key.length > found.length)) found = key;
+  }
+  return found;
+}
+
+/**
+ * Follows TOML strings along one line, starting inside the multi-line string `open` (if any), and
+ * returns the multi-line string still open at its end. Basic strings honour escapes, literal strings do
+ * not, and a `#` outside any string starts a comment.
+ */
+function openStringAfter(text: string, open: Delimiter | undefined): Delimiter | undefined {
+  let state = open;
+  let i = 0;
+  while (i < text.length) {
+    if (state !== undefined) {
+      if (state === '"""' && text[i] === '\\') i += 2;
+      else if (text.startsWith(state, i)) {
+        i += 3;
+        // Up to two quotes right before the closing delimiter belong to the string's content.
+        for (let extra = 0; extra < 2 && text[i] === state[0]; extra++) i++;
+        state = undefined;
+      } else i++;
+      continue;
+    }
+    const char = text[i];
+    if (char === '#') return undefined;
+    if (text.startsWith('"""', i) || text.startsWith("'''", i)) {
+      state = text.slice(i, i + 3) as Delimiter;
+      i += 3;
+    } else if (char === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      i++;
+    } else if (char === "'") {
+      const close = text.indexOf("'", i + 1);
+      i = close < 0 ? text.length : close + 1;
+    } else i++;
+  }
+  return state;
 }
 
 /** Reads a dotted key starting at `start`; `end` is the index of the first non-blank after it. */

@@ -87,6 +87,8 @@ const EXPECTED: Record<ConfigKeySpec['type'], string> = {
 
 /** Why `value` does not fit `spec`, or `undefined` when it does. */
 function checkValue(value: unknown, spec: ConfigKeySpec): string | undefined {
+  if (typeof value === 'bigint' && (spec.type === 'integer' || spec.type === 'number'))
+    return `must be at most ${Number.MAX_SAFE_INTEGER} (${spec.description}), got ${value}`;
   const typed =
     spec.type === 'string[]'
       ? Array.isArray(value) && value.every((item) => typeof item === 'string')

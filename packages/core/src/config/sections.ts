@@ -13,7 +13,7 @@ import {
   SECURITY_KEYS,
   SECURITY_PROFILES,
 } from './schema.js';
-import type { AgentkernelConfig } from './types.js';
+import type { AgentkernelConfig, ConfigOrigin } from './types.js';
 import {
   describe,
   readBoolean,
@@ -143,9 +143,20 @@ export function readPlugins(sink: IssueSink, table: Table): AgentkernelConfig['p
   return { paths: paths.map((entry) => resolve(base, entry)) };
 }
 
-/** `[local]` is the local backend's provider table: keys beyond `isolation` are checked by its schema. */
-export function readLocal(sink: IssueSink, table: Table): AgentkernelConfig['local'] {
-  const isolation = readOneOf(sink, table, ['local'], 'isolation', ISOLATION_MODES) ?? 'bubblewrap';
+/**
+ * `[local]` is the local backend's provider table: keys beyond `isolation` are checked by its schema.
+ * A project's file may not turn isolation off: whoever commits it would run everyone's commands
+ * unconfined. Only the user can, with the flag or in the user-level config.
+ */
+export function readLocal(sink: IssueSink, table: Table, origin: ConfigOrigin): AgentkernelConfig['local'] {
+  let isolation = readOneOf(sink, table, ['local'], 'isolation', ISOLATION_MODES) ?? 'bubblewrap';
+  if (isolation === 'none' && origin === 'project') {
+    sink.error(
+      ['local', 'isolation'],
+      'a project\'s agentkernel.toml cannot turn isolation off (whoever commits it would run your commands unconfined on this machine); choose it yourself with --isolation none, or with [local] isolation = "none" in the user-level config (~/.config/agentkernel/config.toml)',
+    );
+    isolation = 'bubblewrap';
+  }
   const local: AgentkernelConfig['local'] = { isolation };
   for (const [key, value] of Object.entries(table)) {
     if (!(LOCAL_KEYS as readonly string[]).includes(key)) local[key] = value;

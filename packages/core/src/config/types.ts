@@ -5,6 +5,9 @@ import type { KeyLines } from './lines.js';
 /** How the embedded `local` backend isolates commands. */
 export type IsolationMode = 'bubblewrap' | 'none';
 
+/** Who wrote a config file: a project (`agentkernel.toml`) or the user (the user-level config). */
+export type ConfigOrigin = 'project' | 'user';
+
 /** `agentkernel.toml` after validation, with defaults applied. Keys are camelCase versions of the TOML keys. */
 export interface AgentkernelConfig {
   sandbox: { name?: string; runtime?: string; baseImage?: string; backend?: string };
@@ -44,6 +47,10 @@ export interface LoadedConfig {
   file?: string;
   /** The nearest folder at or above the working directory with a `package.json` or `.git`. */
   projectRoot: string;
+  /** Absolute path of the user-level config, when one was read (see `userConfigPath`). */
+  userFile?: string;
+  /** When `local` runs without isolation: who chose it (`--isolation none`, or the user-level file). */
+  isolationChosenBy?: string;
   config: AgentkernelConfig;
   warnings: ConfigIssue[];
   /** The line of each table header and key in {@link LoadedConfig.file}; empty without a file. */

@@ -37,6 +37,7 @@ export function isTable(value: unknown): value is Table {
 
 /** The TOML type of a value, for messages: `string`, `integer`, `float`, `boolean`, `array`, `table`, `date-time`. */
 export function tomlType(value: unknown): string {
+  if (typeof value === 'bigint') return 'integer';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'float';
   if (typeof value === 'string' || typeof value === 'boolean') return typeof value;
   if (Array.isArray(value)) return 'array';
@@ -48,7 +49,8 @@ export function describe(value: unknown, secret = false): string {
   const type = tomlType(value);
   if (secret) return type;
   if (typeof value === 'string' && value.length <= 40) return `${type} ${JSON.stringify(value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `${type} ${String(value)}`;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return `${type} ${String(value)}`;
   return type;
 }
 
@@ -115,6 +117,10 @@ export function readInteger(
 ): number | undefined {
   const value = table[key];
   if (value === undefined) return undefined;
+  if (typeof value === 'bigint') {
+    sink.error([...path, key], `must be at most ${Number.MAX_SAFE_INTEGER}, got ${value}`);
+    return undefined;
+  }
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     sink.error([...path, key], `expected an integer, got ${describe(value)}`);
     return undefined;

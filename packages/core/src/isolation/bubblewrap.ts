@@ -3,16 +3,14 @@ import { access, lstat, readlink, realpath } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { IsolationUnavailableError } from './errors.js';
 
-/**
- * Finds `bwrap` on a PATH (the current process's by default). Looking it up on PATH, rather than at a
- * fixed location, lets a user pick a build and lets tests simulate a machine without it.
- */
-export async function bubblewrapPath(
+/** Finds an executable on a PATH (the current process's by default). */
+export async function findOnPath(
+  name: string,
   searchPath: string | undefined = process.env.PATH,
 ): Promise<string | undefined> {
   for (const dir of (searchPath ?? '').split(delimiter)) {
     if (dir === '') continue;
-    const candidate = join(dir, 'bwrap');
+    const candidate = join(dir, name);
     try {
       await access(candidate, constants.X_OK);
       return candidate;
@@ -21,6 +19,16 @@ export async function bubblewrapPath(
     }
   }
   return undefined;
+}
+
+/**
+ * Finds `bwrap` on a PATH (the current process's by default). Looking it up on PATH, rather than at a
+ * fixed location, lets a user pick a build and lets tests simulate a machine without it.
+ */
+export function bubblewrapPath(
+  searchPath: string | undefined = process.env.PATH,
+): Promise<string | undefined> {
+  return findOnPath('bwrap', searchPath);
 }
 
 /** Like {@link bubblewrapPath}, but throws {@link IsolationUnavailableError} (with the install command) when absent. */

@@ -4,11 +4,14 @@ import { AgentkernelError, ExitCode, type AgentkernelErrorOptions } from '../err
 export const BUBBLEWRAP_INSTALL_HINT =
   'install bubblewrap: apt-get install -y bubblewrap (Debian, Ubuntu) or dnf install bubblewrap (Fedora, RHEL)';
 
-/** bubblewrap (`bwrap`) is not installed, not on PATH, or cannot create a sandbox here. Exit code 3. */
+/**
+ * A tool isolation needs (bubblewrap, or pasta for a sandbox's network) is not installed, not on PATH,
+ * or cannot create a sandbox here. The message ends with the install command. Exit code 3.
+ */
 export class IsolationUnavailableError extends AgentkernelError {
-  constructor(problem: string, options?: AgentkernelErrorOptions) {
-    super('ISOLATION_UNAVAILABLE', `${problem}; ${BUBBLEWRAP_INSTALL_HINT}`, ExitCode.backend, {
-      hint: `${BUBBLEWRAP_INSTALL_HINT}, or set [local] isolation = "none" to run commands without isolation`,
+  constructor(problem: string, options?: AgentkernelErrorOptions, installHint = BUBBLEWRAP_INSTALL_HINT) {
+    super('ISOLATION_UNAVAILABLE', `${problem}; ${installHint}`, ExitCode.backend, {
+      hint: `${installHint}, or choose to run commands without isolation yourself: --isolation none, or [local] isolation = "none" in ~/.config/agentkernel/config.toml`,
       ...options,
     });
   }

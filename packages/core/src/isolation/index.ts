@@ -1,5 +1,12 @@
-export { bubblewrapPath, requireBubblewrap } from './bubblewrap.js';
+export { bubblewrapPath, findOnPath, requireBubblewrap } from './bubblewrap.js';
 export { checkIsolation, type IsolationCheck } from './check.js';
+export {
+  environmentAlive,
+  startEnvironment,
+  stopEnvironment,
+  type EnvironmentRecord,
+  type StartEnvironmentOptions,
+} from './environment.js';
 export { BUBBLEWRAP_INSTALL_HINT, IsolationError, IsolationUnavailableError } from './errors.js';
 export {
   DEFAULT_WORKSPACE_DIR,
@@ -11,7 +18,15 @@ export {
   type IsolationBind,
   type IsolationMode,
   type IsolationOptions,
+  type JoinTarget,
 } from './options.js';
+export {
+  PASTA_INSTALL_HINT,
+  pastaPath,
+  requirePasta,
+  type ForwardedPort,
+  type NetworkRecord,
+} from './network.js';
 export { killAll } from './procs.js';
 export { runIsolated, type RunIsolatedOptions } from './run.js';
 export {
@@ -20,3 +35,10 @@ export {
   type IsolatedProcess,
   type SpawnIsolatedOptions,
 } from './spawn.js';
+export {
+  resolveSandboxPath,
+  type PathMount,
+  type ResolveSandboxPathOptions,
+  type ResolvedSandboxPath,
+  type UnresolvedSandboxPath,
+} from './sandbox-paths.js';

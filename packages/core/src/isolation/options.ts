@@ -45,6 +45,18 @@ export interface IsolationOptions {
    * give a sandbox a persistent `/tmp` and home, as a VM's disk would.
    */
   readonly binds?: readonly IsolationBind[];
+  /**
+   * A running environment of this sandbox ({@link startEnvironment}) that the command joins instead of
+   * getting a sandbox of its own: it then sees the environment's `/tmp`, processes and network, and
+   * whatever it leaves in the background keeps running until the environment stops. The folders and
+   * network of the options are the environment's; only the command's own settings apply.
+   */
+  readonly environment?: JoinTarget;
+}
+
+/** What a command needs to join a running environment: its init's host pid. */
+export interface JoinTarget {
+  readonly pid: number;
 }
 
 /** One extra read-write bind of {@link IsolationOptions.binds}. */

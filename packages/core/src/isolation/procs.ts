@@ -37,7 +37,7 @@ const hasProc = (): boolean => readStat(process.pid) !== undefined;
 /** The start time of a live (non-zombie) process, or undefined when it is gone. */
 export function processStartTime(pid: number): string | undefined {
   const stat = readStat(pid);
-  return stat === undefined || stat.state === 'Z' ? undefined : stat.startTime;
+  return stat === undefined || stat.state === 'Z' || stat.state === 'X' ? undefined : stat.startTime;
 }
 
 function descendantsOf(root: number): number[] {
@@ -100,6 +100,23 @@ async function waitGone(targets: Map<number, string | undefined>, timeoutMs: num
     if (!alive || Date.now() > deadline) return;
     await sleep(15);
   }
+}
+
+/**
+ * SIGKILLs each process that is still the one recorded (same start time; a `null` start time never
+ * matches), then waits up to `timeoutMs` for them to be gone.
+ */
+export async function killAndWait(
+  processes: readonly (readonly [number, string | null])[],
+  timeoutMs: number,
+): Promise<void> {
+  const targets = new Map<number, string | undefined>();
+  for (const [pid, startTime] of processes) {
+    if (startTime === null || pid <= 1 || processStartTime(pid) !== startTime) continue;
+    sigkill(pid);
+    targets.set(pid, startTime);
+  }
+  await waitGone(targets, timeoutMs);
 }
 
 /** Records a running command in `procDir` (which must exist), so another process can kill it later. */

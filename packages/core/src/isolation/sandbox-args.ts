@@ -11,23 +11,38 @@ import { checkWorkspaceDir, SANDBOX_HOME, type IsolationOptions } from './option
  */
 export const HARDENING_ARGS: readonly string[] = ['--cap-drop', 'ALL'];
 
+/** How {@link sandboxArgs} sets a sandbox up. */
+export interface SandboxShape {
+  /** The command shares this process's terminal (no new session). */
+  readonly interactive: boolean;
+  /**
+   * A long-lived environment rather than one command: it outlives this process (no
+   * `--die-with-parent`) and always has its own network namespace (pasta connects it when the
+   * network is on).
+   */
+  readonly live?: boolean;
+  readonly hostname?: string;
+}
+
 /** The bwrap arguments that build a sandbox, up to (not including) the command. */
 export async function sandboxArgs(
   options: IsolationOptions,
   workspaceDir: string,
-  interactive: boolean,
+  shape: SandboxShape,
 ): Promise<string[]> {
   const args = [...(await systemBindArgs()), '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp'];
   if (options.home !== undefined) args.push('--bind', options.home, SANDBOX_HOME);
   args.push('--bind', options.root, workspaceDir);
   for (const bind of options.binds ?? [])
     args.push('--bind', bind.hostPath, checkWorkspaceDir(bind.sandboxPath, options.backend));
-  // A private pid namespace means killing bwrap ends every process the command started.
-  args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent');
+  // A private pid namespace means killing its init ends every process the sandbox started.
+  args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts');
+  if (!shape.live) args.push('--die-with-parent');
+  if (shape.hostname !== undefined) args.push('--hostname', shape.hostname);
   if (options.network) args.push(...(await resolverBindArgs()));
-  else args.push('--unshare-net');
+  if (!options.network || shape.live) args.push('--unshare-net');
   // A new session stops a command from injecting input into our terminal (TIOCSTI), but a shell needs the terminal.
-  if (!interactive) args.push('--new-session');
+  if (!shape.interactive) args.push('--new-session');
   args.push(...HARDENING_ARGS);
   // Last: every mount point above had to be created in the root before it turns read-only.
   args.push('--remount-ro', '/proc', '--remount-ro', '/');

@@ -12,6 +12,7 @@ import {
   unisolatedPath,
   type IsolationOptions,
 } from './options.js';
+import { joinCommand } from './join.js';
 import { sandboxArgs } from './sandbox-args.js';
 import { killProcessTree, processStartTime, sigkill, trackProcess, untrackProcess } from './procs.js';
 
@@ -134,12 +135,14 @@ export async function spawnIsolated(options: SpawnIsolatedOptions): Promise<Isol
     isolated ? cwd : unisolatedPath(options.root, workspaceDir, cwd),
     ...options.argv,
   ];
-  const file = isolated
-    ? (options.bwrapPath ?? (await requireBubblewrap(options.searchPath, options.backend)))
-    : '/bin/sh';
-  const args = isolated
-    ? [...(await sandboxArgs(options, workspaceDir, interactive)), '/bin/sh', ...launch]
-    : launch;
+  const { file, args } = !isolated
+    ? { file: '/bin/sh', args: launch }
+    : options.environment !== undefined
+      ? await joinCommand(options.environment, options, ['/bin/sh', ...launch])
+      : {
+          file: options.bwrapPath ?? (await requireBubblewrap(options.searchPath, options.backend)),
+          args: [...(await sandboxArgs(options, workspaceDir, { interactive })), '/bin/sh', ...launch],
+        };
 
   const started = performance.now();
   const child = spawn(file, args, {

@@ -1,5 +1,5 @@
 export { atomicWriteFile } from './atomic.js';
 export { resolveHome } from './home.js';
-export { DEFAULT_LOCK_TIMEOUT_MS } from './lock.js';
+export { DEFAULT_LOCK_TIMEOUT_MS, withFileLock } from './lock.js';
 export type { SandboxRecord } from './record.js';
 export { StateStore } from './store.js';

@@ -181,12 +181,13 @@ describe('loadConfig with an explicit path', () => {
     const error = await loadError({ cwd: root, configPath: 'nope/agentkernel.toml' });
     expect(error.message).toBe(`[agentkernel] ${missing}: config file not found`);
     expect(error.issues).toEqual([{ file: missing, message: 'config file not found' }]);
-    expect((error.cause as { code?: string }).code).toBe('ENOENT');
   });
 
   it('is a ConfigError when the path is a directory', async () => {
     const error = await loadError({ cwd: root, configPath: '.' });
-    expect(error.message).toBe(`[agentkernel] ${root}: is a directory, not a config file`);
+    expect(error.message).toBe(
+      `[agentkernel] ${root}: is a directory, not a regular file: cannot be a config file`,
+    );
   });
 
   it('reports a syntax error with the line', async () => {

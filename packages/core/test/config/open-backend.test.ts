@@ -185,8 +185,8 @@ describe('openBackend', () => {
   });
 
   it('opens the local backend with [local] and a data directory of its own', async () => {
-    const context = await open(recordingPlugin('local', []), '[local]\nisolation = "none"\n', {});
-    expect(context.config).toEqual({ isolation: 'none', template: 'base' });
+    const context = await open(recordingPlugin('local', []), '[local]\nisolation = "bubblewrap"\n', {});
+    expect(context.config).toEqual({ isolation: 'bubblewrap', template: 'base' });
     expect(context.credentials).toEqual({});
     expect(context.dataDir).toBe(join(home, 'plugins', 'local'));
   });

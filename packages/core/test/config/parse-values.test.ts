@@ -36,7 +36,7 @@ describe('parseConfig values', () => {
   it('keeps the secret out of a syntax error on its own line', () => {
     const result = parseConfig('[remote.e2b]\napi_key = "e2b_live_0123456789\n', FILE);
     expect(result.errors.map(formatConfigIssue)).toEqual([
-      'agentkernel.toml:2: TOML syntax error: Bad basic string',
+      'agentkernel.toml:2: remote.e2b.api_key: TOML syntax error: Bad basic string',
     ]);
   });
 
@@ -92,7 +92,7 @@ bootstrap = ["apt-get update", "apt-get install -y git"]
 paths = ["./plugins/acme", "/opt/agentkernel/other"]
 
 [local]
-isolation = "none"
+isolation = "bubblewrap"
 cache_dir = ".cache"
 `;
     const result = parseConfig(toml, '/home/me/project/agentkernel.toml');
@@ -138,7 +138,7 @@ cache_dir = ".cache"
         },
       },
       plugins: { paths: [resolve('/home/me/project/plugins/acme'), resolve('/opt/agentkernel/other')] },
-      local: { isolation: 'none', cache_dir: '.cache' },
+      local: { isolation: 'bubblewrap', cache_dir: '.cache' },
     });
     expect(result.keyLines['remote.profiles.node-dev.env.NODE_ENV']).toBe(43);
   });

@@ -20,7 +20,9 @@ const corpus: Case[] = [
   {
     name: 'a missing value is a syntax error',
     toml: '[sandbox]\nname =\n',
-    errors: ['agentkernel.toml:2: TOML syntax error: Value can not be missing after euqal sign'],
+    errors: [
+      'agentkernel.toml:2: sandbox.name: TOML syntax error: Value can not be missing after euqal sign',
+    ],
   },
   {
     name: 'a duplicate key is a TOML error',
@@ -35,14 +37,49 @@ const corpus: Case[] = [
   {
     name: 'an unterminated array names the line where it starts',
     toml: '[network]\nports = [3000,\n  4000\n',
-    errors: ['agentkernel.toml:2: TOML syntax error: Static Array is not close until the end of the file'],
+    errors: [
+      'agentkernel.toml:2: network.ports: TOML syntax error: Static Array is not close until the end of the file',
+    ],
   },
   {
-    name: 'an integer beyond 2^53 is reported at its line',
-    toml: '[resources]\nmemory_mb = 99999999999999999999\n',
+    name: "an integer beyond TOML's 64 bits is reported at its line and key",
+    toml: '[resources]\nvcpus = 2\nmemory_mb = 99999999999999999999\n',
     errors: [
-      'agentkernel.toml:2: TOML syntax error: Integer did not use BitInt must fit Number.isSafeInteger, not includes 99999999999999999999',
+      'agentkernel.toml:3: resources.memory_mb: integer 99999999999999999999 is out of range (TOML integers are 64-bit; settings take at most 9007199254740991)',
     ],
+  },
+  {
+    name: 'an integer beyond 2^53 but within 64 bits is reported by its key',
+    toml: '[resources]\nmemory_mb = 1152921504606846976\n',
+    errors: [
+      'agentkernel.toml:2: resources.memory_mb: must be at most 9007199254740991, got 1152921504606846976',
+    ],
+  },
+  {
+    name: "a ''' inside a basic string does not shift the lines of later keys",
+    toml: '[sandbox]\nruntime = "a\'\'\'b"\n[resources]\nvcpus = "x"\n',
+    errors: ['agentkernel.toml:4: resources.vcpus: expected an integer, got string "x"'],
+  },
+  {
+    name: 'a """ inside a literal string and a \'\'\' in a comment do not shift later lines either',
+    toml: '[sandbox]\nruntime = \'a"""b\' # not \'\'\'\nbase_image = """\nmulti\nline"""\n[resources]\nvcpus = 0\n',
+    errors: ['agentkernel.toml:7: resources.vcpus: must be at least 1, got 0'],
+  },
+  {
+    name: 'a key-like line inside a multi-line string is not a key',
+    toml: "[sandbox]\nbase_image = '''\nvcpus = 9\n'''\n[resources]\nvcpus = 0\n",
+    errors: ['agentkernel.toml:6: resources.vcpus: must be at least 1, got 0'],
+  },
+  {
+    name: 'a project file cannot turn isolation off',
+    toml: '[local]\nisolation = "none"\n',
+    errors: [
+      'agentkernel.toml:2: local.isolation: a project\'s agentkernel.toml cannot turn isolation off (whoever commits it would run your commands unconfined on this machine); choose it yourself with --isolation none, or with [local] isolation = "none" in the user-level config (~/.config/agentkernel/config.toml)',
+    ],
+  },
+  {
+    name: 'a project file may ask for isolation',
+    toml: '[local]\nisolation = "bubblewrap"\n',
   },
   {
     name: 'vcpus as a string is a type error',

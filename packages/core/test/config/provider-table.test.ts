@@ -100,9 +100,9 @@ describe('validateProviderTable', () => {
       credentials: [],
       configSchema: { cache_dir: { type: 'string', description: 'cache folder' } },
     });
-    const loaded = loadedFrom('[local]\nisolation = "none"\ncache_dir = 5\n');
+    const loaded = loadedFrom('[local]\nisolation = "bubblewrap"\ncache_dir = 5\n');
     const result = validateProviderTable(local, loaded);
-    expect(result.config).toEqual({ isolation: 'none' });
+    expect(result.config).toEqual({ isolation: 'bubblewrap' });
     expect(result.errors.map(formatConfigIssue)).toEqual([
       `${FILE}:3: local.cache_dir: expected a string (cache folder), got integer 5`,
     ]);

@@ -1,4 +1,4 @@
-import type { Reply } from './http.js';
+import type { Reply } from '@agentkernel/fake-kit';
 import type { FakeSandbox, FakeState } from './state.js';
 
 const RESUME_TIMEOUT_SECONDS = 300;

@@ -5,8 +5,8 @@ import { basename, dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
-import { errorReply, sendReply, type Reply } from './http.js';
-import { randomId } from './ids.js';
+import { randomId, sendReply, type Reply } from '@agentkernel/fake-kit';
+import { errorReply } from './replies.js';
 import { resolveSandboxPath, SANDBOX_HOME } from './layout.js';
 import type { FakeSandbox } from './state.js';
 

@@ -15,6 +15,7 @@ async function listDir(dir: ResolvedPath, depth: number, out: Record<string, unk
   const names = await readdir(dir.hostPath);
   for (const name of names.sort()) {
     const child: ResolvedPath = {
+      ok: true,
       sandboxPath: posix.join(dir.sandboxPath, name),
       hostPath: `${dir.hostPath}/${name}`,
       writable: dir.writable,

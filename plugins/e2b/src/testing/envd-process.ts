@@ -6,12 +6,16 @@ import type {
   DescService,
 } from '@bufbuild/protobuf';
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
-import { AsyncQueue } from './async-queue.js';
+import {
+  AsyncQueue,
+  spawnInSandbox,
+  type FakeProcess,
+  type ProcessEnd,
+  type ProcessOutput,
+} from '@agentkernel/fake-kit';
 import { sandboxOf } from './envd-context.js';
-import { resolveSandboxPath, SANDBOX_HOME } from './layout.js';
-import type { FakeProcess, ProcessOutput } from './processes.js';
-import { spawnInSandbox } from './sandbox-spawn.js';
-import type { FakeSandbox } from './state.js';
+import { E2B_LAYOUT, resolveSandboxPath, SANDBOX_HOME } from './layout.js';
+import type { FakeSandbox, ProcessConfig } from './state.js';
 
 interface ProcessConfigMsg {
   cmd: string;
@@ -41,12 +45,21 @@ type StreamInputMsg = {
 const SIGNAL_KILL = 9;
 const SIGNAL_TERM = 15;
 
+/** How envd (Go's `os.ProcessState`) reports an end: a process ended by a signal has exit code -1. */
+function envdEnd(end: ProcessEnd): Record<string, unknown> {
+  if (end.signalled)
+    return { exitCode: -1, exited: false, status: 'signal: killed', error: 'signal: killed' };
+  if (end.exitCode === 0) return { exitCode: 0, exited: true, status: 'exit status 0' };
+  const status = `exit status ${end.exitCode}`;
+  return { exitCode: end.exitCode, exited: true, status, error: status };
+}
+
 function eventOf(output: ProcessOutput): Record<string, unknown> {
-  if (output.kind === 'end') return { event: { case: 'end', value: output.end } };
+  if (output.kind === 'end') return { event: { case: 'end', value: envdEnd(output.end) } };
   return { event: { case: 'data', value: { output: { case: output.kind, value: output.data } } } };
 }
 
-function find(sandbox: FakeSandbox, request: SelectorMsg): FakeProcess {
+function find(sandbox: FakeSandbox, request: SelectorMsg): FakeProcess<ProcessConfig> {
   const selector = request.process?.selector;
   const found =
     selector?.case === 'pid'
@@ -68,7 +81,10 @@ function find(sandbox: FakeSandbox, request: SelectorMsg): FakeProcess {
  * Subscribes to a process's events at once (so nothing it prints is missed) and streams them as
  * `ProcessEvent`s until its end, with keepalives while it is quiet, as envd does.
  */
-function follow(proc: FakeProcess, context: HandlerContext): AsyncGenerator<Record<string, unknown>> {
+function follow(
+  proc: FakeProcess<ProcessConfig>,
+  context: HandlerContext,
+): AsyncGenerator<Record<string, unknown>> {
   const queue = new AsyncQueue<ProcessOutput | 'keepalive'>();
   const ended = proc.ended;
   if (ended !== undefined) {
@@ -102,7 +118,7 @@ async function start(
   request: StartRequestMsg,
   context: HandlerContext,
   procDir: string,
-): Promise<FakeProcess> {
+): Promise<FakeProcess<ProcessConfig>> {
   if (request.pty !== undefined)
     throw new ConnectError('the fake envd does not implement PTYs', Code.Unimplemented);
   const config = request.process;
@@ -116,7 +132,7 @@ async function start(
   // envd kills a command when the request's deadline passes, but not when the client just goes away.
   const timeout = Number(context.requestHeader.get('connect-timeout-ms') ?? 0);
   const proc = await spawnInSandbox(
-    sandbox,
+    { root: sandbox.root, layout: E2B_LAYOUT, network: sandbox.allowInternetAccess, procDir, backend: 'e2b' },
     {
       argv: [config.cmd, ...config.args],
       cwd: cwd.sandboxPath,
@@ -124,7 +140,6 @@ async function start(
       stdin: request.stdin === false ? 'ignore' : 'pipe',
       timeoutMs: timeout > 0 ? timeout : undefined,
     },
-    procDir,
   );
   return sandbox.processes.add(proc, { ...config, cwd: cwd.sandboxPath }, request.tag);
 }
@@ -162,7 +177,7 @@ export function registerProcessService(router: ConnectRouter, service: DescServi
   });
   router.rpc(service.method.streamInput as DescMethodClientStreaming, async (requests, context) => {
     const sandbox = sandboxOf(context);
-    let proc: FakeProcess | undefined;
+    let proc: FakeProcess<ProcessConfig> | undefined;
     for await (const message of requests) {
       const event = (message as unknown as StreamInputMsg).event;
       if (event.case === 'start') proc = find(sandbox, event.value);

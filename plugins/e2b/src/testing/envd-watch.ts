@@ -2,9 +2,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
-import { AsyncQueue } from './async-queue.js';
+import { AsyncQueue, randomId } from '@agentkernel/fake-kit';
 import { fsError, resolveOrThrow } from './envd-entries.js';
-import { randomId } from './ids.js';
 import type { FakeSandbox } from './state.js';
 
 /** envd's `EventType`. */

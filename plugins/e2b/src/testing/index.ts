@@ -2,15 +2,13 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAll } from '@agentkernel/core/isolation';
+import { FaultInjector, procDirOf, randomToken } from '@agentkernel/fake-kit';
 import { routeEndpoint } from './edge.js';
-import { FaultInjector } from './faults.js';
-import { randomToken } from './ids.js';
-import { procDirOf } from './sandbox-spawn.js';
 import { listen } from './server.js';
 import { FakeState } from './state.js';
 import type { FakeE2B, FakeE2BOptions, FakeRequest } from './types.js';
 
-export type { FaultKind, FaultSpec } from './faults.js';
+export type { FaultKind, FaultSpec, RandomFaults } from '@agentkernel/fake-kit';
 export type { FakeE2B, FakeE2BEnv, FakeE2BOptions, FakeRequest, FakeSandboxSummary } from './types.js';
 export { FAKE_ENVD_VERSION } from './state.js';
 
@@ -31,9 +29,9 @@ export async function startFakeE2B(options: FakeE2BOptions = {}): Promise<FakeE2
     new Set(options.templates ?? ['base']),
     `fake-client-${randomToken(4)}`,
   );
-  const faults = new FaultInjector(options.faults);
+  const faults = new FaultInjector(options.faults, options.randomFaults);
   const log: FakeRequest[] = [];
-  const { server, url } = await listen({
+  const listener = await listen({
     state,
     faults,
     apiKey,
@@ -43,6 +41,7 @@ export async function startFakeE2B(options: FakeE2BOptions = {}): Promise<FakeE2
     log,
   });
 
+  const { url } = listener;
   return {
     url,
     apiKey,
@@ -50,6 +49,7 @@ export async function startFakeE2B(options: FakeE2BOptions = {}): Promise<FakeE2
     env: { E2B_API_URL: url, E2B_SANDBOX_URL: url, E2B_API_KEY: apiKey },
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
+    setRandomFaults: (random) => faults.setRandom(random),
     sandboxes: () =>
       [...state.sandboxes.values()].map((sandbox) => ({
         sandboxID: sandbox.sandboxID,
@@ -71,8 +71,7 @@ export async function startFakeE2B(options: FakeE2BOptions = {}): Promise<FakeE2
       if (sandbox !== undefined) sandbox.endAt = new Date(Date.now() - 1);
     },
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listener.close();
       await state.close();
       await killAll(procDir);
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });

@@ -1,5 +1,11 @@
-import type { IncomingMessage } from 'node:http';
-import { errorReply, readJsonObject, type Reply } from './http.js';
+import {
+  FakeRouter,
+  readJsonObject,
+  type FakeHttpRequest,
+  type Reply,
+  type RouteRequest,
+} from '@agentkernel/fake-kit';
+import { errorReply } from './replies.js';
 import { FAKE_ENVD_VERSION, type FakeSandbox, type FakeSnapshot, type FakeState } from './state.js';
 import { listQuery, pageOf } from './rest-list.js';
 
@@ -73,7 +79,7 @@ function timeoutOf(body: Record<string, unknown>, fallback: number): number | un
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
-async function createSandbox(state: FakeState, req: IncomingMessage): Promise<Reply> {
+async function createSandbox(state: FakeState, req: FakeHttpRequest): Promise<Reply> {
   const body = await readJsonObject(req);
   if (body === undefined) return errorReply(400, 'request body must be a JSON object');
   const templateID = body.templateID;
@@ -101,7 +107,7 @@ async function createSandbox(state: FakeState, req: IncomingMessage): Promise<Re
   return { status: 201, body: sandboxBody(sandbox) };
 }
 
-async function connectSandbox(state: FakeState, sandboxID: string, req: IncomingMessage): Promise<Reply> {
+async function connectSandbox(state: FakeState, sandboxID: string, req: FakeHttpRequest): Promise<Reply> {
   const body = await readJsonObject(req);
   if (body === undefined) return errorReply(400, 'request body must be a JSON object');
   const sandbox = await state.get(sandboxID);
@@ -119,7 +125,7 @@ async function connectSandbox(state: FakeState, sandboxID: string, req: Incoming
   return { status: 200, body: sandboxBody(sandbox) };
 }
 
-async function snapshotSandbox(state: FakeState, sandbox: FakeSandbox, req: IncomingMessage): Promise<Reply> {
+async function snapshotSandbox(state: FakeState, sandbox: FakeSandbox, req: FakeHttpRequest): Promise<Reply> {
   const body = await readJsonObject(req);
   if (body === undefined) return errorReply(400, 'request body must be a JSON object');
   const name = body.name;
@@ -130,80 +136,114 @@ async function snapshotSandbox(state: FakeState, sandbox: FakeSandbox, req: Inco
   return { status: 201, body: snapshotBody(snapshot) };
 }
 
-/** Routes one request to the control-plane API, or returns undefined when the path is not an API path. */
-export async function handleRest(
-  state: FakeState,
-  req: IncomingMessage,
-  url: URL,
-): Promise<Reply | undefined> {
-  const method = req.method ?? 'GET';
-  const path = url.pathname;
-  if (path === '/v2/sandboxes' || path === '/sandboxes') {
-    if (method === 'POST') return createSandbox(state, req);
-    if (method !== 'GET') return errorReply(405, `${method} is not allowed on ${path}`);
-    const query = listQuery(url);
-    if (typeof query === 'string') return errorReply(400, query);
-    const page = pageOf(await state.all(), query);
-    return {
-      status: 200,
-      body: page.items.map(listedBody),
-      headers: page.nextToken === undefined ? {} : { 'x-next-token': page.nextToken },
-    };
+/** What every control-plane route gets besides the request. */
+interface RestExtra {
+  readonly state: FakeState;
+}
+type RestRequest = RouteRequest & RestExtra;
+
+async function listSandboxes({ state, url }: RestRequest): Promise<Reply> {
+  const query = listQuery(url);
+  if (typeof query === 'string') return errorReply(400, query);
+  const page = pageOf(await state.all(), query);
+  return {
+    status: 200,
+    body: page.items.map(listedBody),
+    headers: page.nextToken === undefined ? {} : { 'x-next-token': page.nextToken },
+  };
+}
+
+function listSnapshots({ state, url }: RestRequest): Reply {
+  const sandboxID = url.searchParams.get('sandboxID');
+  const name = url.searchParams.get('name');
+  const snapshots = [...state.snapshots.values()].filter(
+    (snapshot) =>
+      (sandboxID === null || snapshot.sandboxID === sandboxID) &&
+      (name === null || state.findSnapshot(name) === snapshot),
+  );
+  return { status: 200, body: snapshots.map(snapshotBody) };
+}
+
+async function deleteTemplate({ state, params }: RestRequest): Promise<Reply> {
+  const snapshot = state.findSnapshot(params.id ?? '');
+  if (snapshot === undefined) return errorReply(404, `template '${params.id}' not found`);
+  await state.deleteSnapshot(snapshot);
+  return { status: 204 };
+}
+
+/** A route on one existing sandbox (`/sandboxes/:id/...`): a missing one answers 404. */
+function onSandbox(
+  handler: (sandbox: FakeSandbox, request: RestRequest) => Reply | Promise<Reply>,
+): (request: RestRequest) => Promise<Reply> {
+  return async (request) => {
+    const sandboxID = request.params.id ?? '';
+    const sandbox = await request.state.get(sandboxID);
+    return sandbox === undefined ? notFound(sandboxID) : handler(sandbox, request);
+  };
+}
+
+async function setTimeoutOf(sandbox: FakeSandbox, { state, req }: RestRequest): Promise<Reply> {
+  const body = await readJsonObject(req);
+  const seconds = body?.timeout ?? body?.duration;
+  if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
+    return errorReply(400, 'timeout must be a non-negative integer (seconds)');
   }
-  if (path === '/snapshots' && method === 'GET') {
-    const sandboxID = url.searchParams.get('sandboxID');
-    const name = url.searchParams.get('name');
-    const snapshots = [...state.snapshots.values()].filter(
-      (snapshot) =>
-        (sandboxID === null || snapshot.sandboxID === sandboxID) &&
-        (name === null || state.findSnapshot(name) === snapshot),
-    );
-    return { status: 200, body: snapshots.map(snapshotBody) };
-  }
-  const template = /^\/templates\/([^/]+)$/.exec(path);
-  if (template !== null && method === 'DELETE') {
-    const snapshot = state.findSnapshot(decodeURIComponent(template[1] ?? ''));
-    if (snapshot === undefined) return errorReply(404, `template '${template[1]}' not found`);
-    await state.deleteSnapshot(snapshot);
-    return { status: 204 };
-  }
-  const connect = /^\/v2\/sandboxes\/([^/]+)\/connect$/.exec(path);
-  if (connect !== null && method === 'POST')
-    return connectSandbox(state, decodeURIComponent(connect[1] ?? ''), req);
-  const match = /^\/sandboxes\/([^/]+)(\/[a-z]+)?$/.exec(path);
-  if (match === null) return undefined;
-  const sandboxID = decodeURIComponent(match[1] ?? '');
-  const action = `${method} ${match[2] ?? ''}`;
-  const sandbox = await state.get(sandboxID);
-  if (sandbox === undefined) return notFound(sandboxID);
-  switch (action) {
-    case 'GET ':
-      return { status: 200, body: detailBody(sandbox) };
-    case 'DELETE ':
+  state.setTimeout(sandbox, seconds);
+  return { status: 204 };
+}
+
+/** E2B's control-plane REST API, as the pinned SDK calls it. */
+export const restRoutes = new FakeRouter<RestExtra>()
+  .on('POST', '/v2/sandboxes', ({ state, req }) => createSandbox(state, req))
+  .on('POST', '/sandboxes', ({ state, req }) => createSandbox(state, req))
+  .on('GET', '/v2/sandboxes', listSandboxes)
+  .on('GET', '/sandboxes', listSandboxes)
+  .on('GET', '/snapshots', listSnapshots)
+  .on('DELETE', '/templates/:id', deleteTemplate)
+  .on('POST', '/v2/sandboxes/:id/connect', ({ state, params, req }) =>
+    connectSandbox(state, params.id ?? '', req),
+  )
+  .on(
+    'GET',
+    '/sandboxes/:id',
+    onSandbox((sandbox) => ({ status: 200, body: detailBody(sandbox) })),
+  )
+  .on(
+    'DELETE',
+    '/sandboxes/:id',
+    onSandbox(async (sandbox, { state }) => {
       await state.kill(sandbox);
       return { status: 204 };
-    case 'POST /pause':
-      if (sandbox.state === 'paused') return errorReply(409, `sandbox "${sandboxID}" is already paused`);
+    }),
+  )
+  .on(
+    'POST',
+    '/sandboxes/:id/pause',
+    onSandbox(async (sandbox, { state }) => {
+      if (sandbox.state === 'paused')
+        return errorReply(409, `sandbox "${sandbox.sandboxID}" is already paused`);
       await state.pause(sandbox);
       return { status: 204 };
-    case 'POST /resume':
-      if (sandbox.state === 'running') return errorReply(409, `sandbox "${sandboxID}" is already running`);
-      return connectSandbox(state, sandboxID, req);
-    case 'POST /timeout':
-    case 'POST /refreshes': {
-      const body = await readJsonObject(req);
-      const seconds = body?.timeout ?? body?.duration;
-      if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
-        return errorReply(400, 'timeout must be a non-negative integer (seconds)');
-      }
-      state.setTimeout(sandbox, seconds);
-      return { status: 204 };
-    }
-    case 'POST /snapshots':
-      return snapshotSandbox(state, sandbox, req);
-    case 'GET /metrics':
-      return { status: 200, body: [] };
-    default:
-      return errorReply(405, `${method} is not allowed on ${path}`);
-  }
-}
+    }),
+  )
+  .on(
+    'POST',
+    '/sandboxes/:id/resume',
+    onSandbox((sandbox, { state, req }) =>
+      sandbox.state === 'running'
+        ? errorReply(409, `sandbox "${sandbox.sandboxID}" is already running`)
+        : connectSandbox(state, sandbox.sandboxID, req),
+    ),
+  )
+  .on('POST', '/sandboxes/:id/timeout', onSandbox(setTimeoutOf))
+  .on('POST', '/sandboxes/:id/refreshes', onSandbox(setTimeoutOf))
+  .on(
+    'POST',
+    '/sandboxes/:id/snapshots',
+    onSandbox((sandbox, { state, req }) => snapshotSandbox(state, sandbox, req)),
+  )
+  .on(
+    'GET',
+    '/sandboxes/:id/metrics',
+    onSandbox(() => ({ status: 200, body: [] })),
+  );

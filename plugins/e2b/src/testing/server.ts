@@ -1,6 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  applyFault,
+  listen as listenFake,
+  sendReply,
+  type FakeListener,
+  type FaultInjector,
+} from '@agentkernel/fake-kit';
 import { createContextValues } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { loadEnvdDescriptors } from './descriptors.js';
@@ -10,9 +16,8 @@ import { SANDBOX_KEY } from './envd-context.js';
 import { handleEnvdHttp } from './envd-files.js';
 import { registerFilesystemService } from './envd-filesystem.js';
 import { registerProcessService } from './envd-process.js';
-import type { FaultInjector } from './faults.js';
-import { errorReply, sendReply, swallowResponse } from './http.js';
-import { handleRest } from './rest.js';
+import { errorReply } from './replies.js';
+import { restRoutes } from './rest.js';
 import type { FakeSandbox, FakeState } from './state.js';
 import type { FakeRequest } from './types.js';
 
@@ -65,25 +70,11 @@ function createHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResp
     const url = new URL(req.url ?? '/', 'http://fake-e2b');
     const fault = deps.faults.take(method, url.pathname);
     deps.log.push({ method, path: url.pathname, ...(fault === undefined ? {} : { fault: fault.kind }) });
-    const delay = deps.latencyMs + (fault?.kind === 'latency' ? (fault.delayMs ?? 0) : 0);
-    if (delay > 0) await sleep(delay);
-    if (fault?.kind === 'drop') {
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === 'status') {
-      const status = fault.status ?? 500;
-      const headers =
-        fault.retryAfterSeconds === undefined
-          ? undefined
-          : { 'retry-after': String(fault.retryAfterSeconds) };
-      sendReply(
-        res,
-        errorReply(status, status === 429 ? 'rate limit exceeded' : 'injected server error', headers),
-      );
-      return;
-    }
-    if (fault?.kind === 'drop-response') swallowResponse(req, res);
+    if (deps.latencyMs > 0) await sleep(deps.latencyMs);
+    const answered = await applyFault(fault, req, res, (out, status, message, headers) =>
+      sendReply(out, errorReply(status, message, { ...headers })),
+    );
+    if (answered) return;
 
     if (ENVD_PATHS.test(url.pathname)) {
       const sandbox = await envdSandbox(deps, req, res, url);
@@ -99,27 +90,25 @@ function createHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResp
       sendReply(res, errorReply(401, `Invalid API key${shown}`));
       return;
     }
-    const reply = await handleRest(deps.state, req, url);
-    sendReply(res, reply ?? errorReply(404, `no route for ${method} ${url.pathname}`));
+    const route = restRoutes.route(method, url.pathname);
+    if (route.handler === undefined) {
+      sendReply(
+        res,
+        route.allowed.length === 0
+          ? errorReply(404, `no route for ${method} ${url.pathname}`)
+          : errorReply(405, `${method} is not allowed on ${url.pathname}`),
+      );
+      return;
+    }
+    const reply = await route.handler({ req, res, url, params: route.params, state: deps.state });
+    if (reply !== undefined) sendReply(res, reply);
   };
 }
 
-/** Starts the HTTP server of a fake on 127.0.0.1 and a free port. */
-export async function listen(deps: ServerDeps): Promise<{ server: Server; url: string }> {
+/** Starts the HTTP server of a fake E2B on 127.0.0.1 and a free port. */
+export function listen(deps: ServerDeps): Promise<FakeListener> {
   const handle = createHandler(deps);
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      sendReply(res, errorReply(500, `fake E2B failed: ${(error as Error).message}`));
-    });
+  return listenFake((req, res) => handle(req as IncomingMessage, res as ServerResponse), {
+    onError: (error) => errorReply(500, `fake E2B failed: ${(error as Error).message}`),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}` };
 }

@@ -1,7 +1,15 @@
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomId, randomToken } from './ids.js';
-import { ProcessTable } from './processes.js';
+import { createSandboxFolders, ProcessTable, randomId, randomToken } from '@agentkernel/fake-kit';
+import { E2B_LAYOUT } from './layout.js';
+
+/** The `ProcessConfig` of a started process, as envd reports it back. */
+export interface ProcessConfig {
+  readonly cmd: string;
+  readonly args: readonly string[];
+  readonly envs: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+}
 
 /** The envd version the fake reports; the SDK gates features on it (octet-stream upload needs 0.5.7). */
 export const FAKE_ENVD_VERSION = '0.5.7';
@@ -27,7 +35,7 @@ export interface FakeSandbox {
   state: FakeSandboxState;
   /** The host folder holding everything the sandbox wrote outside the read-only system folders. */
   readonly root: string;
-  readonly processes: ProcessTable;
+  readonly processes: ProcessTable<ProcessConfig>;
 }
 
 /** A native snapshot: a frozen copy of a sandbox's folder, usable as a template. */
@@ -48,9 +56,6 @@ export interface CreateRequest {
   autoPause: boolean;
   autoResume: boolean;
 }
-
-/** Folders every fresh sandbox has, as on E2B's `base` template (plus `/workspace` for agentkernel). */
-const SKELETON = ['home/user', 'root', 'tmp', 'workspace', 'opt'];
 
 /** The sandboxes and snapshots of one fake, with their folders under `dataDir`. */
 export class FakeState {
@@ -83,7 +88,7 @@ export class FakeState {
     const root = join(this.dataDir, 'sandboxes', sandboxID);
     const snapshot = this.findSnapshot(request.templateID);
     if (snapshot === undefined) {
-      for (const dir of SKELETON) await mkdir(join(root, dir), { recursive: true });
+      await createSandboxFolders(root, E2B_LAYOUT);
     } else {
       await cp(snapshot.root, root, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
     }
@@ -104,7 +109,7 @@ export class FakeState {
       endAt: new Date(now.getTime() + request.timeoutSeconds * 1000),
       state: 'running',
       root,
-      processes: new ProcessTable(),
+      processes: new ProcessTable<ProcessConfig>(),
     };
     this.sandboxes.set(sandboxID, sandbox);
     return sandbox;

@@ -1,4 +1,4 @@
-import type { FaultSpec } from './faults.js';
+import type { FaultSpec, RandomFaults } from '@agentkernel/fake-kit';
 import type { FakeSandbox } from './state.js';
 
 export interface FakeE2BOptions {
@@ -10,6 +10,8 @@ export interface FakeE2BOptions {
   readonly latencyMs?: number;
   /** Faults armed from the start (more can be added with {@link FakeE2B.injectFault}). */
   readonly faults?: readonly FaultSpec[];
+  /** Faults drawn at random from the start, e.g. `{ rate: 0.2 }` (as `serve.js --faults 0.2`). */
+  readonly randomFaults?: RandomFaults;
   /** Template names `create` accepts besides snapshots; `['base']` by default. */
   readonly templates?: readonly string[];
   /**
@@ -60,8 +62,10 @@ export interface FakeE2B {
   readonly dataDir: string;
   /** Arms a fault for the next matching requests. */
   injectFault(fault: FaultSpec): void;
-  /** Disarms every pending fault. */
+  /** Disarms every pending fault and stops drawing random ones. */
   clearFaults(): void;
+  /** Draws faults at random from now on (undefined: stops). */
+  setRandomFaults(random: RandomFaults | undefined): void;
   /** The sandboxes that exist now (killed ones are gone). */
   sandboxes(): FakeSandboxSummary[];
   /** The ids of the native snapshots that exist now. */

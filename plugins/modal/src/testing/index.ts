@@ -105,6 +105,7 @@ export async function startFakeModal(options: FakeModalOptions = {}): Promise<Fa
       [...state.sandboxes.values()].map((sandbox) => ({
         sandboxId: sandbox.sandboxId,
         appId: sandbox.appId,
+        app: [...state.apps.entries()].find(([, id]) => id === sandbox.appId)?.[0] ?? '',
         imageId: sandbox.imageId,
         tags: { ...sandbox.tags },
         env: { ...sandbox.env },

@@ -30,6 +30,8 @@ export interface FakeModalEnv {
 export interface FakeModalSandboxSummary {
   readonly sandboxId: string;
   readonly appId: string;
+  /** `<environment>/<app name>` of the app it belongs to. */
+  readonly app: string;
   readonly imageId: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly env: Readonly<Record<string, string>>;

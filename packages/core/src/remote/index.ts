@@ -1,0 +1,47 @@
+// Plumbing every remote backend shares (DESIGN.md section 2): retries, byte-exact exec over a command
+// API that returns text, and archives over exec.
+export {
+  causeChain,
+  classify,
+  classifyTransport,
+  httpStatusOf,
+  parseRetryAfter,
+  retryAfterOf,
+  statusTransience,
+  type Classification,
+  type ErrorClassifier,
+  type Transience,
+} from './transience.js';
+export {
+  backoffDelay,
+  createRetrier,
+  DEFAULT_RETRY_POLICY,
+  withRetry,
+  type Replay,
+  type Retrier,
+  type RetrierOptions,
+  type RetryOptions,
+  type RetryPolicy,
+} from './retry.js';
+export {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  REQUEST_CONFIG_SCHEMA,
+  requestSettings,
+  type RequestSettings,
+} from './retry-config.js';
+export { shellQuote, WrapperDecoder, wrapperScript } from './exec-wrapper.js';
+export {
+  execOverText,
+  SIGKILL_EXIT_CODE,
+  STDIN_CHUNK_BYTES,
+  type TextCommand,
+  type TextCommandApi,
+  type TextExecTarget,
+} from './text-exec.js';
+export {
+  ARCHIVE_EXIT,
+  checkArchiveEntry,
+  getArchiveViaExec,
+  putArchiveViaExec,
+  type OpenSandboxFile,
+} from './archive-exec.js';

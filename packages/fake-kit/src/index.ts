@@ -1,0 +1,45 @@
+// What every offline provider fake shares (DESIGN.md sections 2 and 10); a fake keeps only its
+// provider's wire protocol.
+export { AsyncQueue } from './async-queue.js';
+export {
+  applyFault,
+  FAULT_NAMES,
+  faultOf,
+  FaultInjector,
+  type FaultKind,
+  type FaultName,
+  type FaultReply,
+  type FaultSpec,
+  type RandomFaults,
+} from './faults.js';
+export {
+  dropConnection,
+  readBody,
+  readJsonObject,
+  sendReply,
+  swallowResponse,
+  type FakeHttpRequest,
+  type FakeHttpResponse,
+  type Reply,
+} from './http.js';
+export { randomId, randomToken, seededRandom } from './ids.js';
+export {
+  createSandboxFolders,
+  resolveInSandbox,
+  sandboxMounts,
+  SYSTEM_FOLDERS,
+  writableMounts,
+  type SandboxLayout,
+} from './layout.js';
+export { listen, type FakeHandler, type FakeListener, type ListenOptions } from './listen.js';
+export { FakeProcess, ProcessTable, type ProcessEnd, type ProcessOutput } from './processes.js';
+export { FakeRouter, type RouteHandler, type RouteMatch, type RouteRequest } from './router.js';
+export { procDirOf, spawnInSandbox, type SandboxCommand, type SpawnTarget } from './sandbox-spawn.js';
+export {
+  parseServeArgs,
+  SERVE_USAGE,
+  serveFake,
+  ServeUsageError,
+  type ServeArgs,
+  type ServedFake,
+} from './serve.js';

@@ -1,0 +1,3 @@
+export { runloopPlugin, runloopPlugin as plugin, runloopPlugin as default } from './plugin.js';
+export { createRunloopBackend, RunloopBackend } from './runloop-backend.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import {
+  registerSecret,
+  UsageError,
+  type Backend,
+  type BackendContext,
+  type BackendPlugin,
+  type ListFilter,
+  type NativeSnapshotHandle,
+  type SandboxHandle,
+  type SandboxRef,
+  type SandboxSpec,
+  type SandboxSummary,
+} from '@agentkernel/core';
+import { createRetrier } from './temporary-core-remote.js';
+import type { DevboxCreateParams, DevboxView } from '@runloop/api-client/resources/devboxes/devboxes';
+import { BACKEND, classifyRunloopError, hasStatus, toAgentkernelError } from './errors.js';
+import { blueprintOf, launchParameters } from './launch.js';
+import { creationMetadata, makeRef, MANAGED_KEY, NAME_KEY, TOKEN_KEY, WORKSPACE_KEY } from './metadata.js';
+import { resolveSettings } from './options.js';
+import { RunloopSandboxHandle } from './runloop-sandbox.js';
+import { call, type RunloopModule, type Runtime } from './runtime.js';
+
+const LIST_PAGE = 100;
+const ENDED = new Set<DevboxView['status']>(['shutdown', 'failure']);
+
+function checkSnapshot(snapshot: NativeSnapshotHandle): void {
+  if (snapshot.backend !== BACKEND) {
+    throw new UsageError(`snapshot ${snapshot.id} is a ${snapshot.backend} snapshot, not a Runloop one`, {
+      backend: BACKEND,
+    });
+  }
+}
+
+/** An opened Runloop backend. */
+export class RunloopBackend implements Backend {
+  private warnedNetwork = false;
+
+  constructor(
+    readonly plugin: BackendPlugin,
+    private readonly runtime: Runtime,
+  ) {}
+
+  /** Every devbox of the account, all pages (Runloop filters lists by status only). */
+  private async allDevboxes(action: string): Promise<DevboxView[]> {
+    const { client } = this.runtime;
+    const out: DevboxView[] = [];
+    let page = await call(this.runtime, { action }, 'idempotent', () =>
+      client.devboxes.list({ limit: LIST_PAGE }),
+    );
+    out.push(...page.devboxes);
+    while (page.hasNextPage()) {
+      const current = page;
+      page = await call(this.runtime, { action }, 'idempotent', () => current.getNextPage());
+      out.push(...page.devboxes);
+    }
+    return out;
+  }
+
+  private async findByToken(token: string): Promise<DevboxView | undefined> {
+    const all = await this.allDevboxes('looking for a devbox by its creation token');
+    return all.find((devbox) => devbox.metadata[TOKEN_KEY] === token && !ENDED.has(devbox.status));
+  }
+
+  async create(spec: SandboxSpec): Promise<SandboxHandle> {
+    const { client, settings, logger } = this.runtime;
+    if (spec.fromSnapshot !== undefined) checkSnapshot(spec.fromSnapshot);
+    if (!spec.network && settings.networkPolicyId === undefined && !this.warnedNetwork) {
+      this.warnedNetwork = true;
+      logger.warn(
+        'runloop: [security] network = false is not enforced: Runloop cuts a devbox off only through a network policy; set [remote.runloop] network_policy_id',
+      );
+    }
+    const blueprint = spec.fromSnapshot === undefined ? blueprintOf(spec.image, settings) : undefined;
+    const token = randomUUID();
+    const params: DevboxCreateParams = {
+      name: spec.name,
+      metadata: creationMetadata(spec, token),
+      environment_variables: { ...spec.env },
+      launch_parameters: launchParameters(spec, settings),
+      ...(blueprint === undefined ? {} : { blueprint_name: blueprint }),
+      ...(spec.fromSnapshot === undefined ? {} : { snapshot_id: spec.fromSnapshot.id }),
+    };
+    const source = spec.fromSnapshot?.id ?? blueprint ?? "Runloop's default image";
+    const doing = { action: `creating devbox ${spec.name} from ${source}` };
+    const signal = spec.signal === undefined ? {} : { signal: spec.signal };
+    let id: string;
+    try {
+      // The POST itself is sent again only when Runloop refused it; after a lost answer the devbox it
+      // made is found by its creation token instead. An abort does not cut the POST short (Runloop
+      // would still make the devbox, unseen): it is awaited, and what it made is shut down below.
+      const created = await this.runtime.retrier.run(
+        doing.action,
+        'refused-only',
+        () =>
+          client.post<DevboxCreateParams, DevboxView>('/v1/devboxes/create_and_await_running', {
+            body: params,
+          }),
+        { recover: () => this.findByToken(token), ...signal },
+      );
+      id = created.id;
+      spec.signal?.throwIfAborted();
+      if (created.status !== 'running') {
+        await this.runtime.retrier.run(`waiting for devbox ${id} to run`, 'idempotent', () =>
+          client.devboxes.awaitRunning(id, signal),
+        );
+      }
+    } catch (error) {
+      await this.shutdownByToken(token);
+      if (spec.signal?.aborted === true) throw spec.signal.reason;
+      throw toAgentkernelError(error, doing);
+    }
+    const ref = makeRef(id, {
+      name: spec.name,
+      workspaceDir: spec.workspaceDir,
+      ...(blueprint === undefined ? {} : { blueprint }),
+    });
+    const handle = new RunloopSandboxHandle(this.runtime, ref);
+    try {
+      await handle.prepareWorkspace();
+    } catch (error) {
+      await handle.destroy().catch(() => undefined);
+      throw error;
+    }
+    return handle;
+  }
+
+  /** A failed or aborted create must not leave an orphan: whatever its token made is shut down. */
+  private async shutdownByToken(token: string): Promise<void> {
+    const { client, logger } = this.runtime;
+    try {
+      const found = await this.findByToken(token);
+      if (found !== undefined)
+        await this.runtime.retrier.run(`shutting down ${found.id}`, 'idempotent', () =>
+          client.devboxes.shutdown(found.id),
+        );
+    } catch (error) {
+      logger.warn(
+        `runloop: could not check for a devbox left by a failed create (token ${token}): ${(error as Error).message}`,
+      );
+    }
+  }
+
+  // async so that a bad ref rejects rather than throws
+  async reconnect(ref: SandboxRef): Promise<SandboxHandle> {
+    return new RunloopSandboxHandle(this.runtime, ref);
+  }
+
+  async list(filter: ListFilter = {}): Promise<SandboxSummary[]> {
+    const wanted = Object.entries(filter.labels ?? {});
+    const all = await this.allDevboxes('listing devboxes');
+    return all
+      .filter(
+        (devbox) =>
+          devbox.metadata[MANAGED_KEY] === 'true' &&
+          !ENDED.has(devbox.status) &&
+          wanted.every(([key, value]) => devbox.metadata[key] === value),
+      )
+      .map((devbox) => {
+        const name = devbox.metadata[NAME_KEY];
+        const ref = makeRef(devbox.id, {
+          workspaceDir: devbox.metadata[WORKSPACE_KEY] ?? '/workspace',
+          ...(name === undefined ? {} : { name }),
+        });
+        const status =
+          devbox.status === 'running'
+            ? 'running'
+            : devbox.status.startsWith('suspend')
+              ? 'stopped'
+              : 'starting';
+        return {
+          ref,
+          ...(name === undefined ? {} : { name }),
+          status,
+          createdAt: new Date(devbox.create_time_ms).toISOString(),
+        } satisfies SandboxSummary;
+      });
+  }
+
+  async deleteSnapshot(snapshot: NativeSnapshotHandle): Promise<void> {
+    checkSnapshot(snapshot);
+    const { client } = this.runtime;
+    const doing = { action: `deleting snapshot ${snapshot.id}` };
+    try {
+      await this.runtime.retrier.run(doing.action, 'idempotent', () =>
+        client.devboxes.diskSnapshots.delete(snapshot.id),
+      );
+    } catch (error) {
+      // Deleting a snapshot that is already gone succeeds.
+      if (hasStatus(error, 404)) return;
+      throw toAgentkernelError(error, doing);
+    }
+  }
+}
+
+/** Opens the Runloop backend for `plugin` with the SDK module already imported and the API key resolved. */
+export function createRunloopBackend(
+  plugin: BackendPlugin,
+  context: BackendContext,
+  sdk: RunloopModule,
+  apiKey: string,
+): RunloopBackend {
+  // Core registers secrets before opening; doing it again costs nothing and covers direct use.
+  registerSecret(apiKey);
+  const settings = resolveSettings(context, apiKey);
+  const client = new sdk.Runloop({
+    bearerToken: apiKey,
+    baseURL: settings.baseUrl,
+    timeout: settings.requestTimeoutMs,
+    maxRetries: 0,
+    http2: settings.http2,
+  });
+  return new RunloopBackend(plugin, {
+    sdk,
+    client,
+    settings,
+    retrier: createRetrier({
+      backend: BACKEND,
+      policy: settings.retry,
+      classify: classifyRunloopError,
+      logger: context.logger,
+    }),
+    logger: context.logger,
+    spoolDir: context.dataDir,
+  });
+}

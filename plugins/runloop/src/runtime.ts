@@ -1,0 +1,39 @@
+import type { Logger } from '@agentkernel/core';
+import type { Replay, Retrier, RetryOptions } from './temporary-core-remote.js';
+import type * as RunloopSdk from '@runloop/api-client';
+import { toAgentkernelError, type Doing } from './errors.js';
+import type { RunloopSettings } from './options.js';
+
+/** The vendor SDK module, imported lazily when the backend opens. */
+export type RunloopModule = typeof RunloopSdk;
+export type RunloopClient = RunloopSdk.Runloop;
+
+/** What every part of an opened backend shares. */
+export interface Runtime {
+  readonly sdk: RunloopModule;
+  /**
+   * The SDK's client, with its own retries off (`maxRetries: 0`): every retry is core's, counted once
+   * against `[remote.runloop] max_retries`, never multiplied by the SDK's.
+   */
+  readonly client: RunloopClient;
+  readonly settings: RunloopSettings;
+  readonly retrier: Retrier;
+  readonly logger: Logger;
+  /** A local folder for spooling uploads (the plugin's data directory). */
+  readonly spoolDir: string;
+}
+
+/** Runs a provider call under the backend's retry rules, a final failure turned into an agentkernel error. */
+export async function call<T>(
+  runtime: Runtime,
+  doing: Doing,
+  replay: Replay,
+  operation: () => Promise<T>,
+  extra?: Pick<RetryOptions<T>, 'recover' | 'signal'>,
+): Promise<T> {
+  try {
+    return await runtime.retrier.run(doing.action, replay, operation, extra);
+  } catch (error) {
+    throw toAgentkernelError(error, doing);
+  }
+}

@@ -1,0 +1,25 @@
+import { afterAll, beforeAll } from 'vitest';
+import { testBackend } from '@agentkernel/testkit';
+import { startFakeRunloop, type FakeRunloop } from '../src/testing/index.js';
+import { openAgainst } from './helpers/open.js';
+
+let fake: FakeRunloop | undefined;
+beforeAll(async () => {
+  fake = await startFakeRunloop({ transitionMs: 50 });
+}, 60_000);
+afterAll(async () => {
+  await fake?.close();
+});
+
+testBackend({
+  name: 'runloop (offline fake)',
+  open: () => {
+    if (fake === undefined) throw new Error('the fake Runloop did not start');
+    return openAgainst(fake);
+  },
+  // Offline there is no DNS for <port>-<key>.tunnel.<domain>: the fake's tunnel edge routes the URL.
+  fetchEndpoint: (url, init) => {
+    if (fake === undefined) throw new Error('the fake Runloop did not start');
+    return fake.fetchEndpoint(url, init);
+  },
+});

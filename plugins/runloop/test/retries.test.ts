@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentkernelError, type Backend } from '@agentkernel/core';
+import { startFakeRunloop, type FakeRunloop } from '../src/testing/index.js';
+import { openAgainst } from './helpers/open.js';
+import { spec } from './helpers/spec.js';
+
+let fake: FakeRunloop;
+let backend: Backend;
+
+beforeAll(async () => {
+  fake = await startFakeRunloop({ transitionMs: 20 });
+  backend = await openAgainst(fake, { max_retries: 3 });
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+const count = (method: string, path: RegExp): number =>
+  fake.requests().filter((request) => request.method === method && path.test(request.path)).length;
+
+const live = (): string[] =>
+  fake
+    .devboxes()
+    .filter((devbox) => devbox.status !== 'shutdown')
+    .map((devbox) => devbox.id);
+
+describe('retries', () => {
+  it('retries 429, 500 and a reset stream on idempotent calls, then succeeds', async () => {
+    const handle = await backend.create(spec());
+    const info = new RegExp(`^/v1/devboxes/${handle.ref.id}$`);
+    const before = count('GET', info);
+    fake.injectFault({ kind: 'status', status: 429, match: `GET /v1/devboxes/${handle.ref.id}` });
+    fake.injectFault({ kind: 'status', status: 500, match: `GET /v1/devboxes/${handle.ref.id}` });
+    fake.injectFault({ kind: 'drop', match: `GET /v1/devboxes/${handle.ref.id}` });
+    expect(await handle.status()).toBe('running');
+    expect(count('GET', info) - before).toBe(4);
+    await handle.destroy();
+  });
+
+  it("counts the SDK's retries once: max_retries 3 is four requests, never the SDK's five more each", async () => {
+    const handle = await backend.create(spec());
+    const info = new RegExp(`^/v1/devboxes/${handle.ref.id}$`);
+    const before = count('GET', info);
+    fake.injectFault({ kind: 'status', status: 500, match: `GET /v1/devboxes/${handle.ref.id}`, times: 50 });
+    const error: unknown = await handle.status().catch((caught: unknown) => caught);
+    fake.clearFaults();
+    expect(count('GET', info) - before).toBe(4);
+    expect(AgentkernelError.isInstance(error)).toBe(true);
+    const typed = error as AgentkernelError;
+    expect(typed.code).toBe('RUNLOOP_UNAVAILABLE');
+    expect(typed.exitCode).toBe(3);
+    expect(typed.message).toMatch(
+      /asking for the devbox status in devbox \S+ failed after retries: 500 Injected server error/,
+    );
+    await handle.destroy();
+  });
+
+  it('repeats a command start whose answer was lost without running it twice (command_id)', async () => {
+    const handle = await backend.create(spec());
+    fake.injectFault({ kind: 'drop-response', match: `POST /v1/devboxes/${handle.ref.id}/execute` });
+    const result = await handle.exec(['sh', '-c', 'echo x >> runs.txt; cat runs.txt']);
+    expect(result.stdout.toString()).toBe('x\n');
+    expect(count('POST', new RegExp(`^/v1/devboxes/${handle.ref.id}/execute$`))).toBeGreaterThanOrEqual(2);
+    await handle.destroy();
+  });
+
+  it('never repeats a streamed command whose start may have reached the devbox', async () => {
+    const handle = await backend.create(spec());
+    fake.injectFault({ kind: 'drop-response', match: `POST /v1/devboxes/${handle.ref.id}/execute_async` });
+    const error: unknown = await handle
+      .exec(['sh', '-c', 'echo x >> streamed.txt'], { onStdout: () => undefined })
+      .catch((caught: unknown) => caught);
+    expect(AgentkernelError.isInstance(error)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await handle.readFile('streamed.txt')).toString()).toBe('x\n');
+    await handle.destroy();
+  });
+
+  it('retries a refused streamed start (429): the command runs exactly once', async () => {
+    const handle = await backend.create(spec());
+    fake.injectFault({
+      kind: 'status',
+      status: 429,
+      match: `POST /v1/devboxes/${handle.ref.id}/execute_async`,
+    });
+    const chunks: Buffer[] = [];
+    const result = await handle.exec(['sh', '-c', 'echo y >> once.txt; cat once.txt'], {
+      onStdout: (chunk) => chunks.push(Buffer.from(chunk)),
+    });
+    expect(result.exitCode).toBe(0);
+    expect(Buffer.concat(chunks).toString()).toBe('y\n');
+    await handle.destroy();
+  });
+
+  it('reopens a broken output stream from its last offset: nothing lost, nothing twice', async () => {
+    const handle = await backend.create(spec());
+    fake.injectFault({ kind: 'drop', match: /stream_stdout_updates/, times: 2 });
+    const chunks: Buffer[] = [];
+    const result = await handle.exec(['sh', '-c', 'for i in 1 2 3; do echo line $i; sleep 0.2; done'], {
+      onStdout: (chunk) => chunks.push(Buffer.from(chunk)),
+    });
+    expect(result.exitCode).toBe(0);
+    expect(Buffer.concat(chunks).toString()).toBe('line 1\nline 2\nline 3\n');
+    await handle.destroy();
+  });
+});
+
+describe('creation token', () => {
+  it('adopts the devbox a lost create answer made instead of making a second one', async () => {
+    const before = new Set(fake.devboxes().map((devbox) => devbox.id));
+    fake.injectFault({ kind: 'drop-response', match: 'POST /v1/devboxes/create_and_await_running' });
+    const handle = await backend.create(spec({ labels: { leak: 'guard' } }));
+    const made = fake.devboxes().filter((devbox) => !before.has(devbox.id));
+    expect(made.map((devbox) => devbox.id)).toEqual([handle.ref.id]);
+    expect(made[0]?.metadata.leak).toBe('guard');
+    expect((await handle.exec(['true'])).exitCode).toBe(0);
+    await handle.destroy();
+  });
+
+  it('retries a refused create (503) and still makes exactly one devbox', async () => {
+    const before = fake.devboxes().length;
+    fake.injectFault({
+      kind: 'status',
+      status: 503,
+      match: 'POST /v1/devboxes/create_and_await_running',
+      times: 2,
+    });
+    const handle = await backend.create(spec());
+    expect(fake.devboxes().length - before).toBe(1);
+    await handle.destroy();
+  });
+
+  it('shuts down what an aborted create made', async () => {
+    const running = live();
+    const controller = new AbortController();
+    fake.injectFault({ kind: 'latency', delayMs: 300, match: 'POST /v1/devboxes/create_and_await_running' });
+    fake.injectFault({ kind: 'drop-response', match: 'POST /v1/devboxes/create_and_await_running' });
+    setTimeout(() => controller.abort(new Error('user gave up')), 100);
+    const error: unknown = await backend
+      .create(spec({ signal: controller.signal }))
+      .catch((caught: unknown) => caught);
+    expect(String(error)).toContain('user gave up');
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(live()).toEqual(running);
+  });
+
+  it('shuts down a devbox that never came up (create gave up while it booted)', async () => {
+    const running = live();
+    fake.injectFault({ kind: 'status', status: 500, match: /\/wait_for_status$/, times: 20 });
+    const slow = await startFakeRunloop({ transitionMs: 400, longPollMs: 100 });
+    try {
+      const slowBackend = await openAgainst(slow, { max_retries: 1 });
+      slow.injectFault({ kind: 'status', status: 500, match: /\/wait_for_status$/, times: 20 });
+      const error: unknown = await slowBackend.create(spec()).catch((caught: unknown) => caught);
+      expect(AgentkernelError.isInstance(error)).toBe(true);
+      expect(slow.devboxes().map((devbox) => devbox.status)).toEqual(['shutdown']);
+    } finally {
+      fake.clearFaults();
+      await slow.close();
+    }
+    expect(live()).toEqual(running);
+  });
+});
