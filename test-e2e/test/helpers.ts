@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const CLI_BIN = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -185,4 +186,36 @@ export async function stopServe(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** What `sync push --json` reports. */
+export interface SyncReport {
+  readonly direction: string;
+  readonly filesSent: number;
+  readonly bytesSent: number;
+}
+
+/** The parts of a snapshot manifest (`snapshot take --json`) the tests read. */
+export interface Manifest {
+  readonly name: string;
+  readonly source: { readonly backend: string; readonly sandbox: string };
+  readonly native?: { readonly backend: string; readonly id: string };
+}
+
+/** A sandbox command listing every path under /workspace with its kind, mode and content digest, so two trees compare exactly. */
+export const WORKSPACE_LISTING =
+  'cd /workspace && find . -mindepth 1 | LC_ALL=C sort | while IFS= read -r p; do ' +
+  'if [ -L "$p" ]; then echo "$p -> $(readlink "$p")"; ' +
+  'elif [ -d "$p" ]; then echo "$p/ $(stat -c %a "$p")"; ' +
+  'else echo "$p $(stat -c %a "$p") $(sha256sum < "$p" | cut -c1-64)"; fi; done';
+
+/** What a failed step shows: the exit code and everything the CLI printed. */
+export const shown = (step: string, result: CliResult): string =>
+  `${step}: exit ${String(result.code)}${result.signal === null ? '' : ` (${result.signal})`}\n` +
+  `--- stderr ---\n${result.stderr}--- stdout ---\n${result.stdout}`;
+
+/** Expects `result` to have exited with `code`, showing everything it printed when it did not. */
+export function expectExit(step: string, result: CliResult, code: number): CliResult {
+  expect(result.code, shown(step, result)).toBe(code);
+  return result;
 }

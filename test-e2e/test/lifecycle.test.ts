@@ -147,6 +147,23 @@ describe('a sandbox on the local backend, from create to remove', () => {
     }
   });
 
+  it('cp of a folder whose last entry cannot come back (a fifo, a symlink out) is a clear error, never a stack', async () => {
+    const scratch = await tempDir('cp-refused');
+    try {
+      for (const last of ['mkfifo t1/zz', 'ln -s /etc/passwd t1/zz']) {
+        await run('exec', 'demo', '--', 'sh', '-c', `rm -rf t1 && mkdir t1 && echo a > t1/a && ${last}`);
+        const copied = await run('sandbox', 'cp', 'demo:t1', join(scratch.path, `out-${last.length}`));
+        expect(copied.code).toBe(3);
+        expect(copied.stderr).toMatch(
+          /refused archive entry "zz": (fifos are not allowed|the symlink points outside)/,
+        );
+        expect(copied.stderr).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      await scratch.cleanup();
+    }
+  });
+
   it('stop keeps files and start brings it back; start on a running sandbox succeeds', async () => {
     await run('exec', 'demo', '--', 'sh', '-c', 'echo kept > kept.txt');
     expect((await run('sandbox', 'stop', 'demo')).code).toBe(0);

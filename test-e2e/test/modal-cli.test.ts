@@ -7,7 +7,20 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModalClient } from 'modal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentkernel, json, REPO_ROOT, startServe, stopServe, tempDir, type CliResult } from './helpers.js';
+import {
+  agentkernel,
+  expectExit,
+  json,
+  REPO_ROOT,
+  shown,
+  startServe,
+  stopServe,
+  tempDir,
+  WORKSPACE_LISTING,
+  type CliResult,
+  type Manifest,
+  type SyncReport,
+} from './helpers.js';
 
 const MODAL_PLUGIN = join(REPO_ROOT, 'plugins', 'modal');
 const SERVE = join(MODAL_PLUGIN, 'dist', 'testing', 'serve.js');
@@ -16,34 +29,6 @@ interface FakeEnv {
   readonly MODAL_SERVER_URL: string;
   readonly MODAL_TOKEN_ID: string;
   readonly MODAL_TOKEN_SECRET: string;
-}
-
-interface SyncReport {
-  readonly direction: string;
-  readonly filesSent: number;
-  readonly bytesSent: number;
-}
-
-interface Manifest {
-  readonly name: string;
-  readonly source: { readonly backend: string; readonly sandbox: string };
-  readonly native?: { readonly backend: string; readonly id: string };
-}
-
-// Every path under /workspace with its kind, mode and content digest, so two trees compare exactly.
-const LISTING =
-  'cd /workspace && find . -mindepth 1 | LC_ALL=C sort | while IFS= read -r p; do ' +
-  'if [ -L "$p" ]; then echo "$p -> $(readlink "$p")"; ' +
-  'elif [ -d "$p" ]; then echo "$p/ $(stat -c %a "$p")"; ' +
-  'else echo "$p $(stat -c %a "$p") $(sha256sum < "$p" | cut -c1-64)"; fi; done';
-
-const shown = (step: string, result: CliResult): string =>
-  `${step}: exit ${String(result.code)}${result.signal === null ? '' : ` (${result.signal})`}\n` +
-  `--- stderr ---\n${result.stderr}--- stdout ---\n${result.stdout}`;
-
-function expectExit(step: string, result: CliResult, code: number): CliResult {
-  expect(result.code, shown(step, result)).toBe(code);
-  return result;
 }
 
 describe('the built CLI against the offline Modal (serve.js)', () => {
@@ -159,7 +144,7 @@ describe('the built CLI against the offline Modal (serve.js)', () => {
       'printf "#!/bin/sh\\necho tool\\n" > tool.sh && chmod 750 tool.sh && ln -s tool.sh link && ';
     snapshotListing = expectExit(
       'fill and list /workspace',
-      await run(['exec', 'm', '--no-sync', '--', 'sh', '-c', fill + LISTING]),
+      await run(['exec', 'm', '--no-sync', '--', 'sh', '-c', fill + WORKSPACE_LISTING]),
       0,
     ).stdout;
     expect(snapshotListing).toContain('./link -> tool.sh');
@@ -188,7 +173,7 @@ describe('the built CLI against the offline Modal (serve.js)', () => {
     });
     const listing = expectExit(
       'list m2',
-      await run(['exec', 'm2', '--no-sync', '--', 'sh', '-c', LISTING]),
+      await run(['exec', 'm2', '--no-sync', '--', 'sh', '-c', WORKSPACE_LISTING]),
       0,
     );
     expect(listing.stdout).toBe(snapshotListing);
@@ -204,7 +189,7 @@ describe('the built CLI against the offline Modal (serve.js)', () => {
     });
     const listing = expectExit(
       'list m3',
-      await run(['exec', 'm3', '--no-sync', '--', 'sh', '-c', LISTING]),
+      await run(['exec', 'm3', '--no-sync', '--', 'sh', '-c', WORKSPACE_LISTING]),
       0,
     );
     expect(listing.stdout).toBe(snapshotListing);

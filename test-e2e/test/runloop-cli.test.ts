@@ -6,7 +6,20 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentkernel, json, REPO_ROOT, startServe, stopServe, tempDir, type CliResult } from './helpers.js';
+import {
+  agentkernel,
+  expectExit,
+  json,
+  REPO_ROOT,
+  shown,
+  startServe,
+  stopServe,
+  tempDir,
+  WORKSPACE_LISTING,
+  type CliResult,
+  type Manifest,
+  type SyncReport,
+} from './helpers.js';
 
 const RUNLOOP_PLUGIN = join(REPO_ROOT, 'plugins', 'runloop');
 const SERVE = join(RUNLOOP_PLUGIN, 'dist', 'testing', 'serve.js');
@@ -15,35 +28,6 @@ interface FakeEnv {
   readonly RUNLOOP_BASE_URL: string;
   readonly RUNLOOP_API_KEY: string;
   readonly RUNLOOP_TUNNEL_DOMAIN: string;
-}
-
-interface SyncReport {
-  readonly direction: string;
-  readonly filesSent: number;
-  readonly bytesSent: number;
-}
-
-interface Manifest {
-  readonly name: string;
-  readonly source: { readonly backend: string; readonly sandbox: string };
-  readonly native?: { readonly backend: string; readonly id: string };
-}
-
-// Every path under /workspace with its kind, mode and content digest, so two trees compare exactly.
-const LISTING =
-  'cd /workspace && find . -mindepth 1 | LC_ALL=C sort | while IFS= read -r p; do ' +
-  'if [ -L "$p" ]; then echo "$p -> $(readlink "$p")"; ' +
-  'elif [ -d "$p" ]; then echo "$p/ $(stat -c %a "$p")"; ' +
-  'else echo "$p $(stat -c %a "$p") $(sha256sum < "$p" | cut -c1-64)"; fi; done';
-
-/** What a failed step shows: the exit code and everything the CLI printed. */
-const shown = (step: string, result: CliResult): string =>
-  `${step}: exit ${String(result.code)}${result.signal === null ? '' : ` (${result.signal})`}\n` +
-  `--- stderr ---\n${result.stderr}--- stdout ---\n${result.stdout}`;
-
-function expectExit(step: string, result: CliResult, code: number): CliResult {
-  expect(result.code, shown(step, result)).toBe(code);
-  return result;
 }
 
 describe('the built CLI against the offline Runloop (serve.js)', () => {
@@ -100,6 +84,11 @@ describe('the built CLI against the offline Runloop (serve.js)', () => {
     }
   }, 60_000);
 
+  it('plugins list shows runloop as ready', async () => {
+    const result = expectExit('plugins list', await run(['plugins', 'list']), 0);
+    expect(result.stdout).toMatch(/^runloop\s+@agentkernel\/backend-runloop\s+\S+\s+ready\b/m);
+  });
+
   it('sandbox create t -B runloop makes a devbox and pushes the project', async () => {
     expectExit('sandbox create t -B runloop', await run(['sandbox', 'create', 't', '-B', 'runloop']), 0);
     expect(await fakeSandboxNames()).toEqual(['t']);
@@ -155,7 +144,7 @@ describe('the built CLI against the offline Runloop (serve.js)', () => {
       'printf "#!/bin/sh\\necho tool\\n" > tool.sh && chmod 750 tool.sh && ln -s tool.sh link && ';
     snapshotListing = expectExit(
       'fill and list /workspace',
-      await run(['exec', 't', '--no-sync', '--', 'sh', '-c', fill + LISTING]),
+      await run(['exec', 't', '--no-sync', '--', 'sh', '-c', fill + WORKSPACE_LISTING]),
       0,
     ).stdout;
     expect(snapshotListing).toContain('./sub dir/deep/blob.bin 644 ');
@@ -185,7 +174,7 @@ describe('the built CLI against the offline Runloop (serve.js)', () => {
     });
     const listing = expectExit(
       'list t2',
-      await run(['exec', 't2', '--no-sync', '--', 'sh', '-c', LISTING]),
+      await run(['exec', 't2', '--no-sync', '--', 'sh', '-c', WORKSPACE_LISTING]),
       0,
     );
     expect(listing.stdout).toBe(snapshotListing);
@@ -201,7 +190,7 @@ describe('the built CLI against the offline Runloop (serve.js)', () => {
     });
     const listing = expectExit(
       'list t3',
-      await run(['exec', 't3', '--no-sync', '--', 'sh', '-c', LISTING]),
+      await run(['exec', 't3', '--no-sync', '--', 'sh', '-c', WORKSPACE_LISTING]),
       0,
     );
     expect(listing.stdout).toBe(snapshotListing);

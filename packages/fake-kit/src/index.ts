@@ -22,6 +22,19 @@ export {
   type FakeHttpResponse,
   type Reply,
 } from './http.js';
+export {
+  grpcStatusOf,
+  listenGrpc,
+  serviceOf,
+  ServerError,
+  Status,
+  type CallContext,
+  type GrpcCallRecord,
+  type GrpcFaultTrailer,
+  type GrpcListener,
+  type GrpcService,
+  type ListenGrpcOptions,
+} from './grpc.js';
 export { randomId, randomToken, seededRandom } from './ids.js';
 export {
   createSandboxFolders,

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { connect } from 'node:http2';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -21,7 +22,7 @@ const routes = new FakeRouter<{ readonly calls: string[] }>()
     return { status: 201, body: { created: true } };
   });
 
-async function start(protocol: 'http1' | 'h2c', fault?: FaultSpec, calls: string[] = []) {
+async function start(protocol: 'http1' | 'h2c' | 'http1+h2c', fault?: FaultSpec, calls: string[] = []) {
   const listener = await listen(
     async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://fake');
@@ -83,6 +84,14 @@ describe('listen and FakeRouter', () => {
     expect(await h2Request(url, 'GET', '/items/7')).toEqual({ status: 200, body: '{"id":"7"}' });
   });
 
+  it('serves HTTP/1.1 and h2c on one port with http1+h2c, each connection by its first bytes', async () => {
+    const { url } = await start('http1+h2c');
+    const [h2, http1] = await Promise.all([h2Request(url, 'GET', '/items/h2'), fetch(`${url}/items/h1`)]);
+    expect(h2).toEqual({ status: 200, body: '{"id":"h2"}' });
+    expect([http1.status, await http1.json()]).toEqual([200, { id: 'h1' }]);
+    expect(await h2Request(url, 'GET', '/items/again')).toEqual({ status: 200, body: '{"id":"again"}' });
+  });
+
   it('answers a failing handler with a 500 naming the failure', async () => {
     const { url } = await start('http1');
     const got = await fetch(`${url}/boom`);
@@ -128,5 +137,27 @@ describe('applyFault', () => {
     const started = performance.now();
     expect((await fetch(`${url}/items/1`)).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  });
+});
+
+describe('upgrades', () => {
+  it('hands an Upgrade request to onUpgrade with its socket', async () => {
+    const seen: string[] = [];
+    const withHook = await listen(async () => undefined, {
+      onUpgrade: async (req, socket) => {
+        seen.push(`${req.headers.upgrade ?? ''} ${req.url ?? ''}`);
+        socket.end('HTTP/1.1 418 I am a teapot\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      },
+    });
+    open.push(withHook);
+    const ask = (url: string): Promise<number | string> =>
+      new Promise((resolve) => {
+        const req = request(`${url}/socket`, { headers: { connection: 'Upgrade', upgrade: 'websocket' } });
+        req.on('response', (res) => resolve(res.statusCode ?? 0));
+        req.on('error', (error) => resolve(error.message));
+        req.end();
+      });
+    expect(await ask(withHook.url)).toBe(418);
+    expect(seen).toEqual(['websocket /socket']);
   });
 });

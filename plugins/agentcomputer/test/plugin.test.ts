@@ -1,24 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import {
-  AgentkernelError,
-  assertBackendPlugin,
-  type BackendContext,
-  type SandboxSpec,
-} from '@agentkernel/core';
-import { testPluginShape } from '@agentkernel/testkit';
+import { AgentkernelError, assertBackendPlugin, type SandboxSpec } from '@agentkernel/core';
+import { openForTest, testPluginShape } from '@agentkernel/testkit';
 import { plugin } from '../src/index.js';
 
-function context(otherBackends?: string[]): BackendContext {
-  return {
-    config: {},
-    credentials: {},
-    env: {},
-    dataDir: '/nonexistent/agentcomputer',
-    logger: { debug() {}, info() {}, warn() {} },
-    ...(otherBackends ? { otherBackends } : {}),
-  };
-}
+const open = (otherBackends?: string[]) =>
+  openForTest(plugin, otherBackends === undefined ? {} : { otherBackends });
 
 const spec: SandboxSpec = {
   name: 'x',
@@ -39,7 +26,7 @@ async function failure(promise: Promise<unknown>): Promise<AgentkernelError> {
   return error;
 }
 
-testPluginShape({ name: 'agentcomputer', plugin, open: async () => plugin.open(context()) });
+testPluginShape({ name: 'agentcomputer', plugin, open: () => open() });
 
 describe('agentcomputer plugin', () => {
   it('is a valid v1 plugin marked as a stub that declares no capability', () => {
@@ -64,7 +51,7 @@ describe('agentcomputer plugin', () => {
   });
 
   it('fails create with exit code 3, naming the backend and the installed alternatives', async () => {
-    const backend = await plugin.open(context(['local', 'e2b']));
+    const backend = await open(['local', 'e2b']);
     const error = await failure(backend.create(spec));
     expect(error.code).toBe('BACKEND_NOT_AVAILABLE');
     expect(error.exitCode).toBe(3);
@@ -75,7 +62,7 @@ describe('agentcomputer plugin', () => {
   });
 
   it('fails reconnect the same way, and suggests installing a backend when none other is known', async () => {
-    const backend = await plugin.open(context());
+    const backend = await open();
     const error = await failure(backend.reconnect({ backend: 'agentcomputer', id: 'ac-1', metadata: {} }));
     expect(error.code).toBe('BACKEND_NOT_AVAILABLE');
     expect(error.message).toContain('cannot reconnect to a sandbox');
@@ -83,7 +70,7 @@ describe('agentcomputer plugin', () => {
   });
 
   it('offers none of the optional operations, matching its capabilities', async () => {
-    const backend = await plugin.open(context());
+    const backend = await open();
     expect('list' in backend).toBe(false);
     expect('deleteSnapshot' in backend).toBe(false);
   });

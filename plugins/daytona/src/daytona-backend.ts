@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  BackendError,
   UsageError,
   type Backend,
   type BackendContext,
@@ -143,7 +144,15 @@ export class DaytonaBackend implements Backend {
         throw new Error(result.stderr.toString('utf8').trim() || `exit code ${result.exitCode}`);
     } catch (error) {
       await handle.destroy().catch(() => this.deleteByToken(token));
-      throw toAgentkernelError(error, { action: `creating ${spec.workspaceDir}`, sandboxId: sandbox.id });
+      const cause = toAgentkernelError(error, {
+        action: `creating ${spec.workspaceDir}`,
+        sandboxId: sandbox.id,
+      });
+      throw new BackendError(
+        BACKEND,
+        `could not prepare ${spec.workspaceDir} in the new sandbox ${sandbox.id} (deleted again): ${cause.detail}`,
+        { code: cause.code, cause },
+      );
     }
     logger.debug(`daytona: created sandbox ${sandbox.id} from ${what}`);
     return handle;

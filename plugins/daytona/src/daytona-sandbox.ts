@@ -16,9 +16,10 @@ import {
 } from '@agentkernel/core';
 import { BACKEND, isNotFound, toAgentkernelError, type Doing } from './errors.js';
 import { refInfo, type RefInfo } from './metadata.js';
-import { execOverText, getArchiveViaExec, putArchiveViaExec, type Replay } from './pending-core-remote.js';
+import { execOverText, getArchiveViaExec, putArchiveViaExec, type Replay } from '@agentkernel/core';
 import { call, retrying, type Runtime, type SdkSandbox } from './runtime.js';
 import { sessionApi } from './session-exec.js';
+import { withSpool } from './spool.js';
 import { openShell } from './shell.js';
 import { takeSnapshot } from './snapshots.js';
 
@@ -166,8 +167,11 @@ export class DaytonaSandboxHandle implements SandboxHandle {
       const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       await this.toolbox(doing, 'idempotent', (sandbox) => sandbox.fs.uploadFile(bytes, target));
     } else {
-      // A stream can be sent once only.
-      await this.toolbox(doing, 'once', (sandbox) => sandbox.fs.uploadFileStream(data, target));
+      // A stream can be sent once only: it is spooled to a local file first, which the SDK uploads
+      // (streaming it from disk) as often as a retry needs.
+      await withSpool(data, (file) =>
+        this.toolbox(doing, 'idempotent', (sandbox) => sandbox.fs.uploadFile(file, target)),
+      );
     }
     if (options.mode !== undefined) {
       const mode = (options.mode & 0o7777).toString(8);

@@ -1,5 +1,5 @@
 import { AgentkernelError, BackendError, NotFoundError, UsageError } from '@agentkernel/core';
-import { classifyTransport, statusTransience, type Transience } from './pending-core-remote.js';
+import { classifyTransport, statusTransience, type Transience } from '@agentkernel/core';
 
 export const BACKEND = 'daytona';
 

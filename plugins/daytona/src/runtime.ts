@@ -1,7 +1,7 @@
 import { registerSecret, type BackendContext, type Logger } from '@agentkernel/core';
 import type * as DaytonaSdk from '@daytonaio/sdk';
 import { BACKEND, classifyDaytona, toAgentkernelError, type Doing } from './errors.js';
-import { createRetrier, type Replay, type Retrier, type RetryOptions } from './pending-core-remote.js';
+import { createRetrier, type Replay, type Retrier, type RetryOptions } from '@agentkernel/core';
 
 /** The vendor SDK module, imported lazily when the backend opens. */
 export type DaytonaModule = typeof DaytonaSdk;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '@agentkernel/core';
 import { BACKEND, classifyDaytona } from './errors.js';
-import { backoffDelay, shellQuote, type TextCommand, type TextCommandApi } from './pending-core-remote.js';
+import { backoffDelay, shellQuote, type TextCommand, type TextCommandApi } from '@agentkernel/core';
 import { retrying, type Runtime, type SdkSandbox } from './runtime.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -11,6 +11,23 @@ const STDIN_END = '.';
 const EXIT_POLL_MS = 100;
 
 type Stream = 'stdout' | 'stderr';
+
+/** The SDK rejects a failed log socket with ws's ErrorEvent, which is not an Error: unwrap it. */
+function socketError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  const event = thrown as { error?: unknown; message?: unknown } | undefined;
+  if (event?.error instanceof Error) return event.error;
+  return new Error(typeof event?.message === 'string' ? event.message : 'the log WebSocket failed');
+}
+
+/**
+ * Following the log again is always harmless (it replays from the start), so only an answer that says
+ * retrying cannot help (a 4xx such as 401 or 404, not 408 or 429) stops it.
+ */
+function refusedForGood(error: Error): boolean {
+  const status = /Unexpected server response: (\d{3})/.exec(error.message)?.[1];
+  return status !== undefined && classifyDaytona(error) === 'final';
+}
 
 /**
  * Forwards the log WebSocket's text to the wrapper decoder one whole line at a time, counting lines, so
@@ -78,7 +95,9 @@ export function sessionApi(runtime: Runtime, sandbox: SdkSandbox): TextCommandAp
       });
       const command = sessionCommand(script, io.env ?? {}, io.stdin);
       const existing = async (): Promise<{ cmdId: string } | undefined> => {
-        const session = await process.getSession(sessionId);
+        const session = await retrying(runtime, doing('looking for the started command'), 'idempotent', () =>
+          process.getSession(sessionId),
+        );
         const first = session.commands[0];
         return first === undefined ? undefined : { cmdId: first.id };
       };
@@ -122,8 +141,9 @@ export function sessionApi(runtime: Runtime, sandbox: SdkSandbox): TextCommandAp
                 (text) => relay.feed('stdout', text),
                 (text) => relay.feed('stderr', text),
               );
-            } catch (error) {
-              if (round >= runtime.retrier.policy.retries || classifyDaytona(error) === 'final') throw error;
+            } catch (thrown) {
+              const error = socketError(thrown);
+              if (round >= runtime.retrier.policy.retries || refusedForGood(error)) throw error;
               await sleep(backoffDelay(runtime.retrier.policy, round));
               continue;
             }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ShellOptions } from '@agentkernel/core';
-import { shellQuote } from './pending-core-remote.js';
+import { shellQuote } from '@agentkernel/core';
 import { call, type Runtime, type SdkSandbox } from './runtime.js';
 
 /**

@@ -50,13 +50,20 @@ export async function takeSnapshot(
   const snapshotName = daytonaSnapshotName(name);
   const deadline = Date.now() + runtime.timeoutSeconds * 10_000;
   const doing = { action: `taking snapshot ${JSON.stringify(name)}`, sandboxId: sandbox.id };
+  let attempts = 0;
   try {
     await retrying(
       runtime,
       doing,
       'refused-only',
       async () => {
-        await sandbox.createSnapshot(snapshotName, runtime.timeoutSeconds * 10);
+        attempts += 1;
+        try {
+          await sandbox.createSnapshot(snapshotName, runtime.timeoutSeconds * 10);
+        } catch (error) {
+          // A repeat after an answer that was lost: the first attempt made it.
+          if (attempts === 1 || (error as { statusCode?: number }).statusCode !== 409) throw error;
+        }
         return true;
       },
       {

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AgentkernelError,
+  classify,
+  cleanUpFailedCreate,
   createRetrier,
+  leftOverError,
   registerSecret,
   shellQuote,
   UsageError,
@@ -20,6 +24,8 @@ import { creationMetadata, makeRef, MANAGED_KEY, NAME_KEY, TOKEN_KEY, WORKSPACE_
 import { connectionOf, resolveSettings } from './options.js';
 import { call, type E2BModule, type Runtime, type SdkSandbox } from './runtime.js';
 import { classifyE2BError } from './classify.js';
+
+const REMOVE_HINT = 'kill it with `e2b sandbox kill <id>` or in the E2B dashboard';
 
 /** Makes sure the workspace directory exists and belongs to E2B's default user. */
 async function prepareWorkspace(sandbox: SdkSandbox, dir: string): Promise<void> {
@@ -76,9 +82,16 @@ export class E2BBackend implements Backend {
       ...(spec.idleTimeoutMs === undefined ? {} : { timeoutMs: spec.idleTimeoutMs }),
       ...(spec.signal === undefined ? {} : { signal: spec.signal }),
     };
+    let ambiguous = false;
     const adopt = async (): Promise<SdkSandbox | undefined> => {
+      ambiguous = true;
       const id = await this.findByToken(token);
-      return id === undefined ? undefined : sdk.Sandbox.connect(id, connection);
+      if (id === undefined) return undefined;
+      return this.runtime.retrier.run(
+        `adopting ${id}, made by a create whose answer was lost`,
+        'idempotent',
+        () => sdk.Sandbox.connect(id, connection),
+      );
     };
     let sandbox: SdkSandbox;
     try {
@@ -89,18 +102,28 @@ export class E2BBackend implements Backend {
         { recover: adopt, ...(spec.signal === undefined ? {} : { signal: spec.signal }) },
       );
     } catch (error) {
-      await this.killByToken(token);
-      if (spec.signal?.aborted === true) throw spec.signal.reason;
-      throw toAgentkernelError(error, { action: `creating sandbox ${spec.name} from template ${template}` });
+      const failure: unknown =
+        spec.signal?.aborted === true
+          ? (spec.signal.reason as unknown)
+          : toAgentkernelError(error, {
+              action: `creating sandbox ${spec.name} from template ${template}`,
+            });
+      const mayHaveMade =
+        ambiguous ||
+        spec.signal?.aborted === true ||
+        classify(error, classifyE2BError).transience !== 'final';
+      throw await this.afterFailedCreate(spec.name, failure, mayHaveMade, () => this.findByToken(token));
     }
     try {
-      await prepareWorkspace(sandbox, spec.workspaceDir);
+      await this.runtime.retrier.run(`creating ${spec.workspaceDir}`, 'idempotent', () =>
+        prepareWorkspace(sandbox, spec.workspaceDir),
+      );
     } catch (error) {
-      await sdk.Sandbox.kill(sandbox.sandboxId, connection).catch(() => undefined);
-      throw toAgentkernelError(error, {
+      const failure = toAgentkernelError(error, {
         action: `creating ${spec.workspaceDir}`,
         sandboxId: sandbox.sandboxId,
       });
+      throw await this.afterFailedCreate(spec.name, failure, true, async () => sandbox.sandboxId);
     }
     const ref = makeRef(sandbox.sandboxId, {
       name: spec.name,
@@ -112,17 +135,34 @@ export class E2BBackend implements Backend {
     return new E2BSandboxHandle(this.runtime, ref, sandbox);
   }
 
-  /** A failed or aborted create must not leave an orphan behind: whatever its token made is killed. */
-  private async killByToken(token: string): Promise<void> {
+  /**
+   * A failed or aborted create must not leave an orphan behind: whatever it made is killed (retried).
+   * Returns the error to throw: the create's failure, or, when the kill failed too, one naming the
+   * sandbox left behind (an abort's reason is kept as is, with a warning naming it).
+   */
+  private async afterFailedCreate(
+    name: string,
+    failure: unknown,
+    mayHaveMade: boolean,
+    find: () => Promise<string | undefined>,
+  ): Promise<unknown> {
     const { sdk, connection, logger } = this.runtime;
-    try {
-      const id = await this.findByToken(token);
-      if (id !== undefined) await sdk.Sandbox.kill(id, connection);
-    } catch (error) {
-      logger.warn(
-        `e2b: could not check for a sandbox left by a failed create (token ${token}): ${(error as Error).message}`,
-      );
+    const left = await cleanUpFailedCreate({
+      backend: BACKEND,
+      retrier: this.runtime.retrier,
+      what: `sandbox ${name}`,
+      mayHaveMade,
+      find,
+      // kill answers false for a sandbox that is already gone.
+      remove: async (id) => void (await sdk.Sandbox.kill(id, connection)),
+    });
+    if (left === undefined) return failure;
+    const error = leftOverError(BACKEND, failure, left, REMOVE_HINT);
+    if (!AgentkernelError.isInstance(failure)) {
+      logger.warn(error.detail);
+      return failure;
     }
+    return error;
   }
 
   // async so that a bad ref rejects rather than throws

@@ -107,3 +107,35 @@ describe('creation token', () => {
     expect(fake.sandboxes().length).toBe(before);
   });
 });
+
+describe('cleanup after a failed create', () => {
+  // The workspace is prepared by a command right after the sandbox is made: failing it for good makes
+  // the create fail with a sandbox already made at the provider.
+  const failPrepare = () =>
+    fake.injectFault({ kind: 'status', status: 400, match: 'POST /process.Process/Start' });
+
+  it('kills the sandbox a failed create made, retrying the kill through transient failures', async () => {
+    const before = fake.sandboxes().length;
+    failPrepare();
+    fake.injectFault({ kind: 'status', status: 503, match: /^DELETE \/sandboxes\//, times: 2 });
+    const error: unknown = await backend.create(spec()).catch((caught: unknown) => caught);
+    expect(AgentkernelError.isInstance(error)).toBe(true);
+    expect((error as AgentkernelError).message).toContain('creating /workspace');
+    expect(fake.sandboxes().length).toBe(before);
+  });
+
+  it('names the sandbox left behind when it cannot be killed either', async () => {
+    const before = new Set(fake.sandboxes().map((sandbox) => sandbox.sandboxID));
+    failPrepare();
+    fake.injectFault({ kind: 'status', status: 500, match: /^DELETE \/sandboxes\//, times: 20 });
+    const error: unknown = await backend.create(spec()).catch((caught: unknown) => caught);
+    fake.clearFaults();
+    const left = fake.sandboxes().filter((sandbox) => !before.has(sandbox.sandboxID));
+    expect(left).toHaveLength(1);
+    const typed = error as AgentkernelError;
+    expect(typed.code).toBe('CREATE_LEFT_SANDBOX');
+    expect(typed.message).toContain(`it left ${left[0]?.sandboxID} at the provider, and removing it failed`);
+    expect(typed.hint).toContain(left[0]?.sandboxID);
+    await (await backend.reconnect({ backend: 'e2b', id: left[0]!.sandboxID, metadata: {} })).destroy();
+  });
+});

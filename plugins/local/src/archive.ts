@@ -2,7 +2,7 @@ import { readdir, stat, lstat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { BackendError, NotFoundError, UsageError } from '@agentkernel/core';
+import { BackendError, NotFoundError, unpackCommand, UsageError } from '@agentkernel/core';
 import { runIsolated, spawnIsolated, type IsolationOptions } from '@agentkernel/core/isolation';
 import { makeWorkspaceDir } from './files.js';
 import { hostPath, type Workspace } from './paths.js';
@@ -12,7 +12,8 @@ const TAR_WARNING = 1;
 
 /**
  * Unpacks a gzip tar stream into `dir` by running tar inside the sandbox, so no entry (an absolute
- * path, `..`, a symlink) can land outside what the sandbox itself may write.
+ * path, `..`, a symlink) can land outside what the sandbox itself may write; core's unpack command
+ * stages the files and renames them into place, so an interrupted upload leaves each file old or new.
  */
 export async function putArchive(
   isolation: IsolationOptions,
@@ -23,7 +24,7 @@ export async function putArchive(
   await makeWorkspaceDir(workspace, dir);
   const result = await runIsolated({
     ...isolation,
-    argv: ['tar', '-xzpf', '-', '--no-same-owner'],
+    argv: unpackCommand('-', ['-p', '--no-same-owner']),
     cwd: posix.resolve(workspace.dir, dir),
     stdin: archive,
   });

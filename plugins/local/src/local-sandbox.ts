@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { rename, rm } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   BackendError,
+  removeTree,
   SandboxGoneError,
   UsageError,
   type Endpoint,
@@ -235,7 +236,7 @@ export class LocalSandbox implements SandboxHandle {
     }
     // A command that started between the two kills was recorded in the folder we just moved.
     await killAll(layoutOf(trash).procs);
-    await rm(trash, { recursive: true, force: true });
+    await removeTree(trash);
   }
 
   async snapshot(name: string): Promise<NativeSnapshotHandle> {

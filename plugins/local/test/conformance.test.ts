@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { testBackend } from '@agentkernel/testkit';
+import { openForTest, testBackend } from '@agentkernel/testkit';
 import { localPlugin } from '../src/index.js';
 import { stopEnvironments } from './helpers.js';
 
@@ -14,12 +14,10 @@ afterAll(async () => {
 
 testBackend({
   name: 'local',
-  open: async () =>
-    localPlugin.open({
-      config: {},
-      credentials: {},
+  open: () =>
+    openForTest(localPlugin, {
+      home,
       env: process.env,
-      dataDir: join(home, 'plugins', 'local'),
       logger: { debug: () => undefined, info: () => undefined, warn: (message) => console.warn(message) },
     }),
 });

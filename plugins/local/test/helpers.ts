@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Backend, BackendContext, SandboxRef, SandboxSpec } from '@agentkernel/core';
+import { dirname, join } from 'node:path';
+import type { Backend, SandboxRef, SandboxSpec } from '@agentkernel/core';
 import { stopEnvironment, type EnvironmentRecord } from '@agentkernel/core/isolation';
+import { openForTest, type OpenForTestOptions } from '@agentkernel/testkit';
 import { localPlugin } from '../src/index.js';
 
 /** Ends the environment of every sandbox under `dataDir`, so a failed test leaves no process running. */
@@ -34,17 +35,18 @@ export function tempDataDir(): { dataDir: string; cleanup: () => Promise<void> }
   };
 }
 
-/** Opens the plugin as the CLI does, recording warnings. */
+/**
+ * Opens the plugin as the CLI does (through core's `openBackend`, with `[local]` as `config`), its data
+ * in `dataDir` (`<home>/plugins/local`), recording warnings.
+ */
 export async function openLocal(
   dataDir: string,
-  overrides: Partial<BackendContext> = {},
+  overrides: Pick<OpenForTestOptions, 'config' | 'env'> = {},
 ): Promise<{ backend: Backend; warnings: string[] }> {
   const warnings: string[] = [];
-  const backend = await localPlugin.open({
-    config: {},
-    credentials: {},
+  const backend = await openForTest(localPlugin, {
+    home: dirname(dirname(dataDir)),
     env: process.env,
-    dataDir,
     logger: { debug: () => undefined, info: () => undefined, warn: (message) => warnings.push(message) },
     ...overrides,
   });

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Backend, SandboxHandle } from '@agentkernel/core';
+import { removeTree, type Backend, type SandboxHandle } from '@agentkernel/core';
 import { createLocalBackend } from '@agentkernel/backend-local';
 
 export interface SyncBed {
@@ -44,7 +44,7 @@ export async function createBed(prefix = 'sync'): Promise<SyncBed> {
     options: { handle, localDir, workspaceDir: '/workspace', manifestFile },
     cleanup: async () => {
       await handle.destroy().catch(() => undefined);
-      await rm(home, { recursive: true, force: true });
+      await removeTree(home);
     },
   };
 }

@@ -1,19 +1,26 @@
-// Run by sync-kill.test.ts in its own process: pulls a workspace and reports progress on stdout, so
-// the test can SIGKILL it in the middle of a transfer.
-import { pullWorkspace, type SandboxRef } from '@agentkernel/core';
+// Run by the sync-kill tests in its own process: syncs a workspace one way and reports progress on
+// stdout, so the test can SIGKILL it in the middle of a transfer.
+import { pullWorkspace, pushWorkspace, type SandboxRef } from '@agentkernel/core';
 import { createLocalBackend } from '@agentkernel/backend-local';
 
-const [dataDir, refJson, localDir, manifestFile] = process.argv.slice(2) as [string, string, string, string];
+const [direction, dataDir, refJson, localDir, manifestFile] = process.argv.slice(2) as [
+  'push' | 'pull',
+  string,
+  string,
+  string,
+  string,
+];
 const backend = createLocalBackend({ dataDir });
 const handle = await backend.reconnect(JSON.parse(refJson) as SandboxRef);
 let reported = 0;
-await pullWorkspace({
+process.stdout.write('ready\n');
+await (direction === 'push' ? pushWorkspace : pullWorkspace)({
   handle,
   localDir,
   workspaceDir: '/workspace',
   manifestFile,
   onProgress: ({ phase, bytesDone }) => {
-    if (phase === 'download' && bytesDone - reported >= 1 << 20) {
+    if ((phase === 'download' || phase === 'upload') && bytesDone - reported >= 1 << 20) {
       reported = bytesDone;
       process.stdout.write(`progress ${bytesDone}\n`);
     }

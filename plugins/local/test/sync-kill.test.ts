@@ -30,6 +30,7 @@ function pullAndKill(killAfter: number): Promise<{ killed: boolean; progress: nu
       '--import',
       'tsx',
       join(import.meta.dirname, 'sync-kill-child.ts'),
+      'pull',
       join(bed.home, 'data'),
       JSON.stringify(bed.handle.ref),
       bed.localDir,

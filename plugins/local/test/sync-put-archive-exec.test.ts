@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -38,6 +39,23 @@ describe('putArchiveViaExec', () => {
     ]);
     await putArchiveViaExec(bed.handle, 'nested/rel', Readable.from([archive]));
     expect(await sandboxSh(bed.handle, 'cat /workspace/nested/rel/r.txt')).toBe('relative');
+  });
+
+  it('replaces files atomically: a truncated archive leaves every existing file as it was', async () => {
+    await sandboxSh(bed.handle, 'mkdir -p atomic && printf old > atomic/a && printf old > atomic/b');
+    const tree = await mkdtemp(join(bed.home, 'atomic-'));
+    await writeFile(join(tree, 'a'), randomBytes(1 << 20));
+    await writeFile(join(tree, 'b'), randomBytes(1 << 20));
+    const archive = execFileSync('tar', ['-czf', '-', '-C', tree, 'a', 'b'], { maxBuffer: 8 << 20 });
+    // Cut inside b: plain tar -x would leave a complete new a and a torn b.
+    const cut = archive.subarray(0, Math.floor(archive.length * 0.75));
+    const error = await putArchiveViaExec(bed.handle, '/workspace/atomic', Readable.from([cut])).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BackendError);
+    expect(await sandboxSh(bed.handle, 'cat atomic/a atomic/b')).toBe('oldold');
+    expect(await sandboxSh(bed.handle, 'find /workspace -name ".agentkernel-tmp-*" | wc -l')).toBe('0\n');
+    await rm(tree, { recursive: true });
   });
 
   it('reports a failing tar with its exit code and message', async () => {

@@ -168,12 +168,17 @@ describe('push and pull with the local backend', () => {
     expect(await readFile(join(bed.localDir, 'differ.txt'), 'utf8')).toBe('local\n');
   });
 
-  it('refuses a sandbox symlink that leaves the workspace before changing anything locally', async () => {
+  it('leaves out a sandbox symlink that leaves the workspace, with a warning, and syncs the rest', async () => {
     await writeFile(join(bed.localDir, 'keep.txt'), 'keep\n');
     await pushWorkspace(bed.options);
     await sandboxSh(bed.handle, 'ln -s /etc escape && rm keep.txt && echo new > new.txt');
-    await expect(pullWorkspace(bed.options)).rejects.toThrow(/escape.*outside the workspace/s);
-    expect((await readdir(bed.localDir)).sort()).toEqual(['keep.txt']);
+    const warnings: string[] = [];
+    const report = await pullWorkspace({ ...bed.options, onWarning: (m) => warnings.push(m) });
+    expect(report.skipped).toEqual([
+      { path: 'escape', reason: 'the symlink points outside the workspace (/etc)' },
+    ]);
+    expect(warnings).toEqual(['not pulled: "escape": the symlink points outside the workspace (/etc)']);
+    expect((await readdir(bed.localDir)).sort()).toEqual(['new.txt']);
   });
 
   it('does not re-send files after a pull, and picks up sandbox edits made within the same second', async () => {

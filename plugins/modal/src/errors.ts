@@ -4,6 +4,7 @@ import {
   NotFoundError,
   SandboxGoneError,
   UsageError,
+  type Transience,
 } from '@agentkernel/core';
 
 export const BACKEND = 'modal';
@@ -52,6 +53,19 @@ export function grpcCode(error: unknown): number | undefined {
 export function isTransient(error: unknown): boolean {
   const code = grpcCode(error);
   return code !== undefined && TRANSIENT.has(code);
+}
+
+/**
+ * How a Modal failure bears on retrying (core classifies the rest). RESOURCE_EXHAUSTED is a throttle:
+ * Modal refused the call. UNAVAILABLE, INTERNAL, UNKNOWN, CANCELLED and DEADLINE_EXCEEDED may come after
+ * Modal acted (a connection lost with the answer), so only calls safe to repeat are repeated. The SDK has
+ * already retried these a few times itself (and honoured Modal's own retry-after hints).
+ */
+export function classifyModalError(error: unknown): Transience | undefined {
+  const code = grpcCode(error);
+  if (code === undefined) return undefined;
+  if (code === Code.resourceExhausted) return 'rejected';
+  return TRANSIENT.has(code) ? 'ambiguous' : 'final';
 }
 
 /** Whether the failure means the sandbox no longer exists (terminated, expired, unknown). */

@@ -78,7 +78,11 @@ async function collect(
 }
 
 export interface ExecTarget {
-  readonly sandbox: Modal.Sandbox;
+  /** Starts a command (Modal's `sandbox.exec`). */
+  readonly start: (
+    argv: string[],
+    params: Modal.SandboxExecParams & { mode: 'binary' },
+  ) => Promise<Modal.ContainerProcess<Uint8Array>>;
   /** Runs a short helper command (the abort and timeout kills). */
   readonly kill: (pidFile: string) => Promise<void>;
 }
@@ -99,7 +103,7 @@ export async function runCommand(
 ): Promise<ExecResult> {
   const { argv: wrapped, pidFile } = wrap(argv, options.timeoutMs);
   const started = performance.now();
-  const process = await target.sandbox.exec(wrapped, {
+  const process = await target.start(wrapped, {
     mode: 'binary',
     workdir: cwd,
     ...(options.env === undefined ? {} : { env: { ...options.env } }),

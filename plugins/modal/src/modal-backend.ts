@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  createRetrier,
   registerSecret,
   UsageError,
   type Backend,
@@ -14,7 +15,7 @@ import {
 } from '@agentkernel/core';
 import type * as Modal from 'modal';
 import { createClient, type ModalModule } from './client.js';
-import { BACKEND, meansGone, toAgentkernelError } from './errors.js';
+import { BACKEND, classifyModalError, meansGone, toAgentkernelError } from './errors.js';
 import { ModalSandboxHandle } from './modal-sandbox.js';
 import { resolveSettings } from './options.js';
 import { call, type Runtime } from './runtime.js';
@@ -30,7 +31,7 @@ async function imageFor(
       ? runtime.settings.image
       : requested;
   if (name.startsWith('im-')) {
-    const image = await call({ action: `looking up image ${name}` }, () =>
+    const image = await call(runtime, { action: `looking up image ${name}` }, 'idempotent', () =>
       runtime.client.images.fromId(name),
     );
     return { image, name };
@@ -89,9 +90,17 @@ export class ModalBackend implements Backend {
       ...(spec.memoryMb === undefined ? {} : { memoryMiB: spec.memoryMb }),
       ...(spec.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: seconds(spec.idleTimeoutMs) * 1000 }),
     };
+    // A create whose answer was lost may have made the sandbox: before trying again, look for it by token.
+    const adopt = async (): Promise<Modal.Sandbox | undefined> =>
+      (await this.find({ [TOKEN_TAG]: token }))[0];
     let sandbox: Modal.Sandbox;
     try {
-      sandbox = await client.sandboxes.create(app, image, params);
+      sandbox = await this.runtime.retrier.run(
+        `creating sandbox ${spec.name}`,
+        'refused-only',
+        () => client.sandboxes.create(app, image, params),
+        { recover: adopt, ...(spec.signal === undefined ? {} : { signal: spec.signal }) },
+      );
       spec.signal?.throwIfAborted();
     } catch (error) {
       // The SDK retries a lost response with the same idempotency key; what is left is a create that
@@ -121,7 +130,14 @@ export class ModalBackend implements Backend {
   /** A failed or aborted create must not leave an orphan: whatever its token made is terminated. */
   private async terminateByToken(token: string): Promise<void> {
     try {
-      for (const sandbox of await this.find({ [TOKEN_TAG]: token })) await sandbox.terminate();
+      const found = await this.runtime.retrier.run(
+        'looking for a sandbox by its creation token',
+        'idempotent',
+        () => this.find({ [TOKEN_TAG]: token }),
+      );
+      for (const sandbox of found) {
+        await this.runtime.retrier.run('terminating an orphan', 'idempotent', () => sandbox.terminate());
+      }
     } catch (error) {
       this.runtime.logger.warn(
         `modal: could not check for a sandbox left by a failed create (token ${token}): ${(error as Error).message}`,
@@ -136,13 +152,13 @@ export class ModalBackend implements Backend {
 
   async list(filter: ListFilter = {}): Promise<SandboxSummary[]> {
     const out: SandboxSummary[] = [];
-    const found = await call({ action: 'listing sandboxes' }, () =>
+    const found = await call(this.runtime, { action: 'listing sandboxes' }, 'idempotent', () =>
       this.find({ ...filter.labels, [MANAGED_TAG]: 'true' }),
     );
     for (const sandbox of found) {
       let tags: Record<string, string>;
       try {
-        tags = await sandbox.getTags();
+        tags = await this.runtime.retrier.run('reading sandbox tags', 'idempotent', () => sandbox.getTags());
       } catch (error) {
         if (meansGone(error)) continue;
         throw toAgentkernelError(error, { action: 'reading sandbox tags', sandboxId: sandbox.sandboxId });
@@ -167,7 +183,9 @@ export class ModalBackend implements Backend {
       });
     }
     try {
-      await this.runtime.client.images.delete(snapshot.id);
+      await this.runtime.retrier.run(`deleting snapshot image ${snapshot.id}`, 'idempotent', () =>
+        this.runtime.client.images.delete(snapshot.id),
+      );
     } catch (error) {
       if ((error as Error).name === 'NotFoundError') return;
       throw toAgentkernelError(error, { action: `deleting snapshot image ${snapshot.id}` });
@@ -191,13 +209,20 @@ export function createModalBackend(
   registerSecret(settings.tokenSecret);
   const client = createClient(sdk, settings, context.logger);
   let app: Promise<Modal.App> | undefined;
+  const retrier = createRetrier({
+    backend: BACKEND,
+    policy: settings.retry,
+    classify: classifyModalError,
+    logger: context.logger,
+  });
   const runtime: Runtime = {
     sdk,
     client,
     settings,
     logger: context.logger,
+    retrier,
     app: () => {
-      app ??= call({ action: `opening Modal app ${settings.appName}` }, () =>
+      app ??= call({ retrier }, { action: `opening Modal app ${settings.appName}` }, 'idempotent', () =>
         client.apps.fromName(settings.appName, {
           createIfMissing: true,
           ...(settings.environment === undefined ? {} : { environment: settings.environment }),

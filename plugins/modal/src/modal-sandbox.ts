@@ -4,6 +4,7 @@ import { buffer } from 'node:stream/consumers';
 import {
   BackendError,
   CapabilityUnsupportedError,
+  getArchiveViaExec,
   NotFoundError,
   putArchiveViaExec,
   SandboxGoneError,
@@ -12,6 +13,7 @@ import {
   type ExecOptions,
   type ExecResult,
   type NativeSnapshotHandle,
+  type Replay,
   type SandboxHandle,
   type SandboxRef,
   type SandboxStatus,
@@ -21,7 +23,6 @@ import {
 import type * as Modal from 'modal';
 import { BACKEND, meansGone, toAgentkernelError, type Doing } from './errors.js';
 import { killArgv, runCommand } from './exec.js';
-import { getArchiveTemporary } from './archive-temporary.js';
 import { attachShell } from './shell.js';
 import { refInfo, type RefInfo } from './tags.js';
 import { call, type Runtime } from './runtime.js';
@@ -55,16 +56,19 @@ export class ModalSandboxHandle implements SandboxHandle {
   /** Runs an SDK call on this sandbox; a failure that means the sandbox is gone says so. */
   private async sdk<T>(
     doing: Omit<Doing, 'sandboxId'>,
+    replay: Replay,
     operation: (sandbox: Modal.Sandbox) => Promise<T>,
   ): Promise<T> {
     if (this.destroyed) throw this.gone();
-    return call({ ...doing, sandboxId: this.id }, () => operation(this.sandbox));
+    return call(this.runtime, { ...doing, sandboxId: this.id }, replay, () => operation(this.sandbox));
   }
 
   async status(): Promise<SandboxStatus> {
     if (this.destroyed) return 'gone';
     try {
-      const code = await this.sandbox.poll();
+      const code = await this.runtime.retrier.run('asking for the sandbox status', 'idempotent', () =>
+        this.sandbox.poll(),
+      );
       return code === null ? 'running' : 'gone';
     } catch (error) {
       if (meansGone(error)) return 'gone';
@@ -78,7 +82,11 @@ export class ModalSandboxHandle implements SandboxHandle {
     options.signal?.throwIfAborted();
     const cwd = this.resolve(options.cwd ?? '.');
     const target = {
-      sandbox: this.sandbox,
+      start: (command: string[], params: Modal.SandboxExecParams & { mode: 'binary' }) =>
+        // A started command must never run twice: only a call Modal refused is repeated.
+        this.runtime.retrier.run(`starting ${JSON.stringify(argv[0])}`, 'refused-only', () =>
+          this.sandbox.exec(command, params),
+        ),
       kill: async (pidFile: string) => {
         const killer = await this.sandbox.exec(killArgv(pidFile), { mode: 'binary' }).catch(() => undefined);
         await killer?.wait().catch(() => undefined);
@@ -95,7 +103,7 @@ export class ModalSandboxHandle implements SandboxHandle {
 
   async readFile(path: string): Promise<Buffer> {
     const target = this.resolve(path);
-    const bytes = await this.sdk({ action: `reading ${target}`, path: target }, (sandbox) =>
+    const bytes = await this.sdk({ action: `reading ${target}`, path: target }, 'idempotent', (sandbox) =>
       sandbox.filesystem.readBytes(target),
     );
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -105,7 +113,7 @@ export class ModalSandboxHandle implements SandboxHandle {
     const target = this.resolve(path);
     // The SDK's writeBytes takes the bytes whole; a stream is gathered first.
     const bytes = data instanceof Uint8Array ? data : await buffer(data);
-    await this.sdk({ action: `writing ${target}`, path: target }, (sandbox) =>
+    await this.sdk({ action: `writing ${target}`, path: target }, 'idempotent', (sandbox) =>
       sandbox.filesystem.writeBytes(bytes, target),
     );
     if (options.mode !== undefined) await this.chmod(target, options.mode);
@@ -124,7 +132,7 @@ export class ModalSandboxHandle implements SandboxHandle {
   async removeFile(path: string): Promise<void> {
     const target = this.resolve(path);
     try {
-      await this.sdk({ action: `removing ${target}`, path: target }, (sandbox) =>
+      await this.sdk({ action: `removing ${target}`, path: target }, 'idempotent', (sandbox) =>
         sandbox.filesystem.remove(target, { recursive: true }),
       );
     } catch (error) {
@@ -135,7 +143,7 @@ export class ModalSandboxHandle implements SandboxHandle {
 
   async mkdir(path: string): Promise<void> {
     const target = this.resolve(path);
-    await this.sdk({ action: `creating directory ${target}`, path: target }, (sandbox) =>
+    await this.sdk({ action: `creating directory ${target}`, path: target }, 'idempotent', (sandbox) =>
       sandbox.filesystem.makeDirectory(target, { createParents: true }),
     );
   }
@@ -145,11 +153,13 @@ export class ModalSandboxHandle implements SandboxHandle {
   }
 
   async getArchive(dir: string, paths?: readonly string[]): Promise<Readable> {
-    return getArchiveTemporary(this, this.resolve(dir), paths);
+    return getArchiveViaExec(this, this.resolve(dir), paths);
   }
 
   async endpoints(ports: readonly number[]): Promise<Endpoint[]> {
-    const tunnels = await this.sdk({ action: 'looking up the tunnels' }, (sandbox) => sandbox.tunnels());
+    const tunnels = await this.sdk({ action: 'looking up the tunnels' }, 'idempotent', (sandbox) =>
+      sandbox.tunnels(),
+    );
     return ports.map((port) => {
       const tunnel = tunnels[port];
       if (tunnel === undefined) {
@@ -176,7 +186,7 @@ export class ModalSandboxHandle implements SandboxHandle {
 
   async destroy(): Promise<void> {
     try {
-      await this.sandbox.terminate();
+      await this.runtime.retrier.run('terminating the sandbox', 'idempotent', () => this.sandbox.terminate());
     } catch (error) {
       if (!meansGone(error))
         throw toAgentkernelError(error, { action: 'terminating the sandbox', sandboxId: this.id });
@@ -188,6 +198,7 @@ export class ModalSandboxHandle implements SandboxHandle {
   async snapshot(name: string): Promise<NativeSnapshotHandle> {
     const image = await this.sdk(
       { action: `snapshotting the filesystem as ${JSON.stringify(name)}` },
+      'refused-only',
       (sandbox) => sandbox.snapshotFilesystem(),
     );
     return {
@@ -198,7 +209,7 @@ export class ModalSandboxHandle implements SandboxHandle {
   }
 
   async shell(options: ShellOptions = {}): Promise<number> {
-    return this.sdk({ action: 'attaching a shell' }, (sandbox) =>
+    return this.sdk({ action: 'attaching a shell' }, 'once', (sandbox) =>
       attachShell(sandbox, options, this.resolve(options.cwd ?? '.')),
     );
   }

@@ -1,4 +1,4 @@
-import type { BackendContext } from '@agentkernel/core';
+import { DEFAULT_RETRY_POLICY, type BackendContext, type RetryPolicy } from '@agentkernel/core';
 
 /** Everything an opened Modal backend needs, resolved once from config and credentials. */
 export interface ModalSettings {
@@ -10,7 +10,7 @@ export interface ModalSettings {
   readonly environment: string | undefined;
   readonly image: string;
   readonly lifetimeSecs: number;
-  readonly maxRetries: number;
+  readonly retry: RetryPolicy;
 }
 
 const optional = (context: BackendContext, key: string): string | undefined => {
@@ -28,6 +28,6 @@ export function resolveSettings(context: BackendContext): ModalSettings {
     environment: optional(context, 'environment'),
     image: context.config.image as string,
     lifetimeSecs: context.config.lifetime_secs as number,
-    maxRetries: context.config.max_retries as number,
+    retry: { ...DEFAULT_RETRY_POLICY, retries: context.config.max_retries as number },
   };
 }

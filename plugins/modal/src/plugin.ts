@@ -1,4 +1,9 @@
-import { CredentialsMissingError, importVendor, type BackendPlugin } from '@agentkernel/core';
+import {
+  CredentialsMissingError,
+  importVendor,
+  REQUEST_CONFIG_SCHEMA,
+  type BackendPlugin,
+} from '@agentkernel/core';
 import { VERSION } from './version.js';
 
 const CREDENTIALS = [
@@ -67,13 +72,8 @@ export const modalPlugin: BackendPlugin = {
       default: 86_400,
       min: 1,
     },
-    max_retries: {
-      type: 'integer',
-      description:
-        'retries of throttled (RESOURCE_EXHAUSTED), unavailable or dropped calls, beyond the SDK’s own',
-      default: 4,
-      min: 0,
-    },
+    // The SDK takes no per-call timeout, so of the shared request keys only max_retries applies.
+    max_retries: REQUEST_CONFIG_SCHEMA.max_retries,
   },
   async open(context) {
     const missing = CREDENTIALS.filter(({ key }) => (context.credentials[key] ?? '') === '');

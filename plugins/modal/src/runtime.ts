@@ -1,4 +1,4 @@
-import type { Logger } from '@agentkernel/core';
+import type { Logger, Replay, Retrier } from '@agentkernel/core';
 import type * as Modal from 'modal';
 import type { ModalModule } from './client.js';
 import { toAgentkernelError, type Doing } from './errors.js';
@@ -10,14 +10,20 @@ export interface Runtime {
   readonly client: Modal.ModalClient;
   readonly settings: ModalSettings;
   readonly logger: Logger;
+  readonly retrier: Retrier;
   /** The app that holds our sandboxes, looked up (or created) once. */
   app(): Promise<Modal.App>;
 }
 
-/** Runs an SDK call; a failure becomes an agentkernel error. */
-export async function call<T>(doing: Doing, operation: () => Promise<T>): Promise<T> {
+/** Runs an SDK call with the backend's retries (as `replay` allows); a failure becomes an agentkernel error. */
+export async function call<T>(
+  runtime: Pick<Runtime, 'retrier'>,
+  doing: Doing,
+  replay: Replay,
+  operation: () => Promise<T>,
+): Promise<T> {
   try {
-    return await operation();
+    return await runtime.retrier.run(doing.action, replay, operation);
   } catch (error) {
     throw toAgentkernelError(error, doing);
   }

@@ -1,7 +1,8 @@
 // The real, pinned SDK against the offline Modal directly: the wire behaviours the adapter relies on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModalClient, type App, type Sandbox } from 'modal';
-import { startFakeModal, Status, type FakeModal } from '../src/testing/index.js';
+import { Status } from '@agentkernel/fake-kit';
+import { startFakeModal, type FakeModal } from '../src/testing/index.js';
 import { loadModalProtocol } from '../src/testing/sdk-protocol.js';
 
 let fake: FakeModal;
@@ -133,14 +134,22 @@ describe('the offline Modal, spoken to by the real SDK', () => {
   });
 
   it('throttles with a retry-after hint the SDK honours, and answers UNIMPLEMENTED for what it lacks', async () => {
-    const { retryAfterTrailer } = await import('../src/testing/faults.js');
-    fake.injectFault({
-      kind: 'status',
-      match: '/AppGetOrCreate',
-      code: Status.RESOURCE_EXHAUSTED,
-      trailer: retryAfterTrailer(loadModalProtocol(), Status.RESOURCE_EXHAUSTED, 'slow down', 0.05),
-    });
+    fake.injectFault({ kind: 'status', match: '/AppGetOrCreate', status: 429, retryAfterSeconds: 0.05 });
     await expect(modal.apps.fromName('fake-grpc-test')).resolves.toMatchObject({ appId: app.appId });
+    expect(
+      fake
+        .calls()
+        .filter((call) => call.path.endsWith('/AppGetOrCreate'))
+        .slice(-2),
+    ).toEqual([
+      { path: '/modal.client.ModalClient/AppGetOrCreate', fault: 'status' },
+      { path: '/modal.client.ModalClient/AppGetOrCreate' },
+    ]);
+    // Without the hint the SDK does not retry a throttle: RESOURCE_EXHAUSTED reaches the caller.
+    fake.injectFault({ kind: 'status', match: '/AppGetOrCreate', status: 429 });
+    await expect(modal.apps.fromName('fake-grpc-test')).rejects.toMatchObject({
+      code: Status.RESOURCE_EXHAUSTED,
+    });
     await expect(modal.volumes.fromName('v', { createIfMissing: true })).rejects.toMatchObject({
       code: Status.UNIMPLEMENTED,
     });

@@ -16,16 +16,27 @@ afterAll(async () => {
 const live = () => fake.sandboxes().filter((sandbox) => !sandbox.finished);
 
 describe('the creation token', () => {
-  it('finds and terminates what a create made when every answer to it was lost', async () => {
+  it('a create whose every answer was lost adopts the sandbox Modal made, found by its token', async () => {
     const backend = await openAgainst(fake);
-    // More lost answers than the SDK retries: the create fails, though Modal made the sandbox.
+    // More lost answers than the SDK retries: only the backend's recovery can tell what happened.
     fake.injectFault({ kind: 'drop-response', match: '/SandboxCreateV2', times: 10 });
-    const error = await backend.create(spec({ name: 'lost' })).catch((caught: unknown) => caught);
+    const handle = await backend.create(spec({ name: 'lost' }));
     fake.clearFaults();
-    expect(AgentkernelError.isInstance(error), String(error)).toBe(true);
     const made = fake.sandboxes().filter((sandbox) => sandbox.tags['agentkernel.name'] === 'lost');
-    expect(made.length).toBeGreaterThan(0);
-    expect(made.every((sandbox) => sandbox.finished)).toBe(true);
+    expect(made.map((sandbox) => sandbox.sandboxId)).toEqual([handle.ref.id]);
+    expect(await handle.exec(['true'])).toMatchObject({ exitCode: 0 });
+    await handle.destroy();
+    expect(live()).toEqual([]);
+  });
+
+  it('a create that fails after Modal made the sandbox terminates it', async () => {
+    const backend = await openAgainst(fake);
+    // The sandbox exists; making its workspace fails for good.
+    fake.injectFault({ kind: 'status', match: '/TaskExecStart', status: 404 });
+    const error = await backend.create(spec({ name: 'half-made' })).catch((caught: unknown) => caught);
+    expect(AgentkernelError.isInstance(error), String(error)).toBe(true);
+    const made = fake.sandboxes().filter((sandbox) => sandbox.tags['agentkernel.name'] === 'half-made');
+    expect(made).toHaveLength(1);
     expect(live()).toEqual([]);
   });
 

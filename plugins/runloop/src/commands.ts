@@ -1,10 +1,4 @@
-import {
-  backoffDelay,
-  classify,
-  shellQuote,
-  type TextCommand,
-  type TextCommandApi,
-} from './temporary-core-remote.js';
+import { backoffDelay, classify, shellQuote, type TextCommand, type TextCommandApi } from '@agentkernel/core';
 import type { DevboxAsyncExecutionDetailView } from '@runloop/api-client/resources/devboxes/devboxes';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { uuidv7 } from 'uuidv7';

@@ -4,14 +4,12 @@ import {
   NotFoundError,
   SandboxGoneError,
   UsageError,
-} from '@agentkernel/core';
-import {
   causeChain,
   classify,
   httpStatusOf,
   statusTransience,
   type Transience,
-} from './temporary-core-remote.js';
+} from '@agentkernel/core';
 
 export const BACKEND = 'runloop';
 

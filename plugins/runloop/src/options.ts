@@ -1,5 +1,4 @@
-import { UsageError, type BackendContext } from '@agentkernel/core';
-import { requestSettings, type RetryPolicy } from './temporary-core-remote.js';
+import { UsageError, type BackendContext, requestSettings, type RetryPolicy } from '@agentkernel/core';
 
 /** Everything an opened Runloop backend needs, resolved once from its validated `[remote.runloop]` table. */
 export interface RunloopSettings {
@@ -40,7 +39,7 @@ function optional(context: BackendContext, key: string): string | undefined {
 }
 
 export function resolveSettings(context: BackendContext, apiKey: string): RunloopSettings {
-  const request = requestSettings(context.config, 'runloop');
+  const request = requestSettings(context.config);
   const baseUrl = (optional(context, 'base_url') ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   return {
     apiKey,

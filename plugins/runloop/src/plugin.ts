@@ -1,5 +1,9 @@
-import { CredentialsMissingError, importVendor, type BackendPlugin } from '@agentkernel/core';
-import { REQUEST_CONFIG_SCHEMA } from './temporary-core-remote.js';
+import {
+  CredentialsMissingError,
+  importVendor,
+  type BackendPlugin,
+  REQUEST_CONFIG_SCHEMA,
+} from '@agentkernel/core';
 import { VERSION } from './version.js';
 
 /** The `runloop` backend: devboxes on Runloop (or any Runloop-compatible API), through `@runloop/api-client`. */

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AgentkernelError,
+  classify,
+  cleanUpFailedCreate,
+  createRetrier,
+  leftOverError,
+  isOwned,
+  OWNER_KEYS,
+  ownerMetadata,
   registerSecret,
   UsageError,
   type Backend,
@@ -12,16 +20,16 @@ import {
   type SandboxSpec,
   type SandboxSummary,
 } from '@agentkernel/core';
-import { createRetrier } from './temporary-core-remote.js';
 import type { DevboxCreateParams, DevboxView } from '@runloop/api-client/resources/devboxes/devboxes';
 import { BACKEND, classifyRunloopError, hasStatus, toAgentkernelError } from './errors.js';
 import { blueprintOf, launchParameters } from './launch.js';
-import { creationMetadata, makeRef, MANAGED_KEY, NAME_KEY, TOKEN_KEY, WORKSPACE_KEY } from './metadata.js';
+import { makeRef } from './metadata.js';
 import { resolveSettings } from './options.js';
 import { RunloopSandboxHandle } from './runloop-sandbox.js';
 import { call, type RunloopModule, type Runtime } from './runtime.js';
 
 const LIST_PAGE = 100;
+const REMOVE_HINT = 'shut it down in the Runloop dashboard (https://platform.runloop.ai)';
 const ENDED = new Set<DevboxView['status']>(['shutdown', 'failure']);
 
 function checkSnapshot(snapshot: NativeSnapshotHandle): void {
@@ -59,7 +67,7 @@ export class RunloopBackend implements Backend {
 
   private async findByToken(token: string): Promise<DevboxView | undefined> {
     const all = await this.allDevboxes('looking for a devbox by its creation token');
-    return all.find((devbox) => devbox.metadata[TOKEN_KEY] === token && !ENDED.has(devbox.status));
+    return all.find((devbox) => devbox.metadata[OWNER_KEYS.token] === token && !ENDED.has(devbox.status));
   }
 
   async create(spec: SandboxSpec): Promise<SandboxHandle> {
@@ -75,7 +83,7 @@ export class RunloopBackend implements Backend {
     const token = randomUUID();
     const params: DevboxCreateParams = {
       name: spec.name,
-      metadata: creationMetadata(spec, token),
+      metadata: ownerMetadata(spec, token, BACKEND, 'Runloop metadata'),
       environment_variables: { ...spec.env },
       launch_parameters: launchParameters(spec, settings),
       ...(blueprint === undefined ? {} : { blueprint_name: blueprint }),
@@ -106,9 +114,16 @@ export class RunloopBackend implements Backend {
         );
       }
     } catch (error) {
-      await this.shutdownByToken(token);
-      if (spec.signal?.aborted === true) throw spec.signal.reason;
-      throw toAgentkernelError(error, doing);
+      const failure: unknown =
+        spec.signal?.aborted === true ? (spec.signal.reason as unknown) : toAgentkernelError(error, doing);
+      const mayHaveMade =
+        spec.signal?.aborted === true || classify(error, classifyRunloopError).transience !== 'final';
+      throw await this.afterFailedCreate(
+        spec.name,
+        failure,
+        mayHaveMade,
+        async () => (await this.findByToken(token))?.id,
+      );
     }
     const ref = makeRef(id, {
       name: spec.name,
@@ -119,26 +134,46 @@ export class RunloopBackend implements Backend {
     try {
       await handle.prepareWorkspace();
     } catch (error) {
-      await handle.destroy().catch(() => undefined);
-      throw error;
+      throw await this.afterFailedCreate(spec.name, error, true, async () => id);
     }
     return handle;
   }
 
-  /** A failed or aborted create must not leave an orphan: whatever its token made is shut down. */
-  private async shutdownByToken(token: string): Promise<void> {
+  /**
+   * A failed or aborted create must not leave an orphan: whatever it made is shut down (retried).
+   * Returns the error to throw: the create's failure, or, when the shutdown failed too, one naming the
+   * devbox left behind (an abort's reason is kept as is, with a warning naming it).
+   */
+  private async afterFailedCreate(
+    name: string,
+    failure: unknown,
+    mayHaveMade: boolean,
+    find: () => Promise<string | undefined>,
+  ): Promise<unknown> {
     const { client, logger } = this.runtime;
-    try {
-      const found = await this.findByToken(token);
-      if (found !== undefined)
-        await this.runtime.retrier.run(`shutting down ${found.id}`, 'idempotent', () =>
-          client.devboxes.shutdown(found.id),
-        );
-    } catch (error) {
-      logger.warn(
-        `runloop: could not check for a devbox left by a failed create (token ${token}): ${(error as Error).message}`,
-      );
+    const left = await cleanUpFailedCreate({
+      backend: BACKEND,
+      retrier: this.runtime.retrier,
+      what: `devbox ${name}`,
+      mayHaveMade,
+      find,
+      remove: async (id) => {
+        try {
+          await client.devboxes.shutdown(id);
+        } catch (error) {
+          // Shutting down a devbox that is shut down already counts as done.
+          const view = await client.devboxes.retrieve(id);
+          if (view.status !== 'shutdown' && view.status !== 'failure') throw error;
+        }
+      },
+    });
+    if (left === undefined) return failure;
+    const error = leftOverError(BACKEND, failure, left, REMOVE_HINT);
+    if (!AgentkernelError.isInstance(failure)) {
+      logger.warn(error.detail);
+      return failure;
     }
+    return error;
   }
 
   // async so that a bad ref rejects rather than throws
@@ -147,19 +182,13 @@ export class RunloopBackend implements Backend {
   }
 
   async list(filter: ListFilter = {}): Promise<SandboxSummary[]> {
-    const wanted = Object.entries(filter.labels ?? {});
     const all = await this.allDevboxes('listing devboxes');
     return all
-      .filter(
-        (devbox) =>
-          devbox.metadata[MANAGED_KEY] === 'true' &&
-          !ENDED.has(devbox.status) &&
-          wanted.every(([key, value]) => devbox.metadata[key] === value),
-      )
+      .filter((devbox) => isOwned(devbox.metadata, filter.labels) && !ENDED.has(devbox.status))
       .map((devbox) => {
-        const name = devbox.metadata[NAME_KEY];
+        const name = devbox.metadata[OWNER_KEYS.name];
         const ref = makeRef(devbox.id, {
-          workspaceDir: devbox.metadata[WORKSPACE_KEY] ?? '/workspace',
+          workspaceDir: devbox.metadata[OWNER_KEYS.workspace] ?? '/workspace',
           ...(name === undefined ? {} : { name }),
         });
         const status =

@@ -15,14 +15,12 @@ import {
   type SandboxRef,
   type SandboxStatus,
   type WriteFileOptions,
-} from '@agentkernel/core';
-import {
   execOverText,
   getArchiveViaExec,
   putArchiveViaExec,
   shellQuote,
   type Replay,
-} from './temporary-core-remote.js';
+} from '@agentkernel/core';
 import type { DevboxView } from '@runloop/api-client/resources/devboxes/devboxes';
 import { commandApi } from './commands.js';
 import { BACKEND, goneError, hasStatus, toAgentkernelError, type Doing } from './errors.js';

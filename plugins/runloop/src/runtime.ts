@@ -1,5 +1,4 @@
-import type { Logger } from '@agentkernel/core';
-import type { Replay, Retrier, RetryOptions } from './temporary-core-remote.js';
+import { type Logger, type Replay, type Retrier, type RetryOptions } from '@agentkernel/core';
 import type * as RunloopSdk from '@runloop/api-client';
 import { toAgentkernelError, type Doing } from './errors.js';
 import type { RunloopSettings } from './options.js';

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NativeSnapshotHandle } from '@agentkernel/core';
+import { OWNER_KEYS, type NativeSnapshotHandle } from '@agentkernel/core';
 import type { DiskSnapshotListParams } from '@runloop/api-client/resources/devboxes/disk-snapshots';
 import { BACKEND, toAgentkernelError } from './errors.js';
-import { NAME_KEY, TOKEN_KEY } from './metadata.js';
 import { call, type Runtime } from './runtime.js';
 
 /** How often a snapshot in progress is polled. */
@@ -23,9 +22,9 @@ export async function takeSnapshot(
   const doing = { action: `taking snapshot ${JSON.stringify(name)}`, devboxId };
   const findExisting = async (): Promise<{ id: string } | undefined> => {
     // Runloop filters by `metadata[<key>]=<value>`; the SDK's type names only the literal `metadata[key]`.
-    const query = { devbox_id: devboxId, [`metadata[${TOKEN_KEY}]`]: token } as DiskSnapshotListParams;
+    const query = { devbox_id: devboxId, [`metadata[${OWNER_KEYS.token}]`]: token } as DiskSnapshotListParams;
     const page = await client.devboxes.diskSnapshots.list(query);
-    return page.snapshots.find((snapshot) => snapshot.metadata[TOKEN_KEY] === token);
+    return page.snapshots.find((snapshot) => snapshot.metadata[OWNER_KEYS.token] === token);
   };
   const started = await call(
     runtime,
@@ -34,7 +33,7 @@ export async function takeSnapshot(
     () =>
       client.devboxes.snapshotDiskAsync(devboxId, {
         name,
-        metadata: { [NAME_KEY]: name, [TOKEN_KEY]: token },
+        metadata: { [OWNER_KEYS.name]: name, [OWNER_KEYS.token]: token },
       }),
     { recover: findExisting },
   );

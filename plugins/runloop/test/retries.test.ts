@@ -50,7 +50,7 @@ describe('retries', () => {
     expect(typed.code).toBe('RUNLOOP_UNAVAILABLE');
     expect(typed.exitCode).toBe(3);
     expect(typed.message).toMatch(
-      /asking for the devbox status in devbox \S+ failed after retries: 500 Injected server error/,
+      /asking for the devbox status in devbox \S+ failed after retries: 500 injected server error/,
     );
     await handle.destroy();
   });
@@ -141,6 +141,17 @@ describe('creation token', () => {
       .catch((caught: unknown) => caught);
     expect(String(error)).toContain('user gave up');
     await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(live()).toEqual(running);
+  });
+
+  it('shuts down a devbox whose workspace could not be prepared', async () => {
+    const running = live();
+    fake.injectFault({ kind: 'status', status: 500, match: /\/execute$/, times: 4 });
+    const error: unknown = await backend.create(spec()).catch((caught: unknown) => caught);
+    fake.clearFaults();
+    expect(AgentkernelError.isInstance(error) && error.message).toMatch(
+      /starting a command .* failed after retries/,
+    );
     expect(live()).toEqual(running);
   });
 

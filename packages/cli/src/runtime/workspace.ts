@@ -41,6 +41,7 @@ export function syncOptions(
     workspaceDir: record.workspaceDir,
     manifestFile: rt.state().syncManifestFile(record.name),
     onProgress: (progress) => bar.update(progress.phase, progress.bytesDone, progress.bytesTotal),
+    onWarning: (message) => rt.out.warn(message),
     ...extra,
   };
 }

@@ -440,8 +440,10 @@ export interface SandboxHandle {
 
   /**
    * Unpacks a gzip-compressed tar stream into `dir` (created if missing), keeping modes and symlinks
-   * and replacing existing files. Core's workspace sync and snapshot restore are built on this; a
-   * backend without a native upload can use core's `putArchiveViaExec`.
+   * and replacing existing files. Each file is replaced atomically (written under a temporary name and
+   * renamed), so an upload interrupted at any point leaves every file either old or new, never torn.
+   * Core's workspace sync and snapshot restore are built on this; a backend without a native upload
+   * can use core's `putArchiveViaExec`, and one that runs tar itself can run core's `unpackCommand`.
    */
   putArchive(dir: string, archive: Readable): Promise<void>;
   /**

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { SandboxHandle } from '../contract/backend.js';
 import { BackendError, NotFoundError, UsageError } from '../errors/errors.js';
 import { TEMP_PREFIX } from '../sync/ignore-rules.js';
+import { PUT_PREFIX, UNPACK_SCRIPT } from '../sync/remote-script.js';
 
 /** The exit codes of the archive scripts run in a sandbox. */
 export const ARCHIVE_EXIT = {
@@ -14,9 +15,6 @@ export const ARCHIVE_EXIT = {
   /** GNU tar's "a file changed as we read it" (a live workspace): the archive is still usable. */
   tarWarning: 1,
 } as const;
-
-// The archive's name is relative to `$1`; `dir` may itself be relative to the workspace (the exec cwd).
-const EXTRACT_SCRIPT = `cd "$1" || exit ${ARCHIVE_EXIT.noDirectory}; tar -xzf "$2"; status=$?; rm -f "$2"; exit $status`;
 
 // $1 directory, $2 archive to write, $3... the entries (every entry of the directory when none are
 // given, dot files included). POSIX sh and busybox-safe: names are passed as tar arguments after `--`
@@ -46,17 +44,33 @@ export function checkArchiveEntry(dir: string, path: string, backend: string): s
 }
 
 /**
+ * The command that unpacks an archive atomically per file into its working folder (see
+ * `UNPACK_SCRIPT`): `archive` is a file name in that folder, or `-` to read stdin.
+ */
+export function unpackCommand(archive: string, tarOptions: readonly string[] = []): string[] {
+  return [
+    'sh',
+    '-c',
+    UNPACK_SCRIPT,
+    'agentkernel-put',
+    `${PUT_PREFIX}${randomUUID()}`,
+    archive,
+    ...tarOptions,
+  ];
+}
+
+/**
  * The generic `putArchive` for backends without a native upload (DESIGN.md section 3): the archive is
  * written with `writeFile` (streamed) to a temporary file inside `dir` itself (the one place every
- * backend lets us write; its name is ignored by sync), unpacked there with `tar -xzf` (GNU or
- * busybox), and removed.
+ * backend lets us write; its name is ignored by sync), then unpacked there by {@link unpackCommand}, so
+ * every file is replaced atomically.
  */
 export async function putArchiveViaExec(
   handle: SandboxHandle,
   dir: string,
   archive: Readable,
 ): Promise<void> {
-  const name = `${TEMP_PREFIX}put-${randomUUID()}.tar.gz`;
+  const name = `${PUT_PREFIX}${randomUUID()}.tar.gz`;
   const temp = posix.join(dir, name);
   try {
     await handle.writeFile(temp, archive, { mode: 0o600 });
@@ -64,7 +78,8 @@ export async function putArchiveViaExec(
     await handle.removeFile(temp).catch(() => undefined);
     throw error;
   }
-  const result = await handle.exec(['sh', '-c', EXTRACT_SCRIPT, 'agentkernel-put', dir, name]);
+  // The exec's cwd is the folder itself; `dir` may be relative to the workspace.
+  const result = await handle.exec(unpackCommand(name), { cwd: dir });
   if (result.exitCode !== 0) {
     const detail = result.stderr.toString('utf8').trim();
     throw new BackendError(

@@ -43,5 +43,13 @@ export {
   checkArchiveEntry,
   getArchiveViaExec,
   putArchiveViaExec,
+  unpackCommand,
   type OpenSandboxFile,
 } from './archive-exec.js';
+export { checkRefBackend, isOwned, OWNER_KEYS, ownerMetadata } from './ownership.js';
+export {
+  cleanUpFailedCreate,
+  leftOverError,
+  type FailedCreateCleanup,
+  type LeftOver,
+} from './create-cleanup.js';

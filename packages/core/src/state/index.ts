@@ -3,3 +3,4 @@ export { resolveHome } from './home.js';
 export { DEFAULT_LOCK_TIMEOUT_MS, withFileLock } from './lock.js';
 export type { SandboxRecord } from './record.js';
 export { StateStore } from './store.js';
+export { removeTree } from './remove-tree.js';

@@ -43,6 +43,7 @@ export async function observe(options: SyncOptions, localOnly = false): Promise<
       since: manifest?.remoteClock ?? 0,
       prune,
       cache: manifest?.remote,
+      timeoutMs: options.listTimeoutMs,
       signal,
     });
   const prune = rootRules.pruneNames();
@@ -80,7 +81,11 @@ export async function observe(options: SyncOptions, localOnly = false): Promise<
   // Usually both sides hold the same rule files; then the local walk already applied them all.
   const sameRules = sameKeys(localRules.fileKeys(), remoteRules.fileKeys());
   if (!sameRules) filterTree(local.tree, [remoteRules]);
-  filterTree(remote.tree, sameRules ? [localRules] : [localRules, remoteRules]);
+  const rules = sameRules ? [localRules] : [localRules, remoteRules];
+  filterTree(remote.tree, rules);
+  remote.unsyncable = remote.unsyncable.filter(
+    (entry) => !rules.some((r) => r.ignores(entry.path ?? entry.raw.toString('utf8'), false)),
+  );
 
   const base = manifest?.entries;
   const needDigest: string[] = [];
@@ -90,7 +95,8 @@ export async function observe(options: SyncOptions, localOnly = false): Promise<
       needDigest.push(path);
   }
   if (needDigest.length > 0) {
-    for (const [path, digest] of await hashRemote(handle, workspaceDir, needDigest, signal)) {
+    const hashOptions = { signal, timeoutMs: options.listTimeoutMs };
+    for (const [path, digest] of await hashRemote(handle, workspaceDir, needDigest, hashOptions)) {
       const entry = remote.tree.get(path);
       if (entry) entry.sha256 = digest;
     }

@@ -2,57 +2,81 @@ import { chmod, lstat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgentkernelError, BackendError, SyncConflictError } from '../errors/errors.js';
 import { UnsafeArchiveEntryError } from './errors.js';
-import { observe } from './gather.js';
+import { observe, type Observed } from './gather.js';
 import { planSync } from './planner.js';
 import { cleanTempFiles, fileCache, newReport, saveManifest } from './report.js';
 import { extractArchive } from './safe-extract.js';
 import { checkSymlinkTarget, ensureParents, removeLocalPath } from './safe-paths.js';
+import { localPathProblem, SkipLog } from './skipped.js';
 import { toBase, type BaseEntry } from './sync-manifest.js';
 import type { EntryKind, SyncOptions, SyncReport, TreeEntry } from './types.js';
+
+/** Pulls tried in a row when sandbox files vanish between the listing and the download. */
+const ATTEMPTS = 3;
 
 /**
  * Brings what changed in the sandbox since the last sync: deletions applied locally, folders created,
  * and one `getArchive` of the changed files and symlinks, unpacked safely (see `extractArchive`).
  * Changes made only locally are left for a push. On a first sync, sandbox files that are absent locally
- * are brought; files present on both sides with different content are conflicts.
+ * are brought; files present on both sides with different content are conflicts. Sandbox entries that
+ * cannot come back (see `SyncReport.skipped`) are left alone on both sides with a warning, and
+ * everything else is synced.
  */
 export async function pullWorkspace(options: SyncOptions): Promise<SyncReport> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pullOnce(options);
+    } catch (error) {
+      // A file deleted or renamed in the sandbox after the listing: list again.
+      if (attempt >= ATTEMPTS || !AgentkernelError.isInstance(error) || error.code !== 'NOT_FOUND')
+        throw error;
+    }
+  }
+}
+
+async function pullOnce(options: SyncOptions): Promise<SyncReport> {
   const started = performance.now();
   const { handle, localDir, workspaceDir, signal } = options;
   const backend = handle.ref.backend;
-  const { local, remote, manifest } = await observe(options);
+  const skipped = new SkipLog(options, 'not pulled:');
+  const observed = await observe(options);
+  const leftOut = leaveOutUnsyncable(observed, localDir, skipped);
+  const { local, remote, manifest } = observed;
   const base: ReadonlyMap<string, BaseEntry> = manifest?.entries ?? new Map<string, BaseEntry>();
-  const result = planSync({
+  const { plan, nextBase } = planSync({
     direction: 'pull',
     base,
     local: local.tree,
     remote: remote.tree,
     prefer: options.prefer,
   });
-  const { plan, nextBase } = result;
-  const report = newReport('pull', options, plan);
-  if (plan.conflicts.length > 0 && !options.dryRun) throw new SyncConflictError(plan.conflicts, { backend });
-
-  // Refuse hostile sandbox state before changing anything locally.
-  for (const path of plan.download) {
-    const entry = remote.tree.get(path);
-    if (entry?.kind === 'symlink') checkSymlinkTarget(path, entry.target);
+  // Left out is not deleted: the base stays, so whatever the sandbox puts there next compares to it.
+  for (const path of leftOut) {
+    const previous = base.get(path);
+    if (previous) nextBase.set(path, previous);
   }
-  if (options.dryRun) return { ...report, durationMs: performance.now() - started };
+  const report = newReport('pull', options, plan);
+  report.skipped = skipped.entries;
+  if (plan.conflicts.length > 0 && !options.dryRun) throw new SyncConflictError(plan.conflicts, { backend });
+  if (options.dryRun) {
+    skipped.finish();
+    return { ...report, durationMs: performance.now() - started };
+  }
 
   await cleanTempFiles(localDir, local.tempFiles);
   const localTree = local.tree;
+  const deletedHere = new Set(plan.deleteLocal);
   for (const path of plan.deleteLocal) {
     signal?.throwIfAborted();
     if (await removeLocalPath(localDir, path)) report.deleted++;
     localTree.delete(path);
   }
 
-  const fetch = new Map<string, EntryKind>();
+  const toFetch = new Map<string, EntryKind>();
   for (const path of plan.download) {
     const entry = remote.tree.get(path) as TreeEntry;
     if (entry.kind !== 'dir') {
-      fetch.set(path, entry.kind);
+      toFetch.set(path, entry.kind);
       continue;
     }
     await ensureParents(localDir, path);
@@ -66,19 +90,20 @@ export async function pullWorkspace(options: SyncOptions): Promise<SyncReport> {
     report.filesReceived++;
   }
 
-  if (fetch.size > 0) {
+  if (toFetch.size > 0) {
     signal?.throwIfAborted();
-    const paths = [...fetch.keys()];
-    const bytesTotal = paths.reduce((sum, p) => sum + (remote.tree.get(p)?.size ?? 0), 0);
+    const paths = [...toFetch.keys()];
+    const bytesTotal = paths.reduce((sum, path) => sum + (remote.tree.get(path)?.size ?? 0), 0);
     let extracted;
     try {
       const archive = await handle.getArchive(workspaceDir, paths);
       extracted = await extractArchive(archive, {
         root: localDir,
-        expected: fetch,
+        expected: toFetch,
         signal,
         onProgress: (_compressed, bytesDone) =>
           options.onProgress?.({ phase: 'download', bytesDone, bytesTotal }),
+        onSkip: (path, reason) => skipped.add(path, reason),
       });
     } catch (error) {
       if (AgentkernelError.isInstance(error)) throw error;
@@ -95,13 +120,16 @@ export async function pullWorkspace(options: SyncOptions): Promise<SyncReport> {
       if (applied) {
         localTree.set(path, applied);
         nextBase.set(path, toBase(applied));
-        const r = remote.tree.get(path);
-        if (r?.kind === 'file' && applied.sha256 && r.size === applied.size) r.sha256 = applied.sha256;
+        const listed = remote.tree.get(path);
+        if (listed?.kind === 'file' && applied.sha256 && listed.size === applied.size)
+          listed.sha256 = applied.sha256;
       } else {
-        // Gone from the sandbox since the listing: leave its base alone so the next sync sees it again.
+        // Gone from the sandbox since the listing, or left out: the base records what is here now (the
+        // previous base, or nothing when this pull removed the local entry), so the next sync sees it again.
         const previous = base.get(path);
-        if (previous) nextBase.set(path, previous);
+        if (previous && !deletedHere.has(path)) nextBase.set(path, previous);
         else nextBase.delete(path);
+        remote.tree.delete(path);
       }
     }
   }
@@ -117,5 +145,39 @@ export async function pullWorkspace(options: SyncOptions): Promise<SyncReport> {
     local: fileCache(localTree, 1),
     remote: fileCache(remote.tree, 1000),
   });
+  skipped.finish();
   return { ...report, durationMs: performance.now() - started };
+}
+
+/**
+ * Takes the sandbox entries that cannot come back here out of both trees, so the plan neither fetches
+ * them nor touches what is at their path locally: fifos, sockets, devices and names that are not
+ * UTF-8 (found by the listing), symlinks leaving the workspace, paths too long for this machine.
+ */
+function leaveOutUnsyncable(observed: Observed, localDir: string, skipped: SkipLog): string[] {
+  const { local, remote } = observed;
+  const leftOut: string[] = [];
+  for (const entry of remote.unsyncable) {
+    skipped.add(entry.raw, entry.reason);
+    if (entry.path === undefined) continue;
+    local.tree.delete(entry.path);
+    leftOut.push(entry.path);
+  }
+  for (const [path, entry] of remote.tree) {
+    let reason = localPathProblem(localDir, path);
+    if (reason === undefined && entry.kind === 'symlink') {
+      try {
+        checkSymlinkTarget(path, entry.target);
+      } catch (error) {
+        if (!(error instanceof UnsafeArchiveEntryError)) throw error;
+        reason = error.reason;
+      }
+    }
+    if (reason === undefined) continue;
+    skipped.add(path, reason);
+    remote.tree.delete(path);
+    local.tree.delete(path);
+    leftOut.push(path);
+  }
+  return leftOut;
 }

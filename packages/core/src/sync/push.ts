@@ -70,9 +70,10 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
     }
     report.bytesSent += packed.compressedBytes();
     report.filesSent = plan.upload.length;
+    // An upload merges into folders that exist and keeps their mode: a changed mode is set here.
     await fixFolderModes(
       options,
-      plan.upload.filter((p) => needsModeFix(local.tree.get(p))),
+      plan.upload.filter((p) => needsModeFix(local.tree.get(p), remote.tree.get(p))),
       local.tree,
     );
   }
@@ -95,9 +96,13 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
   return { ...report, durationMs: performance.now() - started };
 }
 
-/** node-tar writes folders as listable (read implies execute); those modes are set afterwards. */
-function needsModeFix(entry: TreeEntry | undefined): boolean {
+/**
+ * Folders whose mode the archive cannot set: one that already exists in the sandbox (the upload merges
+ * into it), and one node-tar writes as listable where it is not (read implies execute there).
+ */
+function needsModeFix(entry: TreeEntry | undefined, remote: TreeEntry | undefined): boolean {
   if (entry?.kind !== 'dir') return false;
+  if (remote?.kind === 'dir') return true;
   const { mode } = entry;
   return (
     ((mode & 0o400) !== 0 && (mode & 0o100) === 0) ||

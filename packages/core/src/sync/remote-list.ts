@@ -1,6 +1,7 @@
 import type { SandboxHandle } from '../contract/backend.js';
 import { BackendError } from '../errors/errors.js';
 import { HASH_SCRIPT, LIST_SCRIPT } from './remote-script.js';
+import { decodeName } from './skipped.js';
 import type { StatCache } from './sync-manifest.js';
 import type { EntryKind, Tree } from './types.js';
 
@@ -10,12 +11,24 @@ export interface RuleFile {
   content: string;
 }
 
+/** A sandbox entry that cannot be synced: its raw path bytes and why. */
+export interface Unsyncable {
+  /** The path as text when it is valid UTF-8 (so the same path can be left alone locally). */
+  path?: string;
+  raw: Buffer;
+  reason: string;
+}
+
 export interface RemoteListing {
   tree: Tree;
   /** The sandbox clock (seconds) at the listing. */
   clock: number;
   /** `.gitignore` and `.agentkernelignore` files found in the sandbox. */
   ruleFiles: RuleFile[];
+  /** Fifos, sockets, devices and names that are not UTF-8: never in `tree`. */
+  unsyncable: Unsyncable[];
+  /** Whether files were hashed (false after a listing that had to fall back to opening nothing). */
+  hashed: boolean;
   /** Bytes of listing output received. */
   bytes: number;
 }
@@ -26,24 +39,53 @@ export interface ListOptions {
   prune: readonly { name: string; dirOnly: boolean }[];
   /** Digests of the last sync, used for files the listing did not hash. */
   cache?: StatCache;
+  /** How long the listing may run before it is retried without opening any file. */
+  timeoutMs?: number;
   signal?: AbortSignal;
 }
 
-const KINDS: Record<number, EntryKind> = { 0o100000: 'file', 0o040000: 'dir', 0o120000: 'symlink' };
+/** Enough for hashing a large workspace; a listing stuck on a swapped-in fifo ends here. */
+export const DEFAULT_LIST_TIMEOUT_MS = 60_000;
+/** `since` value that makes the listing script open no file (see `LIST_SCRIPT`). */
+const OPEN_NOTHING = -1;
 
-/** Lists the sandbox workspace in one exec (see {@link LIST_SCRIPT}). */
+const KINDS: Record<number, EntryKind> = { 0o100000: 'file', 0o040000: 'dir', 0o120000: 'symlink' };
+const SPECIAL_KINDS: Record<number, string> = {
+  0o010000: 'a fifo',
+  0o140000: 'a socket',
+  0o020000: 'a character device',
+  0o060000: 'a block device',
+};
+
+/**
+ * Lists the sandbox workspace in one exec (see {@link LIST_SCRIPT}). A listing that does not finish in
+ * time (a file swapped for a fifo while it was hashed blocks the read) is run again opening nothing:
+ * the files it could not hash then count as changed.
+ */
 export async function listRemote(
   handle: SandboxHandle,
   workspaceDir: string,
   options: ListOptions,
 ): Promise<RemoteListing> {
-  const args = ['sh', '-c', LIST_SCRIPT, 'agentkernel-list', workspaceDir, String(options.since)];
-  for (const { name, dirOnly } of options.prune) args.push(dirOnly ? 'd' : 'a', name);
-  const result = await handle.exec(args, { cwd: '/', signal: options.signal });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
+  const run = (since: number, limitMs: number) => {
+    const args = ['sh', '-c', LIST_SCRIPT, 'agentkernel-list', workspaceDir, String(since)];
+    for (const { name, dirOnly } of options.prune) args.push(dirOnly ? 'd' : 'a', name);
+    return handle.exec(args, { cwd: '/', signal: options.signal, timeoutMs: limitMs });
+  };
+  let result = await run(options.since, timeoutMs);
+  const hashed = !result.timedOut;
+  // Opening nothing, it cannot block; it is only given more time, in case the sandbox is just slow.
+  if (result.timedOut) result = await run(OPEN_NOTHING, 4 * timeoutMs);
+  if (result.timedOut)
+    throw new BackendError(
+      handle.ref.backend,
+      `listing ${workspaceDir} in sandbox ${handle.ref.id} took over ${4 * timeoutMs} ms, even without reading any file`,
+    );
   if (result.exitCode !== 0)
     throw scriptFailure(handle, 'list the workspace', workspaceDir, result.exitCode, result.stderr);
   try {
-    return parseListing(result.stdout, options.cache);
+    return { ...parseListing(result.stdout, options.cache), hashed };
   } catch (error) {
     throw new BackendError(
       handle.ref.backend,
@@ -53,20 +95,25 @@ export async function listRemote(
   }
 }
 
-/** Hashes specific sandbox files in one exec; files that vanished are absent from the result. */
+/**
+ * Hashes specific sandbox files in one exec; files that vanished are absent from the result, and so
+ * is everything when hashing does not finish in time (the caller then treats them as changed).
+ */
 export async function hashRemote(
   handle: SandboxHandle,
   workspaceDir: string,
   paths: readonly string[],
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<Map<string, string>> {
   if (paths.length === 0) return new Map();
   const stdin = Buffer.from(paths.map((p) => `./${p}\0`).join(''));
   const result = await handle.exec(['sh', '-c', HASH_SCRIPT, 'agentkernel-hash', workspaceDir], {
     cwd: '/',
     stdin,
-    signal,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS,
   });
+  if (result.timedOut) return new Map();
   if (result.exitCode !== 0)
     throw scriptFailure(handle, 'hash files', workspaceDir, result.exitCode, result.stderr);
   return parseSha256Lines(result.stdout.toString('utf8'));
@@ -88,63 +135,91 @@ export function scriptFailure(
 }
 
 /** Parses the output of {@link LIST_SCRIPT}. */
-export function parseListing(stdout: Buffer, cache?: StatCache): RemoteListing {
+export function parseListing(stdout: Buffer, cache?: StatCache): Omit<RemoteListing, 'hashed'> {
   const tree: Tree = new Map();
   const ruleFiles: RuleFile[] = [];
+  const unsyncable: Unsyncable[] = [];
+  const digests = new Map<string, string>();
   let clock = 0;
   let position = 0;
-  const next = (): string => {
+  const nextToken = (): Buffer => {
     const end = stdout.indexOf(0, position);
     if (end < 0) throw new Error(`truncated sandbox listing at byte ${position}`);
-    const token = stdout.toString('utf8', position, end);
+    const token = stdout.subarray(position, end);
     position = end + 1;
     return token;
   };
-  const addEntry = (path: string, stat: string): void => {
+  const nextText = (): string => nextToken().toString('utf8');
+
+  const addEntry = (rawPath: Buffer, stat: string): void => {
     const [hexMode = '', size = '0', mtime = '0'] = stat.split(' ');
-    const raw = Number.parseInt(hexMode, 16);
-    const kind = KINDS[raw & 0o170000];
-    if (!kind || path === '' || path === '.') return;
+    const mode = Number.parseInt(hexMode, 16);
+    const kind = KINDS[mode & 0o170000];
+    const path = decodeName(rawPath);
+    if (path === '' || path === '.') return;
+    if (path === undefined) {
+      unsyncable.push({ raw: rawPath, reason: 'its name is not valid UTF-8' });
+      return;
+    }
+    if (!kind) {
+      const what = SPECIAL_KINDS[mode & 0o170000] ?? 'not a file, folder or symlink';
+      unsyncable.push({ path, raw: rawPath, reason: `it is ${what}` });
+      return;
+    }
     tree.set(path, {
       kind,
-      mode: kind === 'symlink' ? 0 : raw & 0o7777,
+      mode: kind === 'symlink' ? 0 : mode & 0o7777,
       size: kind === 'file' ? Number(size) : 0,
       mtimeMs: Number(mtime) * 1000,
     });
   };
-  const digests = new Map<string, string>();
+
   while (position < stdout.length) {
-    const tag = next();
-    if (tag === 'T') clock = Number(next());
+    const tag = nextText();
+    if (tag === 'T') clock = Number(nextText());
     else if (tag === 'S') {
-      const block = next();
-      for (const line of block.split('\n')) {
+      const block = nextToken();
+      for (let start = 0; start < block.length;) {
+        const newline = block.indexOf(0x0a, start);
+        const end = newline < 0 ? block.length : newline;
+        const line = block.subarray(start, end);
+        start = end + 1;
         // A digest line starts with 64 hex digits (or GNU's escape flag); a stat line with a short mode.
-        if (SHA_LINE.test(line)) continue;
+        const text = line.toString('latin1');
+        const digest = SHA_LINE.exec(text);
+        if (digest) {
+          const name = decodeName(line.subarray(line.length - (digest[3] ?? '').length));
+          if (name !== undefined) digests.set(unescapeSha256Name(digest[1] === '\\', name), digest[2] ?? '');
+          continue;
+        }
         // `hexmode size mtime ./path`: the path is everything after the third space.
-        const third = nthIndex(line, ' ', 3);
-        if (third > 0) addEntry(stripDot(line.slice(third + 1)), line.slice(0, third));
+        const third = nthIndex(text, ' ', 3);
+        if (third > 0) addEntry(stripDot(line.subarray(third + 1)), text.slice(0, third));
       }
-      for (const [path, digest] of parseSha256Lines(block)) digests.set(path, digest);
     } else if (tag === 'E') {
-      const path = next();
-      addEntry(path, next());
+      const path = nextToken();
+      addEntry(path, nextText());
     } else if (tag === 'L') {
-      const path = next();
-      const target = next();
-      const entry = tree.get(path);
-      if (entry) tree.set(path, { ...entry, target });
+      const path = decodeName(nextToken());
+      const target = nextToken();
+      const entry = path === undefined ? undefined : tree.get(path);
+      if (path === undefined || !entry) continue;
+      const text = decodeName(target);
+      if (text === undefined) {
+        tree.delete(path);
+        unsyncable.push({ path, raw: Buffer.from(path), reason: 'its symlink target is not valid UTF-8' });
+      } else tree.set(path, { ...entry, target: text });
     } else if (tag === 'I') {
-      const path = next();
+      const path = nextText();
       const slash = path.lastIndexOf('/');
       ruleFiles.push({
         dir: slash < 0 ? '' : path.slice(0, slash),
         name: path.slice(slash + 1),
-        content: next(),
+        content: nextText(),
       });
     } else if (tag === 'H') {
-      const path = next();
-      digests.set(path, next());
+      const path = nextText();
+      digests.set(path, nextText());
     } else {
       throw new Error(`unexpected sandbox listing record ${JSON.stringify(tag)} at byte ${position}`);
     }
@@ -157,7 +232,7 @@ export function parseListing(stdout: Buffer, cache?: StatCache): RemoteListing {
     else if (cached && cached[0] === entry.size && cached[1] === entry.mtimeMs / 1000)
       entry.sha256 = cached[2];
   }
-  return { tree, clock, ruleFiles, bytes: stdout.length };
+  return { tree, clock, ruleFiles, unsyncable, bytes: stdout.length };
 }
 
 function nthIndex(text: string, char: string, n: number): number {
@@ -169,11 +244,16 @@ function nthIndex(text: string, char: string, n: number): number {
   return index;
 }
 
-function stripDot(path: string): string {
-  return path.startsWith('./') ? path.slice(2) : path;
+function stripDot(path: Buffer): Buffer {
+  return path[0] === 0x2e && path[1] === 0x2f ? path.subarray(2) : path;
 }
 
 const SHA_LINE = /^(\\?)([0-9a-f]{64}) [ *]\.\/(.*)$/s;
+
+/** The file name of a `sha256sum` line, undoing GNU's escapes (flagged by a leading backslash). */
+function unescapeSha256Name(escaped: boolean, name: string): string {
+  return escaped ? name.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c)) : name;
+}
 
 /**
  * Parses `sha256sum` output for `./`-prefixed names. GNU escapes names holding `\`, newline or CR and
@@ -183,12 +263,7 @@ export function parseSha256Lines(text: string): Map<string, string> {
   const digests = new Map<string, string>();
   for (const line of text.split('\n')) {
     const match = SHA_LINE.exec(line);
-    if (!match) continue;
-    const [, escaped, digest = '', name = ''] = match;
-    const path = escaped
-      ? name.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c))
-      : name;
-    digests.set(path, digest);
+    if (match) digests.set(unescapeSha256Name(match[1] === '\\', match[3] ?? ''), match[2] ?? '');
   }
   return digests;
 }

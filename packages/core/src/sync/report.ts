@@ -13,6 +13,7 @@ export function newReport(direction: 'push' | 'pull', options: SyncOptions, plan
     bytesReceived: 0,
     deleted: 0,
     conflicts: plan.conflicts,
+    skipped: [],
     durationMs: 0,
     plan,
   };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { chmod, lstat, mkdir, rename, symlink, unlink } from 'node:fs/promises';
+import { constants, createWriteStream } from 'node:fs';
+import { chmod, copyFile, lstat, mkdir, rename, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +17,12 @@ export interface ExtractOptions {
   expected?: ReadonlyMap<string, EntryKind>;
   /** Called with the compressed bytes read so far and the file bytes written so far. */
   onProgress?: (compressedBytes: number, fileBytes: number) => void;
+  /**
+   * With it, an entry that cannot be written safely is left out and reported here, and the rest of
+   * the archive is still unpacked; without it, such an entry stops the extraction with
+   * `UnsafeArchiveEntryError`.
+   */
+  onSkip?: (path: string, reason: string) => void;
   signal?: AbortSignal;
 }
 
@@ -30,9 +36,10 @@ const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 
 /**
  * Unpacks a (gzip) tar stream from a sandbox into `root`, safely: every path and symlink target is
- * checked, hard links, devices and fifos are refused, nothing is written through a symlink, and each
- * file is written to a temporary name in its folder and renamed, so an interrupted extraction leaves
- * every file either old or new. Entries are handled one at a time; memory stays flat for any size.
+ * checked, devices and fifos are refused, nothing is written through a symlink, and each file is
+ * written to a temporary name in its folder and renamed, so an interrupted extraction leaves every
+ * file either old or new. A hard link to a file unpacked earlier comes back as a separate copy.
+ * Entries are handled one at a time; memory stays flat for any size.
  */
 export async function extractArchive(archive: Readable, options: ExtractOptions): Promise<ExtractResult> {
   const applied = new Map<string, TreeEntry>();
@@ -40,11 +47,19 @@ export async function extractArchive(archive: Readable, options: ExtractOptions)
   let fileBytes = 0;
   const { compressedBytes } = await forEachTarEntry(
     archive,
-    (entry) =>
-      writeEntry(entry, options, applied, (n) => {
-        fileBytes += n;
-        options.onProgress?.(compressed, fileBytes);
-      }),
+    async (entry) => {
+      try {
+        await writeEntry(entry, options, applied, (n) => {
+          fileBytes += n;
+          options.onProgress?.(compressed, fileBytes);
+        });
+      } catch (error) {
+        const reason = skippableReason(error);
+        if (!options.onSkip || reason === undefined) throw error;
+        entry.resume();
+        options.onSkip(error instanceof UnsafeArchiveEntryError ? error.path : entry.path, reason);
+      }
+    },
     {
       signal: options.signal,
       onChunk: (total) => {
@@ -93,6 +108,21 @@ async function writeEntry(
 
   const temp = tempNameBeside(target);
   try {
+    if (entry.type === 'Link') {
+      entry.resume();
+      const source = checkEntryPath(entry.linkpath ?? '');
+      const original = applied.get(source);
+      if (original?.kind !== 'file')
+        throw new UnsafeArchiveEntryError(
+          path,
+          `it is a hard link to ${JSON.stringify(source)}, not to a file unpacked before it`,
+        );
+      await copyFile(join(options.root, source), temp, constants.COPYFILE_EXCL);
+      await rename(temp, target);
+      const stats = await lstat(target);
+      applied.set(path, { ...original, mtimeMs: stats.mtimeMs });
+      return;
+    }
     if (kind === 'symlink') {
       entry.resume();
       checkSymlinkTarget(path, entry.linkpath);
@@ -127,11 +157,19 @@ async function writeEntry(
   }
 }
 
+/** Why an entry may be left out rather than stop the extraction, or undefined for real failures. */
+function skippableReason(error: unknown): string | undefined {
+  if (error instanceof UnsafeArchiveEntryError) return error.reason;
+  if ((error as NodeJS.ErrnoException).code === 'ENAMETOOLONG')
+    return 'its path is too long for this machine';
+  return undefined;
+}
+
 function entryKind(entry: ReadEntry, path: string): EntryKind {
   if (FILE_TYPES.has(entry.type)) return 'file';
   if (entry.type === 'Directory') return 'dir';
   if (entry.type === 'SymbolicLink') return 'symlink';
-  if (entry.type === 'Link') throw new UnsafeArchiveEntryError(path, 'hard links are not allowed');
+  if (entry.type === 'Link') return 'file';
   if (entry.type === 'CharacterDevice' || entry.type === 'BlockDevice')
     throw new UnsafeArchiveEntryError(path, 'device files are not allowed');
   if (entry.type === 'FIFO') throw new UnsafeArchiveEntryError(path, 'fifos are not allowed');

@@ -41,7 +41,23 @@ export interface SyncOptions {
   /** Compute and return the plan without changing anything. */
   dryRun?: boolean;
   onProgress?: (progress: SyncProgress) => void;
+  /** Receives one line per entry left out (see {@link SyncReport.skipped}), already escaped. */
+  onWarning?: (message: string) => void;
+  /**
+   * Credential values no file may carry into the sandbox: a local file holding one is treated as
+   * ignored. Defaults to every secret registered with the redactor.
+   */
+  secrets?: readonly string[];
+  /** How long listing the sandbox may take before it is retried without hashing (default 60 s). */
+  listTimeoutMs?: number;
   signal?: AbortSignal;
+}
+
+/** An entry a sync left out, and why. */
+export interface SkippedEntry {
+  /** The workspace-relative path, escaped so that any byte prints safely. */
+  path: string;
+  reason: string;
 }
 
 /** What a sync would do (or did). Paths are relative to the workspace. */
@@ -65,6 +81,11 @@ export interface SyncReport {
   bytesReceived: number;
   deleted: number;
   conflicts: string[];
+  /**
+   * Entries left out: sandbox entries that cannot come back (a fifo, a device, a symlink leaving the
+   * workspace, a name that is not UTF-8, a path too long here) and local files holding a credential.
+   */
+  skipped: SkippedEntry[];
   durationMs: number;
   plan: SyncPlan;
 }

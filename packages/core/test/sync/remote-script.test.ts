@@ -17,7 +17,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseListing, parseSha256Lines } from '../../src/sync/remote-list.js';
-import { CHMOD_SCRIPT, DELETE_SCRIPT, HASH_SCRIPT, LIST_SCRIPT } from '../../src/sync/remote-script.js';
+import {
+  CHMOD_SCRIPT,
+  DELETE_SCRIPT,
+  HASH_SCRIPT,
+  LIST_SCRIPT,
+  UNPACK_SCRIPT,
+} from '../../src/sync/remote-script.js';
 
 const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((p) => existsSync(p));
 const APPLETS = [
@@ -35,6 +41,10 @@ const APPLETS = [
   'rm',
   'rmdir',
   'chmod',
+  'tar',
+  'gzip',
+  'mkdir',
+  'mv',
 ];
 
 let root: string;
@@ -51,9 +61,9 @@ const SHELLS = [
   },
 ];
 
-function run(spec: (typeof SHELLS)[number], script: string, args: string[], stdin?: Buffer) {
+function run(spec: (typeof SHELLS)[number], script: string, args: string[], stdin?: Buffer, cwd?: string) {
   const { shell, PATH } = spec.command();
-  const result = spawnSync(shell, ['-c', script, 'test', ...args], { env: { PATH }, input: stdin });
+  const result = spawnSync(shell, ['-c', script, 'test', ...args], { env: { PATH }, input: stdin, cwd });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr.toString() };
 }
 
@@ -102,6 +112,7 @@ async function makeTree(dir: string): Promise<void> {
   await symlink('../plain.txt', join(dir, 'sub', 'deep', 'up'));
   await symlink('target\nwith newline', join(dir, 'odd-link'));
   spawnSync('mkfifo', [join(dir, 'fifo')]);
+  await writeFile(Buffer.from(`${dir}/bad\xffname`, 'latin1'), 'x');
 }
 
 describe.each(SHELLS.map((spec, index) => ({ spec, index, name: spec.name })))(
@@ -122,6 +133,7 @@ describe.each(SHELLS.map((spec, index) => ({ spec, index, name: spec.name })))(
           for (const name of await readdir(join(dir, rel))) {
             const path = rel ? `${rel}/${name}` : name;
             if (name === 'node_modules') continue;
+            if (name.includes('\ufffd')) continue;
             const stats = await lstat(join(dir, path));
             if (stats.isDirectory()) {
               expected.set(path, `dir ${(stats.mode & 0o7777).toString(8)}`);
@@ -151,6 +163,12 @@ describe.each(SHELLS.map((spec, index) => ({ spec, index, name: spec.name })))(
         expect(listing.tree.get('sub/deep/up')?.target).toBe('../plain.txt');
         expect(listing.tree.get('odd-link')?.target).toBe('target\nwith newline');
         expect(listing.tree.has('fifo')).toBe(false);
+        expect(listing.unsyncable.map((u) => [u.path, u.reason])).toEqual(
+          expect.arrayContaining([
+            ['fifo', 'it is a fifo'],
+            [undefined, 'its name is not valid UTF-8'],
+          ]),
+        );
         expect([...listing.ruleFiles].sort((a, b) => a.dir.localeCompare(b.dir))).toEqual([
           { dir: '', name: '.gitignore', content: 'ab\n*.log\n' },
           { dir: 'sub/deep', name: '.agentkernelignore', content: '!keep.log\n' },
@@ -218,6 +236,45 @@ describe.each(SHELLS.map((spec, index) => ({ spec, index, name: spec.name })))(
         );
         expect((await lstat(join(dir, 'full'))).mode & 0o7777).toBe(0o711);
         expect((await lstat(join(dir, 'full', 'kept', 'ignored.bin'))).mode & 0o7777).toBe(0o640);
+      },
+    );
+
+    it.skipIf(!spec.available)(
+      'unpacks an archive by renaming each entry into place, merging existing folders',
+      async () => {
+        const dir = join(root, `unpack-${index}`);
+        const source = join(root, `unpack-src-${index}`);
+        const outside = join(root, `unpack-outside-${index}`);
+        await mkdir(join(dir, 'sub'), { recursive: true });
+        await mkdir(outside, { recursive: true });
+        await writeFile(join(dir, 'keep'), 'kept');
+        await writeFile(join(dir, 'a'), 'old a');
+        await writeFile(join(dir, 'sub', 'old'), 'old');
+        await symlink(outside, join(dir, 'link'));
+        await mkdir(join(source, 'sub'), { recursive: true });
+        await mkdir(join(source, 'fresh', 'deep'), { recursive: true });
+        await writeFile(join(source, 'a'), 'new a');
+        await writeFile(join(source, '.hidden'), 'h');
+        await writeFile(join(source, 'sub', 'new\nline'), 'n');
+        await writeFile(join(source, 'fresh', 'deep', 'f'), 'f');
+        await writeFile(join(source, 'link'), 'a file where a symlink was');
+        const tar = spawnSync('tar', ['-czf', join(dir, 'in.tar.gz'), '-C', source, '.']);
+        expect(tar.status).toBe(0);
+
+        const result = run(spec, UNPACK_SCRIPT, ['.agentkernel-tmp-put-x', 'in.tar.gz'], undefined, dir);
+        expect(result.stderr).toBe('');
+        expect(result.status).toBe(0);
+        expect((await readdir(dir)).sort()).toEqual(['.hidden', 'a', 'fresh', 'keep', 'link', 'sub']);
+        expect(await readFile(join(dir, 'a'), 'utf8')).toBe('new a');
+        expect(await readFile(join(dir, 'keep'), 'utf8')).toBe('kept');
+        expect((await readdir(join(dir, 'sub'))).sort()).toEqual(['new\nline', 'old']);
+        expect(await readFile(join(dir, 'fresh', 'deep', 'f'), 'utf8')).toBe('f');
+        expect((await lstat(join(dir, 'link'))).isFile()).toBe(true);
+        expect(await readdir(outside)).toEqual([]);
+
+        const cut = run(spec, UNPACK_SCRIPT, ['.agentkernel-tmp-put-y', '-'], Buffer.from('not gzip'), dir);
+        expect(cut.status).not.toBe(0);
+        expect((await readdir(dir)).sort()).toEqual(['.hidden', 'a', 'fresh', 'keep', 'link', 'sub']);
       },
     );
   },

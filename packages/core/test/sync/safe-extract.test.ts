@@ -55,10 +55,8 @@ const HOSTILE: Record<string, RawEntry[]> = {
     { path: 'alias', type: '2', linkpath: 'real' },
     { path: 'alias/x', body: 'x' },
   ],
-  'a hard link': [
-    { path: 'a', body: 'x' },
-    { path: 'b', type: '1', linkpath: 'a' },
-  ],
+  'a hard link to a file outside the archive': [{ path: 'b', type: '1', linkpath: 'not-unpacked' }],
+  'a hard link out of the workspace': [{ path: 'b', type: '1', linkpath: '../outside/x' }],
   'a character device': [{ path: 'null', type: '3' }],
   'a block device': [{ path: 'disk', type: '4' }],
   'a fifo': [{ path: 'pipe', type: '6' }],
@@ -79,6 +77,24 @@ describe('extractArchive refuses hostile archives', () => {
       expect(existsSync('/etc/agentkernel-hostile-test')).toBe(false);
       expect(existsSync('/tmp/ak-absolute-escape')).toBe(false);
       expect((await listAll(root)).filter((n) => n.includes('.agentkernel-tmp-'))).toEqual([]);
+    },
+  );
+
+  it.each(Object.entries(HOSTILE))(
+    'with onSkip, leaves out %s, names it, and unpacks the rest',
+    async (_name, entries) => {
+      const skipped: string[] = [];
+      const archive = rawTarStream([...entries, { path: 'zz-after.txt', body: 'after' }]);
+      const { applied } = await extractArchive(archive, {
+        root,
+        onSkip: (path, reason) => skipped.push(`${path}: ${reason}`),
+      });
+      expect(skipped.length).toBeGreaterThan(0);
+      expect(await readFile(join(root, 'zz-after.txt'), 'utf8')).toBe('after');
+      expect(applied.has('zz-after.txt')).toBe(true);
+      expect(await listAll(outside)).toEqual([]);
+      expect(existsSync('/etc/agentkernel-hostile-test')).toBe(false);
+      expect(existsSync('/tmp/ak-absolute-escape')).toBe(false);
     },
   );
 
@@ -116,6 +132,26 @@ describe('extractArchive', () => {
     expect(applied.get('bin/run')?.sha256).toBe(createHash('sha256').update(body).digest('hex'));
     expect(applied.get('bin/link')).toMatchObject({ kind: 'symlink', target: '../replace.txt' });
     expect((await listAll(root)).filter((n) => n.includes('.agentkernel-tmp-'))).toEqual([]);
+  });
+
+  it('brings a hard link back as a separate file with the same bytes', async () => {
+    const { applied } = await extractArchive(
+      rawTarStream([
+        { path: 'a', body: 'shared', mode: 0o640 },
+        { path: 'sub/b', type: '1', linkpath: 'a' },
+      ]),
+      {
+        root,
+        expected: new Map([
+          ['a', 'file' as const],
+          ['sub/b', 'file' as const],
+        ]),
+      },
+    );
+    expect(await readFile(join(root, 'sub/b'), 'utf8')).toBe('shared');
+    expect((await lstat(join(root, 'sub/b'))).mode & 0o777).toBe(0o640);
+    expect((await lstat(join(root, 'a'))).nlink).toBe(1);
+    expect(applied.get('sub/b')?.sha256).toBe(applied.get('a')?.sha256);
   });
 
   it('leaves a file whole when the stream breaks in the middle of it', async () => {

@@ -38,7 +38,7 @@ export function snapshotDto(snapshot: FakeSnapshot, organizationId: string): Rec
     organizationId,
     general: false,
     name: snapshot.name,
-    state: 'active',
+    state: snapshot.state,
     size: null,
     entrypoint: null,
     cpu: snapshot.cpu,

@@ -1,7 +1,12 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import busboy from 'busboy';
-import { readJsonObject, type Reply } from './pending-fake-kit.js';
+import {
+  readJsonObject,
+  type FakeHttpRequest,
+  type FakeHttpResponse,
+  type Reply,
+} from '@agentkernel/fake-kit';
 import { daemonError } from './replies.js';
 import { runInSandbox, streamFromSandbox, type SandboxContext } from './run.js';
 
@@ -97,7 +102,7 @@ export async function deleteFile(context: SandboxContext, path: string, recursiv
 }
 
 /** `POST /files/bulk-upload`: multipart parts `files[i].path` then `files[i].file`, written in order. */
-export async function bulkUpload(context: SandboxContext, req: IncomingMessage): Promise<Reply> {
+export async function bulkUpload(context: SandboxContext, req: FakeHttpRequest): Promise<Reply> {
   const paths = new Map<string, string>();
   const failures: string[] = [];
   let writes = Promise.resolve();
@@ -150,8 +155,8 @@ const filenameParam = (value: string): string =>
  */
 export async function bulkDownload(
   context: SandboxContext,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: FakeHttpRequest,
+  res: FakeHttpResponse,
 ): Promise<Reply | undefined> {
   const body = await readJsonObject(req);
   const paths = body?.paths;
@@ -160,6 +165,7 @@ export async function bulkDownload(
   }
   const boundary = `daytona-fake-${randomBytes(12).toString('hex')}`;
   res.writeHead(200, { 'content-type': `multipart/form-data; boundary=${boundary}` });
+  const out: Writable = res;
   for (const path of paths as string[]) {
     const check = await runInSandbox(context, ['sh', '-c', CHECK_FILE, 'check', path]);
     if (check.exitCode !== 0) {
@@ -177,26 +183,26 @@ export async function bulkDownload(
               code: 'INVALID_FILE_PATH',
               source: 'DAYTONA_DAEMON',
             };
-      res.write(
+      out.write(
         `--${boundary}\r\nContent-Disposition: form-data; name="error"; ${filenameParam(path)}\r\n` +
           `Content-Type: application/json\r\n\r\n${JSON.stringify(error)}\r\n`,
       );
       continue;
     }
-    res.write(
+    out.write(
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; ${filenameParam(path)}\r\n` +
         `Content-Type: application/octet-stream\r\n\r\n`,
     );
     const { stdout, exited } = await streamFromSandbox(context, ['cat', '--', path]);
     for await (const chunk of stdout) {
-      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+      if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
     }
     if ((await exited) !== 0) {
-      res.destroy();
+      out.destroy();
       return undefined;
     }
-    res.write('\r\n');
+    out.write('\r\n');
   }
-  res.end(`--${boundary}--\r\n`);
+  out.end(`--${boundary}--\r\n`);
   return undefined;
 }

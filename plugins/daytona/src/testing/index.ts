@@ -2,14 +2,14 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAll } from '@agentkernel/core/isolation';
-import { FaultInjector, randomToken } from './pending-fake-kit.js';
+import { FaultInjector, randomToken } from '@agentkernel/fake-kit';
 import { PtyTable } from './pty.js';
-import { listen } from './server.js';
+import { startServer } from './server.js';
 import { SessionTable } from './sessions.js';
 import { FakeState } from './state.js';
 import type { FakeDaytona, FakeDaytonaOptions, FakeRequest } from './types.js';
 
-export type { FaultKind, FaultSpec } from './pending-fake-kit.js';
+export type { FaultKind, FaultSpec, RandomFaults } from '@agentkernel/fake-kit';
 export type {
   FakeDaytona,
   FakeDaytonaEnv,
@@ -51,9 +51,9 @@ export async function startFakeDaytona(options: FakeDaytonaOptions = {}): Promis
       return { sessions: new SessionTable(root, procDir, env), ptys: new PtyTable(root, procDir, env) };
     },
   );
-  const faults = new FaultInjector(options.faults, options.faultRate ?? 0);
+  const faults = new FaultInjector(options.faults, options.randomFaults);
   const log: FakeRequest[] = [];
-  const { server, url } = await listen({
+  const listener = await startServer({
     state,
     faults,
     apiKey,
@@ -61,6 +61,7 @@ export async function startFakeDaytona(options: FakeDaytonaOptions = {}): Promis
     echoApiKeyInErrors: options.echoApiKeyInErrors ?? false,
     log,
   });
+  const { url } = listener;
   const apiUrl = `${url}/api`;
   return {
     url,
@@ -91,8 +92,7 @@ export async function startFakeDaytona(options: FakeDaytonaOptions = {}): Promis
     snapshots: () => [...state.snapshots.values()].map((snapshot) => snapshot.name),
     requests: () => [...log],
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listener.close();
       await state.close();
       await killAll(procDir);
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
-import { request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Reply } from './pending-fake-kit.js';
+import { request } from 'node:http';
+import type { FakeHttpRequest, FakeHttpResponse, Reply } from '@agentkernel/fake-kit';
 import { apiError } from './replies.js';
 import type { FakeSandbox, FakeState } from './state.js';
 
@@ -13,7 +13,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
  */
 export function previewTarget(
   state: FakeState,
-  req: IncomingMessage,
+  req: FakeHttpRequest,
   segments: readonly string[],
 ): { sandbox: FakeSandbox; port: number; path: string } | Reply {
   if (segments[0] === 'signed') {
@@ -33,8 +33,8 @@ export function previewTarget(
 
 export function proxyPreview(
   target: { sandbox: FakeSandbox; port: number; path: string },
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: FakeHttpRequest,
+  res: FakeHttpResponse,
   search: string,
   fail: (reply: Reply) => void,
 ): void {
@@ -46,7 +46,9 @@ export function proxyPreview(
   const upstream = request(
     { host: '127.0.0.1', port: target.port, path: `${target.path}${search}`, method: req.method, headers },
     (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      res.statusCode = answer.statusCode ?? 502;
+      for (const [name, value] of Object.entries(answer.headers))
+        if (value !== undefined && !HOP_BY_HOP.has(name)) res.setHeader(name, value);
       answer.pipe(res);
     },
   );

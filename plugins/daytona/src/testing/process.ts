@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'shell-quote';
-import type { Reply } from './pending-fake-kit.js';
+import { readJsonObject, type Reply, type RouteRequest } from '@agentkernel/fake-kit';
 import { daemonError } from './replies.js';
 import { runInSandbox, type SandboxContext } from './run.js';
 import { demuxLog, SessionTable, type FakeCommand, type FakeSession } from './sessions.js';
@@ -11,7 +11,8 @@ const HTTP_TIMEOUT = 408;
 export async function executeCommand(context: SandboxContext, body: Record<string, unknown>): Promise<Reply> {
   const { command, cwd, envs, timeout } = body;
   if (typeof command !== 'string' || command.trim() === '') return daemonError(400, 'command is required');
-  const words = parse(command);
+  // Quote-split only: no variable is expanded and no operator is run (there is no shell).
+  const words = parse(command, (name) => `$${name}`);
   if (words.some((word) => typeof word !== 'string')) {
     return daemonError(400, 'the command has shell operators; run it through sh -c');
   }
@@ -59,63 +60,70 @@ async function logs(command: FakeCommand): Promise<{ output: string; stdout: str
   return { output: log.toString('utf8'), stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8') };
 }
 
-/** The session routes under `/process/session`; undefined when the path is not one of them. */
-export async function sessionRoute(
-  context: SandboxContext,
-  method: string,
-  rest: readonly string[],
-  body: () => Promise<Record<string, unknown> | undefined>,
-): Promise<Reply | undefined> {
-  const sessions = context.sandbox.sessions;
-  const [sessionId, part, commandId, leaf, ...extra] = rest;
-  if (extra.length > 0) return undefined;
-  if (sessionId === undefined) {
-    if (method === 'GET') return { status: 200, body: sessions.list().map(sessionDto) };
-    if (method !== 'POST') return undefined;
-    const id = (await body())?.sessionId;
-    if (!SessionTable.validId(id))
-      return daemonError(400, 'sessionId must be 1-128 letters, digits, ".", "_" or "-"');
-    if (sessions.has(id)) return daemonError(409, 'session already exists');
-    await sessions.create(id);
-    return { status: 201 };
-  }
-  const session = sessions.get(sessionId);
-  if (session === undefined) return daemonError(404, 'session not found');
-  if (part === undefined) {
-    if (method === 'GET') return { status: 200, body: sessionDto(session) };
-    if (method === 'DELETE') {
-      await sessions.delete(sessionId);
-      return { status: 204 };
-    }
-    return undefined;
-  }
-  if (part === 'exec' && commandId === undefined && method === 'POST') {
-    const request = await body();
-    const text = request?.command;
-    if (typeof text !== 'string' || text.trim() === '') return daemonError(400, 'command cannot be empty');
-    const runAsync = request?.runAsync === true || request?.async === true;
-    const command = await session.execute(text, runAsync, request?.suppressInputEcho === true);
-    if (runAsync) return { status: 202, body: { cmdId: command.id } };
-    await session.finished(command);
-    return { status: 200, body: { cmdId: command.id, exitCode: command.exitCode, ...(await logs(command)) } };
-  }
-  if (part !== 'command' || commandId === undefined) return undefined;
-  const command = session.commands.get(commandId);
-  if (command === undefined) return daemonError(404, 'command not found');
-  if (leaf === undefined && method === 'GET') return { status: 200, body: commandDto(command) };
-  if (leaf === 'logs' && method === 'GET') return { status: 200, body: await logs(command) };
-  if (leaf === 'input' && method === 'POST') {
-    const data = (await body())?.data;
-    if (typeof data !== 'string') return daemonError(400, 'data is required');
-    if (command.exitCode !== undefined) {
-      return daemonError(
-        410,
-        `command has already completed with exit code ${command.exitCode}`,
-        'COMMAND_ALREADY_COMPLETED',
-      );
-    }
-    await session.sendInput(command, data);
-    return { status: 204 };
-  }
-  return undefined;
+type Request = RouteRequest & SandboxContext;
+
+export function listSessions({ sandbox }: Request): Reply {
+  return { status: 200, body: sandbox.sessions.list().map(sessionDto) };
 }
+
+export async function createSession({ sandbox, req }: Request): Promise<Reply> {
+  const id = (await readJsonObject(req))?.sessionId;
+  if (!SessionTable.validId(id))
+    return daemonError(400, 'sessionId must be 1-128 letters, digits, ".", "_" or "-"');
+  if (sandbox.sessions.has(id)) return daemonError(409, 'session already exists');
+  await sandbox.sessions.create(id);
+  return { status: 201 };
+}
+
+/** A handler of `/process/session/:sessionId...`: the session, or the daemon's 404. */
+export const onSession =
+  (handler: (session: FakeSession, request: Request) => Reply | Promise<Reply>) =>
+  (request: Request): Reply | Promise<Reply> => {
+    const session = request.sandbox.sessions.get(request.params.sessionId ?? '');
+    return session === undefined ? daemonError(404, 'session not found') : handler(session, request);
+  };
+
+/** A handler of `/process/session/:sessionId/command/:commandId...`. */
+export const onCommand = (
+  handler: (command: FakeCommand, session: FakeSession, request: Request) => Reply | Promise<Reply>,
+) =>
+  onSession((session, request) => {
+    const command = session.commands.get(request.params.commandId ?? '');
+    return command === undefined ? daemonError(404, 'command not found') : handler(command, session, request);
+  });
+
+export const getSession = onSession((session) => ({ status: 200, body: sessionDto(session) }));
+
+export const deleteSession = onSession(async (session, { sandbox }) => {
+  await sandbox.sessions.delete(session.id);
+  return { status: 204 };
+});
+
+export const executeInSession = onSession(async (session, { req }) => {
+  const request = await readJsonObject(req);
+  const text = request?.command;
+  if (typeof text !== 'string' || text.trim() === '') return daemonError(400, 'command cannot be empty');
+  const runAsync = request?.runAsync === true || request?.async === true;
+  const command = await session.execute(text, runAsync, request?.suppressInputEcho === true);
+  if (runAsync) return { status: 202, body: { cmdId: command.id } };
+  await session.finished(command);
+  return { status: 200, body: { cmdId: command.id, exitCode: command.exitCode, ...(await logs(command)) } };
+});
+
+export const getCommand = onCommand((command) => ({ status: 200, body: commandDto(command) }));
+
+export const getCommandLogs = onCommand(async (command) => ({ status: 200, body: await logs(command) }));
+
+export const sendInput = onCommand(async (command, session, { req }) => {
+  const data = (await readJsonObject(req))?.data;
+  if (typeof data !== 'string') return daemonError(400, 'data is required');
+  if (command.exitCode !== undefined) {
+    return daemonError(
+      410,
+      `command has already completed with exit code ${command.exitCode}`,
+      'COMMAND_ALREADY_COMPLETED',
+    );
+  }
+  await session.sendInput(command, data);
+  return { status: 204 };
+});

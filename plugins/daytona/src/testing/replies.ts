@@ -1,4 +1,4 @@
-import type { Reply } from './pending-fake-kit.js';
+import type { Reply } from '@agentkernel/fake-kit';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',

@@ -1,9 +1,15 @@
-import type { IncomingMessage } from 'node:http';
-import { readJsonObject, type Reply } from './pending-fake-kit.js';
+import {
+  FakeRouter,
+  readJsonObject,
+  type FakeHttpRequest,
+  type Reply,
+  type RouteRequest,
+} from '@agentkernel/fake-kit';
 import { apiError } from './replies.js';
 import { sandboxDto, snapshotDto } from './dto.js';
-import type { FakeSandbox, FakeState } from './state.js';
+import type { FakeSandbox, FakeSnapshot, FakeState } from './state.js';
 
+/** What every control-plane route gets besides the request. */
 export interface RestContext {
   readonly state: FakeState;
   /** `http://127.0.0.1:<port>`. */
@@ -26,7 +32,7 @@ const imageOf = (buildInfo: unknown): string | undefined => {
   return typeof dockerfile === 'string' ? /^FROM\s+(\S+)/m.exec(dockerfile)?.[1] : undefined;
 };
 
-async function create(context: RestContext, req: IncomingMessage): Promise<Reply> {
+async function create(context: RestContext, req: FakeHttpRequest): Promise<Reply> {
   const body = await readJsonObject(req);
   if (body === undefined) return apiError(400, 'the request body must be a JSON object');
   const { state } = context;
@@ -37,6 +43,8 @@ async function create(context: RestContext, req: IncomingMessage): Promise<Reply
   const snapshot = snapshotName === undefined ? undefined : state.findSnapshot(snapshotName);
   if (snapshotName !== undefined && snapshot === undefined && !context.state.knownImages.has(snapshotName))
     return apiError(404, `Snapshot ${snapshotName} not found. Did you add it through the Daytona Dashboard?`);
+  if (snapshot !== undefined && snapshot.state !== 'active')
+    return apiError(400, `Snapshot ${snapshot.name} is ${snapshot.state}, not active`);
   const stop = body.autoStopInterval;
   const sandbox = await state.create({
     name,
@@ -79,138 +87,160 @@ function list(context: RestContext, url: URL): Reply {
   };
 }
 
-async function sandboxRoute(
-  context: RestContext,
-  sandbox: FakeSandbox,
-  method: string,
-  rest: readonly string[],
-  req: IncomingMessage,
-  url: URL,
-): Promise<Reply | undefined> {
-  const { state, toolboxUrl, origin } = context;
-  const dto = (): Reply => ({ status: 200, body: sandboxDto(sandbox, toolboxUrl) });
-  const [action, arg, leaf] = rest;
-  if (action === undefined) {
-    if (method === 'GET') return dto();
-    if (method === 'DELETE') {
-      await state.destroy(sandbox);
-      return { status: 200, body: { ...sandboxDto(sandbox, toolboxUrl), state: 'destroyed' } };
-    }
-    return undefined;
-  }
-  if (method === 'POST' && action === 'start') {
-    state.start(sandbox);
-    return dto();
-  }
-  if (method === 'POST' && action === 'stop') {
-    await state.stop(sandbox);
-    return dto();
-  }
-  if (method === 'GET' && action === 'toolbox-proxy-url') return { status: 200, body: { url: toolboxUrl } };
-  if (method === 'PUT' && action === 'labels') {
-    const body = await readJsonObject(req);
-    sandbox.labels = strings(body?.labels);
-    return { status: 200, body: { labels: sandbox.labels } };
-  }
-  if (method === 'POST' && action === 'snapshot') {
-    const name = (await readJsonObject(req))?.name;
-    if (typeof name !== 'string' || name === '') return apiError(400, 'name is required');
-    if (state.findSnapshot(name) !== undefined)
-      return apiError(409, `Snapshot with name "${name}" already exists`);
-    if (sandbox.state !== 'started') return apiError(400, `Sandbox is not started (state: ${sandbox.state})`);
-    // Answered while the copy runs: the SDK polls the sandbox until it leaves `snapshotting`.
-    const copying = state.snapshot(sandbox, name);
-    copying.catch(() => undefined);
-    return { status: 200, body: { ...sandboxDto(sandbox, toolboxUrl), state: 'snapshotting' } };
-  }
-  if (method === 'GET' && action === 'ports' && arg !== undefined && /^\d+$/.test(arg)) {
-    const port = Number(arg);
-    if (port < 1 || port > 65_535) return apiError(400, `invalid port ${arg}`);
-    if (leaf === 'preview-url') {
+type Request = RouteRequest & RestContext;
+
+/** A handler of `/sandbox/:id...`: the sandbox found by id or name, or Daytona's 404. */
+const onSandbox =
+  (handler: (sandbox: FakeSandbox, request: Request) => Reply | Promise<Reply>) =>
+  (request: Request): Reply | Promise<Reply> => {
+    const id = request.params.id ?? '';
+    const sandbox = request.state.find(id);
+    return sandbox === undefined
+      ? apiError(404, `Sandbox with ID or name ${id} not found`)
+      : handler(sandbox, request);
+  };
+
+const dto = (sandbox: FakeSandbox, { toolboxUrl }: Request): Reply => ({
+  status: 200,
+  body: sandboxDto(sandbox, toolboxUrl),
+});
+
+function port(request: Request): number | Reply {
+  const value = Number(request.params.port);
+  return Number.isInteger(value) && value >= 1 && value <= 65_535
+    ? value
+    : apiError(400, `invalid port ${request.params.port ?? ''}`);
+}
+
+async function snapshot(sandbox: FakeSandbox, request: Request): Promise<Reply> {
+  const { state, toolboxUrl } = request;
+  const name = (await readJsonObject(request.req))?.name;
+  if (typeof name !== 'string' || name === '') return apiError(400, 'name is required');
+  if (state.findSnapshot(name) !== undefined)
+    return apiError(409, `Snapshot with name "${name}" already exists`);
+  if (sandbox.state !== 'started') return apiError(400, `Sandbox is not started (state: ${sandbox.state})`);
+  // Answered while the copy runs: the SDK polls the sandbox until it leaves `snapshotting`.
+  state.snapshot(sandbox, name).catch(() => undefined);
+  return { status: 200, body: { ...sandboxDto(sandbox, toolboxUrl), state: 'snapshotting' } };
+}
+
+function listSnapshots({ state, url }: Request): Reply {
+  const name = url.searchParams.get('name');
+  const source = url.searchParams.get('sourceSandboxId');
+  const all = [...state.snapshots.values()].filter(
+    (one) =>
+      (name === null || one.name.includes(name)) && (source === null || one.sourceSandboxId === source),
+  );
+  const limit = Math.max(Number(url.searchParams.get('limit') ?? 100) || 100, 1);
+  const page = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1);
+  return {
+    status: 200,
+    body: {
+      items: all.slice((page - 1) * limit, page * limit).map((one) => snapshotDto(one, state.organizationId)),
+      total: all.length,
+      page,
+      totalPages: Math.max(1, Math.ceil(all.length / limit)),
+    },
+  };
+}
+
+const onSnapshot =
+  (handler: (snapshot: FakeSnapshot, request: Request) => Reply | Promise<Reply>) =>
+  (request: Request): Reply | Promise<Reply> => {
+    const id = request.params.id ?? '';
+    const found = request.state.findSnapshot(id);
+    return found === undefined ? apiError(404, `Snapshot ${id} not found`) : handler(found, request);
+  };
+
+/** Daytona's control-plane API under `/api`, as the pinned SDK calls it. */
+export const restRoutes = new FakeRouter<RestContext>()
+  .on('POST', '/api/sandbox', (request) => create(request, request.req))
+  .on('GET', '/api/sandbox', (request) => list(request, request.url))
+  .on('GET', '/api/sandbox/:id', onSandbox(dto))
+  .on(
+    'DELETE',
+    '/api/sandbox/:id',
+    onSandbox(async (sandbox, request) => {
+      await request.state.destroy(sandbox);
+      return { status: 200, body: { ...sandboxDto(sandbox, request.toolboxUrl), state: 'destroyed' } };
+    }),
+  )
+  .on(
+    'POST',
+    '/api/sandbox/:id/start',
+    onSandbox((sandbox, request) => {
+      request.state.start(sandbox);
+      return dto(sandbox, request);
+    }),
+  )
+  .on(
+    'POST',
+    '/api/sandbox/:id/stop',
+    onSandbox(async (sandbox, request) => {
+      await request.state.stop(sandbox);
+      return dto(sandbox, request);
+    }),
+  )
+  .on(
+    'GET',
+    '/api/sandbox/:id/toolbox-proxy-url',
+    onSandbox((_, { toolboxUrl }) => ({ status: 200, body: { url: toolboxUrl } })),
+  )
+  .on(
+    'PUT',
+    '/api/sandbox/:id/labels',
+    onSandbox(async (sandbox, { req }) => {
+      sandbox.labels = strings((await readJsonObject(req))?.labels);
+      return { status: 200, body: { labels: sandbox.labels } };
+    }),
+  )
+  .on('POST', '/api/sandbox/:id/snapshot', onSandbox(snapshot))
+  .on(
+    'GET',
+    '/api/sandbox/:id/ports/:port/preview-url',
+    onSandbox((sandbox, request) => {
+      const number = port(request);
+      if (typeof number !== 'number') return number;
       return {
         status: 200,
         body: {
           sandboxId: sandbox.id,
-          url: `${origin}/preview/${sandbox.id}/${port}`,
+          url: `${request.origin}/preview/${sandbox.id}/${number}`,
           token: sandbox.previewToken,
         },
       };
-    }
-    if (leaf === 'signed-preview-url') {
-      const token = state.signPreview(
-        sandbox,
-        port,
-        Number(url.searchParams.get('expiresInSeconds') ?? 60) || 60,
-      );
+    }),
+  )
+  .on(
+    'GET',
+    '/api/sandbox/:id/ports/:port/signed-preview-url',
+    onSandbox((sandbox, request) => {
+      const number = port(request);
+      if (typeof number !== 'number') return number;
+      const seconds = Number(request.url.searchParams.get('expiresInSeconds') ?? 60) || 60;
+      const token = request.state.signPreview(sandbox, number, seconds);
       return {
         status: 200,
-        body: { sandboxId: sandbox.id, port, token, url: `${origin}/preview/signed/${token}` },
+        body: {
+          sandboxId: sandbox.id,
+          port: number,
+          token,
+          url: `${request.origin}/preview/signed/${token}`,
+        },
       };
-    }
-  }
-  return undefined;
-}
-
-async function snapshotRoute(
-  context: RestContext,
-  method: string,
-  rest: readonly string[],
-  url: URL,
-): Promise<Reply | undefined> {
-  const { state } = context;
-  const [idOrName, extra] = rest;
-  if (extra !== undefined) return undefined;
-  if (idOrName === undefined) {
-    if (method !== 'GET') return undefined;
-    const name = url.searchParams.get('name');
-    const source = url.searchParams.get('sourceSandboxId');
-    const all = [...state.snapshots.values()].filter(
-      (snapshot) =>
-        (name === null || snapshot.name.includes(name)) &&
-        (source === null || snapshot.sourceSandboxId === source),
-    );
-    const limit = Math.max(Number(url.searchParams.get('limit') ?? 100) || 100, 1);
-    const page = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1);
-    return {
-      status: 200,
-      body: {
-        items: all.slice((page - 1) * limit, page * limit).map((s) => snapshotDto(s, state.organizationId)),
-        total: all.length,
-        page,
-        totalPages: Math.max(1, Math.ceil(all.length / limit)),
-      },
-    };
-  }
-  const snapshot = state.findSnapshot(idOrName);
-  if (snapshot === undefined) return apiError(404, `Snapshot ${idOrName} not found`);
-  if (method === 'GET') return { status: 200, body: snapshotDto(snapshot, state.organizationId) };
-  if (method === 'DELETE') {
-    await state.deleteSnapshot(snapshot);
-    return { status: 200 };
-  }
-  return undefined;
-}
-
-/** The control-plane routes under the API base (`/api`); undefined when none matches. */
-export async function handleRest(
-  context: RestContext,
-  req: IncomingMessage,
-  method: string,
-  segments: readonly string[],
-  url: URL,
-): Promise<Reply | undefined> {
-  const [collection, id, ...rest] = segments;
-  if (collection === 'sandbox') {
-    if (id === undefined) {
-      if (method === 'POST') return create(context, req);
-      if (method === 'GET') return list(context, url);
-      return undefined;
-    }
-    const sandbox = context.state.find(id);
-    if (sandbox === undefined) return apiError(404, `Sandbox with ID or name ${id} not found`);
-    return sandboxRoute(context, sandbox, method, rest, req, url);
-  }
-  if (collection === 'snapshots')
-    return snapshotRoute(context, method, id === undefined ? [] : [id, ...rest], url);
-  return undefined;
-}
+    }),
+  )
+  .on('GET', '/api/snapshots', listSnapshots)
+  .on(
+    'GET',
+    '/api/snapshots/:id',
+    onSnapshot((found, { state }) => ({ status: 200, body: snapshotDto(found, state.organizationId) })),
+  )
+  .on(
+    'DELETE',
+    '/api/snapshots/:id',
+    onSnapshot(async (found, { state }) => {
+      await state.deleteSnapshot(found);
+      return { status: 200 };
+    }),
+  );

@@ -1,33 +1,11 @@
-import { parseArgs } from 'node:util';
+import { serveFake } from '@agentkernel/fake-kit';
 import { startFakeDaytona } from './index.js';
 
 /**
- * `node dist/testing/serve.js [--faults 0.2]`: starts an offline Daytona on a free local port, prints
- * one JSON line with the environment that points the Daytona SDK (and agentkernel) at it, and runs
- * until SIGINT or SIGTERM. `--faults <rate>` gives that share of requests a random fault.
+ * `node dist/testing/serve.js [--faults <rate>] [--fault-kinds <list>] [--seed <n>]`: starts an offline
+ * Daytona on a free local port, prints one JSON line with the environment that points the Daytona SDK
+ * (and agentkernel) at it, and runs until SIGINT or SIGTERM.
  */
-const { values } = parseArgs({ options: { faults: { type: 'string' } } });
-const rate = values.faults === undefined ? 0 : Number(values.faults);
-if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
-  process.stderr.write(
-    `fake Daytona: --faults must be a number from 0 to 1, not ${JSON.stringify(values.faults)}\n`,
-  );
-  process.exit(2);
-}
-const fake = await startFakeDaytona({ faultRate: rate });
-process.stdout.write(`${JSON.stringify(fake.env)}\n`);
-
-let closing = false;
-const stop = (): void => {
-  if (closing) return;
-  closing = true;
-  fake.close().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`fake Daytona: could not close cleanly: ${String(error)}\n`);
-      process.exit(1);
-    },
-  );
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+await serveFake('fake Daytona', ({ faults }) =>
+  startFakeDaytona(faults === undefined ? {} : { randomFaults: faults }),
+);

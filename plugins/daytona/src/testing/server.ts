@@ -1,23 +1,27 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WebSocketServer } from 'ws';
-import { streamLog } from './log-socket.js';
 import {
+  applyFault,
+  listen,
   sendReply,
-  swallowResponse,
+  type FakeHttpRequest,
+  type FakeHttpResponse,
+  type FakeListener,
+  type FakeRouter,
   type FaultInjector,
   type FaultSpec,
   type Reply,
-} from './pending-fake-kit.js';
+} from '@agentkernel/fake-kit';
+import { WebSocketServer } from 'ws';
+import { streamLog } from './log-socket.js';
 import { previewTarget, proxyPreview } from './preview.js';
 import { PTY_EXIT_CONTROL } from './pty.js';
 import { apiError, daemonError } from './replies.js';
-import { handleRest } from './rest.js';
+import { restRoutes } from './rest.js';
 import type { SandboxContext } from './run.js';
 import type { FakeState } from './state.js';
-import { handleToolbox } from './toolbox.js';
+import { toolboxRoutes } from './toolbox.js';
 import type { FakeRequest } from './types.js';
 
 export interface ServerDeps {
@@ -29,14 +33,14 @@ export interface ServerDeps {
   readonly log: FakeRequest[];
 }
 
-interface Routed {
+interface Seen {
   readonly method: string;
   readonly url: URL;
-  readonly segments: string[];
   readonly fault: FaultSpec | undefined;
 }
 
-function route(deps: ServerDeps, req: IncomingMessage): Routed {
+/** Logs a request and draws its fault, if any. */
+function see(deps: ServerDeps, req: FakeHttpRequest): Seen {
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', 'http://fake-daytona');
   const fault = deps.faults.take(method, url.pathname);
@@ -47,18 +51,19 @@ function route(deps: ServerDeps, req: IncomingMessage): Routed {
     ...(fault === undefined ? {} : { fault: fault.kind }),
     ...(typeof organization === 'string' ? { organization } : {}),
   });
-  const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  return { method, url, segments, fault };
+  return { method, url, fault };
 }
 
-function faultReply(fault: FaultSpec): Reply {
-  const status = fault.status ?? 500;
-  const headers =
-    fault.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(fault.retryAfterSeconds) };
-  return apiError(status, status === 429 ? 'Too many requests' : 'injected server error', headers);
+function faultReply(
+  res: FakeHttpResponse,
+  status: number,
+  message: string,
+  headers: Readonly<Record<string, string>>,
+): void {
+  sendReply(res, apiError(status, status === 429 ? 'Too many requests' : message, { ...headers }));
 }
 
-function refused(deps: ServerDeps, req: IncomingMessage): Reply | undefined {
+function refused(deps: ServerDeps, req: FakeHttpRequest): Reply | undefined {
   const header = req.headers.authorization;
   const key = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
   if (key === deps.apiKey) return undefined;
@@ -75,22 +80,31 @@ function toolboxSandbox(deps: ServerDeps, id: string | undefined): SandboxContex
   return { sandbox, procDir: deps.procDir };
 }
 
+const toolboxId = (path: string): string | undefined => /^\/toolbox\/([^/]+)/.exec(path)?.[1];
+
+async function dispatch<Extra>(
+  router: FakeRouter<Extra>,
+  extra: Extra,
+  req: FakeHttpRequest,
+  res: FakeHttpResponse,
+  method: string,
+  url: URL,
+): Promise<Reply | undefined> {
+  const found = router.route(method, url.pathname);
+  if (found.handler === undefined) {
+    return found.allowed.length > 0
+      ? apiError(405, `${method} is not allowed on ${url.pathname}`)
+      : apiError(404, `Cannot ${method} ${url.pathname}`);
+  }
+  return found.handler({ req, res, url, params: found.params, ...extra });
+}
+
 function createHandler(deps: ServerDeps, origin: () => string) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const { method, url, segments, fault } = route(deps, req);
-    if (fault?.kind === 'latency') await sleep(fault.delayMs ?? 0);
-    if (fault?.kind === 'drop') {
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === 'status') {
-      sendReply(res, faultReply(fault));
-      return;
-    }
-    if (fault?.kind === 'drop-response') swallowResponse(req, res);
-    const [area, ...rest] = segments;
-    if (area === 'preview') {
-      const target = previewTarget(deps.state, req, rest);
+  return async (req: FakeHttpRequest, res: FakeHttpResponse): Promise<void> => {
+    const { method, url, fault } = see(deps, req);
+    if (await applyFault(fault, req, res, faultReply)) return;
+    if (url.pathname.startsWith('/preview/')) {
+      const target = previewTarget(deps.state, req, url.pathname.split('/').slice(2).filter(Boolean));
       if ('status' in target) sendReply(res, target);
       else proxyPreview(target, req, res, url.search, (reply) => sendReply(res, reply));
       return;
@@ -101,21 +115,15 @@ function createHandler(deps: ServerDeps, origin: () => string) {
       return;
     }
     let reply: Reply | undefined;
-    if (area === 'api') {
-      reply = await handleRest(
-        { state: deps.state, origin: origin(), toolboxUrl: `${origin()}/toolbox` },
-        req,
-        method,
-        rest,
-        url,
-      );
-    } else if (area === 'toolbox') {
-      const [id, ...inner] = rest;
-      const context = toolboxSandbox(deps, id);
-      reply = 'status' in context ? context : await handleToolbox(context, req, res, method, inner, url);
-      if (reply === undefined && res.headersSent) return;
+    if (url.pathname.startsWith('/toolbox/')) {
+      const context = toolboxSandbox(deps, toolboxId(url.pathname));
+      reply = 'status' in context ? context : await dispatch(toolboxRoutes, context, req, res, method, url);
+    } else {
+      const base = { state: deps.state, origin: origin(), toolboxUrl: `${origin()}/toolbox` };
+      reply = await dispatch(restRoutes, base, req, res, method, url);
     }
-    sendReply(res, reply ?? apiError(404, `Cannot ${method} ${url.pathname}`));
+    if (reply !== undefined) sendReply(res, reply);
+    else if (!res.headersSent) sendReply(res, apiError(500, `no answer to ${method} ${url.pathname}`));
   };
 }
 
@@ -126,39 +134,38 @@ function rejectUpgrade(socket: Duplex, reply: Reply): void {
   );
 }
 
+/** The WebSockets: a command's log stream and a PTY, with the same faults and auth as plain requests. */
 function createUpgradeHandler(deps: ServerDeps) {
   const sockets = new WebSocketServer({
     noServer: true,
     handleProtocols: (protocols) => (protocols.has(PTY_EXIT_CONTROL) ? PTY_EXIT_CONTROL : false),
   });
   return async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
-    const { url, segments, fault } = route(deps, req);
+    const { url, fault } = see(deps, req);
     if (fault?.kind === 'latency') await sleep(fault.delayMs ?? 0);
     if (fault?.kind === 'drop' || fault?.kind === 'drop-response') {
       socket.destroy();
       return;
     }
-    if (fault?.kind === 'status') return rejectUpgrade(socket, faultReply(fault));
+    if (fault?.kind === 'status')
+      return rejectUpgrade(socket, apiError(fault.status ?? 500, 'injected server error'));
     const denied = refused(deps, req);
     if (denied !== undefined) return rejectUpgrade(socket, denied);
-    const [area, id, process, kind, ...rest] = segments;
-    if (area !== 'toolbox' || process !== 'process')
-      return rejectUpgrade(socket, apiError(404, 'no WebSocket here'));
-    const context = toolboxSandbox(deps, id);
+    const context = toolboxSandbox(deps, toolboxId(url.pathname));
     if ('status' in context) return rejectUpgrade(socket, context);
     const { sandbox } = context;
-    if (kind === 'session') {
-      const [sessionId, part, commandId, leaf] = rest;
-      const session = sessionId === undefined ? undefined : sandbox.sessions.get(sessionId);
-      const command = commandId === undefined ? undefined : session?.commands.get(commandId);
-      if (part !== 'command' || leaf !== 'logs' || session === undefined || command === undefined)
+    const logs = /^\/toolbox\/[^/]+\/process\/session\/([^/]+)\/command\/([^/]+)\/logs$/.exec(url.pathname);
+    if (logs !== null) {
+      const session = sandbox.sessions.get(decodeURIComponent(logs[1] ?? ''));
+      const command = session?.commands.get(decodeURIComponent(logs[2] ?? ''));
+      if (session === undefined || command === undefined)
         return rejectUpgrade(socket, daemonError(404, 'session or command not found'));
       sockets.handleUpgrade(req, socket, head, (ws) => {
         void streamLog(ws, session, command, url.searchParams.get('follow') === 'true');
       });
       return;
     }
-    if (kind === 'pty' && rest[0] === 'create-connect') {
+    if (/^\/toolbox\/[^/]+\/process\/pty\/create-connect$/.test(url.pathname)) {
       const id = url.searchParams.get('id') ?? '';
       if (!/^[A-Za-z0-9._-]{1,128}$/.test(id))
         return rejectUpgrade(socket, daemonError(400, 'invalid PTY id'));
@@ -170,17 +177,12 @@ function createUpgradeHandler(deps: ServerDeps) {
       };
       const protocols = (req.headers['sec-websocket-protocol'] ?? '')
         .split(',')
-        .map((p) => p.trim())
+        .map((protocol) => protocol.trim())
         .filter(Boolean);
+      const cwd = url.searchParams.get('cwd') ?? undefined;
       sockets.handleUpgrade(req, socket, head, (ws) => {
         sandbox.ptys
-          .attach(ws, {
-            id,
-            cols: size('cols', 80),
-            rows: size('rows', 24),
-            cwd: url.searchParams.get('cwd') ?? undefined,
-            protocols,
-          })
+          .attach(ws, { id, cols: size('cols', 80), rows: size('rows', 24), cwd, protocols })
           .catch(() => ws.terminate());
       });
       return;
@@ -190,25 +192,15 @@ function createUpgradeHandler(deps: ServerDeps) {
 }
 
 /** Starts the fake's HTTP server on 127.0.0.1 and a free port. */
-export async function listen(deps: ServerDeps): Promise<{ server: Server; url: string }> {
+export async function startServer(deps: ServerDeps): Promise<FakeListener> {
   let url = '';
-  const handle = createHandler(deps, () => url);
-  const upgrade = createUpgradeHandler(deps);
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (res.headersSent) res.destroy();
-      else sendReply(res, apiError(500, `fake Daytona failed: ${(error as Error).message}`));
-    });
-  });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => undefined);
-    upgrade(req, socket, head).catch(() => socket.destroy());
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  url = `http://127.0.0.1:${port}`;
-  return { server, url };
+  const listener = await listen(
+    createHandler(deps, () => url),
+    {
+      onUpgrade: createUpgradeHandler(deps),
+      onError: (error) => apiError(500, `fake Daytona failed: ${(error as Error).message}`),
+    },
+  );
+  url = listener.url;
+  return listener;
 }

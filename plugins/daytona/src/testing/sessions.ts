@@ -27,15 +27,20 @@ export interface FakeCommand {
 // What the daemon writes into the session shell for each command (its behaviour, our own script): the
 // command file is sourced with stdout and stderr through fifos whose lines are marked and appended to
 // one log; stdin is a fifo (kept open for async commands so that input can be sent); the exit code is
-// written once both labellers have flushed.
+// written once both labellers have flushed. The labellers are perl when the sandbox has it (the
+// daemon's are compiled code; a shell loop would make large outputs crawl), else a shell loop.
 function wrapper(dir: string, keepStdin: boolean): string {
   const holder = keepStdin ? 'while :; do sleep 3600; done > "$ak_in" &' : ': > "$ak_in" &';
   return `{
 ak_d='${dir}'; ak_in="$ak_d/input.pipe"
 rm -f "$ak_d/o" "$ak_d/e" "$ak_in"; mkfifo "$ak_d/o" "$ak_d/e" "$ak_in" || { echo 1 > "$ak_d/exit_code"; false; }
-ak_mark() { while IFS= read -r ak_l || [ -n "$ak_l" ]; do printf "$1%s\\n" "$ak_l"; done; }
-ak_mark '\\001\\001\\001' < "$ak_d/o" >> "$ak_d/output.log" & ak_r1=$!
-ak_mark '\\002\\002\\002' < "$ak_d/e" >> "$ak_d/output.log" & ak_r2=$!
+if command -v perl >/dev/null 2>&1; then
+ak_mark() { perl -ne 'BEGIN { $| = 1; $m = chr(shift) x 3 } chomp; print $m, $_, "\\n"' "$1"; }
+else
+ak_mark() { while IFS= read -r ak_l || [ -n "$ak_l" ]; do printf "\\00$1\\00$1\\00$1%s\\n" "$ak_l"; done; }
+fi
+ak_mark 1 < "$ak_d/o" >> "$ak_d/output.log" & ak_r1=$!
+ak_mark 2 < "$ak_d/e" >> "$ak_d/output.log" & ak_r2=$!
 ${holder}
 ak_h=$!
 { . "$ak_d/cmd.sh"; } < "$ak_in" > "$ak_d/o" 2> "$ak_d/e"

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeSkeleton } from './layout.js';
+import { createSandboxFolders } from '@agentkernel/fake-kit';
+import { DAYTONA_LAYOUT } from './layout.js';
 import type { SessionTable } from './sessions.js';
 import type { PtyTable } from './pty.js';
 
@@ -39,6 +40,8 @@ export interface FakeSandbox {
 /** A native snapshot: a frozen copy of a sandbox's disk. */
 export interface FakeSnapshot {
   readonly id: string;
+  /** `pending` while the disk is being copied, then `active`. */
+  state: 'pending' | 'active';
   readonly name: string;
   readonly sourceSandboxId: string;
   readonly root: string;
@@ -99,7 +102,7 @@ export class FakeState {
   async create(request: CreateRequest): Promise<FakeSandbox> {
     const id = randomUUID();
     const root = join(this.dataDir, 'sandboxes', id);
-    if (request.snapshot === undefined) await makeSkeleton(root);
+    if (request.snapshot === undefined) await createSandboxFolders(root, DAYTONA_LAYOUT);
     else
       await cp(request.snapshot.root, root, {
         recursive: true,
@@ -153,27 +156,38 @@ export class FakeState {
     await rm(sandbox.root, { recursive: true, force: true });
   }
 
-  /** Copies the sandbox's disk into a snapshot; the sandbox shows `snapshotting` meanwhile. */
+  /**
+   * Copies the sandbox's disk into a snapshot, which exists (`pending`) from the start, as Daytona's
+   * does; the sandbox shows `snapshotting` meanwhile. Resolves once the copy is done.
+   */
   async snapshot(sandbox: FakeSandbox, name: string): Promise<FakeSnapshot> {
     const id = randomUUID();
-    const root = join(this.dataDir, 'snapshots', id);
-    sandbox.state = 'snapshotting';
-    try {
-      await cp(sandbox.root, root, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
-    } finally {
-      if (this.sandboxes.has(sandbox.id)) sandbox.state = 'started';
-    }
     const snapshot: FakeSnapshot = {
       id,
+      state: 'pending',
       name,
       sourceSandboxId: sandbox.id,
-      root,
+      root: join(this.dataDir, 'snapshots', id),
       cpu: sandbox.cpu,
       mem: sandbox.memory,
       disk: sandbox.disk,
       createdAt: new Date().toISOString(),
     };
     this.snapshots.set(id, snapshot);
+    sandbox.state = 'snapshotting';
+    try {
+      await cp(sandbox.root, snapshot.root, {
+        recursive: true,
+        verbatimSymlinks: true,
+        preserveTimestamps: true,
+      });
+      snapshot.state = 'active';
+    } catch (error) {
+      this.snapshots.delete(id);
+      throw error;
+    } finally {
+      if (this.sandboxes.has(sandbox.id)) sandbox.state = 'started';
+    }
     return snapshot;
   }
 

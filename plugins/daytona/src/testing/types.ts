@@ -1,4 +1,4 @@
-import type { FaultSpec } from './pending-fake-kit.js';
+import type { FaultSpec, RandomFaults } from '@agentkernel/fake-kit';
 import type { FakeSandbox } from './state.js';
 
 export interface FakeDaytonaOptions {
@@ -8,8 +8,8 @@ export interface FakeDaytonaOptions {
   readonly dataDir?: string;
   /** Faults armed from the start (more with {@link FakeDaytona.injectFault}). */
   readonly faults?: readonly FaultSpec[];
-  /** The share (0 to 1) of requests that get a random fault (429, 5xx, dropped, lost response, latency). */
-  readonly faultRate?: number;
+  /** Faults drawn at random for a share of requests (`serve.js --faults 0.2`). */
+  readonly randomFaults?: RandomFaults;
   /** Snapshot names `create` accepts besides the fake's own snapshots; Daytona's default ones by default. */
   readonly images?: readonly string[];
   /** Echo the received API key in 401 messages, as a careless provider might (for redaction tests). */

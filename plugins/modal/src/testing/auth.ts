@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ServerError, Status, type CallContext } from 'nice-grpc';
+import { ServerError, Status, type CallContext } from '@agentkernel/fake-kit';
 
 const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -1,10 +1,9 @@
-import { ServerError, Status, type CallContext } from 'nice-grpc';
+import { ServerError, spawnInSandbox, Status, type CallContext } from '@agentkernel/fake-kit';
 import { checkRouter } from './auth.js';
 import { envOfSecretSources, type FakeContext } from './control-plane.js';
 import { FakeExec, type ExecExit } from './exec.js';
 import { fsToolsArgv } from './fs-tools.js';
-import { spawnInSandbox } from './sandbox-runner.js';
-import type { FakeModalSandbox } from './state.js';
+import { MODAL_LAYOUT, type FakeModalSandbox } from './state.js';
 
 type Message = Record<string, unknown>;
 
@@ -67,8 +66,14 @@ export function commandRouter(
       const tool = fsToolsArgv(args);
       const argv = tool ?? (pty ? ['script', '-qefc', args.map(quote).join(' '), '/dev/null'] : args);
       const timeoutSecs = num(request.timeoutSecs);
-      const proc = await spawnInSandbox({
+      const target = {
         root: sandbox.root,
+        layout: MODAL_LAYOUT,
+        network: sandbox.network,
+        procDir: fake.procDir,
+        backend: 'modal',
+      };
+      const proc = await spawnInSandbox(target, {
         argv,
         cwd: str(request.workdir) || sandbox.workdir || '/',
         env: {
@@ -76,8 +81,7 @@ export function commandRouter(
           ...envOfSecretSources(request.secretSources),
           ...(pty ? { TERM: str((request.ptyInfo as Message).envTerm) || 'xterm' } : {}),
         },
-        network: sandbox.network,
-        procDir: fake.procDir,
+        stdin: 'pipe',
         ...(timeoutSecs > 0 ? { timeoutMs: timeoutSecs * 1000 } : {}),
       });
       sandbox.execs.set(

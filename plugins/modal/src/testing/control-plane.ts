@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ServerError, Status, type CallContext } from 'nice-grpc';
+import { ServerError, Status, type CallContext } from '@agentkernel/fake-kit';
 import { checkControlPlane, issueJwt, type Credentials } from './auth.js';
 import { GenericStatus, type FakeImage, type FakeModalSandbox, type FakeModalState } from './state.js';
 

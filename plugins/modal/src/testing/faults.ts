@@ -1,4 +1,4 @@
-import { GrpcFaults, Status, type GrpcFaultSpec } from './grpc-server.js';
+import type { FaultSpec, GrpcFaultTrailer, Status } from '@agentkernel/fake-kit';
 import type { ModalProtocol } from './sdk-protocol.js';
 
 const RETRY_POLICY_TYPE = 'type.googleapis.com/modal.client.RPCRetryPolicy';
@@ -26,34 +26,10 @@ export function retryAfterTrailer(
   return { 'grpc-status-details-bin': status };
 }
 
-/**
- * The faults of a fake Modal. Drawn at random (with `rate`), a call gets what a busy Modal gives:
- * UNAVAILABLE, INTERNAL, RESOURCE_EXHAUSTED (half of them with a retry-after hint), a dropped
- * connection before or after the call was handled, or 50-300 ms of latency.
- */
-export function modalFaults(protocol: ModalProtocol, rate: number): GrpcFaults {
-  const faults = new GrpcFaults();
-  faults.randomRate = rate;
-  const choices: (() => GrpcFaultSpec)[] = [
-    () => ({ kind: 'status', match: '', code: Status.UNAVAILABLE, message: 'injected: service unavailable' }),
-    () => ({ kind: 'status', match: '', code: Status.INTERNAL, message: 'injected: internal error' }),
-    () => ({
-      kind: 'status',
-      match: '',
-      code: Status.RESOURCE_EXHAUSTED,
-      message: 'injected: rate limit exceeded',
-    }),
-    () => ({
-      kind: 'status',
-      match: '',
-      code: Status.RESOURCE_EXHAUSTED,
-      message: 'injected: rate limit exceeded',
-      trailer: retryAfterTrailer(protocol, Status.RESOURCE_EXHAUSTED, 'rate limit exceeded', 0.05),
-    }),
-    () => ({ kind: 'drop', match: '' }),
-    () => ({ kind: 'drop-response', match: '' }),
-    () => ({ kind: 'latency', match: '', delayMs: 50 + Math.floor(Math.random() * 250) }),
-  ];
-  faults.draw = () => choices[Math.floor(Math.random() * choices.length)]!();
-  return faults;
+/** A `status` fault with `retryAfterSeconds` carries Modal's retry-after hint, as Modal's throttling does. */
+export function modalFaultTrailer(protocol: ModalProtocol): GrpcFaultTrailer {
+  return (code, message, fault: FaultSpec) =>
+    fault.retryAfterSeconds === undefined
+      ? {}
+      : retryAfterTrailer(protocol, code, message, fault.retryAfterSeconds);
 }

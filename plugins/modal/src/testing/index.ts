@@ -1,46 +1,27 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAll } from '@agentkernel/core/isolation';
+import {
+  FaultInjector,
+  listenGrpc,
+  procDirOf,
+  randomToken,
+  serviceOf,
+  type GrpcCallRecord,
+} from '@agentkernel/fake-kit';
 import { commandRouter } from './command-router.js';
 import { authenticated, controlPlane, type FakeContext } from './control-plane.js';
 import { routeTunnel } from './edge.js';
-import { modalFaults } from './faults.js';
-import {
-  ServerError,
-  startGrpcServer,
-  Status,
-  type GrpcCallRecord,
-  type GrpcService,
-} from './grpc-server.js';
-import { loadModalProtocol, type ServiceDefinition } from './sdk-protocol.js';
+import { modalFaultTrailer } from './faults.js';
+import { loadModalProtocol } from './sdk-protocol.js';
 import { FakeModalState } from './state.js';
 import type { FakeModal, FakeModalOptions } from './types.js';
 
-export type { GrpcFaultKind, GrpcFaultSpec } from './grpc-server.js';
 export type { FakeModal, FakeModalEnv, FakeModalOptions, FakeModalSandboxSummary } from './types.js';
-export { Status } from './grpc-server.js';
+export { retryAfterTrailer } from './faults.js';
 
-type Handler = (request: never, context: never) => unknown;
-
-/** Every method of `definition`: the given handlers, and UNIMPLEMENTED for the rest (as Modal answers unknown calls). */
-function serve(definition: ServiceDefinition, handlers: Record<string, Handler>): GrpcService {
-  const implementation: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(definition.methods)) {
-    const refuse = (): never => {
-      throw new ServerError(Status.UNIMPLEMENTED, `the offline Modal does not implement ${method.name}`);
-    };
-    implementation[name] =
-      handlers[name] ??
-      (method.responseStream
-        ? async function* () {
-            yield refuse();
-          }
-        : refuse);
-  }
-  return { definition: definition, implementation };
-}
+const unimplemented = (method: string): string => `the offline Modal does not implement ${method}`;
 
 /**
  * Starts an offline Modal: the control plane (`modal.client.ModalClient`) and the task command router
@@ -52,16 +33,15 @@ export async function startFakeModal(options: FakeModalOptions = {}): Promise<Fa
   const protocol = loadModalProtocol();
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'agentkernel-fake-modal-')));
-  const procDir = join(dataDir, 'procs');
+  const procDir = procDirOf(dataDir);
   await mkdir(procDir, { recursive: true });
   const credentials = {
-    tokenId: options.tokenId ?? `ak-${randomBytes(8).toString('hex')}`,
-    tokenSecret: options.tokenSecret ?? `as-${randomBytes(16).toString('hex')}`,
+    tokenId: options.tokenId ?? `ak-${randomToken(8)}`,
+    tokenSecret: options.tokenSecret ?? `as-${randomToken(16)}`,
     echoInErrors: options.echoCredentialsInErrors ?? false,
   };
   const state = new FakeModalState(dataDir);
-  const faults = modalFaults(protocol, options.faultRate ?? 0);
-  for (const fault of options.faults ?? []) faults.add(fault);
+  const faults = new FaultInjector(options.faults, options.randomFaults);
   const log: GrpcCallRecord[] = [];
   // The router URL names the server's own port, known once it listens; handlers read it lazily.
   let port = 0;
@@ -74,12 +54,13 @@ export async function startFakeModal(options: FakeModalOptions = {}): Promise<Fa
     },
     procDir,
   };
-  const server = await startGrpcServer({
+  const server = await listenGrpc({
     services: [
-      serve(protocol.ModalClientDefinition, authenticated(context, controlPlane(context))),
-      serve(protocol.TaskCommandRouterDefinition, commandRouter(context)),
+      serviceOf(protocol.ModalClientDefinition, authenticated(context, controlPlane(context)), unimplemented),
+      serviceOf(protocol.TaskCommandRouterDefinition, commandRouter(context), unimplemented),
     ],
     faults,
+    faultTrailer: modalFaultTrailer(protocol),
     latencyMs: options.latencyMs ?? 0,
     log,
   });
@@ -97,9 +78,7 @@ export async function startFakeModal(options: FakeModalOptions = {}): Promise<Fa
     },
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
-    setFaultRate: (rate) => {
-      faults.randomRate = rate;
-    },
+    setRandomFaults: (random) => faults.setRandom(random),
     calls: () => [...log],
     sandboxes: () =>
       [...state.sandboxes.values()].map((sandbox) => ({

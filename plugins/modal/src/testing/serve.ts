@@ -1,33 +1,12 @@
-import { parseArgs } from 'node:util';
+import { serveFake } from '@agentkernel/fake-kit';
 import { startFakeModal } from './index.js';
 
 /**
- * `node dist/testing/serve.js [--faults <rate>]`: starts an offline Modal on a free local port, prints
- * one JSON line with the environment that points the Modal SDK (and agentkernel) at it, and runs until
- * SIGINT or SIGTERM. `--faults 0.2` gives a fifth of the calls a random fault.
+ * `node dist/testing/serve.js [--faults <rate>] [--fault-kinds <list>] [--seed <n>]`: starts an offline
+ * Modal on a free local port, prints one JSON line with the environment that points the Modal SDK (and
+ * agentkernel) at it, and runs until SIGINT or SIGTERM. A 429 fault is RESOURCE_EXHAUSTED, 503
+ * UNAVAILABLE, 500 INTERNAL.
  */
-const { values } = parseArgs({ options: { faults: { type: 'string' } } });
-const rate = values.faults === undefined ? 0 : Number(values.faults);
-if (!Number.isFinite(rate) || rate < 0 || rate > 1) {
-  process.stderr.write(
-    `fake Modal: --faults must be a number from 0 to 1, not ${JSON.stringify(values.faults)}\n`,
-  );
-  process.exit(2);
-}
-const fake = await startFakeModal({ faultRate: rate });
-process.stdout.write(`${JSON.stringify(fake.env)}\n`);
-
-let closing = false;
-const stop = (): void => {
-  if (closing) return;
-  closing = true;
-  fake.close().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`fake Modal: could not close cleanly: ${String(error)}\n`);
-      process.exit(1);
-    },
-  );
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+await serveFake('fake Modal', ({ faults }) =>
+  startFakeModal(faults === undefined ? {} : { randomFaults: faults }),
+);

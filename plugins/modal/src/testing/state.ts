@@ -1,8 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createSandboxFolders, type SandboxLayout } from '@agentkernel/fake-kit';
 import type { FakeExec } from './exec.js';
-import { prepareRoot } from './sandbox-runner.js';
+
+/** A Modal sandbox is a container whose user is root; these folders persist across its commands. */
+export const MODAL_LAYOUT: SandboxLayout = {
+  writable: ['/workspace', '/root', '/tmp', '/opt', '/home', '/srv', '/mnt'],
+  home: '/root',
+  user: 'root',
+};
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -120,7 +127,14 @@ export class FakeModalState {
   async create(request: CreateSandbox): Promise<FakeModalSandbox> {
     const id = sandboxId();
     const root = join(this.dataDir, 'sandboxes', id);
-    await prepareRoot(root, request.image.root);
+    // A snapshot image brings its folders; a registry image starts empty.
+    if (request.image.root === undefined) await createSandboxFolders(root, MODAL_LAYOUT);
+    else
+      await cp(request.image.root, root, {
+        recursive: true,
+        verbatimSymlinks: true,
+        preserveTimestamps: true,
+      });
     const created = now();
     const sandbox: FakeModalSandbox = {
       sandboxId: id,

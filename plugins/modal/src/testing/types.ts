@@ -1,4 +1,4 @@
-import type { GrpcCallRecord, GrpcFaultSpec } from './grpc-server.js';
+import type { FaultSpec, GrpcCallRecord, RandomFaults } from '@agentkernel/fake-kit';
 
 export interface FakeModalOptions {
   /** The token pair the fake accepts; random `ak-...`/`as-...` values when absent. */
@@ -8,10 +8,14 @@ export interface FakeModalOptions {
   readonly dataDir?: string;
   /** Added to every call, in milliseconds. */
   readonly latencyMs?: number;
-  /** Faults armed from the start (more with {@link FakeModal.injectFault}). */
-  readonly faults?: readonly GrpcFaultSpec[];
-  /** The share of calls (0 to 1) that get a random fault: UNAVAILABLE, RESOURCE_EXHAUSTED, drops, latency. */
-  readonly faultRate?: number;
+  /**
+   * Faults armed from the start (more with {@link FakeModal.injectFault}), matched against
+   * `"POST <method path>"`. A `status` fault's HTTP status stands for a gRPC one (429 RESOURCE_EXHAUSTED,
+   * 503 UNAVAILABLE, 500 INTERNAL); with `retryAfterSeconds` it carries Modal's retry-after hint.
+   */
+  readonly faults?: readonly FaultSpec[];
+  /** Faults drawn at random for a share of the calls (what `serve.js --faults` sets). */
+  readonly randomFaults?: RandomFaults;
   /**
    * Echo the received token id and secret in UNAUTHENTICATED messages, as a careless server might. Off
    * by default; redaction tests turn it on so that a leak would be visible.
@@ -55,11 +59,11 @@ export interface FakeModal {
   readonly tokenSecret: string;
   readonly dataDir: string;
   /** Arms a fault for the next matching calls. */
-  injectFault(fault: GrpcFaultSpec): void;
+  injectFault(fault: FaultSpec): void;
   /** Disarms every pending fault. */
   clearFaults(): void;
-  /** Sets the share of calls that get a random fault. */
-  setFaultRate(rate: number): void;
+  /** Draws faults at random from now on (or stops, given undefined). */
+  setRandomFaults(random: RandomFaults | undefined): void;
   /** Every call received so far, oldest first. */
   calls(): readonly GrpcCallRecord[];
   /** Every sandbox the fake has made, finished ones included. */

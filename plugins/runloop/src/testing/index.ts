@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { killAll } from '@agentkernel/core/isolation';
+import { FaultInjector, procDirOf } from '@agentkernel/fake-kit';
 import { listen } from './server.js';
 import { FakeState } from './state.js';
-import { FaultInjector } from './temporary-fake-kit.js';
 import { routeTunnel } from './tunnels.js';
 import type { FakeRequest, FakeRunloop, FakeRunloopOptions } from './types.js';
 
 /** The tunnel domain of the fake's env: its API is reached by IP address, from which none can be derived. */
 const TUNNEL_DOMAIN = 'runloop.test';
 
-export type { FaultKind, FaultSpec } from './temporary-fake-kit.js';
+export type { FaultKind, FaultSpec, RandomFaults } from '@agentkernel/fake-kit';
 export type {
   FakeDevboxSummary,
   FakeRequest,
@@ -31,16 +31,16 @@ export type {
 export async function startFakeRunloop(options: FakeRunloopOptions = {}): Promise<FakeRunloop> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'agentkernel-fake-runloop-')));
-  const procDir = join(dataDir, 'procs');
+  const procDir = procDirOf(dataDir);
   await mkdir(procDir, { recursive: true });
   const apiKey = options.apiKey ?? `ak_fake_${randomBytes(20).toString('hex')}`;
   const state = new FakeState(dataDir, procDir, {
     transitionMs: options.transitionMs ?? 100,
     longPollMs: options.longPollMs ?? 25_000,
   });
-  const faults = new FaultInjector(options.faults, options.faultRate ?? 0);
+  const faults = new FaultInjector(options.faults, options.randomFaults);
   const log: FakeRequest[] = [];
-  const server = await listen({
+  const listener = await listen({
     state,
     faults,
     apiKey,
@@ -51,10 +51,10 @@ export async function startFakeRunloop(options: FakeRunloopOptions = {}): Promis
     log,
   });
   return {
-    url: server.url,
+    url: listener.url,
     apiKey,
     dataDir,
-    env: { RUNLOOP_BASE_URL: server.url, RUNLOOP_API_KEY: apiKey, RUNLOOP_TUNNEL_DOMAIN: TUNNEL_DOMAIN },
+    env: { RUNLOOP_BASE_URL: listener.url, RUNLOOP_API_KEY: apiKey, RUNLOOP_TUNNEL_DOMAIN: TUNNEL_DOMAIN },
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     devboxes: () =>
@@ -81,7 +81,7 @@ export async function startFakeRunloop(options: FakeRunloopOptions = {}): Promis
     requests: () => [...log],
     fetchEndpoint: (url, init) => routeTunnel(state, url, init),
     close: async () => {
-      await server.close();
+      await listener.close();
       await state.close();
       await killAll(procDir);
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });

@@ -1,31 +1,20 @@
-import type { FakeRequestMessage, FakeResponse, Reply } from './temporary-fake-kit.js';
+import type { ServerResponse } from 'node:http';
+import type { FakeHttpResponse, Reply, RouteRequest } from '@agentkernel/fake-kit';
 import type { FakeDevbox, FakeState } from './state.js';
 import { devboxNotFound, errorReply } from './views.js';
 
-/** What a route handler gets. */
-export interface RouteContext {
+/** What every route handler gets besides the exchange: the fake's state and settings. */
+export interface FakeContext {
   readonly state: FakeState;
-  readonly req: FakeRequestMessage;
-  readonly res: FakeResponse;
-  readonly url: URL;
-  /** The route pattern's capture groups, decoded. */
-  readonly params: readonly string[];
   readonly blueprints: ReadonlySet<string>;
   readonly pageSize: number;
 }
 
-/**
- * A route: answers with a {@link Reply}, or with undefined when it wrote the response itself (a stream).
- */
-export interface Route {
-  readonly method: 'GET' | 'POST';
-  readonly pattern: RegExp;
-  handle(context: RouteContext): Promise<Reply | undefined>;
-}
+export type RouteContext = RouteRequest & FakeContext;
 
-/** The devbox a route's first parameter names, or the 404 Runloop answers. */
+/** The devbox the route's `:id` names, or the 404 Runloop answers. */
 export function devboxOf(context: RouteContext): FakeDevbox | Reply {
-  const id = context.params[0] ?? '';
+  const id = context.params.id ?? '';
   return context.state.devboxes.get(id) ?? devboxNotFound(id);
 }
 
@@ -39,3 +28,8 @@ export function runningDevbox(context: RouteContext): FakeDevbox | Reply {
 }
 
 export const isReply = (value: FakeDevbox | Reply): value is Reply => !('id' in value);
+
+/** Writes a chunk of a streamed answer (both response kinds take it; their write signatures differ). */
+export function writeChunk(res: FakeHttpResponse, chunk: string | Uint8Array): boolean {
+  return (res as ServerResponse).write(chunk);
+}

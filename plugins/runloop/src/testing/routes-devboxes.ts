@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readJsonObject, type Reply } from './temporary-fake-kit.js';
-import { devboxOf, isReply, type Route, type RouteContext } from './route.js';
+import { readJsonObject, type FakeRouter, type Reply } from '@agentkernel/fake-kit';
+import { devboxOf, isReply, type FakeContext, type RouteContext } from './route.js';
 import { devboxView, errorReply, pageOf, stringRecord } from './views.js';
 
 const STATUSES = new Set([
@@ -138,6 +138,14 @@ async function enableTunnel(context: RouteContext): Promise<Reply> {
   return { status: 200, body: devbox.tunnel };
 }
 
+function removeTunnel(context: RouteContext): Reply {
+  const devbox = devboxOf(context);
+  if (isReply(devbox)) return devbox;
+  if (devbox.tunnel === undefined) return errorReply(400, `Devbox ${devbox.id} has no tunnel`);
+  devbox.tunnel = undefined;
+  return { status: 200, body: {} };
+}
+
 async function updateDevbox(context: RouteContext): Promise<Reply> {
   const devbox = devboxOf(context);
   if (isReply(devbox)) return devbox;
@@ -148,42 +156,20 @@ async function updateDevbox(context: RouteContext): Promise<Reply> {
   return { status: 200, body: devboxView(devbox) };
 }
 
-const ID = '([^/]+)';
-
 /** Devbox lifecycle: create, get, list, wait, suspend, resume, shutdown, tunnels. */
-export const devboxRoutes: readonly Route[] = [
-  { method: 'POST', pattern: /^\/v1\/devboxes$/, handle: (c) => createDevbox(c, false) },
-  {
-    method: 'POST',
-    pattern: /^\/v1\/devboxes\/create_and_await_running$/,
-    handle: (c) => createDevbox(c, true),
-  },
-  { method: 'GET', pattern: /^\/v1\/devboxes$/, handle: async (c) => listDevboxes(c) },
-  {
-    method: 'GET',
-    pattern: new RegExp(`^/v1/devboxes/${ID}$`),
-    handle: async (c) => {
+export function devboxRoutes(router: FakeRouter<FakeContext>): void {
+  router
+    .on('POST', '/v1/devboxes', (c) => createDevbox(c, false))
+    .on('POST', '/v1/devboxes/create_and_await_running', (c) => createDevbox(c, true))
+    .on('GET', '/v1/devboxes', listDevboxes)
+    .on('GET', '/v1/devboxes/:id', (c) => {
       const devbox = devboxOf(c);
       return isReply(devbox) ? devbox : { status: 200, body: devboxView(devbox) };
-    },
-  },
-  { method: 'POST', pattern: new RegExp(`^/v1/devboxes/${ID}$`), handle: updateDevbox },
-  { method: 'POST', pattern: new RegExp(`^/v1/devboxes/${ID}/wait_for_status$`), handle: waitForStatus },
-  {
-    method: 'POST',
-    pattern: new RegExp(`^/v1/devboxes/${ID}/(suspend|resume|shutdown|keep_alive)$`),
-    handle: (c) => lifecycle(c, c.params[1] ?? ''),
-  },
-  { method: 'POST', pattern: new RegExp(`^/v1/devboxes/${ID}/enable_tunnel$`), handle: enableTunnel },
-  {
-    method: 'POST',
-    pattern: new RegExp(`^/v1/devboxes/${ID}/remove_tunnel$`),
-    handle: async (c) => {
-      const devbox = devboxOf(c);
-      if (isReply(devbox)) return devbox;
-      if (devbox.tunnel === undefined) return errorReply(400, `Devbox ${devbox.id} has no tunnel`);
-      devbox.tunnel = undefined;
-      return { status: 200, body: {} };
-    },
-  },
-];
+    })
+    .on('POST', '/v1/devboxes/:id', updateDevbox)
+    .on('POST', '/v1/devboxes/:id/wait_for_status', waitForStatus)
+    .on('POST', '/v1/devboxes/:id/enable_tunnel', enableTunnel)
+    .on('POST', '/v1/devboxes/:id/remove_tunnel', removeTunnel);
+  for (const action of ['suspend', 'resume', 'shutdown', 'keep_alive'])
+    router.on('POST', `/v1/devboxes/:id/${action}`, (c) => lifecycle(c, action));
+}

@@ -1,6 +1,13 @@
-import { readJsonObject, writeChunk, type Reply } from './temporary-fake-kit.js';
+import { readJsonObject, type FakeRouter, type Reply } from '@agentkernel/fake-kit';
 import type { FakeExecution, OutputStream } from './executions.js';
-import { devboxOf, isReply, runningDevbox, type Route, type RouteContext } from './route.js';
+import {
+  devboxOf,
+  isReply,
+  runningDevbox,
+  writeChunk,
+  type FakeContext,
+  type RouteContext,
+} from './route.js';
 import { errorReply } from './views.js';
 
 /** The longest `execute` and `wait_for_status` hold a request on Runloop (seconds). */
@@ -59,7 +66,7 @@ async function execute(context: RouteContext, mode: 'execute' | 'async'): Promis
 function executionOf(context: RouteContext): FakeExecution | Reply {
   const devbox = devboxOf(context);
   if (isReply(devbox)) return devbox;
-  const id = context.params[1] ?? '';
+  const id = context.params.eid ?? '';
   return devbox.executions.get(id) ?? errorReply(404, `Execution ${id} not found on devbox ${devbox.id}`);
 }
 
@@ -145,41 +152,20 @@ async function kill(context: RouteContext): Promise<Reply> {
   return { status: 200, body: execution.view() };
 }
 
-const ID = '([^/]+)';
-const EXEC = `^/v1/devboxes/${ID}/executions/${ID}`;
-
 /** Commands: execute (idempotent by command_id), execute_async, status, long-poll wait, SSE output, kill. */
-export const execRoutes: readonly Route[] = [
-  {
-    method: 'POST',
-    pattern: new RegExp(`^/v1/devboxes/${ID}/execute$`),
-    handle: (c) => execute(c, 'execute'),
-  },
-  {
-    method: 'POST',
-    pattern: new RegExp(`^/v1/devboxes/${ID}/execute_async$`),
-    handle: (c) => execute(c, 'async'),
-  },
-  {
-    method: 'GET',
-    pattern: new RegExp(`${EXEC}$`),
-    handle: async (c) => {
+export function execRoutes(router: FakeRouter<FakeContext>): void {
+  const exec = '/v1/devboxes/:id/executions/:eid';
+  router
+    .on('POST', '/v1/devboxes/:id/execute', (c) => execute(c, 'execute'))
+    .on('POST', '/v1/devboxes/:id/execute_async', (c) => execute(c, 'async'))
+    .on('GET', exec, (c) => {
       const execution = executionOf(c);
       const n = lastN(c);
       if (typeof n === 'string') return errorReply(400, n);
       return isExecution(execution) ? { status: 200, body: execution.view(n) } : execution;
-    },
-  },
-  { method: 'POST', pattern: new RegExp(`${EXEC}/wait_for_status$`), handle: waitForExecution },
-  { method: 'POST', pattern: new RegExp(`${EXEC}/kill$`), handle: kill },
-  {
-    method: 'GET',
-    pattern: new RegExp(`${EXEC}/stream_stdout_updates$`),
-    handle: (c) => streamOutput(c, 'stdout'),
-  },
-  {
-    method: 'GET',
-    pattern: new RegExp(`${EXEC}/stream_stderr_updates$`),
-    handle: (c) => streamOutput(c, 'stderr'),
-  },
-];
+    })
+    .on('POST', `${exec}/wait_for_status`, waitForExecution)
+    .on('POST', `${exec}/kill`, kill)
+    .on('GET', `${exec}/stream_stdout_updates`, (c) => streamOutput(c, 'stdout'))
+    .on('GET', `${exec}/stream_stderr_updates`, (c) => streamOutput(c, 'stderr'));
+}

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
-import { randomId, readJsonObject, writeChunk, type Reply } from './temporary-fake-kit.js';
-import { isReply, runningDevbox, type Route, type RouteContext } from './route.js';
+import { randomId, readJsonObject, type FakeRouter, type Reply } from '@agentkernel/fake-kit';
+import { isReply, runningDevbox, writeChunk, type FakeContext, type RouteContext } from './route.js';
 import type { FakeDevbox, FakeState } from './state.js';
 import { errorReply } from './views.js';
 
@@ -141,12 +141,11 @@ async function writeText(context: RouteContext): Promise<Reply> {
   };
 }
 
-const ID = '([^/]+)';
-
 /** Files: binary upload (multipart) and download, and the UTF-8 text endpoints. */
-export const fileRoutes: readonly Route[] = [
-  { method: 'POST', pattern: new RegExp(`^/v1/devboxes/${ID}/upload_file$`), handle: upload },
-  { method: 'POST', pattern: new RegExp(`^/v1/devboxes/${ID}/download_file$`), handle: download },
-  { method: 'POST', pattern: new RegExp(`^/v1/devboxes/${ID}/read_file_contents$`), handle: readText },
-  { method: 'POST', pattern: new RegExp(`^/v1/devboxes/${ID}/write_file_contents$`), handle: writeText },
-];
+export function fileRoutes(router: FakeRouter<FakeContext>): void {
+  router
+    .on('POST', '/v1/devboxes/:id/upload_file', upload)
+    .on('POST', '/v1/devboxes/:id/download_file', download)
+    .on('POST', '/v1/devboxes/:id/read_file_contents', readText)
+    .on('POST', '/v1/devboxes/:id/write_file_contents', writeText);
+}

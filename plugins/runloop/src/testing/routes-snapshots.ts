@@ -1,5 +1,5 @@
-import { readJsonObject, type Reply } from './temporary-fake-kit.js';
-import { devboxOf, isReply, type Route, type RouteContext } from './route.js';
+import { readJsonObject, type FakeRouter, type Reply } from '@agentkernel/fake-kit';
+import { devboxOf, isReply, type FakeContext, type RouteContext } from './route.js';
 import type { FakeDiskSnapshot } from './state.js';
 import { errorReply, pageOf, snapshotView, stringRecord } from './views.js';
 
@@ -19,7 +19,7 @@ async function takeSnapshot(context: RouteContext, wait: boolean): Promise<Reply
 }
 
 function snapshotOf(context: RouteContext): FakeDiskSnapshot | Reply {
-  const id = context.params[0] ?? '';
+  const id = context.params.snapshot ?? '';
   return context.state.snapshots.get(id) ?? errorReply(404, `Snapshot ${id} not found`);
 }
 
@@ -49,41 +49,24 @@ function listSnapshots(context: RouteContext): Reply {
   };
 }
 
-const ID = '([^/]+)';
-
 /** Disk snapshots: take (async, or waiting), status, list, delete. */
-export const snapshotRoutes: readonly Route[] = [
-  { method: 'GET', pattern: /^\/v1\/devboxes\/disk_snapshots$/, handle: async (c) => listSnapshots(c) },
-  {
-    method: 'GET',
-    pattern: new RegExp(`^/v1/devboxes/disk_snapshots/${ID}/status$`),
-    handle: async (c) => {
+export function snapshotRoutes(router: FakeRouter<FakeContext>): void {
+  router
+    .on('GET', '/v1/devboxes/disk_snapshots', listSnapshots)
+    .on('GET', '/v1/devboxes/disk_snapshots/:snapshot/status', (c) => {
       const snapshot = snapshotOf(c);
       if (!isSnapshot(snapshot)) return snapshot;
       return {
         status: 200,
         body: { status: snapshot.status, error_message: null, snapshot: snapshotView(snapshot) },
       };
-    },
-  },
-  {
-    method: 'POST',
-    pattern: new RegExp(`^/v1/devboxes/disk_snapshots/${ID}/delete$`),
-    handle: async (c) => {
+    })
+    .on('POST', '/v1/devboxes/disk_snapshots/:snapshot/delete', async (c) => {
       const snapshot = snapshotOf(c);
       if (!isSnapshot(snapshot)) return snapshot;
       await c.state.deleteSnapshot(snapshot);
       return { status: 200, body: {} };
-    },
-  },
-  {
-    method: 'POST',
-    pattern: new RegExp(`^/v1/devboxes/${ID}/snapshot_disk_async$`),
-    handle: (c) => takeSnapshot(c, false),
-  },
-  {
-    method: 'POST',
-    pattern: new RegExp(`^/v1/devboxes/${ID}/snapshot_disk$`),
-    handle: (c) => takeSnapshot(c, true),
-  },
-];
+    })
+    .on('POST', '/v1/devboxes/:id/snapshot_disk_async', (c) => takeSnapshot(c, false))
+    .on('POST', '/v1/devboxes/:id/snapshot_disk', (c) => takeSnapshot(c, true));
+}

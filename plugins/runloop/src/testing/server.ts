@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  dropExchange,
-  listenHttp,
+  applyFault,
+  FakeRouter,
+  listen as listenFake,
   sendReply,
-  swallowResponse,
-  type FakeRequestMessage,
-  type FakeResponse,
+  type FakeHttpRequest,
+  type FakeListener,
   type FaultInjector,
-} from './temporary-fake-kit.js';
-import type { Route } from './route.js';
+} from '@agentkernel/fake-kit';
+import type { FakeContext } from './route.js';
 import { devboxRoutes } from './routes-devboxes.js';
 import { execRoutes } from './routes-exec.js';
 import { fileRoutes } from './routes-files.js';
@@ -17,8 +17,11 @@ import type { FakeState } from './state.js';
 import type { FakeRequest } from './types.js';
 import { errorReply } from './views.js';
 
-// Snapshot paths first: `/v1/devboxes/disk_snapshots` would otherwise read as a devbox id.
-const ROUTES: readonly Route[] = [...snapshotRoutes, ...devboxRoutes, ...execRoutes, ...fileRoutes];
+const router = new FakeRouter<FakeContext>();
+devboxRoutes(router);
+execRoutes(router);
+fileRoutes(router);
+snapshotRoutes(router);
 
 export interface ServerDeps {
   readonly state: FakeState;
@@ -31,64 +34,61 @@ export interface ServerDeps {
   readonly log: FakeRequest[];
 }
 
-function protocolOf(req: FakeRequestMessage): string {
-  return req.httpVersion === '2.0' ? 'h2' : `http/${req.httpVersion}`;
-}
+const protocolOf = (req: FakeHttpRequest): string =>
+  req.httpVersion === '2.0' ? 'h2' : `http/${req.httpVersion}`;
 
-async function handle(deps: ServerDeps, req: FakeRequestMessage, res: FakeResponse): Promise<void> {
-  const method = req.method ?? 'GET';
-  const url = new URL(req.url ?? '/', 'http://fake-runloop');
-  const fault = deps.faults.take(method, url.pathname);
-  deps.log.push({
-    method,
-    path: url.pathname,
-    protocol: protocolOf(req),
-    ...(fault === undefined ? {} : { fault: fault.kind }),
-  });
-  const delay = deps.latencyMs + (fault?.kind === 'latency' ? (fault.delayMs ?? 0) : 0);
-  if (delay > 0) await sleep(delay);
-  if (fault?.kind === 'drop') {
-    dropExchange(req);
-    return;
-  }
-  if (fault?.kind === 'status') {
-    const status = fault.status ?? 500;
-    const headers =
-      fault.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(fault.retryAfterSeconds) };
-    sendReply(
-      res,
-      errorReply(status, status === 429 ? 'Rate limit exceeded' : 'Injected server error', headers),
-    );
-    return;
-  }
-  if (fault?.kind === 'drop-response') swallowResponse(req, res);
-  const auth = req.headers.authorization;
-  if (auth !== `Bearer ${deps.apiKey}`) {
-    const given = typeof auth === 'string' ? auth.replace(/^Bearer /, '') : '';
-    const shown = deps.echoApiKeyInErrors && given !== '' ? ` ${given}` : '';
-    sendReply(res, errorReply(401, `Invalid API key${shown}`));
-    return;
-  }
-  for (const route of ROUTES) {
-    if (route.method !== method) continue;
-    const match = route.pattern.exec(url.pathname);
-    if (match === null) continue;
-    const reply = await route.handle({
-      state: deps.state,
-      req,
-      res,
-      url,
-      params: match.slice(1).map((part) => decodeURIComponent(part)),
-      blueprints: deps.blueprints,
-      pageSize: deps.pageSize,
-    });
-    if (reply !== undefined) sendReply(res, reply);
-    return;
-  }
-  sendReply(res, errorReply(404, `no route for ${method} ${url.pathname}`));
-}
-
-/** Starts the fake's HTTP/2-and-HTTP/1.1 server on 127.0.0.1 and a free port. */
-export function listen(deps: ServerDeps): Promise<{ url: string; close(): Promise<void> }> {
-  return listenHttp((req, res) => handle(deps, req, res));
+/**
+ * Starts the fake's server on 127.0.0.1 and a free port, speaking HTTP/2 with prior knowledge (the
+ * SDK's default) and HTTP/1.1 on the same port.
+ */
+export function listen(deps: ServerDeps): Promise<FakeListener> {
+  return listenFake(
+    async (req, res) => {
+      const method = req.method ?? 'GET';
+      const url = new URL(req.url ?? '/', 'http://fake-runloop');
+      const fault = deps.faults.take(method, url.pathname);
+      deps.log.push({
+        method,
+        path: url.pathname,
+        protocol: protocolOf(req),
+        ...(fault === undefined ? {} : { fault: fault.kind }),
+      });
+      if (deps.latencyMs > 0) await sleep(deps.latencyMs);
+      const answered = await applyFault(fault, req, res, (out, status, message, headers) =>
+        sendReply(out, errorReply(status, message, { ...headers })),
+      );
+      if (answered) return;
+      const auth = req.headers.authorization;
+      if (auth !== `Bearer ${deps.apiKey}`) {
+        const given = typeof auth === 'string' ? auth.replace(/^Bearer /, '') : '';
+        const shown = deps.echoApiKeyInErrors && given !== '' ? ` ${given}` : '';
+        sendReply(res, errorReply(401, `Invalid API key${shown}`));
+        return;
+      }
+      const route = router.route(method, url.pathname);
+      if (route.handler === undefined) {
+        sendReply(
+          res,
+          route.allowed.length === 0
+            ? errorReply(404, `no route for ${method} ${url.pathname}`)
+            : errorReply(405, `${method} is not allowed on ${url.pathname}`),
+        );
+        return;
+      }
+      const reply = await route.handler({
+        req,
+        res,
+        url,
+        params: route.params,
+        state: deps.state,
+        blueprints: deps.blueprints,
+        pageSize: deps.pageSize,
+      });
+      if (reply !== undefined) sendReply(res, reply);
+    },
+    {
+      protocol: 'http1+h2c',
+      onError: (error) => errorReply(500, `fake Runloop failed: ${(error as Error).message}`),
+    },
+  );
 }

@@ -1,9 +1,9 @@
 import { EventEmitter, once } from 'node:events';
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { spawnIsolated, type IsolatedProcess } from '@agentkernel/core/isolation';
+import type { IsolatedProcess } from '@agentkernel/core/isolation';
 import { FakeExecution } from './executions.js';
-import { randomId } from './temporary-fake-kit.js';
+import { createSandboxFolders, randomId, spawnInSandbox, type SandboxLayout } from '@agentkernel/fake-kit';
 
 export type DevboxStatus =
   | 'provisioning'
@@ -19,8 +19,12 @@ export type DevboxStatus =
 export const DEVBOX_USER = 'user';
 export const DEVBOX_HOME = '/home/user';
 
-/** The folders of a devbox that persist across commands, like a VM's disk. */
-const DISK = { workspace: '/workspace', home: DEVBOX_HOME, tmp: '/tmp' } as const;
+/** A devbox as the fake keeps it: the folders that persist across commands, like a VM's disk. */
+const LAYOUT: SandboxLayout = {
+  writable: ['/workspace', DEVBOX_HOME, '/tmp'],
+  home: DEVBOX_HOME,
+  user: DEVBOX_USER,
+};
 
 export interface TunnelState {
   readonly tunnel_key: string;
@@ -112,7 +116,7 @@ export class FakeState {
     const id = `dbx_${randomId(22)}`;
     const root = join(this.dataDir, 'devboxes', id);
     if (request.snapshot === undefined) {
-      for (const dir of Object.keys(DISK)) await mkdir(join(root, dir), { recursive: true });
+      await createSandboxFolders(root, LAYOUT);
     } else {
       await cp(request.snapshot.root, root, {
         recursive: true,
@@ -205,26 +209,10 @@ export class FakeState {
   spawn(devbox: FakeDevbox, argv: readonly string[], stdin = false): Promise<IsolatedProcess> {
     // Any network policy shuts the devbox off the network: the fake has no policy engine to do better.
     const network = (devbox.launchParameters.network_policy_id ?? null) === null;
-    return spawnIsolated({
-      root: join(devbox.root, 'workspace'),
-      workspaceDir: DISK.workspace,
-      binds: [
-        { hostPath: join(devbox.root, 'home'), sandboxPath: DISK.home },
-        { hostPath: join(devbox.root, 'tmp'), sandboxPath: DISK.tmp },
-      ],
-      network,
-      procDir: this.procDir,
-      backend: 'runloop',
-      argv,
-      cwd: DEVBOX_HOME,
-      env: {
-        ...devbox.environmentVariables,
-        HOME: DEVBOX_HOME,
-        USER: DEVBOX_USER,
-        LOGNAME: DEVBOX_USER,
-      },
-      stdin: stdin ? 'pipe' : 'ignore',
-    });
+    return spawnInSandbox(
+      { root: devbox.root, layout: LAYOUT, network, procDir: this.procDir, backend: 'runloop' },
+      { argv, cwd: DEVBOX_HOME, env: devbox.environmentVariables, stdin: stdin ? 'pipe' : 'ignore' },
+    );
   }
 
   /** Copies the devbox's disk into a new snapshot, which completes after the transition time. */

@@ -1,4 +1,4 @@
-import type { FaultSpec } from './temporary-fake-kit.js';
+import type { FaultSpec, RandomFaults } from '@agentkernel/fake-kit';
 import type { FakeDevbox, FakeDiskSnapshot } from './state.js';
 
 export interface FakeRunloopOptions {
@@ -21,8 +21,8 @@ export interface FakeRunloopOptions {
   readonly latencyMs?: number;
   /** Faults armed from the start (more with {@link FakeRunloop.injectFault}). */
   readonly faults?: readonly FaultSpec[];
-  /** The share of requests (0 to 1) that get a random fault: a 429, 500, 503, a drop, a lost answer or latency. */
-  readonly faultRate?: number;
+  /** Faults drawn at random from the start, e.g. `{ rate: 0.2 }` (as `serve.js --faults 0.2`). */
+  readonly randomFaults?: RandomFaults;
   /**
    * Echo the received API key in 401 messages, as a careless provider might. Off by default; tests of
    * redaction turn it on so that a leak would show.

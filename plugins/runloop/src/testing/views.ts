@@ -1,4 +1,4 @@
-import type { Reply } from './temporary-fake-kit.js';
+import type { Reply } from '@agentkernel/fake-kit';
 import type { FakeDevbox, FakeDiskSnapshot } from './state.js';
 
 /** Runloop's error body: `{ message }`, which the SDK puts after the status in its error message. */
