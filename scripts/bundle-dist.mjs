@@ -12,8 +12,9 @@ import { build } from 'esbuild';
  * @param {string[]} [options.external] packages never bundled (default: every dependency)
  * @param {Record<string, string>} [options.alias]
  * @param {string} [options.banner]
+ * @param {Record<string, string>} [options.define]
  */
-export async function bundleDist({ dist, entries, external, alias, banner }) {
+export async function bundleDist({ dist, entries, external, alias, banner, define }) {
   await rm(join(dist, 'chunks'), { recursive: true, force: true });
   const result = await build({
     entryPoints: entries.map((entry) => join(dist, entry)),
@@ -31,6 +32,7 @@ export async function bundleDist({ dist, entries, external, alias, banner }) {
     ...(external ? { external } : { packages: 'external' }),
     ...(alias ? { alias } : {}),
     ...(banner ? { banner: { js: banner } } : {}),
+    ...(define ? { define } : {}),
     legalComments: 'none',
     logLevel: 'warning',
   });
@@ -40,11 +42,4 @@ export async function bundleDist({ dist, entries, external, alias, banner }) {
   }
   // tsc's maps describe the unbundled files.
   for (const entry of entries) await rm(join(dist, `${entry}.map`), { force: true });
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const [dist, ...entries] = process.argv.slice(2);
-  if (!dist || entries.length === 0)
-    throw new Error('usage: node scripts/bundle-dist.mjs <dist> <entry.js>...');
-  await bundleDist({ dist: join(process.cwd(), dist), entries });
 }

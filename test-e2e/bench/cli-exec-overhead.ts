@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLocalBackend } from '@agentkernel/backend-local';
+import { createLocalBackend, localPlugin } from '@agentkernel/backend-local';
 import type { SandboxHandle, SandboxRef } from '@agentkernel/core';
 import type { BenchResult } from './run.js';
 import { CLI_BIN, loadNote, median, requireBuiltCli, timeOnce } from './cli-lib.js';
@@ -67,7 +67,7 @@ async function localHandle(home: string, name: string): Promise<SandboxHandle> {
   const record = JSON.parse(readFileSync(join(home, 'sandboxes', `${name}.json`), 'utf8')) as {
     ref: SandboxRef;
   };
-  const backend = createLocalBackend({ dataDir: join(home, 'plugins', 'local') });
+  const backend = createLocalBackend({ dataDir: join(home, 'plugins', 'local') }, localPlugin);
   return backend.reconnect(record.ref);
 }
 

@@ -40,7 +40,6 @@ export {
   createSandboxFolders,
   resolveInSandbox,
   sandboxMounts,
-  SYSTEM_FOLDERS,
   writableMounts,
   type SandboxLayout,
 } from './layout.js';

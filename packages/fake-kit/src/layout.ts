@@ -36,7 +36,10 @@ export function writableMounts(root: string, layout: SandboxLayout): PathMount[]
   }));
 }
 
-/** Every folder a fake sandbox's file API can reach: its writable folders and the read-only system ones. */
+/**
+ * Every folder a fake sandbox's file API can reach: its writable folders and the host's system folders,
+ * read-only, as its commands see them through the isolation.
+ */
 export function sandboxMounts(root: string, layout: SandboxLayout): PathMount[] {
   const system = SYSTEM_FOLDERS.map((path) => ({ sandboxPath: path, hostPath: path, writable: false }));
   return [...writableMounts(root, layout), ...system];

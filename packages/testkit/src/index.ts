@@ -4,3 +4,4 @@ export { testPluginShape, type TestPluginShapeOptions } from './suites/shape.js'
 export { createTarGz, readTarGz, type TarEntry, type TarListing } from './tar.js';
 export { openForTest, quietLogger, type OpenForTestOptions } from './open.js';
 export { liveSkipReason, whenLive, type LiveGateOptions } from './live.js';
+export { testFaultMatrix, type FaultMatrixOptions } from './fault-matrix.js';

@@ -1,38 +1,8 @@
-import type { BackendContext, BackendPlugin } from '@agentkernel/core';
-import { AgentcomputerBackend } from './agentcomputer-backend.js';
-import { VERSION } from './version.js';
-
-export { AgentcomputerBackend } from './agentcomputer-backend.js';
-
-/** The AgentComputer plugin: discovered and listed like any backend, marked as a stub. */
-export const plugin: BackendPlugin = {
-  specificationVersion: 'agentkernel-backend-v1',
-  name: 'agentcomputer',
-  version: VERSION,
-  description: 'AgentComputer (stub: no live adapter yet)',
-  status: 'stub',
-  capabilities: {
-    nativeSnapshots: false,
-    pauseResume: false,
-    pty: false,
-    streamingExec: false,
-    list: false,
-    ports: false,
-  },
-  credentials: [
-    {
-      key: 'api_key',
-      env: ['AGENTCOMPUTER_API_KEY'],
-      // Not required while the plugin is a stub: a missing key must not hide the real reason it cannot run.
-      required: false,
-      secret: true,
-      description: 'AgentComputer API key (read once a live adapter exists)',
-    },
-  ],
-  configSchema: {},
-  open(context: BackendContext) {
-    return new AgentcomputerBackend(plugin, context);
-  },
-};
-
-export default plugin;
+export {
+  agentcomputerPlugin,
+  agentcomputerPlugin as plugin,
+  agentcomputerPlugin as default,
+} from './plugin.js';
+export { createAgentcomputerBackend } from './agentcomputer-backend.js';
+export { BACKEND_NAME } from './name.js';
+export { VERSION } from './version.js';

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AgentkernelError,
   BackendError,
+  classify,
+  cleanUpFailedCreate,
+  leftOverError,
+  OWNER_KEYS,
+  ownerMetadata,
   UsageError,
   type Backend,
   type BackendContext,
@@ -13,8 +19,8 @@ import {
   type SandboxSummary,
 } from '@agentkernel/core';
 import { DaytonaSandboxHandle, statusOf } from './daytona-sandbox.js';
-import { BACKEND, isNotFound, toAgentkernelError } from './errors.js';
-import { creationLabels, makeRef, MANAGED_KEY, NAME_KEY, TOKEN_KEY, WORKSPACE_KEY } from './metadata.js';
+import { BACKEND, classifyDaytona, isNotFound, toAgentkernelError } from './errors.js';
+import { makeRef } from './metadata.js';
 import {
   call,
   createRuntime,
@@ -27,6 +33,8 @@ import {
 // The default user may not write at /: the workspace is made with sudo (passwordless on Daytona) then.
 const PREPARE_WORKSPACE =
   'mkdir -p -- "$1" 2>/dev/null || { sudo -n mkdir -p -- "$1" && sudo -n chown "$(id -u):$(id -g)" -- "$1"; }';
+
+const REMOVE_HINT = 'delete it in the Daytona dashboard (https://app.daytona.io/dashboard)';
 
 /** What `create` asks Daytona for: a snapshot by name, or an image to build from. */
 type Source = { snapshot: string } | { image: string } | Record<string, never>;
@@ -42,25 +50,48 @@ export class DaytonaBackend implements Backend {
   private async findByToken(token: string): Promise<SdkSandbox | undefined> {
     const doing = { action: 'looking for a sandbox by its creation token' };
     return retrying(this.runtime, doing, 'idempotent', async () => {
-      for await (const sandbox of this.runtime.client.list({ labels: { [TOKEN_KEY]: token }, limit: 10 }))
+      for await (const sandbox of this.runtime.client.list({
+        labels: { [OWNER_KEYS.token]: token },
+        limit: 10,
+      }))
         return sandbox;
       return undefined;
     });
   }
 
-  /** Whatever a failed or aborted create made is deleted, so nothing is left behind. */
-  private async deleteByToken(token: string): Promise<void> {
-    try {
-      const sandbox = await this.findByToken(token);
-      if (sandbox !== undefined)
-        await retrying(this.runtime, { action: 'deleting a half-created sandbox' }, 'idempotent', () =>
-          sandbox.delete(this.runtime.timeoutSeconds),
-        );
-    } catch (error) {
-      this.runtime.logger.warn(
-        `daytona: could not check for a sandbox left by a failed create (token ${token}): ${(error as Error).message}`,
-      );
+  /**
+   * A failed or aborted create must not leave an orphan behind: whatever it made is deleted (retried).
+   * Returns the error to throw: the create's failure, or, when the deletion failed too, one naming the
+   * sandbox left behind (an abort's reason is kept as is, with a warning naming it).
+   */
+  private async afterFailedCreate(
+    name: string,
+    failure: unknown,
+    mayHaveMade: boolean,
+    find: () => Promise<string | undefined>,
+  ): Promise<unknown> {
+    const { client, timeoutSeconds, logger } = this.runtime;
+    const left = await cleanUpFailedCreate({
+      backend: BACKEND,
+      retrier: this.runtime.retrier,
+      what: `sandbox ${name}`,
+      mayHaveMade,
+      find,
+      remove: async (id) => {
+        try {
+          await (await client.get(id)).delete(timeoutSeconds);
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+        }
+      },
+    });
+    if (left === undefined) return failure;
+    const error = leftOverError(BACKEND, failure, left, REMOVE_HINT);
+    if (!AgentkernelError.isInstance(failure)) {
+      logger.warn(error.detail);
+      return failure;
     }
+    return error;
   }
 
   /** A `base_image` that names a Daytona snapshot is used as one; any other is an image Daytona builds from. */
@@ -98,7 +129,7 @@ export class DaytonaBackend implements Backend {
     const params = {
       ...source,
       envVars: { ...spec.env },
-      labels: creationLabels(spec, token),
+      labels: ownerMetadata(spec, token, BACKEND, 'Daytona labels'),
       public: spec.ports.length > 0,
       networkBlockAll: !spec.network,
       ...(Object.keys(resources).length === 0 ? {} : { resources }),
@@ -112,6 +143,12 @@ export class DaytonaBackend implements Backend {
         : 'image' in source
           ? `image ${source.image}`
           : 'the default snapshot';
+    let ambiguous = false;
+    const adopt = async (): Promise<SdkSandbox | undefined> => {
+      ambiguous = true;
+      return this.findByToken(token);
+    };
+    const findMade = async (): Promise<string | undefined> => (await this.findByToken(token))?.id;
     let sandbox: SdkSandbox;
     try {
       sandbox = await retrying(
@@ -119,16 +156,16 @@ export class DaytonaBackend implements Backend {
         { action: `creating sandbox ${spec.name}` },
         'refused-only',
         () => client.create(params, { timeout: timeoutSeconds * 5 }),
-        {
-          recover: () => this.findByToken(token),
-          ...(spec.signal === undefined ? {} : { signal: spec.signal }),
-        },
+        { recover: adopt, ...(spec.signal === undefined ? {} : { signal: spec.signal }) },
       );
       spec.signal?.throwIfAborted();
     } catch (error) {
-      await this.deleteByToken(token);
-      if (spec.signal?.aborted === true) throw spec.signal.reason;
-      throw toAgentkernelError(error, { action: `creating sandbox ${spec.name} from ${what}` });
+      const aborted = spec.signal?.aborted === true;
+      const failure: unknown = aborted
+        ? (spec.signal?.reason as unknown)
+        : toAgentkernelError(error, { action: `creating sandbox ${spec.name} from ${what}` });
+      const mayHaveMade = ambiguous || aborted || classify(error, classifyDaytona).transience !== 'final';
+      throw await this.afterFailedCreate(spec.name, failure, mayHaveMade, findMade);
     }
     const ref = makeRef(sandbox.id, {
       name: spec.name,
@@ -143,16 +180,16 @@ export class DaytonaBackend implements Backend {
       if (result.exitCode !== 0)
         throw new Error(result.stderr.toString('utf8').trim() || `exit code ${result.exitCode}`);
     } catch (error) {
-      await handle.destroy().catch(() => this.deleteByToken(token));
       const cause = toAgentkernelError(error, {
         action: `creating ${spec.workspaceDir}`,
         sandboxId: sandbox.id,
       });
-      throw new BackendError(
+      const failure = new BackendError(
         BACKEND,
-        `could not prepare ${spec.workspaceDir} in the new sandbox ${sandbox.id} (deleted again): ${cause.detail}`,
+        `could not prepare ${spec.workspaceDir} in the new sandbox ${sandbox.id}: ${cause.detail}`,
         { code: cause.code, cause },
       );
+      throw await this.afterFailedCreate(spec.name, failure, true, async () => sandbox.id);
     }
     logger.debug(`daytona: created sandbox ${sandbox.id} from ${what}`);
     return handle;
@@ -164,14 +201,14 @@ export class DaytonaBackend implements Backend {
   }
 
   async list(filter: ListFilter = {}): Promise<SandboxSummary[]> {
-    const labels = { ...filter.labels, [MANAGED_KEY]: 'true' };
+    const labels = { ...filter.labels, [OWNER_KEYS.managed]: 'true' };
     return call(this.runtime, { action: 'listing sandboxes' }, 'idempotent', async () => {
       const out: SandboxSummary[] = [];
       for await (const sandbox of this.runtime.client.list({ labels })) {
-        const name = sandbox.labels[NAME_KEY];
+        const name = sandbox.labels[OWNER_KEYS.name];
         out.push({
           ref: makeRef(sandbox.id, {
-            workspaceDir: sandbox.labels[WORKSPACE_KEY] ?? '/workspace',
+            workspaceDir: sandbox.labels[OWNER_KEYS.workspace] ?? '/workspace',
             public: sandbox.public,
             ...(name === undefined ? {} : { name }),
           }),
@@ -207,8 +244,8 @@ export class DaytonaBackend implements Backend {
 
 /** Opens the Daytona backend for `plugin` with the SDK module already imported. */
 export function createDaytonaBackend(
-  plugin: BackendPlugin,
   context: BackendContext,
+  plugin: BackendPlugin,
   sdk: DaytonaModule,
 ): DaytonaBackend {
   return new DaytonaBackend(plugin, createRuntime(sdk, context));

@@ -1,7 +1,8 @@
 import { AgentkernelError, BackendError, NotFoundError, UsageError } from '@agentkernel/core';
 import { classifyTransport, statusTransience, type Transience } from '@agentkernel/core';
+import { BACKEND_NAME as BACKEND } from './name.js';
 
-export const BACKEND = 'daytona';
+export { BACKEND };
 
 const AUTH_HINT =
   'check the Daytona credentials: set DAYTONA_API_KEY (or [remote.daytona] api_key / api_key_env); keys are at https://app.daytona.io/dashboard/keys';

@@ -1,4 +1,5 @@
 import { CredentialsMissingError, importVendor, type BackendPlugin } from '@agentkernel/core';
+import { BACKEND_NAME } from './name.js';
 import { VERSION } from './version.js';
 
 const CREDENTIAL_HINT = [
@@ -9,7 +10,7 @@ const CREDENTIAL_HINT = [
 /** The `daytona` backend: sandboxes in Daytona's cloud (or any Daytona-compatible API), through `@daytonaio/sdk`. */
 export const daytonaPlugin: BackendPlugin = {
   specificationVersion: 'agentkernel-backend-v1',
-  name: 'daytona',
+  name: BACKEND_NAME,
   version: VERSION,
   description: 'Daytona cloud sandboxes (daytona.io), through the pinned @daytonaio/sdk',
   status: 'ready',
@@ -77,9 +78,9 @@ export const daytonaPlugin: BackendPlugin = {
     const apiKey = context.credentials.api_key;
     const jwt = context.credentials.jwt_token;
     if ((apiKey === undefined || apiKey === '') && (jwt === undefined || jwt === ''))
-      throw new CredentialsMissingError('daytona', CREDENTIAL_HINT);
-    const sdk = await importVendor(() => import('@daytonaio/sdk'), '@daytonaio/sdk', 'daytona');
+      throw new CredentialsMissingError(BACKEND_NAME, CREDENTIAL_HINT);
+    const sdk = await importVendor(() => import('@daytonaio/sdk'), '@daytonaio/sdk', BACKEND_NAME);
     const { createDaytonaBackend } = await import('./daytona-backend.js');
-    return createDaytonaBackend(daytonaPlugin, context, sdk);
+    return createDaytonaBackend(context, daytonaPlugin, sdk);
   },
 };

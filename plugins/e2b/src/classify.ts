@@ -1,8 +1,11 @@
 import { httpStatusOf, statusTransience, type Transience } from '@agentkernel/core';
 
-/** envd errors carry their HTTP status only at the start of the message: "500: ...". */
+/**
+ * envd errors carry their HTTP status only in the message: "500: ..." from its REST API, "2: [unknown]
+ * HTTP 500" from Connect when the answer was not a Connect error (a proxy's).
+ */
 function statusOf(error: Error): number | undefined {
-  const match = /^(\d{3}):/.exec(error.message);
+  const match = /^(\d{3}):/.exec(error.message) ?? /^\d+: \[\w+\] HTTP (\d{3})\b/.exec(error.message);
   return httpStatusOf(error) ?? (match === null ? undefined : Number(match[1]));
 }
 

@@ -214,8 +214,8 @@ export class E2BBackend implements Backend {
 
 /** Opens the E2B backend for `plugin` with the SDK module already imported and the API key resolved. */
 export function createE2BBackend(
-  plugin: BackendPlugin,
   context: BackendContext,
+  plugin: BackendPlugin,
   sdk: E2BModule,
   apiKey: string,
 ): E2BBackend {

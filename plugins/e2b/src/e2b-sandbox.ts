@@ -5,6 +5,7 @@ import {
   getArchiveViaExec,
   NotFoundError,
   putArchiveViaExec,
+  replayableBody,
   SandboxGoneError,
   UsageError,
   type Endpoint,
@@ -106,13 +107,20 @@ export class E2BSandboxHandle implements SandboxHandle {
   }
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.run(argv, options, 'refused-only');
+  }
+
+  /**
+   * Runs a command. Its start is retried only when the request was refused (`refused-only`): a
+   * started command is never repeated, unless the caller knows it is harmless to (`idempotent`).
+   */
+  private async run(argv: readonly string[], options: ExecOptions, replay: Replay): Promise<ExecResult> {
     if (argv.length === 0)
       throw new UsageError('exec needs a program to run (argv is empty)', { backend: BACKEND });
     options.signal?.throwIfAborted();
     const cwd = this.resolve(options.cwd ?? '.');
-    // Starting is retried only when the request was refused; a started command is never repeated.
     const doing = { action: `starting ${JSON.stringify(argv[0])}`, sandboxId: this.id };
-    const api = commandApi((operation) => this.envd(doing, 'refused-only', operation));
+    const api = commandApi((operation) => this.envd(doing, replay, operation));
     try {
       return await execOverText(api, argv, { ...options, cwd }, { backend: BACKEND, sandboxId: this.id });
     } catch (error) {
@@ -144,14 +152,16 @@ export class E2BSandboxHandle implements SandboxHandle {
   async writeFile(path: string, data: Uint8Array | Readable, options: WriteFileOptions = {}): Promise<void> {
     const target = this.resolve(path);
     const doing = { action: `writing ${target}`, sandboxId: this.id, path: target };
-    if (data instanceof Uint8Array) {
-      const blob = new Blob([data]);
+    // A small stream is read into memory so that its upload can be retried like a buffer's.
+    const body = data instanceof Uint8Array ? data : await replayableBody(data);
+    if (body instanceof Uint8Array) {
+      const blob = new Blob([body]);
       await this.envd(doing, 'idempotent', (sandbox) =>
         sandbox.files.write(target, blob, { useOctetStream: true }),
       );
     } else {
       // A stream can be sent once only.
-      const stream = Readable.toWeb(data) as ReadableStream<Uint8Array>;
+      const stream = Readable.toWeb(body) as ReadableStream<Uint8Array>;
       await this.envd(doing, 'once', (sandbox) =>
         sandbox.files.write(target, stream, { useOctetStream: true }),
       );
@@ -160,7 +170,7 @@ export class E2BSandboxHandle implements SandboxHandle {
   }
 
   private async chmod(target: string, mode: number): Promise<void> {
-    const result = await this.exec(['chmod', mode.toString(8), target], { cwd: '/' });
+    const result = await this.run(['chmod', mode.toString(8), target], { cwd: '/' }, 'idempotent');
     if (result.exitCode !== 0) {
       throw toAgentkernelError(new Error(result.stderr.toString('utf8').trim()), {
         action: `setting the mode of ${target}`,

@@ -7,8 +7,9 @@ import {
   UsageError,
 } from '@agentkernel/core';
 import { classifyE2BError } from './classify.js';
+import { BACKEND_NAME as BACKEND } from './name.js';
 
-export const BACKEND = 'e2b';
+export { BACKEND };
 
 const AUTH_HINT =
   'check the E2B API key: set E2B_API_KEY (or [remote.e2b] api_key / api_key_env); keys are at https://e2b.dev/dashboard?tab=keys';

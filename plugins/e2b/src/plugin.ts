@@ -4,12 +4,13 @@ import {
   REQUEST_CONFIG_SCHEMA,
   type BackendPlugin,
 } from '@agentkernel/core';
+import { BACKEND_NAME } from './name.js';
 import { VERSION } from './version.js';
 
 /** The `e2b` backend: sandboxes in E2B's cloud (or any E2B-compatible API), through the `e2b` SDK. */
 export const e2bPlugin: BackendPlugin = {
   specificationVersion: 'agentkernel-backend-v1',
-  name: 'e2b',
+  name: BACKEND_NAME,
   version: VERSION,
   description: 'E2B cloud sandboxes (e2b.dev), through the pinned e2b SDK',
   status: 'ready',
@@ -64,9 +65,9 @@ export const e2bPlugin: BackendPlugin = {
   async open(context) {
     const apiKey = context.credentials.api_key;
     if (apiKey === undefined || apiKey === '')
-      throw new CredentialsMissingError('e2b', [{ key: 'api_key', env: ['E2B_API_KEY'] }]);
-    const sdk = await importVendor(() => import('e2b'), 'e2b', 'e2b');
+      throw new CredentialsMissingError(BACKEND_NAME, [{ key: 'api_key', env: ['E2B_API_KEY'] }]);
+    const sdk = await importVendor(() => import('e2b'), 'e2b', BACKEND_NAME);
     const { createE2BBackend } = await import('./e2b-backend.js');
-    return createE2BBackend(e2bPlugin, context, sdk, apiKey);
+    return createE2BBackend(context, e2bPlugin, sdk, apiKey);
   },
 };

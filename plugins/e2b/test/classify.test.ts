@@ -15,6 +15,8 @@ describe('classifyE2BError', () => {
     expect(transience(named('SandboxError', '429: slow down'))).toBe('rejected');
     expect(transience(new DOMException('timed out', 'TimeoutError'))).toBe('ambiguous');
     expect(transience(named('SandboxError', '2: [unknown] terminated'))).toBe('ambiguous');
+    expect(transience(named('SandboxError', '2: [unknown] HTTP 500'))).toBe('ambiguous');
+    expect(transience(named('SandboxError', '14: [unavailable] HTTP 503'))).toBe('rejected');
     expect(transience(named('AuthenticationError', 'Unauthorized'))).toBe('final');
     expect(transience(named('SandboxNotFoundError'))).toBe('final');
     expect(transience(named('SandboxError', '400: bad', { statusCode: 400 }))).toBe('final');

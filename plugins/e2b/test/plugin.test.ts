@@ -63,7 +63,7 @@ describe('the e2b plugin object', () => {
       expect(valueImports, `${file} imports 'e2b' at module load`).toEqual([]);
     }
     expect(readFileSync(join(root, 'plugin.ts'), 'utf8')).toContain(
-      "importVendor(() => import('e2b'), 'e2b', 'e2b')",
+      "importVendor(() => import('e2b'), 'e2b', BACKEND_NAME)",
     );
   });
 

@@ -6,6 +6,7 @@ import { BackendError, NotFoundError, unpackCommand, UsageError } from '@agentke
 import { runIsolated, spawnIsolated, type IsolationOptions } from '@agentkernel/core/isolation';
 import { makeWorkspaceDir } from './files.js';
 import { hostPath, type Workspace } from './paths.js';
+import { BACKEND_NAME } from './name.js';
 
 // GNU tar exits 1 when a file changed while it was read (a live workspace); the archive is still usable.
 const TAR_WARNING = 1;
@@ -31,7 +32,7 @@ export async function putArchive(
   if (result.exitCode !== 0) {
     const detail = result.stderr.toString('utf8').trim();
     throw new BackendError(
-      'local',
+      BACKEND_NAME,
       `unpacking an archive into "${dir}" in sandbox ${workspace.name} failed (tar exit ${result.exitCode}): ${detail}`,
     );
   }
@@ -49,12 +50,14 @@ async function entryNames(
     const name = posix.normalize(path).replace(/\/+$/, '');
     if (posix.isAbsolute(name) || name === '..' || name.startsWith('../') || name === '' || name === '.') {
       throw new UsageError(`archive path "${path}" must be relative to "${dir}" and inside it`, {
-        backend: 'local',
+        backend: BACKEND_NAME,
       });
     }
     const host = await hostPath(workspace, posix.join(posix.resolve(workspace.dir, dir), name), false);
     if ((await lstat(host).catch(() => undefined)) === undefined) {
-      throw new NotFoundError(`no "${name}" in "${dir}" of sandbox ${workspace.name}`, { backend: 'local' });
+      throw new NotFoundError(`no "${name}" in "${dir}" of sandbox ${workspace.name}`, {
+        backend: BACKEND_NAME,
+      });
     }
     names.push(name);
   }
@@ -71,9 +74,11 @@ export async function getArchive(
   const hostDir = await hostPath(workspace, dir, true);
   const info = await stat(hostDir).catch(() => undefined);
   if (info === undefined)
-    throw new NotFoundError(`no directory "${dir}" in sandbox ${workspace.name}`, { backend: 'local' });
+    throw new NotFoundError(`no directory "${dir}" in sandbox ${workspace.name}`, { backend: BACKEND_NAME });
   if (!info.isDirectory())
-    throw new UsageError(`"${dir}" in sandbox ${workspace.name} is not a directory`, { backend: 'local' });
+    throw new UsageError(`"${dir}" in sandbox ${workspace.name} is not a directory`, {
+      backend: BACKEND_NAME,
+    });
   const names = await entryNames(workspace, dir, hostDir, paths);
 
   const proc = await spawnIsolated({
@@ -103,7 +108,7 @@ export async function getArchive(
     const detail = Buffer.concat(errors).toString('utf8').trim();
     out.destroy(
       new BackendError(
-        'local',
+        BACKEND_NAME,
         `packing "${dir}" in sandbox ${workspace.name} failed (tar exit ${exit.exitCode}): ${detail}`,
       ),
     );

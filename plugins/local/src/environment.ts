@@ -2,12 +2,15 @@ import { readFile, rm } from 'node:fs/promises';
 import { BackendError, StateError, withFileLock, type Logger } from '@agentkernel/core';
 import {
   environmentAlive,
+  killEnvironmentsIn,
+  removeSandboxCgroup,
   startEnvironment,
   stopEnvironment,
   type EnvironmentRecord,
   type StartEnvironmentOptions,
 } from '@agentkernel/core/isolation';
 import { readRecord, writeFileAtomic, type SandboxLayout, type SandboxRecord } from './store.js';
+import { BACKEND_NAME } from './name.js';
 
 async function readEnvironment(layout: SandboxLayout): Promise<EnvironmentRecord | undefined> {
   let text: string;
@@ -22,7 +25,7 @@ async function readEnvironment(layout: SandboxLayout): Promise<EnvironmentRecord
   } catch (error) {
     // A torn record cannot be: it is written atomically. A damaged one names nothing we could stop.
     throw new StateError(`${layout.environment} is not valid JSON; stop the sandbox to reset it`, {
-      backend: 'local',
+      backend: BACKEND_NAME,
       cause: error,
     });
   }
@@ -30,7 +33,7 @@ async function readEnvironment(layout: SandboxLayout): Promise<EnvironmentRecord
 
 export function stoppedError(name: string): BackendError {
   return new BackendError(
-    'local',
+    BACKEND_NAME,
     `sandbox ${name} is stopped; start it with: agentkernel sandbox start ${name}`,
     { code: 'SANDBOX_STOPPED', hint: `agentkernel sandbox start ${name}` },
   );
@@ -56,7 +59,7 @@ export class SandboxEnvironment {
    * The environment, started first when there is none or it has ended (a reboot, or the sandbox killed
    * its own init); `options` describe the sandbox it must be. Throws when the sandbox was stopped.
    */
-  ensure(options: Omit<StartEnvironmentOptions, 'stateDir'>): Promise<EnvironmentRecord> {
+  ensure(options: () => Promise<Omit<StartEnvironmentOptions, 'stateDir'>>): Promise<EnvironmentRecord> {
     return this.locked(async () => {
       const current = await readEnvironment(this.layout);
       if (current !== undefined && environmentAlive(current)) return current;
@@ -68,7 +71,7 @@ export class SandboxEnvironment {
           `the environment of sandbox ${record.name} had ended; started a fresh one (its /tmp and background processes are gone)`,
         );
       }
-      const started = await startEnvironment({ ...options, stateDir: this.layout.dir });
+      const started = await startEnvironment({ ...(await options()), stateDir: this.layout.dir });
       try {
         await writeFileAtomic(this.layout.environment, `${JSON.stringify(started, null, 2)}\n`);
       } catch (error) {
@@ -91,6 +94,10 @@ export class SandboxEnvironment {
       await before();
       const current = await readEnvironment(this.layout).catch(() => undefined);
       if (current !== undefined) await stopEnvironment(current);
+      // One whose starter died before recording it is found by its folder.
+      await killEnvironmentsIn(this.layout.dir);
+      // Its processes are gone, so the group can go (a busy one is left for the next stop).
+      if (current?.cgroup !== undefined) await removeSandboxCgroup(current.cgroup).catch(() => undefined);
       await rm(this.layout.environment, { force: true });
     });
   }

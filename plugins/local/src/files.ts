@@ -12,20 +12,24 @@ import {
   type WriteFileOptions,
 } from '@agentkernel/core';
 import { hostPath, type Workspace } from './paths.js';
+import { BACKEND_NAME } from './name.js';
 
 const code = (error: unknown): string | undefined => (error as NodeJS.ErrnoException).code;
 
 function failed(what: string, workspace: Workspace, error: unknown): unknown {
   if (AgentkernelError.isInstance(error)) return error;
   return new BackendError(
-    'local',
+    BACKEND_NAME,
     `${what} in sandbox ${workspace.name} failed: ${(error as Error).message}`,
     { cause: error },
   );
 }
 
 function missing(workspace: Workspace, path: string, cause: unknown): NotFoundError {
-  return new NotFoundError(`no file "${path}" in sandbox ${workspace.name}`, { backend: 'local', cause });
+  return new NotFoundError(`no file "${path}" in sandbox ${workspace.name}`, {
+    backend: BACKEND_NAME,
+    cause,
+  });
 }
 
 /** Reads a regular file of the workspace. */
@@ -36,7 +40,7 @@ export async function readWorkspaceFile(workspace: Workspace, path: string): Pro
     // Reading a FIFO the sandbox left behind would block forever.
     if (!info.isFile()) {
       throw new UsageError(`"${path}" in sandbox ${workspace.name} is not a regular file`, {
-        backend: 'local',
+        backend: BACKEND_NAME,
       });
     }
     return await readFile(file);
@@ -65,7 +69,7 @@ export async function writeWorkspaceFile(
   if (file === workspace.root) {
     throw new UsageError(
       `cannot write to ${workspace.dir}: it is the workspace directory of sandbox ${workspace.name}`,
-      { backend: 'local' },
+      { backend: BACKEND_NAME },
     );
   }
   const mode = options.mode ?? (await existingMode(file)) ?? 0o644;
@@ -80,7 +84,7 @@ export async function writeWorkspaceFile(
     await rm(temp, { force: true });
     if (code(error) === 'EISDIR' || code(error) === 'ENOTEMPTY' || code(error) === 'EEXIST') {
       throw new UsageError(`cannot write "${path}" in sandbox ${workspace.name}: it is a directory`, {
-        backend: 'local',
+        backend: BACKEND_NAME,
         cause: error,
       });
     }
@@ -88,7 +92,7 @@ export async function writeWorkspaceFile(
       throw new UsageError(
         `cannot write "${path}" in sandbox ${workspace.name}: a parent is not a directory`,
         {
-          backend: 'local',
+          backend: BACKEND_NAME,
           cause: error,
         },
       );
@@ -104,7 +108,7 @@ export async function removeWorkspaceFile(workspace: Workspace, path: string): P
     throw new UsageError(
       `refusing to remove ${workspace.dir}, the workspace directory of sandbox ${workspace.name}`,
       {
-        backend: 'local',
+        backend: BACKEND_NAME,
       },
     );
   }
@@ -123,7 +127,7 @@ export async function makeWorkspaceDir(workspace: Workspace, path: string): Prom
       throw new UsageError(
         `cannot create directory "${path}" in sandbox ${workspace.name}: a file is in the way`,
         {
-          backend: 'local',
+          backend: BACKEND_NAME,
           cause: error,
         },
       );

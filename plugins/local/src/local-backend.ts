@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  NOT_APPLIED_KEY,
   UsageError,
   validateSandboxName,
   type Backend,
+  type BackendPlugin,
   type ListFilter,
   type NativeSnapshotHandle,
   type SandboxRef,
@@ -13,38 +15,43 @@ import {
 } from '@agentkernel/core';
 import { checkWorkspaceDir, DEFAULT_WORKSPACE_DIR, requirePasta } from '@agentkernel/core/isolation';
 import { LocalSandbox } from './local-sandbox.js';
-import { localPlugin } from './plugin.js';
-import { LocalRuntime, type LocalBackendOptions } from './runtime.js';
+import { honour } from './resources.js';
+import { LocalRuntime, type LocalBackendContext } from './runtime.js';
 import { copyTree, deleteSnapshot, snapshotWorkspace } from './snapshots.js';
 import { layoutOf, readRecord, writeEnv, writeRecord, type SandboxRecord } from './store.js';
+import { BACKEND_NAME } from './name.js';
 
 const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 class LocalBackend implements Backend {
-  readonly plugin = localPlugin;
+  constructor(
+    readonly plugin: BackendPlugin,
+    private readonly runtime: LocalRuntime,
+  ) {}
 
-  constructor(private readonly runtime: LocalRuntime) {}
-
-  private handle(id: string, dir = join(this.runtime.sandboxesDir, id)): LocalSandbox {
-    return new LocalSandbox(this.runtime, { backend: 'local', id, metadata: { dir } }, dir);
+  private handle(
+    id: string,
+    dir = join(this.runtime.sandboxesDir, id),
+    notApplied: readonly string[] = [],
+  ): LocalSandbox {
+    const metadata: Record<string, string> = { dir };
+    if (notApplied.length > 0) metadata[NOT_APPLIED_KEY] = notApplied.join(',');
+    return new LocalSandbox(this.runtime, { backend: BACKEND_NAME, id, metadata }, dir);
   }
 
   async create(spec: SandboxSpec): Promise<LocalSandbox> {
     const name = validateSandboxName(spec.name);
-    const workspaceDir = checkWorkspaceDir(spec.workspaceDir || DEFAULT_WORKSPACE_DIR, 'local');
+    const workspaceDir = checkWorkspaceDir(spec.workspaceDir || DEFAULT_WORKSPACE_DIR, BACKEND_NAME);
     await this.runtime.bwrapPath();
     // Said at create rather than at the first command: the sandbox could not run anything without it.
-    if (spec.network && this.runtime.mode !== 'none') await requirePasta(this.runtime.searchPath, 'local');
+    if (spec.network && this.runtime.mode !== 'none')
+      await requirePasta(this.runtime.searchPath, BACKEND_NAME);
     spec.signal?.throwIfAborted();
     const source =
       spec.fromSnapshot === undefined
         ? undefined
         : await snapshotWorkspace(this.runtime.snapshotsDir, spec.fromSnapshot);
-    const ignored = (['image', 'vcpus', 'memoryMb', 'idleTimeoutMs'] as const).filter(
-      (key) => spec[key] !== undefined,
-    );
-    if (ignored.length > 0)
-      this.runtime.logger.debug(`local sandboxes run on this machine as is; ignoring ${ignored.join(', ')}`);
+    const honoured = await honour(spec, this.runtime.mode, this.runtime.logger);
 
     const id = `${name}-${randomBytes(4).toString('hex')}`;
     const dir = join(this.runtime.sandboxesDir, id);
@@ -67,6 +74,8 @@ class LocalBackend implements Backend {
         workspaceDir,
         createdAt: new Date().toISOString(),
         ...(spec.fromSnapshot === undefined ? {} : { fromSnapshot: spec.fromSnapshot.id }),
+        ...(honoured.limits === undefined ? {} : { limits: honoured.limits }),
+        ...(honoured.notApplied.length === 0 ? {} : { notApplied: honoured.notApplied }),
       };
       await writeRecord(staging.dir, record);
       await rename(staging.dir, dir);
@@ -74,14 +83,14 @@ class LocalBackend implements Backend {
       await rm(staging.dir, { recursive: true, force: true });
       throw error;
     }
-    return this.handle(id, dir);
+    return this.handle(id, dir, honoured.notApplied);
   }
 
   async reconnect(ref: SandboxRef): Promise<LocalSandbox> {
-    if (ref.backend !== 'local' || !ID_PATTERN.test(ref.id)) {
+    if (ref.backend !== BACKEND_NAME || !ID_PATTERN.test(ref.id)) {
       throw new UsageError(
         `sandbox ${JSON.stringify(ref.id)} of backend "${ref.backend}" is not a local sandbox`,
-        { backend: 'local' },
+        { backend: BACKEND_NAME },
       );
     }
     return this.handle(ref.id, ref.metadata.dir);
@@ -100,7 +109,7 @@ class LocalBackend implements Backend {
       );
       if (!wanted) continue;
       summaries.push({
-        ref: this.handle(id, dir).ref,
+        ref: this.handle(id, dir, record.notApplied).ref,
         name: record.name,
         status: record.status,
         createdAt: record.createdAt,
@@ -114,7 +123,10 @@ class LocalBackend implements Backend {
   }
 }
 
-/** Opens the local backend directly (the plugin's `open` does this with the CLI's context). */
-export function createLocalBackend(options: LocalBackendOptions): Backend {
-  return new LocalBackend(new LocalRuntime(options));
+/**
+ * Opens the local backend for `plugin` (the plugin's `open` passes itself; tests and benchmarks pass
+ * `localPlugin` with a context holding only `dataDir`).
+ */
+export function createLocalBackend(context: LocalBackendContext, plugin: BackendPlugin): Backend {
+  return new LocalBackend(plugin, new LocalRuntime(context));
 }

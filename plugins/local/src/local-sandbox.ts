@@ -18,11 +18,14 @@ import {
   type WriteFileOptions,
 } from '@agentkernel/core';
 import {
+  cgroupSupport,
+  createSandboxCgroup,
   killAll,
   runIsolated,
   type EnvironmentRecord,
   type IsolatedProcess,
   type IsolationOptions,
+  type ResourceLimits,
 } from '@agentkernel/core/isolation';
 import { SandboxEnvironment, stoppedError } from './environment.js';
 import * as archive from './archive.js';
@@ -39,6 +42,7 @@ import {
   type SandboxLayout,
   type SandboxRecord,
 } from './store.js';
+import { BACKEND_NAME } from './name.js';
 
 /** One local sandbox: a folder under the backend's data dir, commands run in it under bubblewrap. */
 export class LocalSandbox implements SandboxHandle {
@@ -57,7 +61,7 @@ export class LocalSandbox implements SandboxHandle {
   }
 
   private gone(): SandboxGoneError {
-    return new SandboxGoneError('local', this.ref.id, {
+    return new SandboxGoneError(BACKEND_NAME, this.ref.id, {
       hint: 'create it again: agentkernel sandbox create',
     });
   }
@@ -87,15 +91,31 @@ export class LocalSandbox implements SandboxHandle {
       network: record.network,
       home: this.layout.home,
       procDir: this.layout.procs,
-      backend: 'local',
+      backend: BACKEND_NAME,
       ...(this.runtime.searchPath === undefined ? {} : { searchPath: this.runtime.searchPath }),
       ...(bwrapPath === undefined ? {} : { bwrapPath }),
     };
   }
 
   private async liveEnvironment(record: SandboxRecord): Promise<EnvironmentRecord> {
-    const options = await this.sandboxOptions(record);
-    return this.environment.ensure({ ...options, ports: record.ports, hostname: record.name });
+    return this.environment.ensure(async () => ({
+      ...(await this.sandboxOptions(record)),
+      ports: record.ports,
+      hostname: record.name,
+      ...(record.limits === undefined ? {} : { cgroup: await this.cgroup(record, record.limits) }),
+    }));
+  }
+
+  private async cgroup(record: SandboxRecord, limits: ResourceLimits): Promise<string> {
+    const support = await cgroupSupport();
+    if ('reason' in support) {
+      throw new BackendError(
+        'local',
+        `sandbox ${record.name} was created with its vCPUs and memory enforced by a cgroup, and cgroups are unavailable now: ${support.reason}`,
+        { hint: `recreate the sandbox without --vcpus and --memory, or restore cgroup v2 delegation` },
+      );
+    }
+    return createSandboxCgroup(support, this.ref.id, limits);
   }
 
   /** Where a command runs: in the sandbox's environment (started when needed) unless isolation is off. */
@@ -126,7 +146,7 @@ export class LocalSandbox implements SandboxHandle {
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const record = await this.running();
-    if (argv.length === 0) throw new UsageError('no command given to exec', { backend: 'local' });
+    if (argv.length === 0) throw new UsageError('no command given to exec', { backend: BACKEND_NAME });
     this.runtime.warnUnisolated();
     const env = { ...(await readEnv(this.layout.dir)), ...options.env };
     try {
@@ -172,14 +192,14 @@ export class LocalSandbox implements SandboxHandle {
     const record = await this.running();
     if (!record.network) {
       throw new BackendError(
-        'local',
+        BACKEND_NAME,
         `sandbox ${record.name} has no network ([security] network = false), so its ports cannot be reached from this machine`,
         { hint: 'recreate the sandbox with [security] network = true' },
       );
     }
     for (const port of ports) {
       if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new UsageError(`port ${port} is not a TCP port number (1-65535)`, { backend: 'local' });
+        throw new UsageError(`port ${port} is not a TCP port number (1-65535)`, { backend: BACKEND_NAME });
       }
     }
     if (this.runtime.mode === 'none') {
@@ -193,7 +213,7 @@ export class LocalSandbox implements SandboxHandle {
         const declared = record.ports.length === 0 ? 'none' : record.ports.join(', ');
         throw new UsageError(
           `port ${port} of sandbox ${record.name} is not forwarded: only the ports declared at create are (${declared})`,
-          { backend: 'local', hint: `recreate the sandbox with --port ${port} (or [network] ports)` },
+          { backend: BACKEND_NAME, hint: `recreate the sandbox with --port ${port} (or [network] ports)` },
         );
       }
       return { port, url: `http://127.0.0.1:${found.hostPort}` };
@@ -230,7 +250,7 @@ export class LocalSandbox implements SandboxHandle {
       await rename(this.layout.dir, trash);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new BackendError('local', `cannot remove sandbox ${record.name} at ${this.layout.dir}`, {
+      throw new BackendError(BACKEND_NAME, `cannot remove sandbox ${record.name} at ${this.layout.dir}`, {
         cause: error,
       });
     }

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { UsageError } from '@agentkernel/core';
 import { resolveSandboxPath } from '@agentkernel/core/isolation';
+import { BACKEND_NAME } from './name.js';
 
 /** Where a sandbox's workspace lives on the host and in the sandbox. */
 export interface Workspace {
@@ -16,7 +17,7 @@ function outside(workspace: Workspace, path: string): UsageError {
   return new UsageError(
     `path "${path}" is outside ${workspace.dir}, the workspace of sandbox ${workspace.name}; ` +
       'the local backend reads and writes only the workspace directly, so use exec for anything else',
-    { backend: 'local' },
+    { backend: BACKEND_NAME },
   );
 }
 
@@ -51,7 +52,7 @@ export async function hostPath(workspace: Workspace, path: string, followFinal: 
     case 'outside':
       throw outside(workspace, path);
     case 'loop':
-      throw new UsageError(`${where} has too many levels of symlinks`, { backend: 'local' });
+      throw new UsageError(`${where} has too many levels of symlinks`, { backend: BACKEND_NAME });
     case 'escapes': {
       const how = posix.isAbsolute(resolved.target)
         ? `the symlink ${resolved.link} -> ${resolved.target}`
@@ -59,7 +60,7 @@ export async function hostPath(workspace: Workspace, path: string, followFinal: 
       throw new UsageError(
         `path "${path}" leaves the workspace of sandbox ${workspace.name} through ${how}`,
         {
-          backend: 'local',
+          backend: BACKEND_NAME,
         },
       );
     }

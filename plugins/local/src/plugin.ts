@@ -1,11 +1,12 @@
 import type { BackendPlugin } from '@agentkernel/core';
-import type { IsolationMode } from '@agentkernel/core/isolation';
+import { createLocalBackend } from './local-backend.js';
+import { BACKEND_NAME } from './name.js';
 import { VERSION } from './version.js';
 
 /** The `local` backend: sandboxes are folders on this machine, commands run under bubblewrap. */
 export const localPlugin: BackendPlugin = {
   specificationVersion: 'agentkernel-backend-v1',
-  name: 'local',
+  name: BACKEND_NAME,
   version: VERSION,
   description: 'Sandboxes on this machine, isolated with bubblewrap; no account needed',
   status: 'ready',
@@ -28,14 +29,6 @@ export const localPlugin: BackendPlugin = {
     },
   },
   async open(context) {
-    const isolation = context.config.isolation as IsolationMode;
-    // Imported here rather than at the top: the backend module imports this plugin object.
-    const { createLocalBackend } = await import('./local-backend.js');
-    return createLocalBackend({
-      dataDir: context.dataDir,
-      isolation,
-      logger: context.logger,
-      ...(context.env.PATH === undefined ? {} : { searchPath: context.env.PATH }),
-    });
+    return createLocalBackend(context, localPlugin);
   },
 };

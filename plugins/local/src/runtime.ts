@@ -1,18 +1,15 @@
 import { join } from 'node:path';
-import type { Logger } from '@agentkernel/core';
+import type { BackendContext, Logger } from '@agentkernel/core';
 import { requireBubblewrap, type IsolationMode } from '@agentkernel/core/isolation';
+import { BACKEND_NAME } from './name.js';
 
-/** How the local backend was opened. */
-export interface LocalBackendOptions {
-  /** Where sandboxes (`sandboxes/<id>/`) and native snapshots (`snapshots/<id>/`) are kept. */
-  readonly dataDir: string;
-  /** `bubblewrap` (the default) or `none` (no isolation: every command warns). */
-  readonly isolation?: IsolationMode;
-  /** The PATH to find bwrap on; `process.env.PATH` when absent. */
-  readonly searchPath?: string;
-  /** Receives the no-isolation warnings and debug notes. */
-  readonly logger?: Logger;
-}
+/**
+ * What the local backend reads of its context: only `dataDir` (where sandboxes and native snapshots are
+ * kept) is required, so tests and benchmarks can open one without the CLI. `config.isolation` is
+ * `bubblewrap` (the default) or `none`; bwrap is looked up on `env.PATH` (else `process.env.PATH`).
+ */
+export type LocalBackendContext = Pick<BackendContext, 'dataDir'> &
+  Partial<Pick<BackendContext, 'config' | 'env' | 'logger'>>;
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
@@ -25,18 +22,19 @@ export class LocalRuntime {
   readonly searchPath: string | undefined;
   private bwrap: Promise<string> | undefined;
 
-  constructor(options: LocalBackendOptions) {
-    this.mode = options.isolation ?? 'bubblewrap';
-    this.logger = options.logger ?? silent;
-    this.searchPath = options.searchPath;
-    this.sandboxesDir = join(options.dataDir, 'sandboxes');
-    this.snapshotsDir = join(options.dataDir, 'snapshots');
+  constructor(context: LocalBackendContext) {
+    // Core has checked the value against the config schema's choices.
+    this.mode = (context.config?.isolation as IsolationMode | undefined) ?? 'bubblewrap';
+    this.logger = context.logger ?? silent;
+    this.searchPath = context.env?.PATH;
+    this.sandboxesDir = join(context.dataDir, 'sandboxes');
+    this.snapshotsDir = join(context.dataDir, 'snapshots');
   }
 
   /** The bwrap executable (looked up once), or undefined without isolation; throws when it is missing. */
   async bwrapPath(): Promise<string | undefined> {
     if (this.mode === 'none') return undefined;
-    this.bwrap ??= requireBubblewrap(this.searchPath, 'local');
+    this.bwrap ??= requireBubblewrap(this.searchPath, BACKEND_NAME);
     try {
       return await this.bwrap;
     } catch (error) {

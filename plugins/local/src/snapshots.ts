@@ -11,6 +11,7 @@ import {
   type NativeSnapshotHandle,
 } from '@agentkernel/core';
 import { writeFileAtomic } from './store.js';
+import { BACKEND_NAME } from './name.js';
 
 const run = promisify(execFile);
 
@@ -29,7 +30,7 @@ export async function copyTree(from: string, to: string): Promise<void> {
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim() ?? '';
     throw new BackendError(
-      'local',
+      BACKEND_NAME,
       `copying ${from} to ${to} failed: ${stderr || (error as Error).message}`,
       { cause: error },
     );
@@ -60,14 +61,14 @@ export async function takeSnapshot(
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
-  return { backend: 'local', id, metadata: { dir, name } };
+  return { backend: BACKEND_NAME, id, metadata: { dir, name } };
 }
 
 function snapshotDir(snapshotsDir: string, handle: NativeSnapshotHandle): string {
-  if (handle.backend !== 'local' || !/^[A-Za-z0-9_-]+$/.test(handle.id)) {
+  if (handle.backend !== BACKEND_NAME || !/^[A-Za-z0-9_-]+$/.test(handle.id)) {
     throw new UsageError(
       `snapshot ${JSON.stringify(handle.id)} of backend "${handle.backend}" is not a local snapshot`,
-      { backend: 'local' },
+      { backend: BACKEND_NAME },
     );
   }
   return handle.metadata.dir ?? join(snapshotsDir, handle.id);
@@ -86,7 +87,7 @@ export async function snapshotWorkspace(snapshotsDir: string, handle: NativeSnap
   const dir = snapshotDir(snapshotsDir, handle);
   if (!(await isSnapshot(dir, handle.id))) {
     throw new NotFoundError(`native snapshot ${handle.id} no longer exists`, {
-      backend: 'local',
+      backend: BACKEND_NAME,
       code: 'SNAPSHOT_NOT_FOUND',
     });
   }

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateError } from '@agentkernel/core';
+import type { ResourceLimits } from '@agentkernel/core/isolation';
+import { BACKEND_NAME } from './name.js';
 
 /** What `sandbox.json` records about a sandbox. Environment values are kept apart, in `env.json`. */
 export interface SandboxRecord {
@@ -17,6 +19,10 @@ export interface SandboxRecord {
   readonly createdAt: string;
   /** The native snapshot it was created from. */
   readonly fromSnapshot?: string;
+  /** The vCPUs and memory enforced through the sandbox's cgroup. */
+  readonly limits?: ResourceLimits;
+  /** The settings asked for at create that are not applied (see `NOT_APPLIED_KEY`). */
+  readonly notApplied?: readonly string[];
 }
 
 /** The files of one sandbox folder. */
@@ -75,7 +81,7 @@ async function readJson(file: string): Promise<unknown> {
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw new StateError(`${file} is not valid JSON; remove the sandbox folder ${join(file, '..')} by hand`, {
-      backend: 'local',
+      backend: BACKEND_NAME,
       cause: error,
     });
   }

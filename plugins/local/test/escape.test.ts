@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxHandle } from '@agentkernel/core';
-import { openLocal, spec, tempDataDir } from './helpers.js';
+import { gone, openLocal, spec, tempDataDir } from './helpers.js';
 
 // Run as root these are the real thing: a command in a local sandbox must not reach the host even
 // though the CLI could. Run as another user they still hold, and check nothing weaker.
@@ -75,6 +76,17 @@ describe('a command in a local sandbox has no power over the host', () => {
     expect(readFileSync('/proc/sys/kernel/core_pattern', 'utf8')).not.toContain(marker);
   });
 
+  it('keeps the loader variables of its env away from the host-side launchers', async () => {
+    // bwrap, nsenter and setpriv run as root on the host: an LD_PRELOAD reaching them would run a
+    // library of the sandbox's choosing there. Only the command itself may see it.
+    const result = await sandbox.exec(['sh', '-c', 'echo "$LD_PRELOAD|$TMPDIR"'], {
+      env: { LD_PRELOAD: '/nonexistent-agentkernel.so', TMPDIR: '/tmp/x y' },
+    });
+    expect(result.stdout.toString()).toBe('/nonexistent-agentkernel.so|/tmp/x y\n');
+    const complaints = result.stderr.toString().match(/nonexistent-agentkernel\.so/g) ?? [];
+    expect(complaints).toHaveLength(1);
+  });
+
   it('cannot signal or even see a host process', async () => {
     const host = spawn('sleep', ['30'], { stdio: 'ignore' });
     try {
@@ -84,7 +96,12 @@ describe('a command in a local sandbox has no power over the host', () => {
       );
       expect(out).toBe('done\n');
       // Everything it may signal is its own: this ends the sandbox's environment, nothing else.
+      const { pid: init } = JSON.parse(
+        readFileSync(join(sandbox.ref.metadata.dir!, 'environment.json'), 'utf8'),
+      ) as { pid: number };
       await sh('kill -9 -1');
+      for (let tries = 0; tries < 200 && !gone(init); tries += 1)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       expect(host.exitCode).toBe(null);
       expect(process.kill(pid, 0)).toBe(true);
       // The next command gets a fresh environment.

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Backend, SandboxRef, SandboxSpec } from '@agentkernel/core';
-import { stopEnvironment, type EnvironmentRecord } from '@agentkernel/core/isolation';
+import { killEnvironmentsIn, stopEnvironment, type EnvironmentRecord } from '@agentkernel/core/isolation';
 import { openForTest, type OpenForTestOptions } from '@agentkernel/testkit';
 import { localPlugin } from '../src/index.js';
 
@@ -11,6 +11,7 @@ import { localPlugin } from '../src/index.js';
 export async function stopEnvironments(dataDir: string): Promise<void> {
   const sandboxes = join(dataDir, 'sandboxes');
   for (const entry of existsSync(sandboxes) ? readdirSync(sandboxes) : []) {
+    await killEnvironmentsIn(join(sandboxes, entry));
     try {
       const record = JSON.parse(
         readFileSync(join(sandboxes, entry, 'environment.json'), 'utf8'),
@@ -42,15 +43,20 @@ export function tempDataDir(): { dataDir: string; cleanup: () => Promise<void> }
 export async function openLocal(
   dataDir: string,
   overrides: Pick<OpenForTestOptions, 'config' | 'env'> = {},
-): Promise<{ backend: Backend; warnings: string[] }> {
+): Promise<{ backend: Backend; warnings: string[]; infos: string[] }> {
   const warnings: string[] = [];
+  const infos: string[] = [];
   const backend = await openForTest(localPlugin, {
     home: dirname(dirname(dataDir)),
     env: process.env,
-    logger: { debug: () => undefined, info: () => undefined, warn: (message) => warnings.push(message) },
+    logger: {
+      debug: () => undefined,
+      info: (message) => infos.push(message),
+      warn: (message) => warnings.push(message),
+    },
     ...overrides,
   });
-  return { backend, warnings };
+  return { backend, warnings, infos };
 }
 
 let counter = 0;
@@ -135,4 +141,13 @@ export function printed(child: ChildProcess, text: string): Promise<void> {
     });
     child.once('close', () => reject(new Error(`child exited before printing ${text}: ${seen}`)));
   });
+}
+
+/** Whether a process has ended (gone, or a zombie waiting for its parent). */
+export function gone(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
+  } catch {
+    return true;
+  }
 }

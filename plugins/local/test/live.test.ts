@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AgentkernelError, UsageError, type SandboxHandle } from '@agentkernel/core';
-import { IsolationUnavailableError, type EnvironmentRecord } from '@agentkernel/core/isolation';
-import { openLocal, processesWith, spec, tempDataDir } from './helpers.js';
+import {
+  IsolationUnavailableError,
+  startEnvironment,
+  type EnvironmentRecord,
+} from '@agentkernel/core/isolation';
+import { gone, openLocal, processesWith, spec, tempDataDir } from './helpers.js';
 
 const { dataDir, cleanup } = tempDataDir();
 const created: SandboxHandle[] = [];
@@ -28,15 +32,6 @@ const out = async (handle: SandboxHandle, script: string): Promise<string> => {
 
 const environmentOf = (handle: SandboxHandle): EnvironmentRecord =>
   JSON.parse(readFileSync(join(handle.ref.metadata.dir!, 'environment.json'), 'utf8')) as EnvironmentRecord;
-
-/** Whether a process has ended (gone, or a zombie waiting for its parent). */
-function gone(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
-  } catch {
-    return true;
-  }
-}
 
 async function until(check: () => boolean): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -134,6 +129,17 @@ describe('a local sandbox is a live environment', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('stop also ends an environment whose starter died before recording it', async () => {
+    const { handle } = await sandboxWith();
+    const dir = handle.ref.metadata.dir!;
+    // What a CLI killed between starting the environment and writing environment.json leaves.
+    const orphan = await startEnvironment({ root: join(dir, 'workspace'), network: false, stateDir: dir });
+    expect(gone(orphan.pid)).toBe(false);
+    await handle.stop();
+    expect(gone(orphan.pid)).toBe(true);
+    expect(processesWith(dir)).toEqual([]);
+  });
+
   it('a stopped sandbox starts nothing', async () => {
     const { handle } = await sandboxWith();
     await handle.stop();
@@ -150,9 +156,7 @@ describe('without pasta', () => {
     try {
       for (const tool of ['bwrap', 'nsenter', 'setpriv']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
       const { backend } = await openLocal(dataDir, { env: { PATH: bin } });
-      const error: unknown = await (backend)
-        .create(spec({ network: true }))
-        .catch((e: unknown) => e);
+      const error: unknown = await backend.create(spec({ network: true })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(IsolationUnavailableError);
       expect((error as Error).message).toContain('needs pasta (from passt)');
       expect((error as Error).message).toContain('apt-get install -y passt');

@@ -4,7 +4,7 @@ import { lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { removeTree, type Backend, type SandboxHandle } from '@agentkernel/core';
-import { createLocalBackend } from '@agentkernel/backend-local';
+import { createLocalBackend, localPlugin } from '@agentkernel/backend-local';
 
 export interface SyncBed {
   home: string;
@@ -22,7 +22,7 @@ let counter = 0;
 /** A fresh local-backend sandbox and an empty project folder. */
 export async function createBed(prefix = 'sync'): Promise<SyncBed> {
   const home = await mkdtemp(join(tmpdir(), `ak-${prefix}-`));
-  const backend = createLocalBackend({ dataDir: join(home, 'data') });
+  const backend = createLocalBackend({ dataDir: join(home, 'data') }, localPlugin);
   counter += 1;
   const handle = await backend.create({
     name: `${prefix}-${counter}`,

@@ -1,7 +1,7 @@
 // Run by the sync-kill tests in its own process: syncs a workspace one way and reports progress on
 // stdout, so the test can SIGKILL it in the middle of a transfer.
 import { pullWorkspace, pushWorkspace, type SandboxRef } from '@agentkernel/core';
-import { createLocalBackend } from '@agentkernel/backend-local';
+import { createLocalBackend, localPlugin } from '@agentkernel/backend-local';
 
 const [direction, dataDir, refJson, localDir, manifestFile] = process.argv.slice(2) as [
   'push' | 'pull',
@@ -10,7 +10,7 @@ const [direction, dataDir, refJson, localDir, manifestFile] = process.argv.slice
   string,
   string,
 ];
-const backend = createLocalBackend({ dataDir });
+const backend = createLocalBackend({ dataDir }, localPlugin);
 const handle = await backend.reconnect(JSON.parse(refJson) as SandboxRef);
 let reported = 0;
 process.stdout.write('ready\n');

@@ -1,4 +1,4 @@
-import { chmod, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pullWorkspace, pushWorkspace, syncStatus, SyncConflictError } from '@agentkernel/core';
 import fc from 'fast-check';
@@ -46,7 +46,9 @@ async function editLocal(root: string, edits: readonly Edit[]): Promise<void> {
         await rm(join(root, e.to), { recursive: true, force: true });
         await mkdir(dirname(join(root, e.to)), { recursive: true });
         await rename(at, join(root, e.to));
-      } else {
+      } else if ((await lstat(at)).isFile()) {
+        // Files only: sandbox commands hold no capabilities (as on any provider that runs them as a
+        // user), so a folder without search permission could not be listed or emptied in the sandbox.
         await chmod(at, e.mode);
       }
     } catch {
@@ -70,7 +72,7 @@ async function editRemote(bed: SyncBed, edits: readonly Edit[]): Promise<void> {
     else if (e.op === 'mkdir') lines.push(`rm -rf ${p}; mkdir -p ${p}`);
     else if (e.op === 'symlink') lines.push(`rm -rf ${p}; mkdir -p ${parent} && ln -s ${arg(e.target)} ${p}`);
     else if (e.op === 'delete') lines.push(`rm -rf ${p}`);
-    else if (e.op === 'chmod') lines.push(`[ -L ${p} ] || chmod ${e.mode.toString(8)} ${p}`);
+    else if (e.op === 'chmod') lines.push(`[ -L ${p} ] || [ ! -f ${p} ] || chmod ${e.mode.toString(8)} ${p}`);
     else if (e.to !== e.path && !e.to.startsWith(`${e.path}/`)) {
       const to = arg(e.to);
       lines.push(

@@ -6,8 +6,9 @@ import {
   UsageError,
   type Transience,
 } from '@agentkernel/core';
+import { BACKEND_NAME as BACKEND } from './name.js';
 
-export const BACKEND = 'modal';
+export { BACKEND };
 
 /** gRPC status codes the backend tells apart (grpc/status.proto). */
 export const Code = {
@@ -62,10 +63,28 @@ export function isTransient(error: unknown): boolean {
  * already retried these a few times itself (and honoured Modal's own retry-after hints).
  */
 export function classifyModalError(error: unknown): Transience | undefined {
+  // The SDK's filesystem API hides the gRPC failure of its exec behind these two.
+  if (isUnavailable(error) || isHiddenFilesystemFailure(error)) return 'ambiguous';
   const code = grpcCode(error);
   if (code === undefined) return undefined;
   if (code === Code.resourceExhausted) return 'rejected';
   return TRANSIENT.has(code) ? 'ambiguous' : 'final';
+}
+
+/**
+ * The SDK's filesystem API reports a transient gRPC failure of its exec (UNAVAILABLE, a deadline, a
+ * cancelled call, or a sandbox that has shut down) as this `NotFoundError`; only a status check tells
+ * which it was.
+ */
+export function isUnavailable(error: unknown): boolean {
+  const err = error as Error | undefined;
+  return err?.name === 'NotFoundError' && /^The Sandbox is unavailable/.test(err.message);
+}
+
+/** Any other gRPC failure of the filesystem API's exec (a throttle, an internal error) comes out as this. */
+function isHiddenFilesystemFailure(error: unknown): boolean {
+  const err = error as Error | undefined;
+  return err?.name === 'SandboxFilesystemError' && /^An unexpected error occurred/.test(err.message);
 }
 
 /** Whether the failure means the sandbox no longer exists (terminated, expired, unknown). */
@@ -74,7 +93,7 @@ export function meansGone(error: unknown): boolean {
   return (
     grpcCode(error) === Code.notFound ||
     name === 'ConflictError' ||
-    name === 'NotFoundError' ||
+    (name === 'NotFoundError' && !isUnavailable(error)) ||
     name === 'ClientClosedError'
   );
 }
@@ -100,6 +119,16 @@ export function toAgentkernelError(error: unknown, doing: Doing): AgentkernelErr
       backend: BACKEND,
       cause: err,
     });
+  }
+  if (isUnavailable(err) || isHiddenFilesystemFailure(err)) {
+    return new BackendError(
+      BACKEND,
+      `${doing.action}${where(doing)} failed after retries: Modal was unreachable or busy`,
+      {
+        code: 'MODAL_UNAVAILABLE',
+        cause: err,
+      },
+    );
   }
   if (doing.sandboxId !== undefined && meansGone(err)) {
     return new SandboxGoneError(BACKEND, doing.sandboxId, { cause: err });

@@ -3,23 +3,25 @@ import type { Readable } from 'node:stream';
 import { deliverOutput, type ExecOptions, type ExecResult, type OutputHandler } from '@agentkernel/core';
 import type * as Modal from 'modal';
 
-const STDIN_CHUNK = 4 * 1024 * 1024;
 const SIGKILL_EXIT = 137;
 /** How long after its timeout a command may run before we kill it ourselves (the sandbox normally has). */
 const TIMEOUT_BACKSTOP_MS = 2_000;
 
 // Modal has no call that kills a running exec, and its own exec timeout is in whole seconds. So every
 // command runs under this wrapper: coreutils' (or busybox's) `timeout` kills the command's whole process
-// group at the exact time, and the wrapper's pid file lets an abort kill it from a second exec. The
-// command's stdin, stdout and stderr are its own (nothing is added to them).
+// group at the exact time, and the wrapper's pid file lets an abort kill it from a second exec.
+// Standard input comes from a file written beforehand (the file API's writes are safe to retry, unlike
+// a stdin stream that broke halfway) or from /dev/null, so no command ever waits on a stdin left open.
+// The command's stdout and stderr are its own (nothing is added to them).
 const WRAPPER = [
-  'f=$1 t=$2',
-  'shift 2',
+  'f=$1 t=$2 i=$3',
+  'shift 3',
   'if [ "$t" != 0 ] && command -v timeout >/dev/null 2>&1; then set -- timeout -s KILL "$t" "$@"; fi',
+  'if [ -n "$i" ]; then exec 3<"$i" || exit 125; rm -f -- "$i"; else exec 3</dev/null; fi',
   // An asynchronous command's stdin is /dev/null in dash unless redirected from another descriptor.
-  'exec 3<&0',
   '"$@" <&3 3<&- &',
   'p=$!',
+  'exec 3<&-',
   'echo "$p" >"$f" 2>/dev/null',
   'wait "$p"',
   's=$?',
@@ -30,38 +32,21 @@ const WRAPPER = [
 const KILLER =
   'p=$(cat "$1" 2>/dev/null) && { kill -KILL -- -"$p" 2>/dev/null || kill -KILL "$p"; }; rm -f "$1"';
 
-/** The argv Modal runs for `argv`, and the file its pid goes to. */
+/** The argv Modal runs for `argv`, the file its pid goes to, and the file its stdin is read from, if any. */
 export function wrap(
   argv: readonly string[],
   timeoutMs: number | undefined,
-): { argv: string[]; pidFile: string } {
-  const pidFile = `/tmp/.agentkernel-exec-${randomUUID()}`;
+  withStdin: boolean,
+): { argv: string[]; pidFile: string; stdinFile: string | undefined } {
+  const id = randomUUID();
+  const pidFile = `/tmp/.agentkernel-exec-${id}`;
+  const stdinFile = withStdin ? `/tmp/.agentkernel-stdin-${id}` : undefined;
   const seconds = timeoutMs === undefined ? '0' : (Math.max(timeoutMs, 1) / 1000).toFixed(3);
-  return { argv: ['sh', '-c', WRAPPER, 'agentkernel', pidFile, seconds, ...argv], pidFile };
-}
-
-async function* chunksOf(input: Uint8Array | Readable): AsyncGenerator<Uint8Array> {
-  const sources: AsyncIterable<Uint8Array | string> | Uint8Array[] =
-    input instanceof Uint8Array ? [input] : input;
-  for await (const source of sources) {
-    const bytes = typeof source === 'string' ? Buffer.from(source) : source;
-    for (let offset = 0; offset < bytes.length; offset += STDIN_CHUNK)
-      yield bytes.subarray(offset, offset + STDIN_CHUNK);
-  }
-}
-
-/** Feeds stdin (or nothing) and closes it, so a command reading its input sees an end. */
-async function feedStdin(
-  process: Modal.ContainerProcess,
-  input: Uint8Array | Readable | undefined,
-): Promise<void> {
-  const writer = process.stdin.getWriter();
-  try {
-    if (input !== undefined) for await (const chunk of chunksOf(input)) await writer.write(chunk);
-    await writer.close();
-  } catch {
-    // A command may end without reading all of its input (like EPIPE locally): not an error of ours.
-  }
+  return {
+    argv: ['sh', '-c', WRAPPER, 'agentkernel', pidFile, seconds, stdinFile ?? '', ...argv],
+    pidFile,
+    stdinFile,
+  };
 }
 
 async function collect(
@@ -83,6 +68,8 @@ export interface ExecTarget {
     argv: string[],
     params: Modal.SandboxExecParams & { mode: 'binary' },
   ) => Promise<Modal.ContainerProcess<Uint8Array>>;
+  /** Writes the command's standard input to a sandbox file before it starts. */
+  readonly writeStdin: (path: string, data: Uint8Array | Readable) => Promise<void>;
   /** Runs a short helper command (the abort and timeout kills). */
   readonly kill: (pidFile: string) => Promise<void>;
 }
@@ -101,7 +88,9 @@ export async function runCommand(
   cwd: string,
   options: ExecOptions,
 ): Promise<ExecResult> {
-  const { argv: wrapped, pidFile } = wrap(argv, options.timeoutMs);
+  const { argv: wrapped, pidFile, stdinFile } = wrap(argv, options.timeoutMs, options.stdin !== undefined);
+  if (stdinFile !== undefined && options.stdin !== undefined)
+    await target.writeStdin(stdinFile, options.stdin);
   const started = performance.now();
   const process = await target.start(wrapped, {
     mode: 'binary',
@@ -110,7 +99,6 @@ export async function runCommand(
   });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
-  void feedStdin(process, options.stdin);
   const finished = Promise.all([
     collect(process.stdout as ReadableStream<Uint8Array>, options.onStdout, stdout),
     collect(process.stderr as ReadableStream<Uint8Array>, options.onStderr, stderr),

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AgentkernelError,
+  classify,
+  cleanUpFailedCreate,
   createRetrier,
+  leftOverError,
   registerSecret,
   UsageError,
   type Backend,
@@ -93,21 +97,35 @@ export class ModalBackend implements Backend {
     // A create whose answer was lost may have made the sandbox: before trying again, look for it by token.
     const adopt = async (): Promise<Modal.Sandbox | undefined> =>
       (await this.find({ [TOKEN_TAG]: token }))[0];
+    let attempts = 0;
     let sandbox: Modal.Sandbox;
     try {
       sandbox = await this.runtime.retrier.run(
         `creating sandbox ${spec.name}`,
         'refused-only',
-        () => client.sandboxes.create(app, image, params),
+        () => {
+          attempts += 1;
+          return client.sandboxes.create(app, image, params);
+        },
         { recover: adopt, ...(spec.signal === undefined ? {} : { signal: spec.signal }) },
       );
+      // An attempt that seemed lost may still have made a sandbox after the one kept: only one stays.
+      if (attempts > 1) await this.terminateByToken(token, sandbox.sandboxId);
       spec.signal?.throwIfAborted();
     } catch (error) {
       // The SDK retries a lost response with the same idempotency key; what is left is a create that
       // may or may not have happened: whatever carries our token goes.
-      await this.terminateByToken(token);
-      if (spec.signal?.aborted === true) throw spec.signal.reason;
-      throw toAgentkernelError(error, { action: `creating sandbox ${spec.name} from image ${imageName}` });
+      const aborted = spec.signal?.aborted === true;
+      const failure: unknown = aborted
+        ? (spec.signal?.reason as unknown)
+        : toAgentkernelError(error, { action: `creating sandbox ${spec.name} from image ${imageName}` });
+      const mayHaveMade = aborted || classify(error, classifyModalError).transience !== 'final';
+      throw await this.cleanUp(
+        spec.name,
+        failure,
+        mayHaveMade,
+        async () => (await this.find({ [TOKEN_TAG]: token }))[0]?.sandboxId,
+      );
     }
     const ref = makeRef(sandbox.sandboxId, {
       name: spec.name,
@@ -118,24 +136,57 @@ export class ModalBackend implements Backend {
     try {
       await handle.mkdir(spec.workspaceDir);
     } catch (error) {
-      await sandbox.terminate().catch(() => undefined);
-      throw toAgentkernelError(error, {
+      const failure = toAgentkernelError(error, {
         action: `creating ${spec.workspaceDir}`,
         sandboxId: sandbox.sandboxId,
       });
+      throw await this.cleanUp(spec.name, failure, true, async () => sandbox.sandboxId);
     }
     return handle;
   }
 
-  /** A failed or aborted create must not leave an orphan: whatever its token made is terminated. */
-  private async terminateByToken(token: string): Promise<void> {
+  /**
+   * A failed or aborted create must not leave an orphan: what it made is terminated (core retries each
+   * step); when that fails too, the error says which sandbox is left.
+   */
+  private async cleanUp(
+    name: string,
+    failure: unknown,
+    mayHaveMade: boolean,
+    find: () => Promise<string | undefined>,
+  ): Promise<unknown> {
+    const left = await cleanUpFailedCreate({
+      backend: BACKEND,
+      retrier: this.runtime.retrier,
+      what: `sandbox ${name}`,
+      mayHaveMade,
+      find,
+      remove: async (id) => {
+        try {
+          await (await this.runtime.client.sandboxes.fromId(id)).terminate();
+        } catch (error) {
+          if (!meansGone(error)) throw error;
+        }
+      },
+    });
+    if (left === undefined) return failure;
+    const error = leftOverError(BACKEND, failure, left, 'terminate it in the Modal dashboard');
+    if (!AgentkernelError.isInstance(failure)) {
+      this.runtime.logger.warn(error.detail);
+      return failure;
+    }
+    return error;
+  }
+
+  /** Terminates every other sandbox that carries a creation token (a delayed attempt of one create). */
+  private async terminateByToken(token: string, keep: string): Promise<void> {
     try {
       const found = await this.runtime.retrier.run(
         'looking for a sandbox by its creation token',
         'idempotent',
         () => this.find({ [TOKEN_TAG]: token }),
       );
-      for (const sandbox of found) {
+      for (const sandbox of found.filter((candidate) => candidate.sandboxId !== keep)) {
         await this.runtime.retrier.run('terminating an orphan', 'idempotent', () => sandbox.terminate());
       }
     } catch (error) {
@@ -199,8 +250,8 @@ export class ModalBackend implements Backend {
 
 /** Opens the Modal backend for `plugin` with the SDK module already imported. */
 export function createModalBackend(
-  plugin: BackendPlugin,
   context: BackendContext,
+  plugin: BackendPlugin,
   sdk: ModalModule,
 ): ModalBackend {
   const settings = resolveSettings(context);

@@ -21,7 +21,7 @@ import {
   type WriteFileOptions,
 } from '@agentkernel/core';
 import type * as Modal from 'modal';
-import { BACKEND, meansGone, toAgentkernelError, type Doing } from './errors.js';
+import { BACKEND, isUnavailable, meansGone, toAgentkernelError, type Doing } from './errors.js';
 import { killArgv, runCommand } from './exec.js';
 import { attachShell } from './shell.js';
 import { refInfo, type RefInfo } from './tags.js';
@@ -60,7 +60,15 @@ export class ModalSandboxHandle implements SandboxHandle {
     operation: (sandbox: Modal.Sandbox) => Promise<T>,
   ): Promise<T> {
     if (this.destroyed) throw this.gone();
-    return call(this.runtime, { ...doing, sandboxId: this.id }, replay, () => operation(this.sandbox));
+    return call(this.runtime, { ...doing, sandboxId: this.id }, replay, async () => {
+      try {
+        return await operation(this.sandbox);
+      } catch (error) {
+        // "Unavailable" may mean gone or just unreachable: the sandbox's status says which.
+        if (isUnavailable(error) && (await this.status()) === 'gone') throw this.gone(error);
+        throw error;
+      }
+    });
   }
 
   async status(): Promise<SandboxStatus> {
@@ -82,11 +90,11 @@ export class ModalSandboxHandle implements SandboxHandle {
     options.signal?.throwIfAborted();
     const cwd = this.resolve(options.cwd ?? '.');
     const target = {
+      // Never repeated by us: the SDK retries a start with the same exec id, so a throttle it gives up on
+      // may follow an earlier attempt that did start the command, and a new start would run it twice.
       start: (command: string[], params: Modal.SandboxExecParams & { mode: 'binary' }) =>
-        // A started command must never run twice: only a call Modal refused is repeated.
-        this.runtime.retrier.run(`starting ${JSON.stringify(argv[0])}`, 'refused-only', () =>
-          this.sandbox.exec(command, params),
-        ),
+        this.sandbox.exec(command, params),
+      writeStdin: (path: string, data: Uint8Array | Readable) => this.writeFile(path, data),
       kill: async (pidFile: string) => {
         const killer = await this.sandbox.exec(killArgv(pidFile), { mode: 'binary' }).catch(() => undefined);
         await killer?.wait().catch(() => undefined);

@@ -4,6 +4,7 @@ import {
   REQUEST_CONFIG_SCHEMA,
   type BackendPlugin,
 } from '@agentkernel/core';
+import { BACKEND_NAME } from './name.js';
 import { VERSION } from './version.js';
 
 const CREDENTIALS = [
@@ -14,7 +15,7 @@ const CREDENTIALS = [
 /** The `modal` backend: Modal sandboxes, through the pinned `modal@0.11.1` SDK (V2 sandboxes). */
 export const modalPlugin: BackendPlugin = {
   specificationVersion: 'agentkernel-backend-v1',
-  name: 'modal',
+  name: BACKEND_NAME,
   version: VERSION,
   description: 'Modal sandboxes (modal.com), through the pinned modal SDK',
   status: 'ready',
@@ -77,9 +78,9 @@ export const modalPlugin: BackendPlugin = {
   },
   async open(context) {
     const missing = CREDENTIALS.filter(({ key }) => (context.credentials[key] ?? '') === '');
-    if (missing.length > 0) throw new CredentialsMissingError('modal', missing);
-    const sdk = await importVendor(() => import('modal'), 'modal@0.11.1', 'modal');
+    if (missing.length > 0) throw new CredentialsMissingError(BACKEND_NAME, missing);
+    const sdk = await importVendor(() => import('modal'), 'modal@0.11.1', BACKEND_NAME);
     const { createModalBackend } = await import('./modal-backend.js');
-    return createModalBackend(modalPlugin, context, sdk);
+    return createModalBackend(context, modalPlugin, sdk);
   },
 };

@@ -32,8 +32,9 @@ describe('the creation token', () => {
   it('a create that fails after Modal made the sandbox terminates it', async () => {
     const backend = await openAgainst(fake);
     // The sandbox exists; making its workspace fails for good.
-    fake.injectFault({ kind: 'status', match: '/TaskExecStart', status: 404 });
+    fake.injectFault({ kind: 'status', match: '/TaskExecStart', status: 404, times: 20 });
     const error = await backend.create(spec({ name: 'half-made' })).catch((caught: unknown) => caught);
+    fake.clearFaults();
     expect(AgentkernelError.isInstance(error), String(error)).toBe(true);
     const made = fake.sandboxes().filter((sandbox) => sandbox.tags['agentkernel.name'] === 'half-made');
     expect(made).toHaveLength(1);

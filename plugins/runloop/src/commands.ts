@@ -1,8 +1,15 @@
-import { backoffDelay, classify, shellQuote, type TextCommand, type TextCommandApi } from '@agentkernel/core';
+import {
+  BackendError,
+  backoffDelay,
+  classify,
+  shellQuote,
+  type TextCommand,
+  type TextCommandApi,
+} from '@agentkernel/core';
 import type { DevboxAsyncExecutionDetailView } from '@runloop/api-client/resources/devboxes/devboxes';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { uuidv7 } from 'uuidv7';
-import { classifyRunloopError, type Doing } from './errors.js';
+import { BACKEND, classifyRunloopError, toAgentkernelError, type Doing } from './errors.js';
 import { call, type Runtime } from './runtime.js';
 
 /**
@@ -148,14 +155,25 @@ export function commandApi(runtime: Runtime, devboxId: string, streaming: boolea
       }),
     );
   };
+  const executeAsync = async (command: string): Promise<View> => {
+    try {
+      return await runtime.retrier.run('starting a command', 'refused-only', () =>
+        client.devboxes.executeAsync(devboxId, { command }),
+      );
+    } catch (error) {
+      if (classify(error, classifyRunloopError).transience !== 'ambiguous')
+        throw toAgentkernelError(error, { action: 'starting a command', devboxId });
+      throw new BackendError(
+        BACKEND,
+        `starting a command in devbox ${devboxId} failed, and it may have started anyway, so it was not repeated: ${(error as Error).message}`,
+        { code: 'RUNLOOP_UNAVAILABLE', hint: 'run it again if it did not run', cause: error },
+      );
+    }
+  };
   return {
     start: async (script, io) => {
       const command = `${exports(io.env)}${script}`;
-      const first = streaming
-        ? await call(runtime, { action: 'starting a command', devboxId }, 'refused-only', () =>
-            client.devboxes.executeAsync(devboxId, { command }),
-          )
-        : await execute(command);
+      const first = streaming ? await executeAsync(command) : await execute(command);
       return new RunloopCommand(
         runtime,
         devboxId,

@@ -10,8 +10,9 @@ import {
   statusTransience,
   type Transience,
 } from '@agentkernel/core';
+import { BACKEND_NAME as BACKEND } from './name.js';
 
-export const BACKEND = 'runloop';
+export { BACKEND };
 
 const AUTH_HINT =
   'check the Runloop API key: set RUNLOOP_API_KEY (or [remote.runloop] api_key / api_key_env); keys are at https://platform.runloop.ai/settings';

@@ -4,12 +4,13 @@ import {
   type BackendPlugin,
   REQUEST_CONFIG_SCHEMA,
 } from '@agentkernel/core';
+import { BACKEND_NAME } from './name.js';
 import { VERSION } from './version.js';
 
 /** The `runloop` backend: devboxes on Runloop (or any Runloop-compatible API), through `@runloop/api-client`. */
 export const runloopPlugin: BackendPlugin = {
   specificationVersion: 'agentkernel-backend-v1',
-  name: 'runloop',
+  name: BACKEND_NAME,
   version: VERSION,
   description: 'Runloop devboxes (runloop.ai), through the pinned @runloop/api-client SDK',
   status: 'ready',
@@ -69,9 +70,9 @@ export const runloopPlugin: BackendPlugin = {
   async open(context) {
     const apiKey = context.credentials.api_key;
     if (apiKey === undefined || apiKey === '')
-      throw new CredentialsMissingError('runloop', [{ key: 'api_key', env: ['RUNLOOP_API_KEY'] }]);
-    const sdk = await importVendor(() => import('@runloop/api-client'), '@runloop/api-client', 'runloop');
+      throw new CredentialsMissingError(BACKEND_NAME, [{ key: 'api_key', env: ['RUNLOOP_API_KEY'] }]);
+    const sdk = await importVendor(() => import('@runloop/api-client'), '@runloop/api-client', BACKEND_NAME);
     const { createRunloopBackend } = await import('./runloop-backend.js');
-    return createRunloopBackend(runloopPlugin, context, sdk, apiKey);
+    return createRunloopBackend(context, runloopPlugin, sdk, apiKey);
   },
 };

@@ -224,8 +224,8 @@ export class RunloopBackend implements Backend {
 
 /** Opens the Runloop backend for `plugin` with the SDK module already imported and the API key resolved. */
 export function createRunloopBackend(
-  plugin: BackendPlugin,
   context: BackendContext,
+  plugin: BackendPlugin,
   sdk: RunloopModule,
   apiKey: string,
 ): RunloopBackend {

@@ -23,7 +23,9 @@ export async function takeSnapshot(
   const findExisting = async (): Promise<{ id: string } | undefined> => {
     // Runloop filters by `metadata[<key>]=<value>`; the SDK's type names only the literal `metadata[key]`.
     const query = { devbox_id: devboxId, [`metadata[${OWNER_KEYS.token}]`]: token } as DiskSnapshotListParams;
-    const page = await client.devboxes.diskSnapshots.list(query);
+    const page = await runtime.retrier.run(`looking for the snapshot of token ${token}`, 'idempotent', () =>
+      client.devboxes.diskSnapshots.list(query),
+    );
     return page.snapshots.find((snapshot) => snapshot.metadata[OWNER_KEYS.token] === token);
   };
   const started = await call(

@@ -71,6 +71,7 @@ describe('retries', () => {
       .exec(['sh', '-c', 'echo x >> streamed.txt'], { onStdout: () => undefined })
       .catch((caught: unknown) => caught);
     expect(AgentkernelError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('it may have started anyway, so it was not repeated');
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await handle.readFile('streamed.txt')).toString()).toBe('x\n');
     await handle.destroy();
@@ -102,6 +103,29 @@ describe('retries', () => {
     expect(result.exitCode).toBe(0);
     expect(Buffer.concat(chunks).toString()).toBe('line 1\nline 2\nline 3\n');
     await handle.destroy();
+  });
+});
+
+describe('list', () => {
+  it('reads every page (the fake holds at most 2 devboxes per page) and keeps only ours, by label', async () => {
+    const paged = await startFakeRunloop({ transitionMs: 20, pageSize: 2 });
+    try {
+      const pagedBackend = await openAgainst(paged);
+      const made = [];
+      for (let i = 0; i < 5; i += 1)
+        made.push(await pagedBackend.create(spec({ labels: { batch: 'paged' } })));
+      await made[4]!.destroy();
+      const listed = await pagedBackend.list!({ labels: { batch: 'paged' } });
+      expect(listed.map((summary) => summary.ref.id).sort()).toEqual(
+        made
+          .slice(0, 4)
+          .map((h) => h.ref.id)
+          .sort(),
+      );
+      expect(paged.requests().filter((r) => r.method === 'GET' && r.path === '/v1/devboxes').length).toBe(3);
+    } finally {
+      await paged.close();
+    }
   });
 });
 

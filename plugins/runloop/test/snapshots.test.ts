@@ -55,6 +55,20 @@ describe('disk snapshots', () => {
     await source.destroy();
   });
 
+  it('retries the lookup of a lost answer too (found by the fault matrix)', async () => {
+    const source = await backend.create(spec());
+    const before = fake.snapshots().length;
+    fake.injectFault({
+      kind: 'drop-response',
+      match: `POST /v1/devboxes/${source.ref.id}/snapshot_disk_async`,
+    });
+    fake.injectFault({ kind: 'status', status: 503, match: 'GET /v1/devboxes/disk_snapshots', times: 2 });
+    const snapshot = await source.snapshot!('lookup refused');
+    expect(fake.snapshots().length - before).toBe(1);
+    await backend.deleteSnapshot!(snapshot);
+    await source.destroy();
+  });
+
   it('refuses to restore another backend snapshot', async () => {
     const error: unknown = await backend
       .create(spec({ fromSnapshot: { backend: 'local', id: 'x', metadata: {} } }))

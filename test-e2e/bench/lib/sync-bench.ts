@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Backend, SandboxHandle } from '@agentkernel/core';
-import { createLocalBackend } from '@agentkernel/backend-local';
+import { createLocalBackend, localPlugin } from '@agentkernel/backend-local';
 import { formatFigure, type BenchResult } from './result.js';
 
 /** A small deterministic PRNG (mulberry32), so every run generates the same workspace. */
@@ -94,7 +94,7 @@ export interface BenchSandbox {
 /** A local-backend sandbox under a temporary home. */
 export async function localSandbox(name: string): Promise<BenchSandbox> {
   const home = await mkdtemp(join(tmpdir(), `ak-bench-${name}-`));
-  const backend = createLocalBackend({ dataDir: join(home, 'data') });
+  const backend = createLocalBackend({ dataDir: join(home, 'data') }, localPlugin);
   const handle = await backend.create({
     name,
     network: false,

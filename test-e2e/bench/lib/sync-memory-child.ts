@@ -1,7 +1,7 @@
 // Run by sync-memory.ts in its own process, so that process's peak RSS is the sync's alone:
 // `<push|pull|idle> <dataDir> <sandbox ref JSON> <localDir> <manifestFile>`; prints one JSON line.
 import { pullWorkspace, pushWorkspace, type SandboxRef } from '@agentkernel/core';
-import { createLocalBackend } from '@agentkernel/backend-local';
+import { createLocalBackend, localPlugin } from '@agentkernel/backend-local';
 
 const [action, dataDir, refJson, localDir, manifestFile] = process.argv.slice(2) as [
   string,
@@ -10,7 +10,7 @@ const [action, dataDir, refJson, localDir, manifestFile] = process.argv.slice(2)
   string,
   string,
 ];
-const backend = createLocalBackend({ dataDir });
+const backend = createLocalBackend({ dataDir }, localPlugin);
 const handle = await backend.reconnect(JSON.parse(refJson) as SandboxRef);
 const options = { handle, localDir, workspaceDir: '/workspace', manifestFile };
 const started = performance.now();

@@ -13,15 +13,17 @@ const info: Handler = (args, io) =>
         : [];
     const view = { ...sandboxView(record, status), metadata: record.ref.metadata, endpoints, capabilities };
     if (rt.out.json) return rt.out.printJson(view);
+    const applied = (setting: string, value: string): string =>
+      view.notApplied.includes(setting) ? `${value} (not applied by ${view.backend})` : value;
     const pairs: [string, string][] = [
       ['name', view.name],
       ['backend', `${view.backend} (${backend.plugin.version})`],
       ['status', view.status],
       ['id', view.id],
       ['created', view.createdAt],
-      ['image', view.image ?? 'backend default'],
-      ['vcpus', view.vcpus === null ? 'backend default' : String(view.vcpus)],
-      ['memory', view.memoryMb === null ? 'backend default' : `${view.memoryMb} MiB`],
+      ['image', applied('image', view.image ?? 'backend default')],
+      ['vcpus', applied('vcpus', view.vcpus === null ? 'backend default' : String(view.vcpus))],
+      ['memory', applied('memoryMb', view.memoryMb === null ? 'backend default' : `${view.memoryMb} MiB`)],
       ['network', view.network ? 'on' : 'off'],
       ['workspace', view.workspaceDir],
       ['synced with', view.mountCwd && view.projectDir ? view.projectDir : 'nothing (mount_cwd is off)'],

@@ -34,6 +34,7 @@ const take: Handler = (args, io) =>
             workspaceDir: record.workspaceDir,
             native,
             onProgress: (progress) => bar.update(progress.phase, progress.bytesDone, progress.bytesTotal),
+            onWarning: (message) => rt.out.warn(message),
             signal,
           }),
         );

@@ -1,4 +1,4 @@
-import type { SandboxRecord, SandboxStatus } from '@agentkernel/core';
+import { notAppliedSettings, type SandboxRecord, type SandboxStatus } from '@agentkernel/core';
 import type { Connected } from './runtime.js';
 
 /** A sandbox as `sandbox list`, `sandbox info` and `--json` show it. */
@@ -11,6 +11,8 @@ export interface SandboxView {
   readonly image: string | null;
   readonly vcpus: number | null;
   readonly memoryMb: number | null;
+  /** Settings asked for that the backend said it does not honour (`image`, `vcpus`, `memoryMb`, ...). */
+  readonly notApplied: readonly string[];
   readonly network: boolean;
   readonly ports: readonly number[];
   readonly workspaceDir: string;
@@ -31,6 +33,7 @@ export function sandboxView(record: SandboxRecord, status: SandboxStatus, proble
     image: record.image ?? null,
     vcpus: record.vcpus ?? null,
     memoryMb: record.memoryMb ?? null,
+    notApplied: notAppliedSettings(record.ref),
     network: record.network,
     ports: record.ports,
     workspaceDir: record.workspaceDir,

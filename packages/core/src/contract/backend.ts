@@ -22,7 +22,7 @@
  * - Failures are thrown as `AgentkernelError` subclasses from `@agentkernel/core` (so the CLI can map
  *   them to exit codes), with the vendor error kept as `cause`.
  * - An optional method that is absent means "not supported". Callers go through core's
- *   `requireCapability`/`callOptional` helpers, which throw `CapabilityUnsupportedError` naming the
+ *   `optionalMethod` helper, which throws `CapabilityUnsupportedError` naming the
  *   backend and the capability. Nothing is ever a silent no-op.
  * - Paths inside the sandbox are POSIX absolute paths or are relative to the workspace directory
  *   (`/workspace` unless a profile says otherwise).
@@ -266,7 +266,12 @@ export interface SandboxSpec {
   readonly name: string;
   /** Provider image or template; `undefined` means the backend's default. */
   readonly image?: string;
-  /** Requested vCPUs; a backend that cannot honour resources ignores them and says so in `debug`. */
+  /**
+   * Requested vCPUs. A backend that cannot honour a setting (this one, {@link SandboxSpec.image},
+   * {@link SandboxSpec.memoryMb}, {@link SandboxSpec.idleTimeoutMs}) still creates the sandbox, says so
+   * once through {@link Logger.info} at create, and lists the setting under {@link NOT_APPLIED_KEY} in the
+   * ref's metadata, so it is never shown as applied.
+   */
   readonly vcpus?: number;
   /** Requested memory in MiB. */
   readonly memoryMb?: number;
@@ -292,6 +297,19 @@ export interface SandboxSpec {
   readonly fromSnapshot?: NativeSnapshotHandle;
   /** Cancels a long create. */
   readonly signal?: AbortSignal;
+}
+
+/**
+ * The {@link SandboxRef.metadata} key where a backend lists, comma-separated, the {@link SandboxSpec}
+ * settings it accepted but does not honour (`image`, `vcpus`, `memoryMb`, `idleTimeoutMs`). `sandbox info`
+ * shows them as not applied rather than as in force. Absent when everything asked for applies.
+ */
+export const NOT_APPLIED_KEY = 'agentkernel.notApplied';
+
+/** The settings a sandbox's backend said it does not honour ({@link NOT_APPLIED_KEY}). */
+export function notAppliedSettings(ref: SandboxRef): string[] {
+  const value = ref.metadata[NOT_APPLIED_KEY];
+  return value === undefined || value === '' ? [] : value.split(',');
 }
 
 /**

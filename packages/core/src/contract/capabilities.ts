@@ -1,5 +1,5 @@
 import { CapabilityUnsupportedError } from '../errors/errors.js';
-import type { BackendCapabilities, CapabilityName } from './backend.js';
+import type { CapabilityName } from './backend.js';
 
 /** Human wording of each capability, used in errors and in `plugins info`. */
 export const CAPABILITY_DESCRIPTIONS: Readonly<Record<CapabilityName, string>> = {
@@ -13,15 +13,6 @@ export const CAPABILITY_DESCRIPTIONS: Readonly<Record<CapabilityName, string>> =
 
 /** Every capability flag, in display order. */
 export const CAPABILITY_NAMES = Object.keys(CAPABILITY_DESCRIPTIONS) as CapabilityName[];
-
-/** Throws `CapabilityUnsupportedError` unless `capabilities[name]` is true. */
-export function requireCapability(
-  backend: string,
-  capabilities: BackendCapabilities,
-  name: CapabilityName,
-): void {
-  if (!capabilities[name]) throw new CapabilityUnsupportedError(backend, CAPABILITY_DESCRIPTIONS[name]);
-}
 
 /**
  * Returns `method` bound to `target`, or throws `CapabilityUnsupportedError` when the optional member is

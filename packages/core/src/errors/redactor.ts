@@ -24,6 +24,11 @@ export function registerSecret(value: string | undefined): void {
   if (trimmed !== value) state().secrets.add(value);
 }
 
+/** Every registered secret value, for checks that must keep them out of files (see sync). */
+export function registeredSecrets(): string[] {
+  return [...state().secrets];
+}
+
 /** Replaces every registered secret in `text` with `***`. */
 export function redact(text: string): string {
   const secrets = [...state().secrets].sort((a, b) => b.length - a.length);

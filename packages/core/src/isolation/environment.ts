@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requireBubblewrap } from './bubblewrap.js';
+import { inCgroup } from './cgroup.js';
 import { IsolationError } from './errors.js';
 import { startNetwork, requirePasta, type NetworkRecord } from './network.js';
 import { checkWorkspaceDir, DEFAULT_WORKSPACE_DIR, SANDBOX_PATH, type IsolationOptions } from './options.js';
@@ -21,9 +22,17 @@ export interface EnvironmentRecord {
   readonly pid: number;
   /** Field 22 of `/proc/<pid>/stat`, telling the init from an unrelated process that reused its pid. */
   readonly startTime: string | null;
+  /**
+   * The environment's first process (pid 2 inside): bwrap ends the environment when it ends, so a
+   * sandbox that killed it has an environment that is going away even while its init still runs.
+   */
+  readonly loopPid?: number;
+  readonly loopStartTime?: string | null;
   /** The bwrap process that set the environment up and waits for its init. */
   readonly bwrapPid: number;
   readonly bwrapStartTime: string | null;
+  /** The cgroup every process of the environment is in, when its vCPUs and memory are enforced. */
+  readonly cgroup?: string;
   /** The user-mode network (pasta) connecting the environment, when the sandbox has the network on. */
   readonly network?: NetworkRecord;
   readonly startedAt: string;
@@ -37,6 +46,8 @@ export interface StartEnvironmentOptions extends Omit<IsolationOptions, 'environ
   readonly ports?: readonly number[];
   /** The hostname commands see; `sandbox` by default. */
   readonly hostname?: string;
+  /** A cgroup (from `createSandboxCgroup`) to start the environment in, enforcing its limits. */
+  readonly cgroup?: string;
 }
 
 // The environment's first process: it says when the sandbox is set up (on fd 4), then idles. bwrap,
@@ -67,7 +78,18 @@ async function logTail(file: string): Promise<string> {
 
 /** Whether the environment's init still runs (a host reboot or a sandbox that killed it ends it). */
 export function environmentAlive(record: EnvironmentRecord): boolean {
-  return record.startTime !== null && processStartTime(record.pid) === record.startTime;
+  const alive = (pid: number, startTime: string | null | undefined): boolean =>
+    startTime !== null && startTime !== undefined && processStartTime(pid) === startTime;
+  return (
+    alive(record.pid, record.startTime) &&
+    (record.loopPid === undefined || alive(record.loopPid, record.loopStartTime))
+  );
+}
+
+async function firstChild(pid: number): Promise<number | undefined> {
+  const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  const child = Number(text.trim().split(' ')[0]);
+  return Number.isInteger(child) && child > 1 ? child : undefined;
 }
 
 /**
@@ -102,7 +124,12 @@ export async function startEnvironment(options: StartEnvironmentOptions): Promis
   const log = await open(logFile, 'w', 0o600);
   let child;
   try {
-    child = spawn(bwrap, [...args, '--info-fd', '3', '/bin/sh', '-c', INIT], {
+    const command = [...args, '--info-fd', '3', '/bin/sh', '-c', INIT];
+    const launch =
+      options.cgroup === undefined
+        ? { file: bwrap, args: command }
+        : inCgroup(options.cgroup, bwrap, command);
+    child = spawn(launch.file, launch.args, {
       cwd: '/',
       env: { PATH: SANDBOX_PATH, LANG: 'C.UTF-8' },
       detached: true,
@@ -132,13 +159,19 @@ export async function startEnvironment(options: StartEnvironmentOptions): Promis
     bwrapPid,
     bwrapStartTime: processStartTime(bwrapPid) ?? null,
     startedAt: new Date().toISOString(),
+    ...(options.cgroup === undefined ? {} : { cgroup: options.cgroup }),
   };
   if (readyText !== 'ready' || started.startTime === null) {
     await stopEnvironment(started);
     const reason = (await logTail(logFile)) || `${bwrap} exited before the sandbox was ready`;
     throw new IsolationError(`cannot start the sandbox's environment: ${reason}`, backend);
   }
-  if (pasta === undefined) return started;
+  const loopPid = await firstChild(pid);
+  const live =
+    loopPid === undefined
+      ? started
+      : { ...started, loopPid, loopStartTime: processStartTime(loopPid) ?? null };
+  if (pasta === undefined) return live;
   try {
     const network = await startNetwork(
       pasta,
@@ -147,7 +180,7 @@ export async function startEnvironment(options: StartEnvironmentOptions): Promis
       join(options.stateDir, 'network.pid'),
       options.backend,
     );
-    return { ...started, network };
+    return { ...live, network };
   } catch (error) {
     await stopEnvironment(started);
     throw error;

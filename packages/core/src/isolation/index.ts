@@ -1,4 +1,11 @@
 export { bubblewrapPath, findOnPath, requireBubblewrap } from './bubblewrap.js';
+export {
+  cgroupSupport,
+  createSandboxCgroup,
+  removeSandboxCgroup,
+  type CgroupSupport,
+  type ResourceLimits,
+} from './cgroup.js';
 export { checkIsolation, type IsolationCheck } from './check.js';
 export {
   environmentAlive,
@@ -12,6 +19,7 @@ export {
   DEFAULT_WORKSPACE_DIR,
   SANDBOX_HOME,
   SANDBOX_PATH,
+  SYSTEM_FOLDERS,
   checkWorkspaceDir,
   sandboxCwd,
   unisolatedPath,
@@ -27,7 +35,7 @@ export {
   type ForwardedPort,
   type NetworkRecord,
 } from './network.js';
-export { killAll } from './procs.js';
+export { killAll, killEnvironmentsIn } from './procs.js';
 export { runIsolated, type RunIsolatedOptions } from './run.js';
 export {
   spawnIsolated,

@@ -1,5 +1,6 @@
 import { readlink, realpath } from 'node:fs/promises';
 import { findOnPath } from './bubblewrap.js';
+import { inCgroup } from './cgroup.js';
 import { IsolationUnavailableError } from './errors.js';
 import type { IsolationOptions, JoinTarget } from './options.js';
 
@@ -82,5 +83,5 @@ export async function joinCommand(
     ...DROP_CAPABILITIES,
     ...command,
   ];
-  return { file: setpriv, args };
+  return target.cgroup === undefined ? { file: setpriv, args } : inCgroup(target.cgroup, setpriv, args);
 }

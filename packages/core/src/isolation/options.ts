@@ -54,9 +54,10 @@ export interface IsolationOptions {
   readonly environment?: JoinTarget;
 }
 
-/** What a command needs to join a running environment: its init's host pid. */
+/** What a command needs to join a running environment: its init's host pid, and its cgroup if it has one. */
 export interface JoinTarget {
   readonly pid: number;
+  readonly cgroup?: string;
 }
 
 /** One extra read-write bind of {@link IsolationOptions.binds}. */
@@ -66,7 +67,8 @@ export interface IsolationBind {
   readonly sandboxPath: string;
 }
 
-const SYSTEM_PREFIXES = [
+/** The host's system folders every isolated command sees read-only (those that exist). */
+export const SYSTEM_FOLDERS = [
   '/usr',
   '/etc',
   '/bin',
@@ -75,10 +77,9 @@ const SYSTEM_PREFIXES = [
   '/lib32',
   '/lib64',
   '/libx32',
-  '/proc',
-  '/dev',
-  '/sys',
-];
+] as const;
+
+const SYSTEM_PREFIXES = [...SYSTEM_FOLDERS, '/proc', '/dev', '/sys'];
 
 /** Checks and normalises a workspace directory: absolute, not `/`, not inside a system folder. */
 export function checkWorkspaceDir(dir: string, backend?: string): string {

@@ -119,6 +119,41 @@ export async function killAndWait(
   await waitGone(targets, timeoutMs);
 }
 
+const ENVIRONMENT_PROGRAMS = new Set(['bwrap', 'pasta', 'passt']);
+
+/**
+ * SIGKILLs every bwrap or pasta process whose command line names `dir` (a sandbox's own folder) and
+ * waits for them to end. It finds an environment whose record was never written (its starter was
+ * killed in between), which a record-based stop cannot; programs other than those two are never touched.
+ */
+export async function killEnvironmentsIn(dir: string, timeoutMs = 5000): Promise<number> {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return 0;
+  }
+  const targets = new Map<number, string | undefined>();
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) continue;
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const program = argv[0]?.split('/').pop() ?? '';
+      if (!ENVIRONMENT_PROGRAMS.has(program)) continue;
+      if (!argv.some((arg) => arg === dir || arg.startsWith(`${dir}/`))) continue;
+      const startTime = processStartTime(pid);
+      if (startTime === undefined) continue;
+      sigkill(pid);
+      targets.set(pid, startTime);
+    } catch {
+      // it ended while we looked
+    }
+  }
+  await waitGone(targets, timeoutMs);
+  return targets.size;
+}
+
 /** Records a running command in `procDir` (which must exist), so another process can kill it later. */
 export async function trackProcess(
   procDir: string,

@@ -13,6 +13,7 @@ import {
   type IsolationOptions,
 } from './options.js';
 import { joinCommand } from './join.js';
+import { hideLoaderEnv, RESTORE_LOADER_ENV } from './loader-env.js';
 import { sandboxArgs } from './sandbox-args.js';
 import { killProcessTree, processStartTime, sigkill, trackProcess, untrackProcess } from './procs.js';
 
@@ -63,6 +64,7 @@ export interface IsolatedProcess {
 // Runs in the sandbox before the command: enters the working directory and reports a missing program
 // as a shell would (127, "command not found") rather than as bwrap's own failure (exit 1).
 const LAUNCHER = [
+  RESTORE_LOADER_ENV,
   'cd -- "$1" || exit 1',
   'shift',
   'case $1 in */*) ;; *) command -v -- "$1" >/dev/null 2>&1 || { printf "agentkernel: %s: command not found\\n" "$1" >&2; exit 127; } ;; esac',
@@ -83,7 +85,8 @@ function baseEnv(
   };
   const term = process.env.TERM;
   if (options.stdio === 'inherit' && term !== undefined) env.TERM = term;
-  return { ...env, ...options.env };
+  const merged = { ...env, ...options.env };
+  return isolated ? hideLoaderEnv(merged) : merged;
 }
 
 // Node drops a child's unread output once the child exits (it resumes the streams to reach EOF), so a

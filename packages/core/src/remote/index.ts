@@ -53,3 +53,4 @@ export {
   type FailedCreateCleanup,
   type LeftOver,
 } from './create-cleanup.js';
+export { REPLAYABLE_BODY_BYTES, replayableBody } from './replayable.js';

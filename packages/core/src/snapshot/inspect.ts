@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { ReadEntry } from 'tar';
 import { revisionEntryPrefix } from '../sync/revision.js';
+import { SecretScanner } from '../sync/secrets.js';
 import { forEachTarEntry } from '../sync/tar-reader.js';
 
 export interface ArchiveSummary {
@@ -9,6 +10,8 @@ export interface ArchiveSummary {
   bytes: number;
   /** agentkernel's workspace_revision of the archived tree. */
   revision: string;
+  /** Files whose bytes hold one of the secrets given to {@link inspectArchive}. */
+  withSecrets: string[];
 }
 
 interface Item {
@@ -29,7 +32,9 @@ const SPOOL_READ = 1 << 20;
 export async function inspectArchive(
   archive: AsyncIterable<unknown>,
   spoolFile: string,
+  secrets: readonly string[] = [],
 ): Promise<ArchiveSummary> {
+  const withSecrets: string[] = [];
   const spool = await open(spoolFile, 'w+');
   try {
     const items = new Map<string, Item>();
@@ -75,12 +80,15 @@ export async function inspectArchive(
         return;
       }
       const start = offset;
+      const scanner = new SecretScanner(secrets);
       for await (const buffer of entry) {
+        scanner.update(buffer);
         pending.push(buffer);
         pendingBytes += buffer.length;
         offset += buffer.length;
         if (pendingBytes >= SPOOL_READ) await flush();
       }
+      if (scanner.found) withSecrets.push(path);
       bytes += offset - start;
       items.set(path, { kind, offset: start, length: offset - start });
     });
@@ -112,7 +120,7 @@ export async function inspectArchive(
         done += bytesRead;
       }
     }
-    return { fileCount, bytes, revision: hash.digest('hex') };
+    return { fileCount, bytes, revision: hash.digest('hex'), withSecrets };
   } finally {
     await spool.close();
   }

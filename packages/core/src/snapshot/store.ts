@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { NotFoundError, StateError, UsageError, type AgentkernelError } from '../errors/errors.js';
@@ -22,10 +22,15 @@ export interface SnapshotStore {
   read(name: string): Promise<SnapshotManifest>;
   has(name: string): Promise<boolean>;
   /**
-   * Creates `name`: `write` streams the gzip tar into `archive` (ending it) and returns the manifest.
-   * A `UsageError` when the name is taken; on any failure nothing is left behind.
+   * Creates `name`: `write` streams the gzip tar into `archive` (ending it) and returns the manifest;
+   * `scratchDir` is an empty folder it may use meanwhile, removed with everything else afterwards. A
+   * `UsageError` when the name is taken; on any failure nothing is left behind, and what a killed
+   * process left is swept by the next call of any method.
    */
-  create(name: string, write: (archive: Writable) => Promise<SnapshotManifest>): Promise<SnapshotManifest>;
+  create(
+    name: string,
+    write: (archive: Writable, scratchDir: string) => Promise<SnapshotManifest>,
+  ): Promise<SnapshotManifest>;
   /** Removes `name` (`NotFoundError` when absent). */
   delete(name: string): Promise<void>;
   /** Streams the archive of `name`. */
@@ -34,6 +39,13 @@ export interface SnapshotStore {
 
 const MANIFEST = 'manifest.json';
 const ARCHIVE = 'workspace.tar.gz';
+const SCRATCH = 'scratch';
+/** In a folder being created: which process owns it (`<pid> <start time>`). */
+const OWNER = '.owner';
+const CREATING = '.creating-';
+const DELETING = '.deleting-';
+/** A folder being created whose owner file is not written yet is left alone this long. */
+const UNOWNED_GRACE_MS = 60_000;
 
 /** The default store: `<dir>/<name>/manifest.json` and `workspace.tar.gz` (dir is `StateStore.snapshotsDir`). */
 export class LocalSnapshotStore implements SnapshotStore {
@@ -47,6 +59,7 @@ export class LocalSnapshotStore implements SnapshotStore {
   async list(
     options: { onInvalid?: (name: string, error: AgentkernelError) => void } = {},
   ): Promise<SnapshotManifest[]> {
+    await this.sweep();
     const names = await readdir(this.dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return [];
       throw new StateError(`cannot list snapshots in ${this.dir}: ${error.message}`, { cause: error });
@@ -66,6 +79,7 @@ export class LocalSnapshotStore implements SnapshotStore {
 
   async read(name: string): Promise<SnapshotManifest> {
     validateSandboxName(name, 'snapshot name');
+    await this.sweep();
     const file = join(this.dir, name, MANIFEST);
     let text: string;
     try {
@@ -111,19 +125,24 @@ export class LocalSnapshotStore implements SnapshotStore {
 
   async create(
     name: string,
-    write: (archive: Writable) => Promise<SnapshotManifest>,
+    write: (archive: Writable, scratchDir: string) => Promise<SnapshotManifest>,
   ): Promise<SnapshotManifest> {
     validateSandboxName(name, 'snapshot name');
+    await this.sweep();
     const taken = (): UsageError =>
       new UsageError(`a snapshot named "${name}" already exists`, {
         hint: `choose another name, or delete it with: agentkernel snapshot delete ${name}`,
       });
     if (await this.has(name)) throw taken();
-    const staging = join(this.dir, `.creating-${name}-${randomBytes(4).toString('hex')}`);
+    const staging = join(this.dir, `${CREATING}${name}-${randomBytes(4).toString('hex')}`);
     try {
       await mkdir(staging, { recursive: true });
+      await writeFile(join(staging, OWNER), await ownerOf(process.pid));
+      const scratch = join(staging, SCRATCH);
+      await mkdir(scratch);
       const archivePath = join(staging, ARCHIVE);
-      const manifest = await write(createWriteStream(archivePath, { flags: 'wx' }));
+      const manifest = await write(createWriteStream(archivePath, { flags: 'wx' }), scratch);
+      await rm(scratch, { recursive: true, force: true });
       const { problems } = checkSnapshotManifest(manifest);
       if (problems.length > 0 || manifest.name !== name) {
         throw new StateError(
@@ -131,6 +150,8 @@ export class LocalSnapshotStore implements SnapshotStore {
         );
       }
       await atomicWriteFile(join(staging, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+      // A sweep meanwhile sees a folder this recent without an owner and leaves it alone.
+      await rm(join(staging, OWNER));
       try {
         await rename(staging, join(this.dir, name));
       } catch (error) {
@@ -147,7 +168,8 @@ export class LocalSnapshotStore implements SnapshotStore {
 
   async delete(name: string): Promise<void> {
     validateSandboxName(name, 'snapshot name');
-    const doomed = join(this.dir, `.deleting-${name}-${randomBytes(4).toString('hex')}`);
+    await this.sweep();
+    const doomed = join(this.dir, `${DELETING}${name}-${randomBytes(4).toString('hex')}`);
     try {
       // Renamed away first, so the snapshot vanishes at once even if removing its files is slow.
       await rename(join(this.dir, name), doomed);
@@ -157,6 +179,19 @@ export class LocalSnapshotStore implements SnapshotStore {
       throw new StateError(`cannot delete snapshot "${name}": ${(error as Error).message}`, { cause: error });
     }
     await rm(doomed, { recursive: true, force: true });
+  }
+
+  /**
+   * Removes what killed processes left: folders being deleted (the deletion was decided), and folders
+   * being created whose owner process is gone.
+   */
+  async sweep(): Promise<void> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    for (const name of names) {
+      const path = join(this.dir, name);
+      if (name.startsWith(DELETING) || (name.startsWith(CREATING) && !(await ownerAlive(path))))
+        await rm(path, { recursive: true, force: true }).catch(() => undefined);
+    }
   }
 
   async openArchive(name: string): Promise<Readable> {
@@ -170,4 +205,32 @@ export class LocalSnapshotStore implements SnapshotStore {
     });
     return createReadStream(path, { highWaterMark: 1 << 20 });
   }
+}
+
+/** `<pid> <start time>`: the start time tells a live owner from a new process that reused its pid. */
+async function ownerOf(pid: number): Promise<string> {
+  return `${pid} ${await startTimeOf(pid)}`;
+}
+
+/** A process's start time from /proc (clock ticks since boot), or '' where there is no /proc. */
+async function startTimeOf(pid: number): Promise<string> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Field 22; the command name (field 2) may hold spaces, so count from its closing parenthesis.
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+}
+
+async function ownerAlive(folder: string): Promise<boolean> {
+  const owner = await readFile(join(folder, OWNER), 'utf8').catch(() => undefined);
+  if (owner === undefined) {
+    const stats = await stat(folder).catch(() => undefined);
+    return stats !== undefined && Date.now() - stats.mtimeMs < UNOWNED_GRACE_MS;
+  }
+  const [pid = '', started = ''] = owner.split(' ');
+  if (!/^\d+$/.test(pid)) return false;
+  try {
+    process.kill(Number(pid), 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return started === '' || (await startTimeOf(Number(pid))) === started;
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { registeredSecrets } from '../errors/redactor.js';
 import { createIgnoreRules, IGNORE_FILES, type IgnoreRules, type PruneName } from './ignore-rules.js';
 import { scanLocal, type LocalScan } from './local-index.js';
 import { sameContent } from './planner.js';
@@ -61,6 +62,7 @@ export async function observe(options: SyncOptions, localOnly = false): Promise<
   const local = await scanLocal(localDir, {
     rules: localRules,
     cache: manifest?.local,
+    secrets: options.secrets ?? registeredSecrets(),
     signal,
     onStatChange: startListing,
     afterWalk: (toHash) => {
@@ -83,6 +85,8 @@ export async function observe(options: SyncOptions, localOnly = false): Promise<
   if (!sameRules) filterTree(local.tree, [remoteRules]);
   const rules = sameRules ? [localRules] : [localRules, remoteRules];
   filterTree(remote.tree, rules);
+  // A local file holding a credential is treated as ignored on both sides: never sent, never replaced.
+  for (const path of local.withSecrets) remote.tree.delete(path);
   remote.unsyncable = remote.unsyncable.filter(
     (entry) => !rules.some((r) => r.ignores(entry.path ?? entry.raw.toString('utf8'), false)),
   );

@@ -1,12 +1,20 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { SecretScanner } from './secrets.js';
 
-/** The sha256 of a file, hex, read as a stream so memory stays flat. */
-export async function sha256File(path: string, signal?: AbortSignal): Promise<string> {
+/** The sha256 of a file (hex) and whether it holds one of `secrets`, in one streamed read. */
+export async function digestFile(
+  path: string,
+  secrets: readonly string[],
+  signal?: AbortSignal,
+): Promise<{ sha256: string; holdsSecret: boolean }> {
   const hash = createHash('sha256');
-  const stream = createReadStream(path, { highWaterMark: 1 << 20, signal });
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  const scanner = new SecretScanner(secrets);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal })) {
+    hash.update(chunk as Buffer);
+    scanner.update(chunk as Buffer);
+  }
+  return { sha256: hash.digest('hex'), holdsSecret: scanner.found };
 }
 
 /** Runs `task` over `items` with at most `limit` in flight. */

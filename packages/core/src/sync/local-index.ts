@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { forEachLimited, sha256File } from './hash.js';
+import { digestFile, forEachLimited } from './hash.js';
 import { IGNORE_FILES, TEMP_PREFIX, type IgnoreRules } from './ignore-rules.js';
 import type { StatCache } from './sync-manifest.js';
 import type { Tree, TreeEntry } from './types.js';
@@ -11,6 +11,10 @@ export interface LocalScan {
   tempFiles: string[];
   /** Bytes hashed because size or mtime changed. */
   bytesHashed: number;
+  /** Files read by this scan (hashed, and checked for `secrets`). */
+  checked: Set<string>;
+  /** Files holding one of `secrets`: left out of `tree`. */
+  withSecrets: string[];
 }
 
 export interface ScanOptions {
@@ -24,6 +28,8 @@ export interface ScanOptions {
   afterWalk?: (filesToHash: number) => void;
   /** Called when the walk meets the first file whose size or mtime differs from the cache. */
   onStatChange?: () => void;
+  /** Values no file may hold: a file read by the scan that holds one is left out of the tree. */
+  secrets?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -107,13 +113,25 @@ export async function scanLocal(root: string, options: ScanOptions): Promise<Loc
   await walk('');
   options.afterWalk?.(toHash.length);
   let bytesHashed = 0;
+  const checked = new Set<string>();
+  const withSecrets: string[] = [];
   if (options.hash !== false) {
     await forEachLimited(toHash, 4, async (path) => {
       const entry = tree.get(path);
       if (!entry) return;
       try {
-        entry.sha256 = await sha256File(join(root, path), options.signal);
+        const { sha256, holdsSecret } = await digestFile(
+          join(root, path),
+          options.secrets ?? [],
+          options.signal,
+        );
+        entry.sha256 = sha256;
         bytesHashed += entry.size;
+        checked.add(path);
+        if (holdsSecret) {
+          withSecrets.push(path);
+          tree.delete(path);
+        }
       } catch (error) {
         // A file deleted while scanning is simply not there.
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -121,7 +139,7 @@ export async function scanLocal(root: string, options: ScanOptions): Promise<Loc
       }
     });
   }
-  return { tree, tempFiles, bytesHashed };
+  return { tree, tempFiles, bytesHashed, checked, withSecrets };
 }
 
 function readOptional(path: string): string | undefined {

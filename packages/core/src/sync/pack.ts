@@ -1,5 +1,6 @@
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import { forEachTarEntry } from './tar-reader.js';
 
 export interface PackedArchive {
   /** The gzip-compressed tar stream. */
@@ -55,4 +56,36 @@ export async function packPaths(
   for (const path of paths) pack.add(path);
   pack.end();
   return { stream: output, compressedBytes: () => compressed };
+}
+
+/**
+ * Re-packs a gzip tar stream without the entries at `exclude` (workspace-relative paths), entry by
+ * entry: input is read only as fast as the output is consumed.
+ */
+export async function filterArchive(source: Readable, exclude: ReadonlySet<string>): Promise<Readable> {
+  const { Pack } = await import('tar');
+  const pack = new Pack({ filter: (path) => !exclude.has(relativeEntryPath(path)) });
+  const output = new PassThrough();
+  const gzip = createGzip();
+  const fail = (error: unknown): void => {
+    output.destroy(error instanceof Error ? error : new Error(String(error)));
+  };
+  pack.on('error', fail);
+  gzip.on('error', fail);
+  (pack as unknown as Readable).pipe(gzip).pipe(output);
+  forEachTarEntry(source, async (entry) => {
+    pack.add(entry);
+    await entry.promise();
+  }).then(
+    () => pack.end(),
+    (error: unknown) => fail(error),
+  );
+  return output;
+}
+
+function relativeEntryPath(raw: string): string {
+  return raw
+    .split('/')
+    .filter((s) => s !== '' && s !== '.')
+    .join('/');
 }

@@ -71,72 +71,73 @@ export function planSync(input: PlanInput): PlanResult {
   const absentWinner = new Map<string, 'local' | 'remote'>();
 
   for (const path of paths) {
-    const b = base.get(path);
-    const l = local.get(path);
-    const r = remote.get(path);
-    const s = source.get(path);
-    const t = target.get(path);
-    const lc = !sameContent(l, b);
-    const rc = !sameContent(r, b);
-    if (lc) localChanged.push(path);
-    if (rc) remoteChanged.push(path);
+    const inBase = base.get(path);
+    const inLocal = local.get(path);
+    const inRemote = remote.get(path);
+    const inSource = source.get(path);
+    const inTarget = target.get(path);
+    const localChange = !sameContent(inLocal, inBase);
+    const remoteChange = !sameContent(inRemote, inBase);
+    if (localChange) localChanged.push(path);
+    if (remoteChange) remoteChanged.push(path);
 
     const structural =
-      (lc && isLeaf(l) && r?.kind === 'dir' && remoteBelow.has(path)) ||
-      (rc && isLeaf(r) && l?.kind === 'dir' && localBelow.has(path));
-    let winner: 'local' | 'remote' | undefined = lc && !rc ? 'local' : rc && !lc ? 'remote' : undefined;
+      (localChange && isLeaf(inLocal) && inRemote?.kind === 'dir' && remoteBelow.has(path)) ||
+      (remoteChange && isLeaf(inRemote) && inLocal?.kind === 'dir' && localBelow.has(path));
+    let winner: 'local' | 'remote' | undefined =
+      localChange && !remoteChange ? 'local' : remoteChange && !localChange ? 'remote' : undefined;
     const inherited =
       absentWinner.size > 0
         ? ancestorsOf(path)
             .map((a) => absentWinner.get(a))
             .find((w) => w)
         : undefined;
-    if (inherited && (lc || rc)) {
-      winner = sameContent(l, r) ? undefined : inherited;
-    } else if ((lc && rc) || structural) {
-      if (sameContent(l, r)) winner = undefined;
+    if (inherited && (localChange || remoteChange)) {
+      winner = sameContent(inLocal, inRemote) ? undefined : inherited;
+    } else if ((localChange && remoteChange) || structural) {
+      if (sameContent(inLocal, inRemote)) winner = undefined;
       else {
-        const folders = l?.kind === 'dir' && r?.kind === 'dir';
+        const folders = inLocal?.kind === 'dir' && inRemote?.kind === 'dir';
         const choice = input.prefer ?? (folders ? (push ? 'local' : 'remote') : undefined);
         if (!choice) {
           plan.conflicts.push(path);
           continue;
         }
         winner = choice;
-        if ((choice === 'local' ? l : r) === undefined) absentWinner.set(path, choice);
+        if ((choice === 'local' ? inLocal : inRemote) === undefined) absentWinner.set(path, choice);
       }
     }
 
     if (leafOnTarget.size > 0 && ancestorsOf(path).some((a) => leafOnTarget.has(a))) {
       // The target will hold a file or symlink above: it must not keep anything here, and nothing is sent.
-      if (t) deletes.push(path);
-      setBase(path, t ? undefined : s);
+      if (inTarget) deletes.push(path);
+      setBase(path, inTarget ? undefined : inSource);
       continue;
     }
-    if (!lc && !rc) {
-      if (isLeaf(t)) leafOnTarget.add(path);
+    if (!localChange && !remoteChange) {
+      if (isLeaf(inTarget)) leafOnTarget.add(path);
       continue;
     }
     if (winner === undefined) {
       // Changed identically on both sides.
-      setBase(path, l);
-      if (isLeaf(l)) leafOnTarget.add(path);
+      setBase(path, inLocal);
+      if (isLeaf(inLocal)) leafOnTarget.add(path);
       continue;
     }
     const sourceWins = winner === (push ? 'local' : 'remote');
     if (!sourceWins) {
-      if (push ? lc : rc) setBase(path, s);
-      if (isLeaf(t)) leafOnTarget.add(path);
+      if (push ? localChange : remoteChange) setBase(path, inSource);
+      if (isLeaf(inTarget)) leafOnTarget.add(path);
       continue;
     }
-    if (s) {
+    if (inSource) {
       writes.push(path);
-      if (t && t.kind !== s.kind) deletes.push(path);
-    } else if (t) {
+      if (inTarget && inTarget.kind !== inSource.kind) deletes.push(path);
+    } else if (inTarget) {
       deletes.push(path);
     }
-    setBase(path, s);
-    if (isLeaf(s)) leafOnTarget.add(path);
+    setBase(path, inSource);
+    if (isLeaf(inSource)) leafOnTarget.add(path);
   }
   // Children before their parents, so folders are empty when their turn comes.
   plan.deleteRemote.sort().reverse();

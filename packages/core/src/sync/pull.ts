@@ -7,6 +7,7 @@ import { planSync } from './planner.js';
 import { cleanTempFiles, fileCache, newReport, saveManifest } from './report.js';
 import { extractArchive } from './safe-extract.js';
 import { checkSymlinkTarget, ensureParents, removeLocalPath } from './safe-paths.js';
+import { HOLDS_SECRET } from './secrets.js';
 import { localPathProblem, SkipLog } from './skipped.js';
 import { toBase, type BaseEntry } from './sync-manifest.js';
 import type { EntryKind, SyncOptions, SyncReport, TreeEntry } from './types.js';
@@ -152,11 +153,13 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
 /**
  * Takes the sandbox entries that cannot come back here out of both trees, so the plan neither fetches
  * them nor touches what is at their path locally: fifos, sockets, devices and names that are not
- * UTF-8 (found by the listing), symlinks leaving the workspace, paths too long for this machine.
+ * UTF-8 (found by the listing), symlinks leaving the workspace, paths too long for this machine; and
+ * the local files holding a credential (already out of both trees), which are named too.
  */
 function leaveOutUnsyncable(observed: Observed, localDir: string, skipped: SkipLog): string[] {
   const { local, remote } = observed;
-  const leftOut: string[] = [];
+  const leftOut: string[] = [...local.withSecrets];
+  for (const path of local.withSecrets) skipped.add(path, HOLDS_SECRET);
   for (const entry of remote.unsyncable) {
     skipped.add(entry.raw, entry.reason);
     if (entry.path === undefined) continue;

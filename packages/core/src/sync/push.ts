@@ -1,10 +1,15 @@
 import { AgentkernelError, BackendError, SyncConflictError } from '../errors/errors.js';
+import { registeredSecrets } from '../errors/redactor.js';
+import { join } from 'node:path';
 import { observe } from './gather.js';
 import { packPaths } from './pack.js';
 import { planSync } from './planner.js';
 import { CHMOD_SCRIPT, DELETE_SCRIPT } from './remote-script.js';
 import { scriptFailure } from './remote-list.js';
+import { digestFile } from './hash.js';
 import { cleanTempFiles, fileCache, newReport, saveManifest } from './report.js';
+import { HOLDS_SECRET } from './secrets.js';
+import { SkipLog } from './skipped.js';
 import type { StatCache } from './sync-manifest.js';
 import type { SyncOptions, SyncReport, Tree, TreeEntry } from './types.js';
 
@@ -17,30 +22,53 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
   const started = performance.now();
   const { handle, localDir, workspaceDir, signal } = options;
   const backend = handle.ref.backend;
+  const skipped = new SkipLog(options, 'not pushed:');
   const observed = await observe(options, true);
   const { local, remote, manifest } = observed;
+  for (const path of local.withSecrets) skipped.add(path, HOLDS_SECRET);
   if (!remote) {
     const empty = { upload: [], download: [], deleteRemote: [], deleteLocal: [], conflicts: [] };
-    return { ...newReport('push', options, empty), durationMs: performance.now() - started };
+    skipped.finish();
+    const report = newReport('push', options, empty);
+    return { ...report, skipped: skipped.entries, durationMs: performance.now() - started };
   }
   const prefer = options.prefer ?? (manifest ? undefined : 'local');
-  const result = planSync({
-    direction: 'push',
-    base: manifest?.entries ?? new Map(),
-    local: local.tree,
-    remote: remote.tree,
-    prefer,
-  });
-  const { plan } = result;
-  const report = newReport('push', options, plan);
-  if (plan.conflicts.length > 0 && !options.dryRun) throw new SyncConflictError(plan.conflicts, { backend });
+  const plan = (): ReturnType<typeof planSync> =>
+    planSync({
+      direction: 'push',
+      base: manifest?.entries ?? new Map(),
+      local: local.tree,
+      remote: remote.tree,
+      prefer,
+    });
+  let result = plan();
+  // Files sent on their cached digest were not read by this scan: check them before they leave.
+  const unchecked = result.plan.upload.filter(
+    (p) => !local.checked.has(p) && local.tree.get(p)?.kind === 'file',
+  );
+  const secrets = options.secrets ?? registeredSecrets();
+  if (unchecked.length > 0 && secrets.length > 0) {
+    const holding = await filesHoldingSecrets(localDir, unchecked, secrets, signal);
+    for (const path of holding) {
+      skipped.add(path, HOLDS_SECRET);
+      local.tree.delete(path);
+      remote.tree.delete(path);
+    }
+    if (holding.length > 0) result = plan();
+  }
+  skipped.finish();
+  const report = newReport('push', options, result.plan);
+  report.skipped = skipped.entries;
+  if (result.plan.conflicts.length > 0 && !options.dryRun)
+    throw new SyncConflictError(result.plan.conflicts, { backend });
   if (options.dryRun) return { ...report, durationMs: performance.now() - started };
+  const { plan: actions } = result;
 
   await cleanTempFiles(localDir, local.tempFiles);
-  if (plan.deleteRemote.length > 0) {
+  if (actions.deleteRemote.length > 0) {
     signal?.throwIfAborted();
     options.onProgress?.({ phase: 'delete', bytesDone: 0 });
-    const stdin = Buffer.from(plan.deleteRemote.map((p) => `./${p}\0`).join(''));
+    const stdin = Buffer.from(actions.deleteRemote.map((p) => `./${p}\0`).join(''));
     const run = await handle.exec(['sh', '-c', DELETE_SCRIPT, 'agentkernel-delete', workspaceDir], {
       cwd: '/',
       stdin,
@@ -51,10 +79,10 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
     report.bytesSent += stdin.length;
     report.deleted = run.stdout.length;
   }
-  if (plan.upload.length > 0) {
+  if (actions.upload.length > 0) {
     signal?.throwIfAborted();
-    const bytesTotal = plan.upload.reduce((sum, p) => sum + (local.tree.get(p)?.size ?? 0), 0);
-    const packed = await packPaths(localDir, plan.upload, (bytesDone) =>
+    const bytesTotal = actions.upload.reduce((sum, p) => sum + (local.tree.get(p)?.size ?? 0), 0);
+    const packed = await packPaths(localDir, actions.upload, (bytesDone) =>
       options.onProgress?.({ phase: 'upload', bytesDone, bytesTotal }),
     );
     try {
@@ -64,24 +92,24 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
       if (AgentkernelError.isInstance(error)) throw error;
       throw new BackendError(
         backend,
-        `could not upload ${plan.upload.length} files to ${workspaceDir}: ${(error as Error).message}`,
+        `could not upload ${actions.upload.length} files to ${workspaceDir}: ${(error as Error).message}`,
         { cause: error },
       );
     }
     report.bytesSent += packed.compressedBytes();
-    report.filesSent = plan.upload.length;
+    report.filesSent = actions.upload.length;
     // An upload merges into folders that exist and keeps their mode: a changed mode is set here.
     await fixFolderModes(
       options,
-      plan.upload.filter((p) => needsModeFix(local.tree.get(p), remote.tree.get(p))),
+      actions.upload.filter((p) => needsModeFix(local.tree.get(p), remote.tree.get(p))),
       local.tree,
     );
   }
 
   // The sandbox's tar keeps the archive's mtimes, so the next listing can trust these digests.
   const remoteCache: StatCache = fileCache(remote.tree, 1000);
-  for (const path of plan.deleteRemote) remoteCache.delete(path);
-  for (const path of plan.upload) {
+  for (const path of actions.deleteRemote) remoteCache.delete(path);
+  for (const path of actions.upload) {
     const entry = local.tree.get(path);
     if (entry?.kind === 'file' && entry.sha256)
       remoteCache.set(path, [entry.size, Math.floor(entry.mtimeMs / 1000), entry.sha256]);
@@ -121,4 +149,17 @@ async function fixFolderModes(options: SyncOptions, paths: readonly string[], tr
   });
   if (run.exitCode !== 0)
     throw scriptFailure(handle, 'set folder modes', workspaceDir, run.exitCode, run.stderr);
+}
+
+async function filesHoldingSecrets(
+  root: string,
+  paths: readonly string[],
+  secrets: readonly string[],
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const holding: string[] = [];
+  for (const path of paths) {
+    if ((await digestFile(join(root, path), secrets, signal)).holdsSecret) holding.push(path);
+  }
+  return holding;
 }

@@ -128,6 +128,7 @@ describe('inspectArchive', () => {
       fileCount: 4,
       bytes: 3 + 300_000 + 7 + 7,
       revision: await workspaceRevision(tree, { ignore: false }),
+      withSecrets: [],
     });
 
     const unpacked = join(dir, 'unpacked');

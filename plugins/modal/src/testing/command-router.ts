@@ -29,6 +29,7 @@ export function commandRouter(
 ): Record<string, (request: never, context: CallContext) => unknown> {
   const { state } = fake;
   const snapshots = new Map<string, Promise<Message>>();
+  const starting = new Map<string, Promise<void>>();
 
   const taskOf = async (request: Message, context: CallContext): Promise<FakeModalSandbox> => {
     const taskId = str(request.taskId);
@@ -47,6 +48,40 @@ export function commandRouter(
     if (exec === undefined) throw new ServerError(Status.NOT_FOUND, `exec ${str(request.execId)} not found`);
     return exec;
   };
+  const start = async (sandbox: FakeModalSandbox, execId: string, request: Message): Promise<void> => {
+    const args = (request.commandArgs ?? []) as string[];
+    if (args.length === 0) throw new ServerError(Status.INVALID_ARGUMENT, 'commandArgs is empty');
+    const pty = (request.ptyInfo as Message | undefined)?.enabled === true;
+    const tool = fsToolsArgv(args);
+    const argv = tool ?? (pty ? ['script', '-qefc', args.map(quote).join(' '), '/dev/null'] : args);
+    const timeoutSecs = num(request.timeoutSecs);
+    const target = {
+      root: sandbox.root,
+      layout: MODAL_LAYOUT,
+      network: sandbox.network,
+      procDir: fake.procDir,
+      backend: 'modal',
+    };
+    const proc = await spawnInSandbox(target, {
+      argv,
+      cwd: str(request.workdir) || sandbox.workdir || '/',
+      env: {
+        ...sandbox.env,
+        ...envOfSecretSources(request.secretSources),
+        ...(pty ? { TERM: str((request.ptyInfo as Message).envTerm) || 'xterm' } : {}),
+      },
+      stdin: 'pipe',
+      ...(timeoutSecs > 0 ? { timeoutMs: timeoutSecs * 1000 } : {}),
+    });
+    sandbox.execs.set(
+      execId,
+      new FakeExec(execId, proc, {
+        stdout: num(request.stdoutConfig) === CONFIG_PIPE,
+        stderr: num(request.stderrConfig) === CONFIG_PIPE,
+      }),
+    );
+  };
+
   const stdinResult = (outcome: 'ok' | 'gap' | 'closed'): Message => {
     if (outcome === 'gap')
       throw new ServerError(Status.OUT_OF_RANGE, 'stdin write beyond the bytes written so far');
@@ -58,39 +93,21 @@ export function commandRouter(
     taskExecStart: async (request: Message, context: CallContext) => {
       const sandbox = await taskOf(request, context);
       const execId = str(request.execId);
-      // The SDK retries a start with the same client-chosen exec id: it must not run twice.
+      // The SDK retries a start with the same client-chosen exec id (also while the first attempt is
+      // still starting, when only its connection was lost): it must not run twice.
       if (execId === '' || sandbox.execs.has(execId)) return {};
-      const args = (request.commandArgs ?? []) as string[];
-      if (args.length === 0) throw new ServerError(Status.INVALID_ARGUMENT, 'commandArgs is empty');
-      const pty = (request.ptyInfo as Message | undefined)?.enabled === true;
-      const tool = fsToolsArgv(args);
-      const argv = tool ?? (pty ? ['script', '-qefc', args.map(quote).join(' '), '/dev/null'] : args);
-      const timeoutSecs = num(request.timeoutSecs);
-      const target = {
-        root: sandbox.root,
-        layout: MODAL_LAYOUT,
-        network: sandbox.network,
-        procDir: fake.procDir,
-        backend: 'modal',
-      };
-      const proc = await spawnInSandbox(target, {
-        argv,
-        cwd: str(request.workdir) || sandbox.workdir || '/',
-        env: {
-          ...sandbox.env,
-          ...envOfSecretSources(request.secretSources),
-          ...(pty ? { TERM: str((request.ptyInfo as Message).envTerm) || 'xterm' } : {}),
-        },
-        stdin: 'pipe',
-        ...(timeoutSecs > 0 ? { timeoutMs: timeoutSecs * 1000 } : {}),
-      });
-      sandbox.execs.set(
-        execId,
-        new FakeExec(execId, proc, {
-          stdout: num(request.stdoutConfig) === CONFIG_PIPE,
-          stderr: num(request.stderrConfig) === CONFIG_PIPE,
-        }),
-      );
+      const pending = starting.get(execId);
+      if (pending !== undefined) {
+        await pending;
+        return {};
+      }
+      const started = start(sandbox, execId, request);
+      starting.set(execId, started);
+      try {
+        await started;
+      } finally {
+        starting.delete(execId);
+      }
       return {};
     },
     taskExecStdioRead: async function* (request: Message, context: CallContext) {

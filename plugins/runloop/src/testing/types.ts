@@ -15,7 +15,7 @@ export interface FakeRunloopOptions {
    * request before answering 408 (or the current state); 25 s by default, as Runloop does.
    */
   readonly longPollMs?: number;
-  /** Devboxes per page of `GET /v1/devboxes` when the client gives no limit; 20 by default. */
+  /** The most devboxes (or snapshots) one page of a list holds, whatever the client asks; 20 by default. */
   readonly pageSize?: number;
   /** Added to every request, in milliseconds. */
   readonly latencyMs?: number;

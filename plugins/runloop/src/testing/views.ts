@@ -59,11 +59,13 @@ export function stringRecord(value: unknown): Record<string, string> | undefined
 export function pageOf<T extends { id: string }>(
   items: readonly T[],
   query: URLSearchParams,
-  defaultLimit: number,
+  maxLimit: number,
 ): { items: T[]; hasMore: boolean } | string {
   const limitText = query.get('limit');
-  const limit = limitText === null ? defaultLimit : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 5000) return 'limit must be an integer from 1 to 5000';
+  const asked = limitText === null ? maxLimit : Number(limitText);
+  if (!Number.isInteger(asked) || asked < 1 || asked > 5000) return 'limit must be an integer from 1 to 5000';
+  // Like a real API, a page never holds more than the server's own maximum, whatever the client asks.
+  const limit = Math.min(asked, maxLimit);
   const after = query.get('starting_after');
   const start = after === null ? 0 : items.findIndex((item) => item.id === after) + 1;
   if (after !== null && start === 0) return `starting_after ${after} is not in the list`;
