@@ -21,6 +21,7 @@ export interface CliResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly stdoutBytes: Buffer;
+  readonly stderrBytes: Buffer;
 }
 
 export interface CliOptions {
@@ -29,6 +30,25 @@ export interface CliOptions {
   readonly env?: Record<string, string | undefined>;
   readonly input?: string | Buffer;
   readonly timeoutMs?: number;
+  /**
+   * Reads stdout and stderr as a slow consumer would (`| (sleep 2; wc -c)`): nothing for `startAfterMs`,
+   * then one chunk every `pauseMs`, so the pipes fill up and the CLI has to wait for them.
+   */
+  readonly slowReader?: { readonly startAfterMs: number; readonly pauseMs: number };
+  /** Closes the reading end of stdout after this many bytes, as `| head -c N` does. */
+  readonly closeStdoutAfterBytes?: number;
+}
+
+function readSlowly(stream: NodeJS.ReadableStream, into: Buffer[], reader: CliOptions['slowReader']): void {
+  stream.on('data', (chunk: Buffer) => {
+    into.push(chunk);
+    if (reader === undefined) return;
+    stream.pause();
+    setTimeout(() => stream.resume(), reader.pauseMs);
+  });
+  if (reader === undefined) return;
+  stream.pause();
+  setTimeout(() => stream.resume(), reader.startAfterMs);
 }
 
 /** Runs `agentkernel ...args` to completion. The environment is the test's, minus colour and provider keys. */
@@ -57,18 +77,25 @@ export function agentkernel(args: readonly string[], options: CliOptions): Promi
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    readSlowly(child.stdout, out, options.slowReader);
+    const closeAfter = options.closeStdoutAfterBytes;
+    if (closeAfter !== undefined)
+      child.stdout.on('data', () => {
+        if (out.reduce((sum, chunk) => sum + chunk.length, 0) >= closeAfter) child.stdout.destroy();
+      });
+    readSlowly(child.stderr, err, options.slowReader);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const stdoutBytes = Buffer.concat(out);
+      const stderrBytes = Buffer.concat(err);
       resolve({
         code,
         signal,
         stdout: stdoutBytes.toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
+        stderr: stderrBytes.toString('utf8'),
         stdoutBytes,
+        stderrBytes,
       });
     });
     child.stdin.end(options.input);

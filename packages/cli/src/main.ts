@@ -95,14 +95,16 @@ export function commandPath(argv: readonly string[], tree: CommandTree): string[
   return command ? [commandWord(command)] : [];
 }
 
-function wantsDebug(argv: readonly string[]): boolean {
+/** Whether a global flag is given before `--` (after it, words belong to the sandbox's command). */
+function hasFlag(argv: readonly string[], flag: string): boolean {
   const end = argv.indexOf('--');
-  return (end === -1 ? argv : argv.slice(0, end)).includes('--debug');
+  return (end === -1 ? argv : argv.slice(0, end)).includes(flag);
 }
 
 /**
  * Runs the CLI on `argv` (without `node` and the script) and resolves with the exit code. Never throws:
- * every failure is reported on stderr, through the redactor.
+ * every failure is reported on stderr (and, with `--json`, as one JSON object on stdout), through the
+ * redactor.
  */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
   const io = options.io ?? processIo();
@@ -123,11 +125,11 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     });
   } catch (error) {
     const { reportUsageError } = await import('./report.js');
-    return reportUsageError(error, commandPath(argv, tree), io);
+    return reportUsageError(error, commandPath(argv, tree), io, { json: hasFlag(argv, '--json') });
   }
   if (outcome && 'error' in outcome) {
     const { reportError } = await import('./report.js');
-    return reportError(outcome.error, { debug: wantsDebug(argv) }, io);
+    return reportError(outcome.error, { debug: hasFlag(argv, '--debug'), json: hasFlag(argv, '--json') }, io);
   }
   return outcome?.code ?? 0;
 }

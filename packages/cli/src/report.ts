@@ -4,6 +4,24 @@ import type { Io } from './output/io.js';
 
 export interface ReportOptions {
   readonly debug: boolean;
+  /** `--json`: the error is also printed as one JSON object on stdout, for programs. */
+  readonly json?: boolean;
+}
+
+/** What `--json` prints on stdout when a command fails (DESIGN section 9). */
+export interface JsonError {
+  readonly error: { code: string; message: string; hint: string | null; exitCode: number };
+}
+
+function writeJsonError(io: Io, error: JsonError['error']): void {
+  const body: JsonError = {
+    error: {
+      ...error,
+      message: redact(error.message),
+      hint: error.hint === null ? null : redact(error.hint),
+    },
+  };
+  io.stdout.write(`${JSON.stringify(body)}\n`);
 }
 
 function oneLine(text: string): string {
@@ -48,11 +66,25 @@ export function describeError(error: unknown, options: ReportOptions): { exitCod
 export function reportError(error: unknown, options: ReportOptions, io: Io): number {
   const { exitCode, text } = describeError(error, options);
   io.stderr.write(text);
+  if (options.json) {
+    const known = AgentkernelError.isInstance(error);
+    writeJsonError(io, {
+      code: known ? error.code : 'INTERNAL',
+      message: known ? error.message : (text.split('\n')[0] ?? ''),
+      hint: known ? (error.hint ?? null) : 'rerun with --debug and report it',
+      exitCode,
+    });
+  }
   return exitCode;
 }
 
 /** A yargs validation failure (unknown flag, missing argument): exit 2 with a pointer to the help. */
-export function reportUsageError(error: unknown, commandPath: readonly string[], io: Io): number {
+export function reportUsageError(
+  error: unknown,
+  commandPath: readonly string[],
+  io: Io,
+  options: Pick<ReportOptions, 'json'> = {},
+): number {
   const message = error instanceof Error ? error.message : String(error);
   const help = ['agentkernel', ...commandPath, '--help'].join(' ');
   const hints = [`run "${help}" for usage`];
@@ -64,5 +96,12 @@ export function reportUsageError(error: unknown, commandPath: readonly string[],
     hints.push('put the command after --, e.g. agentkernel exec demo -- ls -la');
   }
   io.stderr.write(redact(`[agentkernel] ${message}\n${hints.map((hint) => `hint: ${hint}`).join('\n')}\n`));
+  if (options.json)
+    writeJsonError(io, {
+      code: 'USAGE',
+      message: `[agentkernel] ${message}`,
+      hint: hints.join('; '),
+      exitCode: ExitCode.usage,
+    });
   return ExitCode.usage;
 }

@@ -115,14 +115,16 @@ export function sessionApi(runtime: Runtime, sandbox: SdkSandbox): TextCommandAp
         );
         let ready: () => void = () => undefined;
         const started = new Promise<void>((resolve) => (ready = resolve));
+        // Daytona's log stream does not wait for its callback, so a busy consumer cannot hold it back here;
+        // the decoder's promise never rejects (a failed consumer stops the command through it instead).
         const relay = new LineRelay({
           stdout: (text) => {
             ready();
-            io.onStdout(text);
+            void io.onStdout(text);
           },
           stderr: (text) => {
             ready();
-            io.onStderr(text);
+            void io.onStderr(text);
           },
         });
         const exitCode = async (): Promise<number | undefined> =>

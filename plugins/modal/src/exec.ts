@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { ExecOptions, ExecResult } from '@agentkernel/core';
+import { deliverOutput, type ExecOptions, type ExecResult, type OutputHandler } from '@agentkernel/core';
 import type * as Modal from 'modal';
 
 const SIGKILL_EXIT = 137;
@@ -51,13 +51,14 @@ export function wrap(
 
 async function collect(
   stream: ReadableStream<Uint8Array>,
-  onChunk: ((chunk: Uint8Array) => void) | undefined,
+  onChunk: OutputHandler | undefined,
   sink: Buffer[],
 ): Promise<void> {
   for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    sink.push(bytes);
-    onChunk?.(bytes);
+    // A handled stream is not kept, and a busy handler holds the stream back (the contract's OutputHandler).
+    if (onChunk === undefined) sink.push(bytes);
+    else await deliverOutput(onChunk, bytes);
   }
 }
 

@@ -42,7 +42,7 @@ class RunloopCommand implements TextCommand {
     private readonly runtime: Runtime,
     private readonly devboxId: string,
     private readonly first: View,
-    private readonly output: Record<Stream, (text: string) => void>,
+    private readonly output: Record<Stream, (text: string) => Promise<void> | undefined>,
     streaming: boolean,
   ) {
     if (streaming) {
@@ -76,7 +76,8 @@ class RunloopCommand implements TextCommand {
           { signal: this.streams.signal, timeout: settings.requestTimeoutMs },
         );
         for await (const chunk of updates) {
-          this.output[stream](chunk.output);
+          // A busy consumer holds the stream back (core's TextCommandApi).
+          await this.output[stream](chunk.output);
           next = chunk.offset ?? next + Buffer.byteLength(chunk.output);
         }
         return;
@@ -109,8 +110,8 @@ class RunloopCommand implements TextCommand {
       // The view holds only the last lines: the whole output is replayed from the SSE streams.
       await Promise.all([this.pump('stdout', 0), this.pump('stderr', 0)]);
     } else {
-      this.output.stdout(done.stdout ?? '');
-      this.output.stderr(done.stderr ?? '');
+      await this.output.stdout(done.stdout ?? '');
+      await this.output.stderr(done.stderr ?? '');
     }
     return done.exit_status ?? 0;
   }

@@ -9,7 +9,21 @@ const remove: Handler = (args, io) =>
     const force = args.force === true;
     const state = rt.state();
     const removed = await state.withSandboxLock(name, async () => {
-      if (force && !(await state.readSandbox(name))) return false;
+      if (force) {
+        const record = await state.readSandbox(name).catch((error: unknown) => {
+          if (!AgentkernelError.isInstance(error) || error.code !== 'STATE_CORRUPT') throw error;
+          // A record that cannot be read cannot say where the sandbox lives: forget it, and say so.
+          rt.out.warn(
+            `${error.detail}; removing it. If sandbox ${name} still exists at its provider, remove it there`,
+          );
+          return 'corrupt' as const;
+        });
+        if (record === 'corrupt') {
+          await state.removeSandbox(name);
+          return true;
+        }
+        if (!record) return false;
+      }
       try {
         await destroySandbox(rt, await rt.connect(name));
       } catch (error) {

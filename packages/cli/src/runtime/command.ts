@@ -1,5 +1,6 @@
 import type { ExecResult, SandboxHandle } from '@agentkernel/core';
 import { commandArgv, parseEnvPairs, timeoutMs } from '../args.js';
+import { writeThrough, type OutputStream } from '../output/io.js';
 import type { Runtime } from './runtime.js';
 
 /** The parts of `exec` and `run` that describe the command. */
@@ -33,26 +34,44 @@ export function prepareCommand(flags: CommandFlags): PreparedCommand {
   };
 }
 
+/** The exit code of a command whose reader went away, as a shell reports a writer killed by SIGPIPE. */
+export const READER_GONE_EXIT = 128 + 13;
+
 /**
  * Runs the command of `exec`/`run` in a sandbox, streaming its output to ours byte for byte (never
- * redacted or decoded: it is the user's data), and resolves with its result.
+ * redacted or decoded: it is the user's data), and resolves with its result (whose output fields are
+ * empty: the bytes went to our stdout and stderr). A full pipe holds the command back rather than
+ * filling memory; a reader that closes the pipe (`| head -1`) ends the command with exit code 141.
  */
 export async function runCommand(
   rt: Runtime,
   handle: SandboxHandle,
   command: PreparedCommand,
   signal: AbortSignal,
-): Promise<ExecResult> {
+): Promise<Pick<ExecResult, 'exitCode' | 'timedOut'>> {
   rt.out.debug(`exec ${JSON.stringify(command.argv)} in ${handle.ref.backend}:${handle.ref.id}`);
-  const result = await handle.exec(command.argv, {
-    env: command.env,
-    ...(command.cwd === undefined ? {} : { cwd: command.cwd }),
-    ...(command.timeoutMs === undefined ? {} : { timeoutMs: command.timeoutMs }),
-    ...(command.stdin ? { stdin: process.stdin } : {}),
-    onStdout: (chunk) => rt.io.stdout.write(chunk),
-    onStderr: (chunk) => rt.io.stderr.write(chunk),
-    signal,
-  });
+  let readerGone = false;
+  const forward = (stream: OutputStream) => (chunk: Uint8Array) =>
+    writeThrough(stream, chunk)?.catch((error: unknown) => {
+      readerGone = true;
+      throw error;
+    });
+  let result: Pick<ExecResult, 'exitCode' | 'timedOut'>;
+  try {
+    result = await handle.exec(command.argv, {
+      env: command.env,
+      ...(command.cwd === undefined ? {} : { cwd: command.cwd }),
+      ...(command.timeoutMs === undefined ? {} : { timeoutMs: command.timeoutMs }),
+      ...(command.stdin ? { stdin: process.stdin } : {}),
+      onStdout: forward(rt.io.stdout),
+      onStderr: forward(rt.io.stderr),
+      signal,
+    });
+  } catch (error) {
+    if (!readerGone || signal.aborted) throw error;
+    rt.out.debug(`the reader of the output went away: ${String(error)}`);
+    return { exitCode: READER_GONE_EXIT, timedOut: false };
+  }
   if (result.timedOut) {
     rt.out.warn(
       `the command was killed after the ${command.timeoutSeconds}s timeout (exit code ${result.exitCode})`,

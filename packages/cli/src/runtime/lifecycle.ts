@@ -23,17 +23,24 @@ export interface CreateOptions {
   readonly prepare?: (connected: Connected) => Promise<unknown>;
 }
 
+const BOOTSTRAP_ERROR_TAIL = 4096;
+
 async function runBootstrap(handle: SandboxHandle, creation: Creation, rt: Runtime): Promise<void> {
   const profile = creation.profile;
   if (!profile) return;
   for (const [index, command] of profile.bootstrap.entries()) {
     rt.out.info(`bootstrap ${index + 1}/${profile.bootstrap.length}: ${command}`);
+    let stderr = Buffer.alloc(0);
     const result = await handle.exec(['sh', '-c', command], {
       cwd: creation.spec.workspaceDir,
-      onStderr: (chunk) => rt.out.debug(Buffer.from(chunk).toString('utf8').trimEnd()),
+      onStderr: (chunk) => {
+        rt.out.debug(Buffer.from(chunk).toString('utf8').trimEnd());
+        // Only the end is reported, so only the end is kept, whatever the command prints.
+        stderr = Buffer.concat([stderr, chunk]).subarray(-BOOTSTRAP_ERROR_TAIL);
+      },
     });
     if (result.exitCode !== 0) {
-      const tail = result.stderr.toString('utf8').trim().split('\n').slice(-5).join('\n');
+      const tail = stderr.toString('utf8').trim().split('\n').slice(-5).join('\n');
       throw new BackendError(
         handle.ref.backend,
         `bootstrap command ${index + 1} of profile "${profile.name}" (${command}) exited with ${result.exitCode}${tail ? `:\n${tail}` : ''}`,

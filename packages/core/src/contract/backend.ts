@@ -331,6 +331,28 @@ export interface SandboxRef {
  */
 export type SandboxStatus = 'running' | 'stopped' | 'starting' | 'gone' | 'unknown';
 
+/**
+ * Receives one chunk of a command's output ({@link ExecOptions.onStdout}, {@link ExecOptions.onStderr}).
+ *
+ * Backpressure: when the handler returns a promise, the backend hands it no further chunk of that
+ * stream until the promise settles, and reads no more than a bounded amount (a few hundred KiB) of that
+ * stream from the sandbox meanwhile, so that a slow consumer (the CLI writing into a full pipe) slows
+ * the command down instead of growing memory. A remote backend stops pulling its provider's stream;
+ * the local backend stops reading the pipe, which blocks the command's writes. Any other return value
+ * (nothing, `stream.write`'s boolean) means the chunk was taken. The other stream keeps flowing
+ * independently.
+ *
+ * Nothing is dropped: every byte the command wrote reaches the handler before `exec` resolves, even when
+ * the command has already exited and the consumer is still slow. A handler that throws or rejects ends
+ * the command as an abort does, and `exec` rejects with an `AgentkernelError` whose `cause` is that
+ * error.
+ *
+ * Memory: a stream given a handler is not also kept: the corresponding {@link ExecResult.stdout} or
+ * {@link ExecResult.stderr} is empty, so the backend runs any output size in bounded memory. (A vendor
+ * SDK may keep a copy of its own; the backend does not add one.)
+ */
+export type OutputHandler = (chunk: Uint8Array) => unknown;
+
 /** Options of {@link SandboxHandle.exec}. */
 export interface ExecOptions {
   /** Working directory; relative paths are resolved against the workspace directory. */
@@ -344,10 +366,13 @@ export interface ExecOptions {
   readonly timeoutMs?: number;
   /** Bytes written to the command's standard input, which is then closed. Without it stdin is empty. */
   readonly stdin?: Uint8Array | Readable;
-  /** Receives standard output as it arrives (see {@link BackendCapabilities.streamingExec}). */
-  readonly onStdout?: (chunk: Uint8Array) => void;
-  /** Receives standard error as it arrives, never mixed with standard output. */
-  readonly onStderr?: (chunk: Uint8Array) => void;
+  /**
+   * Receives standard output as it arrives (see {@link BackendCapabilities.streamingExec}), in order and
+   * byte for byte. See {@link OutputHandler} for backpressure and for what the result then holds.
+   */
+  readonly onStdout?: OutputHandler;
+  /** Receives standard error as it arrives, never mixed with standard output; as {@link onStdout}. */
+  readonly onStderr?: OutputHandler;
   /** Aborting kills the command like a timeout does, and the call rejects with the abort reason. */
   readonly signal?: AbortSignal;
 }
@@ -359,9 +384,12 @@ export interface ExecResult {
    * command that could not be started at all (no such program) reports 127, as a shell would.
    */
   readonly exitCode: number;
-  /** Everything the command wrote to standard output, byte for byte. */
+  /**
+   * Everything the command wrote to standard output, byte for byte; empty when
+   * {@link ExecOptions.onStdout} received it instead (see {@link OutputHandler}).
+   */
   readonly stdout: Buffer;
-  /** Everything the command wrote to standard error, byte for byte. */
+  /** Everything the command wrote to standard error, byte for byte; as {@link stdout}. */
   readonly stderr: Buffer;
   /** Wall-clock time of the command as the backend measured it. */
   readonly durationMs: number;

@@ -2,3 +2,4 @@ export * from './backend.js';
 export * from './capabilities.js';
 export * from './plugin-check.js';
 export * from './vendor.js';
+export * from './output.js';

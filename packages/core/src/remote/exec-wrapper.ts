@@ -1,3 +1,6 @@
+import type { OutputHandler } from '../contract/backend.js';
+import { deliverOutput } from '../contract/output.js';
+
 /** Quotes a word for a POSIX shell. */
 export function shellQuote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
@@ -53,49 +56,75 @@ export function wrapperScript(argv: readonly string[], cwd: string, timeoutMs: n
 
 type Stream = 'stdout' | 'stderr';
 
-/** Turns the wrapper's base64 lines back into the command's exact output bytes, chunk by chunk. */
+/**
+ * Turns the wrapper's base64 lines back into the command's exact output bytes, chunk by chunk. A stream
+ * with a handler goes to it and is not kept; `feed` then returns a promise while the handler is busy,
+ * which the SDK awaits before reading on (backpressure). After a handler fails, output is dropped.
+ */
 export class WrapperDecoder {
   readonly stdout: Buffer[] = [];
   readonly stderr: Buffer[] = [];
   groupPid: number | undefined;
   wrapperError: string | undefined;
   callbackError: { error: unknown } | undefined;
+  /** Resolves when a handler has failed, so the caller can stop the command. */
+  readonly failed: Promise<void>;
   private readonly pending: Record<Stream, string> = { stdout: '', stderr: '' };
+  private markFailed!: () => void;
 
   constructor(
-    private readonly onStdout?: (chunk: Uint8Array) => void,
-    private readonly onStderr?: (chunk: Uint8Array) => void,
-  ) {}
+    private readonly onStdout?: OutputHandler,
+    private readonly onStderr?: OutputHandler,
+  ) {
+    this.failed = new Promise((resolve) => (this.markFailed = resolve));
+  }
 
-  feed(stream: Stream, text: string): void {
+  feed(stream: Stream, text: string): Promise<void> | undefined {
     const lines = (this.pending[stream] + text).split('\n');
     this.pending[stream] = lines.pop() ?? '';
-    for (const line of lines) this.line(stream, line);
+    return this.lines(stream, lines, 0);
   }
 
   /** Handles what is left after the last newline (the wrapper always ends lines, so normally nothing). */
-  flush(): void {
+  flush(): Promise<void> | undefined {
+    const waiting: Promise<void>[] = [];
     for (const stream of ['stdout', 'stderr'] as const) {
       const rest = this.pending[stream];
       this.pending[stream] = '';
-      if (rest !== '') this.line(stream, rest);
+      const busy = rest === '' ? undefined : this.line(stream, rest);
+      if (busy !== undefined) waiting.push(busy);
     }
+    return waiting.length === 0 ? undefined : Promise.all(waiting).then(() => undefined);
   }
 
-  private line(stream: Stream, line: string): void {
-    if (line.startsWith('=')) {
-      const chunk = Buffer.from(line.slice(1), 'base64');
-      this[stream].push(chunk);
-      try {
-        (stream === 'stdout' ? this.onStdout : this.onStderr)?.(chunk);
-      } catch (error) {
-        this.callbackError ??= { error };
-      }
-      return;
+  private lines(stream: Stream, lines: readonly string[], from: number): Promise<void> | undefined {
+    for (let index = from; index < lines.length; index += 1) {
+      const waiting = this.line(stream, lines[index] ?? '');
+      if (waiting !== undefined) return waiting.then(() => this.lines(stream, lines, index + 1));
     }
-    if (stream !== 'stderr') return;
+    return undefined;
+  }
+
+  private fail(error: unknown): void {
+    this.callbackError ??= { error };
+    this.markFailed();
+  }
+
+  private line(stream: Stream, line: string): Promise<void> | undefined {
+    if (line.startsWith('=')) {
+      if (this.callbackError !== undefined) return undefined;
+      const chunk = Buffer.from(line.slice(1), 'base64');
+      const handler = stream === 'stdout' ? this.onStdout : this.onStderr;
+      if (handler === undefined) {
+        this[stream].push(chunk);
+        return undefined;
+      }
+      return deliverOutput(handler, chunk)?.catch((error: unknown) => this.fail(error));
+    }
+    if (stream !== 'stderr') return undefined;
     const pid = /^#pid (\d+)$/.exec(line);
     if (pid !== null) this.groupPid = Number(pid[1]);
     else if (line.startsWith('#error ')) this.wrapperError = line.slice('#error '.length);
+    return undefined;
   }
 }

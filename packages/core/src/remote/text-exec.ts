@@ -41,8 +41,13 @@ export interface TextCommandApi {
       readonly env?: Readonly<Record<string, string>>;
       /** Whether the command's stdin must be kept open for {@link TextCommand.sendStdin}. */
       readonly stdin: boolean;
-      readonly onStdout: (text: string) => void;
-      readonly onStderr: (text: string) => void;
+      /**
+       * Takes output text. When it returns a promise, the provider hands over no more of that stream
+       * until the promise settles (an SDK that awaits its output callbacks does so when given this one
+       * directly), so a slow consumer holds the command back instead of filling memory.
+       */
+      readonly onStdout: (text: string) => Promise<void> | undefined;
+      readonly onStderr: (text: string) => Promise<void> | undefined;
     },
   ): Promise<TextCommand>;
   /** Runs a short shell command to completion, ignoring its output (used to kill a process group). */
@@ -146,12 +151,17 @@ export async function execOverText(
         };
       }),
       stopped,
+      // A consumer that failed (its reader went away) will take no more output: stop the command.
+      decoder.failed.then(() => {
+        void killCommand(api, command, decoder);
+        return { exitCode: SIGKILL_EXIT_CODE, timedOut: false };
+      }),
     ]);
   } finally {
     clearTimeout(backstop);
     if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort);
   }
-  decoder.flush();
+  await decoder.flush();
   const program = JSON.stringify(argv[0]);
   if (decoder.wrapperError !== undefined) {
     throw new BackendError(

@@ -126,14 +126,62 @@ describe('runIsolated under bubblewrap', () => {
     expect(result.stdout.subarray(0, 32).toString()).toBe('0123456789abcde\n0123456789abcde\n');
   });
 
-  it('streams output while the command runs', async () => {
+  it('streams output while the command runs, and keeps no copy of it', async () => {
     const seen: number[] = [];
+    const chunks: Buffer[] = [];
     const started = Date.now();
     const result = await run(['sh', '-c', 'echo a; sleep 0.4; echo b'], {
-      onStdout: () => seen.push(Date.now() - started),
+      onStdout: (chunk) => {
+        seen.push(Date.now() - started);
+        chunks.push(Buffer.from(chunk));
+      },
     });
-    expect(text(result.stdout)).toBe('a\nb\n');
+    expect(text(Buffer.concat(chunks))).toBe('a\nb\n');
+    expect(result.stdout.length).toBe(0);
     expect(seen[0]).toBeLessThan(result.durationMs - 200);
+  });
+
+  it('waits for a slow consumer: the command blocks, and every byte arrives after it exits', async () => {
+    const expected = Buffer.alloc(5_000_000);
+    for (let i = 0; i < expected.length; i += 1) expected[i] = (i * 7 + (i >> 13)) & 0xff;
+    await writeFile(join(root, 'five-mb.bin'), expected);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let stalledUntil = 0;
+    let stderrAt = 0;
+    let lastChunkAt = 0;
+    const result = await run(['sh', '-c', 'cat five-mb.bin; cat five-mb.bin >&2; echo done >&2'], {
+      onStdout: async (chunk) => {
+        out.push(Buffer.from(chunk));
+        if (out.length === 1) {
+          await new Promise((resolve) => setTimeout(resolve, 600));
+          stalledUntil = Date.now();
+        }
+      },
+      // Slower than the 2 s the runner waits for idle pipes after the command exits.
+      onStderr: async (chunk) => {
+        err.push(Buffer.from(chunk));
+        stderrAt ||= Date.now();
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        lastChunkAt = Date.now();
+      },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(Buffer.concat(out).equals(expected)).toBe(true);
+    expect(Buffer.concat(err).equals(Buffer.concat([expected, Buffer.from('done\n')]))).toBe(true);
+    expect(result.stdout.length + result.stderr.length).toBe(0);
+    // stdout was not read while its consumer stalled, so the command could not get to its stderr.
+    expect(stderrAt).toBeGreaterThanOrEqual(stalledUntil);
+    expect(lastChunkAt - stderrAt).toBeGreaterThan(2000);
+  });
+
+  it('turns a rejected handler into an error and kills the command', async () => {
+    const token = uniqueSleep();
+    const failing = run(['sh', '-c', `echo a; sleep ${token}`], {
+      onStdout: () => Promise.reject(new Error('pipe closed')),
+    });
+    await expect(failing).rejects.toThrow(/pipe closed/);
+    expect(processesMatching(`sleep ${token}`)).toEqual([]);
   });
 
   it('kills the command and its children on timeout', async () => {

@@ -14,9 +14,9 @@ function runWrapper(argv: string[], path: string | undefined, input?: Buffer) {
     env: { PATH: path ?? process.env.PATH ?? '' },
   });
   const decoder = new WrapperDecoder();
-  decoder.feed('stdout', result.stdout.toString('latin1'));
-  decoder.feed('stderr', result.stderr.toString('latin1'));
-  decoder.flush();
+  void decoder.feed('stdout', result.stdout.toString('latin1'));
+  void decoder.feed('stderr', result.stderr.toString('latin1'));
+  void decoder.flush();
   return { status: result.status, decoder };
 }
 
@@ -47,8 +47,8 @@ describe('the exec wrapper', () => {
   it('reports a missing working directory as a shell would (exit 1, message on stderr)', () => {
     const result = spawnSync('/bin/bash', ['-c', wrapperScript(['true'], '/no/such/dir', undefined)]);
     const decoder = new WrapperDecoder();
-    decoder.feed('stderr', result.stderr.toString('latin1'));
-    decoder.flush();
+    void decoder.feed('stderr', result.stderr.toString('latin1'));
+    void decoder.flush();
     expect(result.status).toBe(1);
     expect(Buffer.concat(decoder.stderr).toString()).toMatch(
       /cd: \/no\/such\/dir: No such file or directory/,
@@ -68,28 +68,52 @@ describe('WrapperDecoder', () => {
     const seen: string[] = [];
     const decoder = new WrapperDecoder((chunk: Uint8Array) => seen.push(Buffer.from(chunk).toString()));
     const line = `=${Buffer.from('hello').toString('base64')}\n=${Buffer.from(' world').toString('base64')}\n`;
-    for (const piece of [line.slice(0, 3), line.slice(3, 11), line.slice(11)]) decoder.feed('stdout', piece);
+    for (const piece of [line.slice(0, 3), line.slice(3, 11), line.slice(11)])
+      void decoder.feed('stdout', piece);
     expect(seen).toEqual(['hello', ' world']);
-    expect(Buffer.concat(decoder.stdout).toString()).toBe('hello world');
+    // What a handler received is not kept as well.
+    expect(decoder.stdout).toEqual([]);
+  });
+
+  it('hands no further chunk to a busy handler until its promise settles', async () => {
+    const seen: string[] = [];
+    let release!: () => void;
+    const decoder = new WrapperDecoder((chunk) => {
+      seen.push(Buffer.from(chunk).toString());
+      if (seen.length === 1) return new Promise<void>((resolve) => (release = resolve));
+    });
+    const lines = ['a', 'b', 'c'].map((word) => `=${Buffer.from(word).toString('base64')}\n`).join('');
+    const waiting = decoder.feed('stdout', lines);
+    expect(waiting).toBeInstanceOf(Promise);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual(['a']);
+    release();
+    await waiting;
+    expect(seen).toEqual(['a', 'b', 'c']);
   });
 
   it('reads control lines on stderr and ignores anything else (login noise, job notices)', () => {
     const decoder = new WrapperDecoder();
-    decoder.feed('stdout', 'Welcome to the sandbox!\n');
-    decoder.feed('stderr', '#pid 4242\nbash: line 9: 4242 Killed\n#error no fifos\n');
-    decoder.flush();
+    void decoder.feed('stdout', 'Welcome to the sandbox!\n');
+    void decoder.feed('stderr', '#pid 4242\nbash: line 9: 4242 Killed\n#error no fifos\n');
+    void decoder.flush();
     expect(decoder.stdout).toEqual([]);
     expect(decoder.stderr).toEqual([]);
     expect(decoder.groupPid).toBe(4242);
     expect(decoder.wrapperError).toBe('no fifos');
   });
 
-  it('keeps a failing output callback from breaking the decoding', () => {
+  it('records a failing output callback, says so through failed, and drops later output', async () => {
+    let calls = 0;
     const decoder = new WrapperDecoder(() => {
-      throw new Error('consumer broke');
+      calls += 1;
+      return Promise.reject(new Error('consumer broke'));
     });
-    decoder.feed('stdout', `=${Buffer.from('x').toString('base64')}\n`);
+    await decoder.feed('stdout', `=${Buffer.from('x').toString('base64')}\n`);
+    await decoder.failed;
     expect(String(decoder.callbackError?.error)).toContain('consumer broke');
-    expect(Buffer.concat(decoder.stdout).toString()).toBe('x');
+    await decoder.feed('stdout', `=${Buffer.from('y').toString('base64')}\n`);
+    expect(calls).toBe(1);
+    expect(decoder.stdout).toEqual([]);
   });
 });

@@ -36,7 +36,8 @@ describe.each([
       target,
     );
     expect(result.exitCode).toBe(3);
-    expect(result.stdout.equals(BYTES)).toBe(true);
+    // What the handler took is not kept as well.
+    expect(result.stdout.length).toBe(0);
     expect(Buffer.concat(chunks).equals(BYTES)).toBe(true);
     expect(result.stderr).toEqual(Buffer.from([0xff, 0x00, 0x65, 0x72, 0x72]));
   });
@@ -90,6 +91,31 @@ describe('execOverText timeouts and aborts', () => {
     );
     await expect(running).rejects.toThrow('user pressed Ctrl-C');
     await expect.poll(() => alive(child), { timeout: 5000 }).toBe(false);
+  });
+
+  it('waits for a busy handler and delivers every byte after the command exits', async () => {
+    const chunks: Buffer[] = [];
+    let firstDone = 0;
+    let exitedAt = 0;
+    const result = await execOverText(
+      api,
+      ['sh', '-c', 'head -c 3000000 /dev/zero; date +%s%N >&2'],
+      {
+        cwd: '/',
+        onStdout: async (chunk) => {
+          chunks.push(Buffer.from(chunk));
+          if (chunks.length === 1) await new Promise((resolve) => setTimeout(resolve, 500));
+          firstDone ||= Date.now();
+        },
+        onStderr: (chunk) =>
+          void (exitedAt = Number(BigInt(Buffer.from(chunk).toString().trim()) / 1_000_000n)),
+      },
+      target,
+    );
+    expect(result.exitCode).toBe(0);
+    expect(Buffer.concat(chunks).equals(Buffer.alloc(3_000_000))).toBe(true);
+    // The command could not finish writing while the handler held its first chunk.
+    expect(exitedAt).toBeGreaterThanOrEqual(firstDone - 50);
   });
 
   it('reports a failure of an output callback as a BackendError naming the program', async () => {

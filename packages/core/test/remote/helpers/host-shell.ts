@@ -16,6 +16,16 @@ export function busyboxPath(): string {
   return dir;
 }
 
+/** Hands a pipe's text to `take`, not reading on while it is busy, as an SDK awaiting its callbacks does. */
+function forward(stream: Readable | null, take: (text: string) => Promise<void> | undefined): void {
+  stream?.setEncoding('utf8').on('data', (text: string) => {
+    const busy = take(text);
+    if (busy === undefined) return;
+    stream.pause();
+    void busy.finally(() => stream.resume());
+  });
+}
+
 /**
  * A command API over host processes that, like a provider's, hands output back as UTF-8-decoded text
  * (lossy for binary bytes), so only the wrapper's encoding can bring the bytes back intact.
@@ -28,8 +38,8 @@ export function hostTextApi(shell: string, path: string): TextCommandApi {
         env: { ...env, ...io.env },
         stdio: [io.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       });
-      child.stdout?.setEncoding('utf8').on('data', io.onStdout);
-      child.stderr?.setEncoding('utf8').on('data', io.onStderr);
+      forward(child.stdout, io.onStdout);
+      forward(child.stderr, io.onStderr);
       child.stdin?.on('error', () => undefined);
       const ended = new Promise<number | 'signalled'>((resolve) =>
         child.once('close', (code) => resolve(code ?? 'signalled')),
