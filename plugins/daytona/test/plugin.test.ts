@@ -48,7 +48,7 @@ describe('the daytona plugin object', () => {
       expect(valueImports, `${file} imports '@daytonaio/sdk' at module load`).toEqual([]);
     }
     expect(readFileSync(join(root, 'plugin.ts'), 'utf8')).toContain(
-      "importVendor(() => import('@daytonaio/sdk'), '@daytonaio/sdk', 'daytona')",
+      "importVendor(() => import('@daytonaio/sdk'), '@daytonaio/sdk', BACKEND_NAME)",
     );
   });
 
