@@ -5,7 +5,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${QUICKSTART_SKIP_SETUP:-}" = 1 ] || bash scripts/setup.sh
 
-ak() { node packages/cli/dist/bin.js "$@"; }
+# Puts `agentkernel` on the PATH: a launcher of this checkout's built CLI, in /usr/local/bin as root, else
+# in ~/.local/bin.
+bin_dir=/usr/local/bin
+[ "$(id -u)" -eq 0 ] || bin_dir="$HOME/.local/bin"
+mkdir -p "$bin_dir"
+printf '#!/bin/sh\nexec node %q "$@"\n' "$PWD/packages/cli/dist/bin.js" > "$bin_dir/agentkernel"
+chmod 755 "$bin_dir/agentkernel"
+case ":$PATH:" in
+  *":$bin_dir:"*) ;;
+  *) echo "quickstart: add $bin_dir to your PATH to run agentkernel from anywhere" ;;
+esac
+
+ak() { "$bin_dir/agentkernel" "$@"; }
 name=quickstart
 work=$(mktemp -d)
 trap 'ak sandbox remove "$name" --force >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
@@ -34,4 +46,4 @@ echo "== agentkernel sandbox remove $name"
 ak sandbox remove "$name"
 trap 'rm -rf "$work"' EXIT
 echo
-echo "Done. Try: pnpm -s agentkernel --help"
+echo "Done. agentkernel is installed as $bin_dir/agentkernel; try: agentkernel --help"
