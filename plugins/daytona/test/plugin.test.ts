@@ -1,18 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sourceFiles } from '@agentkernel/testkit';
 import { describe, expect, it } from 'vitest';
 import { AgentkernelError, assertBackendPlugin } from '@agentkernel/core';
 import plugin, { daytonaPlugin } from '../src/index.js';
 import { openDaytona } from './helpers/open.js';
-
-const sourceFiles = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sourceFiles(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
 
 describe('the daytona plugin object', () => {
   it('is a valid plugin exported as default and as plugin, declaring its credentials as secrets', () => {

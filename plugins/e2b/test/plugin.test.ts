@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sourceFiles } from '@agentkernel/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   AgentkernelError,
@@ -22,15 +23,6 @@ const context = (
   dataDir: '/nonexistent',
   logger: quietLogger,
 });
-
-const sourceFiles = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sourceFiles(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
 
 describe('the e2b plugin object', () => {
   it('is a valid plugin exported as default and as plugin, declaring E2B_API_KEY as a secret', () => {

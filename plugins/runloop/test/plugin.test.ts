@@ -1,19 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { sourceFiles } from '@agentkernel/testkit';
 import { describe, expect, it } from 'vitest';
 import { AgentkernelError, assertBackendPlugin } from '@agentkernel/core';
 import plugin, { runloopPlugin } from '../src/index.js';
 import { blueprintOf, resourceRequest } from '../src/launch.js';
 import { openRunloop } from './helpers/open.js';
-
-const sourceFiles = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sourceFiles(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
 
 describe('the runloop plugin object', () => {
   it('is a valid plugin exported as default and as plugin, on the pinned SDK, declaring RUNLOOP_API_KEY as a secret', () => {

@@ -1,17 +1,4 @@
-import type { SandboxSpec } from '@agentkernel/core';
-
-let count = 0;
+import { sandboxSpecs } from '@agentkernel/testkit';
 
 /** A minimal spec with a fresh name. */
-export function spec(overrides: Partial<SandboxSpec> = {}): SandboxSpec {
-  count += 1;
-  return {
-    name: `daytona-test-${process.pid}-${count}`,
-    network: false,
-    ports: [],
-    env: {},
-    workspaceDir: '/workspace',
-    labels: {},
-    ...overrides,
-  };
-}
+export const spec = sandboxSpecs('daytona');

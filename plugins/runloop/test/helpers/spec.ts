@@ -1,17 +1,4 @@
-import type { SandboxSpec } from '@agentkernel/core';
+import { sandboxSpecs } from '@agentkernel/testkit';
 
-let count = 0;
-
-/** A minimal spec with a fresh name. */
-export function spec(overrides: Partial<SandboxSpec> = {}): SandboxSpec {
-  count += 1;
-  return {
-    name: `runloop-test-${process.pid}-${count}`,
-    network: true,
-    ports: [],
-    env: {},
-    workspaceDir: '/workspace',
-    labels: {},
-    ...overrides,
-  };
-}
+/** A minimal spec with a fresh name; devboxes have a network unless a test says otherwise. */
+export const spec = sandboxSpecs('runloop', { network: true });
