@@ -12,6 +12,7 @@ bin_dir=/usr/local/bin
 mkdir -p "$bin_dir"
 printf '#!/bin/sh\nexec node %q "$@"\n' "$PWD/packages/cli/dist/bin.js" > "$bin_dir/agentkernel"
 chmod 755 "$bin_dir/agentkernel"
+printf '#!/bin/sh\nexec node %q "$@"\n' "$PWD/packages/cli/dist/bridge/bin.js" > "$bin_dir/agentkernel-bridge" && chmod 755 "$bin_dir/agentkernel-bridge"
 case ":$PATH:" in
   *":$bin_dir:"*) ;;
   *) echo "quickstart: add $bin_dir to your PATH to run agentkernel from anywhere" ;;

@@ -16,3 +16,4 @@ await buildPackage(dir, {
     "import { createRequire as __agentkernelRequire } from 'node:module';\nconst require = __agentkernelRequire(import.meta.url);",
 });
 await chmod(`${dir}dist/bin.js`, 0o755);
+await chmod(`${dir}dist/bridge/bin.js`, 0o755);

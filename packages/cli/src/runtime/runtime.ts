@@ -34,6 +34,15 @@ export interface Connected {
  * Everything a command needs, each piece built on first use and kept for the length of the command:
  * a command that only lists plugins never opens a backend.
  */
+export interface RuntimeOptions {
+  /**
+   * Where sandbox records, sync manifests and snapshots live, instead of `$AGENTKERNEL_HOME` itself.
+   * The bridge keeps its own under `$AGENTKERNEL_HOME/bridge`, because agentkernel's Rust CLI writes its
+   * own records of the same sandboxes to `$AGENTKERNEL_HOME/sandboxes/<name>.json`.
+   */
+  readonly stateHome?: string;
+}
+
 export class Runtime {
   readonly io: Io;
   readonly args: GlobalArgs;
@@ -42,11 +51,13 @@ export class Runtime {
   #loader: Promise<PluginLoader> | undefined;
   #state: StateStore | undefined;
   readonly #backends = new Map<string, Promise<Backend>>();
+  readonly #stateHome: string | undefined;
 
-  constructor(args: GlobalArgs, io: Io) {
+  constructor(args: GlobalArgs, io: Io, options: RuntimeOptions = {}) {
     this.io = io;
     this.args = args;
     this.out = new Output(io, args);
+    this.#stateHome = options.stateHome;
   }
 
   /** Where the config comes from for this command: the files, the user-level config and `--isolation`. */
@@ -78,7 +89,7 @@ export class Runtime {
   }
 
   state(): StateStore {
-    this.#state ??= new StateStore(this.home);
+    this.#state ??= new StateStore(this.#stateHome ?? this.home);
     return this.#state;
   }
 
