@@ -21,6 +21,7 @@ import {
   tempDir,
   WORKSPACE_LISTING,
 } from './helpers.js';
+import { daytonaSandboxNames } from './fake-sandboxes.js';
 
 const DAYTONA_PLUGIN = join(REPO_ROOT, 'plugins', 'daytona');
 const SERVE = join(DAYTONA_PLUGIN, 'dist', 'testing', 'serve.js');
@@ -82,17 +83,7 @@ describe('the built CLI against the offline Daytona (serve.js)', () => {
     agentkernel(args, { home: home.path, cwd: project.path, env: { ...fakeEnv(), ...env } });
 
   /** Asks the fake itself, through its REST API, which sandboxes exist (by agentkernel name). */
-  async function fakeSandboxNames(): Promise<string[]> {
-    const { DAYTONA_API_URL, DAYTONA_API_KEY } = fakeEnv();
-    const response = await fetch(`${DAYTONA_API_URL}/sandbox`, {
-      headers: { authorization: `Bearer ${DAYTONA_API_KEY}` },
-    });
-    expect(response.status).toBe(200);
-    const listed = (await response.json()) as { items: { id: string; labels: Record<string, string> }[] };
-    return listed.items
-      .map((sandbox) => sandbox.labels['agentkernel.name'] ?? `(unnamed ${sandbox.id})`)
-      .sort();
-  }
+  const fakeSandboxNames = (): Promise<string[]> => daytonaSandboxNames({ ...fakeEnv() });
 
   beforeAll(async () => {
     home = await tempDir('daytona-home');

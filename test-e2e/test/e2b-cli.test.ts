@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { e2bSandboxNames } from './fake-sandboxes.js';
 import { describeProviderCli } from './provider-cli.js';
 
 interface FakeEnv extends Record<string, string> {
@@ -14,14 +14,5 @@ describeProviderCli<FakeEnv>({
   keyVar: 'E2B_API_KEY',
   keyPrefix: 'e2b_',
   // The fake's own REST API: the sandboxes that exist (by agentkernel name).
-  sandboxNames: async ({ E2B_API_URL, E2B_API_KEY }) => {
-    const response = await fetch(`${E2B_API_URL}/v2/sandboxes?state=running,paused`, {
-      headers: { 'X-API-KEY': E2B_API_KEY },
-    });
-    expect(response.status).toBe(200);
-    const listed = (await response.json()) as { sandboxID: string; metadata: Record<string, string> }[];
-    return listed
-      .map((sandbox) => sandbox.metadata['agentkernel.name'] ?? `(unnamed ${sandbox.sandboxID})`)
-      .sort();
-  },
+  sandboxNames: e2bSandboxNames,
 });

@@ -134,12 +134,25 @@ async function status(session: Session): Promise<BridgeResponse> {
   return describeSandbox(session, await connectSession(session));
 }
 
+/**
+ * `stop`: pauses the sandbox. A backend that cannot pause (Modal) terminates it, as agentkernel's own
+ * bridge does; agentkernel has pulled the workspace first, and `resume` makes the sandbox again.
+ */
 async function stop(session: Session): Promise<BridgeResponse> {
   const { rt, request } = session;
   return rt.state().withSandboxLock(request.sandbox_name, async () => {
     const connected = await connectSession(session);
-    await connected.handle.stop();
-    return describeSandbox(session, connected);
+    if (connected.backend.plugin.capabilities.pauseResume) {
+      await connected.handle.stop();
+      return describeSandbox(session, connected);
+    }
+    await connected.handle.destroy();
+    return {
+      success: true,
+      remote_id: connected.handle.ref.id,
+      remote_metadata: { [BRIDGE_METADATA.lastKnownStatus]: 'stopped', sandbox_state: 'terminated' },
+      running: false,
+    };
   });
 }
 
