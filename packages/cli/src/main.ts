@@ -97,6 +97,11 @@ export function commandPath(argv: readonly string[], tree: CommandTree): string[
   return command ? [commandWord(command)] : [];
 }
 
+/** The options a parser declares; yargs has `getOptions()` but its types do not show it. */
+function optionsOf(parser: Argv): OptionTable {
+  return (parser as unknown as { getOptions(): OptionTable }).getOptions();
+}
+
 /** The commands that run a command of the user's, and how many of our positional words come first. */
 const COMMAND_RUNNERS: Readonly<Record<string, number>> = { exec: 1, attach: 1, run: 0 };
 
@@ -109,12 +114,12 @@ function withCommandSeparated(
   parser: Argv,
   tree: CommandTree,
 ): { words: string[]; command: string | undefined } {
-  const globals = parser.getOptions() as OptionTable;
+  const globals = optionsOf(parser);
   const at = commandWordAt(argv, takesValueIn(globals));
   const positionals = at && Object.hasOwn(COMMAND_RUNNERS, at.word) ? COMMAND_RUNNERS[at.word] : undefined;
   const def = tree.commands.find((candidate) => commandWord(candidate) === at?.word);
   if (!at || positionals === undefined || !def) return { words: [...argv], command: at?.word };
-  const own = def.builder(yargs()).getOptions() as OptionTable;
+  const own = optionsOf(def.builder(yargs()));
   const takesValue = takesValueIn(globals, own);
   return { words: separateCommand(argv, at.index, { positionals, takesValue }), command: at.word };
 }
