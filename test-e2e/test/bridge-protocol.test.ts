@@ -112,9 +112,11 @@ describe('agentkernel-bridge refuses hostile requests with a clear error', () =>
 });
 
 describe('agentkernel-bridge with a backend it cannot serve', () => {
-  it('a missing plugin answers with the install hint', async () => {
-    const run = await bridge(['nosuchbackend', encode({ operation: 'create', sandbox_name: 's' })]);
-    expectFailure(run, /nosuchbackend[\s\S]*npm install/);
+  it('a missing plugin answers that it is not installed, and what agentkernel backends are not available', async () => {
+    const missing = await bridge(['nosuchbackend', encode({ operation: 'create', sandbox_name: 's' })]);
+    expectFailure(missing, /no backend plugin "nosuchbackend" is installed/);
+    const planned = await bridge(['docker', encode({ operation: 'create', sandbox_name: 's' })]);
+    expectFailure(planned, /"docker" is an agentkernel backend that is not available yet/);
   });
 
   it('the agentcomputer stub answers success:false, saying it cannot open sandboxes', async () => {
