@@ -86,7 +86,9 @@ describe.each(setups)('the agentkernel SDK against agentkernel serve on $backend
   });
 
   it('raises the SDK error with the exit code in the message on a non-zero exit', async () => {
-    const failure = await client.execInSandbox(name, ['sh', '-c', 'echo partial; exit 7']).catch((error: unknown) => error);
+    const failure = await client
+      .execInSandbox(name, ['sh', '-c', 'echo partial; exit 7'])
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ServerError);
     expect((failure as Error).message).toBe('Command exited with code 7: partial\n');
   });

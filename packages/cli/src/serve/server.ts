@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { AgentkernelError, redact } from '@agentkernel/core';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { authProblem } from './auth.js';
@@ -30,14 +31,43 @@ function frameworkMessage(error: FastifyError): string {
 }
 
 /**
- * A browser page cannot send `Authorization`, but without a key a page the user visits could still
- * reach a loopback server through DNS rebinding: its requests then carry the attacker's host name. So a
- * server without keys answers only requests addressed to a loopback name.
+ * Without a key, a loopback server is still reachable from a web page the user visits: by DNS rebinding
+ * (its requests then carry the attacker's host name) or by a cross-site request that needs no preflight
+ * (a bodiless POST carries an `Origin`). So a server without keys answers only requests addressed to a
+ * loopback name and coming from no web page but a loopback one. (With a key, a page cannot send it.)
  */
-function hostAllowed(host: string | undefined): boolean {
-  if (host === undefined) return false;
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
-  return isLoopback(name);
+function fromThisMachine(host: string | undefined, origin: string | undefined): boolean {
+  const loopbackHost = (authority: string): boolean => {
+    const name = authority.startsWith('[')
+      ? authority.slice(0, authority.indexOf(']') + 1)
+      : authority.replace(/:\d+$/, '');
+    return isLoopback(name);
+  };
+  if (host === undefined || !loopbackHost(host)) return false;
+  if (origin === undefined) return true;
+  try {
+    return loopbackHost(new URL(origin).host);
+  } catch {
+    return false;
+  }
+}
+
+function discardBody(stream: IncomingMessage, limit: number): Promise<void> {
+  if (stream.readableEnded || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    // A client that trickles its body is cut off rather than waited for.
+    const timer = setTimeout(() => stream.destroy(), 30_000);
+    stream.once('close', () => clearTimeout(timer));
+    let seen = 0;
+    stream.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > limit) stream.destroy();
+    });
+    stream.once('end', resolve);
+    stream.once('close', resolve);
+    stream.once('error', () => resolve());
+    stream.resume();
+  });
 }
 
 /** The HTTP API on the runtime of `ctx`; listening is the caller's. */
@@ -52,10 +82,13 @@ export function buildServer(ctx: ServeContext): FastifyInstance {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
 
+  // Only JSON is parsed: a text/plain body (which a web page may send without a preflight) is a 415.
+  app.removeContentTypeParser('text/plain');
+
   app.addHook('onRequest', async (request, reply) => {
     if (keys.length === 0) {
-      if (!hostAllowed(request.headers.host))
-        return fail(reply, 403, 'Forbidden: this server answers only requests addressed to localhost');
+      if (!fromThisMachine(request.headers.host, request.headers.origin))
+        return fail(reply, 403, 'Forbidden: without an API key this server answers only this machine');
       return;
     }
     if (request.method === 'GET' && request.url.split('?')[0]?.replace(/\/+$/, '') === '/health') return;
@@ -69,10 +102,13 @@ export function buildServer(ctx: ServeContext): FastifyInstance {
     );
   });
 
-  app.setErrorHandler((error: unknown, _request, reply) => {
+  app.setErrorHandler(async (error: unknown, request, reply) => {
     if (error instanceof HttpError) return fail(reply, error.status, error.message, error.extra);
     if (AgentkernelError.isInstance(error)) return fail(reply, statusOf(error), messageWithHint(error));
     const framework = error as FastifyError;
+    // The client is still sending the body it was refused; read it away (up to a bound), so it sees
+    // the 413 instead of a connection reset in the middle of its upload.
+    if (framework.code === 'FST_ERR_CTP_BODY_TOO_LARGE') await discardBody(request.raw, 4 * BODY_LIMIT);
     const status = framework.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500)
       return fail(reply, status, frameworkMessage(framework));
