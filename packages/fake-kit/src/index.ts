@@ -48,7 +48,9 @@ export { FakeProcess, ProcessTable, type ProcessEnd, type ProcessOutput } from '
 export { FakeRouter, type RouteHandler, type RouteMatch, type RouteRequest } from './router.js';
 export { procDirOf, spawnInSandbox, type SandboxCommand, type SpawnTarget } from './sandbox-spawn.js';
 export {
+  exportLines,
   parseServeArgs,
+  shellQuote,
   SERVE_USAGE,
   serveFake,
   ServeUsageError,
