@@ -138,7 +138,8 @@ for (const target of targets) {
       expectExit('hostile id', hostile, 2);
       expect(hostile.stderr).toContain('is not a detached command id');
       const timed = await run('exec', '-d', 'det', '--timeout', '5', '--', 'true');
-      expectExit('--timeout with -d', timed, 2);
+      expectExit('--timeout with -d', timed, 125);
+      expect(timed.stderr).toContain('--timeout does not apply to exec --detach');
     });
   });
 }
