@@ -43,6 +43,7 @@ export {
   writableMounts,
   type SandboxLayout,
 } from './layout.js';
+export { LiveEnvironment } from './live-environment.js';
 export { listen, type FakeHandler, type FakeListener, type ListenOptions } from './listen.js';
 export { FakeProcess, ProcessTable, type ProcessEnd, type ProcessOutput } from './processes.js';
 export { FakeRouter, type RouteHandler, type RouteMatch, type RouteRequest } from './router.js';
