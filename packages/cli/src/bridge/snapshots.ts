@@ -7,7 +7,7 @@ import {
   restoreWorkspace,
   type BridgeResponse,
 } from '@agentkernel/core';
-import { deleteStoredSnapshot, snapshotStore, takeSandboxSnapshot } from '../runtime/snapshots.js';
+import { deleteSandboxSnapshot, snapshotStore, takeSandboxSnapshot } from '../runtime/snapshots.js';
 import {
   connectSession,
   describeSandbox,
@@ -21,18 +21,17 @@ import { archiveRevision } from './workspace.js';
  * `snapshot`: a portable snapshot of `/workspace` in the bridge's store (plus a native one when the
  * backend has them). Its store name is the opaque handle agentkernel keeps as `snapshot_handle`.
  */
-export function snapshot(session: Session): Promise<BridgeResponse> {
+export async function snapshot(session: Session): Promise<BridgeResponse> {
   const { rt, request } = session;
   const name = request.sandbox_name;
-  return rt.state().withSandboxLock(name, async () => {
-    const connected = await connectSession(session);
-    const asked = request.snapshot_name;
-    const base = asked !== undefined && isValidSandboxName(asked) ? asked : defaultSnapshotName(name);
-    const handleName = await availableSnapshotName(snapshotStore(rt), base);
-    const manifest = await takeSandboxSnapshot(rt, connected, handleName);
-    return describeSandbox(session, connected, {
-      remote_metadata: { [BRIDGE_METADATA.snapshotHandle]: manifest.name },
-    });
+  // Makes sure the bridge's record names the sandbox agentkernel means; the take then holds its lock.
+  const connected = await connectSession(session);
+  const asked = request.snapshot_name;
+  const base = asked !== undefined && isValidSandboxName(asked) ? asked : defaultSnapshotName(name);
+  const handleName = await availableSnapshotName(snapshotStore(rt), base);
+  const manifest = await takeSandboxSnapshot(rt, { sandbox: name, name: handleName });
+  return describeSandbox(session, connected, {
+    remote_metadata: { [BRIDGE_METADATA.snapshotHandle]: manifest.name },
   });
 }
 
@@ -67,6 +66,6 @@ export function restore(session: Session): Promise<BridgeResponse> {
 
 /** `delete_snapshot`: the stored snapshot and its native copy. */
 export async function deleteSnapshot({ rt, request }: Session): Promise<BridgeResponse> {
-  await deleteStoredSnapshot(rt, request.snapshot_name as string);
+  await deleteSandboxSnapshot(rt, request.snapshot_name as string);
   return { success: true };
 }

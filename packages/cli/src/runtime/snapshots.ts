@@ -1,14 +1,17 @@
 import {
   AgentkernelError,
+  availableSnapshotName,
+  defaultSnapshotName,
   LocalSnapshotStore,
   optionalMethod,
   takeSnapshot,
+  validateSandboxName,
   type SandboxRecord,
   type SnapshotManifest,
   type SnapshotSource,
   type SyncProgress,
 } from '@agentkernel/core';
-import type { Connected, Runtime } from './runtime.js';
+import type { Runtime } from './runtime.js';
 
 /** The snapshot store: `$AGENTKERNEL_HOME/snapshots/`. */
 export function snapshotStore(rt: Runtime): LocalSnapshotStore {
@@ -33,33 +36,46 @@ export function restoredName(sandbox: string): string {
   return sandbox.slice(0, 63 - suffix.length).replace(/[-_]+$/, '') + suffix;
 }
 
+export interface TakeOptions {
+  readonly sandbox: string;
+  /** The snapshot's name; by default `<sandbox>-YYYYMMDD`, made unique. */
+  readonly name?: string;
+  readonly onProgress?: (progress: SyncProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
 /**
- * Snapshots a sandbox's workspace into the store as `name`, with a native snapshot too when its backend
- * has them. The caller holds the sandbox's lock, so no sync changes the workspace half-way.
+ * Takes a portable snapshot of a sandbox's workspace (plus a native one where the backend has them),
+ * under the sandbox's lock, so no sync or second snapshot changes the workspace half-way.
  */
-export function takeSandboxSnapshot(
-  rt: Runtime,
-  { record, backend, handle }: Connected,
-  name: string,
-  options: { onProgress?: (progress: SyncProgress) => void; signal?: AbortSignal } = {},
-): Promise<SnapshotManifest> {
-  return takeSnapshot({
-    handle,
-    store: snapshotStore(rt),
-    name,
-    source: snapshotSource(record),
-    workspaceDir: record.workspaceDir,
-    native: backend.plugin.capabilities.nativeSnapshots && typeof handle.snapshot === 'function',
-    onWarning: (message) => rt.out.warn(message),
-    ...options,
+export async function takeSandboxSnapshot(rt: Runtime, options: TakeOptions): Promise<SnapshotManifest> {
+  const { sandbox } = options;
+  const store = snapshotStore(rt);
+  return rt.state().withSandboxLock(sandbox, async () => {
+    const { record, backend, handle } = await rt.connect(sandbox);
+    const name =
+      options.name === undefined
+        ? await availableSnapshotName(store, defaultSnapshotName(sandbox))
+        : validateSandboxName(options.name, 'snapshot name');
+    return takeSnapshot({
+      handle,
+      store,
+      name,
+      source: snapshotSource(record),
+      workspaceDir: record.workspaceDir,
+      native: backend.plugin.capabilities.nativeSnapshots && typeof handle.snapshot === 'function',
+      onWarning: (message) => rt.out.warn(message),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   });
 }
 
 /**
- * Deletes a stored snapshot and its native copy. The portable copy goes regardless: a provider that
- * cannot be reached must not pin it forever, so a failed native delete is a warning.
+ * Deletes a snapshot: its native copy at the provider when it has one, then the portable copy, which goes
+ * regardless (a provider that cannot be reached must not pin it forever; that is a warning).
  */
-export async function deleteStoredSnapshot(rt: Runtime, name: string): Promise<{ nativeDeleted: boolean }> {
+export async function deleteSandboxSnapshot(rt: Runtime, name: string): Promise<{ nativeDeleted: boolean }> {
   const store = snapshotStore(rt);
   const manifest = await store.read(name);
   let nativeDeleted = false;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   assertBackendPlugin,
   CAPABILITY_NAMES,
+  LATER_CAPABILITY_NAMES,
   SPECIFICATION_VERSION,
   type Backend,
   type BackendPlugin,
@@ -15,8 +16,10 @@ export function expectValidPlugin(plugin: BackendPlugin, source: string): void {
   expect(plugin.specificationVersion).toBe(SPECIFICATION_VERSION);
   expect(plugin.name).toMatch(/^[a-z0-9][a-z0-9-]*$/);
   expect(plugin.version).toMatch(/^\d+\.\d+\.\d+/);
-  for (const name of CAPABILITY_NAMES)
+  for (const name of CAPABILITY_NAMES) {
+    if (plugin.capabilities[name] === undefined && LATER_CAPABILITY_NAMES.includes(name)) continue;
     expect(typeof plugin.capabilities[name], `capabilities.${name}`).toBe('boolean');
+  }
   for (const credential of plugin.credentials) {
     expect([typeof credential.key, typeof credential.required, typeof credential.secret]).toEqual([
       'string',
