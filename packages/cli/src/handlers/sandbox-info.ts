@@ -4,7 +4,7 @@ import { sandboxView } from '../runtime/view.js';
 
 const info: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
-    const { record, backend, handle } = await rt.connect(args.name as string);
+    const { record, backend, handle } = await rt.connect(await rt.sandboxName(args.name, 'sandbox info'));
     const status = await handle.status();
     const capabilities = backend.plugin.capabilities;
     const endpoints =

@@ -3,7 +3,7 @@ import { withRuntime } from '../runtime/runtime.js';
 
 const start: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
-    const name = args.name as string;
+    const name = await rt.sandboxName(args.name, 'sandbox start');
     const status = await rt.state().withSandboxLock(name, async () => {
       const { handle } = await rt.connect(name);
       if ((await handle.status()) === 'running') return 'already running';

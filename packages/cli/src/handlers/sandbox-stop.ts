@@ -3,7 +3,7 @@ import { withRuntime } from '../runtime/runtime.js';
 
 const stop: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
-    const name = args.name as string;
+    const name = await rt.sandboxName(args.name, 'sandbox stop');
     const kept = await rt.state().withSandboxLock(name, async () => {
       const { backend, handle } = await rt.connect(name);
       await handle.stop();

@@ -12,7 +12,7 @@ import { snapshotSource, snapshotStore } from '../runtime/snapshots.js';
 
 const take: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
-    const sandbox = args.sandbox as string;
+    const sandbox = await rt.sandboxName(args.sandbox, 'snapshot take');
     const store = snapshotStore(rt);
     const given = args.name as string | undefined;
     // Under the sandbox's lock, so no sync or second snapshot changes the workspace half-way.
