@@ -28,6 +28,7 @@ const modules: Readonly<Record<HandlerName, () => Promise<HandlerModule>>> = {
   'snapshot-list': () => import('./handlers/snapshot-list.js'),
   'snapshot-restore': () => import('./handlers/snapshot-restore.js'),
   'snapshot-delete': () => import('./handlers/snapshot-delete.js'),
+  serve: () => import('./handlers/serve.js'),
 };
 
 export async function loadHandler(name: HandlerName): Promise<Handler> {

@@ -59,7 +59,8 @@ export type HandlerName =
   | 'snapshot-take'
   | 'snapshot-list'
   | 'snapshot-restore'
-  | 'snapshot-delete';
+  | 'snapshot-delete'
+  | 'serve';
 
 /** A command with subcommands (`sandbox`, `plugins` ...): it only dispatches. */
 export interface CommandGroup {
