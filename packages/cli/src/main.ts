@@ -177,7 +177,9 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   const tree = commandTree(lazy);
   const parser = buildParser(io, tree);
   const { words, command } = withCommandSeparated(helpAsFlag(argv, parser), parser, tree);
-  const unknown = unknownCommand(tree, commandWords(words, parser));
+  // A shell asking for completions passes partial words: they are not commands to explain.
+  const completing = argv.includes('--get-yargs-completions');
+  const unknown = completing ? undefined : unknownCommand(tree, commandWords(words, parser));
   if (unknown) {
     const [{ reportError }, { UsageError }] = await Promise.all([
       import('./report.js'),
