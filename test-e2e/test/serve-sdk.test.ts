@@ -93,6 +93,25 @@ describe.each(setups)('the agentkernel SDK against agentkernel serve on $backend
     expect((failure as Error).message).toBe('Command exited with code 7: partial\n');
   });
 
+  it('starts, lists, follows and kills detached commands', async () => {
+    const done = await client.execDetached(name, ['sh', '-c', 'echo to-out; echo to-err >&2']);
+    expect(done).toMatchObject({ sandbox: name, command: ['sh', '-c', 'echo to-out; echo to-err >&2'] });
+    expect(done.id).toMatch(/^[0-9a-f]+$/);
+    // Ask until it has ended: its end is what the sandbox reports, whenever that is.
+    let status = await client.detachedStatus(name, done.id);
+    while (status.status === 'running') status = await client.detachedStatus(name, done.id);
+    expect(status).toMatchObject({ status: 'completed', exit_code: 0 });
+    expect(await client.detachedLogs(name, done.id)).toEqual({ stdout: 'to-out\n' });
+    expect(await client.detachedLogs(name, done.id, 'stderr')).toEqual({ stderr: 'to-err\n' });
+
+    const long = await client.execDetached(name, ['sleep', '600']);
+    expect((await client.detachedStatus(name, long.id)).status).toBe('running');
+    expect((await client.detachedList(name)).map((command) => command.id)).toEqual([done.id, long.id]);
+    expect(await client.detachedKill(name, long.id)).toBe('Command killed');
+    expect(await client.detachedStatus(name, long.id)).toMatchObject({ status: 'failed', exit_code: 137 });
+    await expect(client.detachedStatus(name, 'deadbeef')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
   it('writes and reads text and binary files, deletes them, writes several at once', async () => {
     expect(await client.writeFile(name, 'notes/a.txt', 'héllo\n')).toBe(
       'Wrote 7 bytes to /workspace/notes/a.txt',

@@ -6,6 +6,7 @@ import type { ServeContext } from './context.js';
 import { HttpError, messageWithHint, statusOf } from './http-error.js';
 import { isLoopback } from './options.js';
 import { backendRoutes } from './routes/backends.js';
+import { detachedRoutes } from './routes/detached.js';
 import { execRoutes } from './routes/exec.js';
 import { fileRoutes } from './routes/files.js';
 import { runRoutes } from './routes/run.js';
@@ -123,6 +124,7 @@ export function buildServer(ctx: ServeContext): FastifyInstance {
   runRoutes(app, ctx);
   sandboxRoutes(app, ctx);
   execRoutes(app, ctx);
+  detachedRoutes(app, ctx);
   fileRoutes(app, ctx);
   snapshotRoutes(app, ctx);
   backendRoutes(app, ctx);
