@@ -99,6 +99,13 @@ describe("agentkernel's spellings", () => {
     expect((await parse(['help'])).stdout).toContain('agentkernel sandbox');
   });
 
+  it('-p/--publish on sandbox create, -P/--publish on run', async () => {
+    const created = await parse(['sandbox', 'create', 'web', '-p', '8080:80', '-p', '3000/udp']);
+    expect(created.calls[0]?.args).toMatchObject({ publish: ['8080:80', '3000/udp'] });
+    const ran = await parse(['run', '-P', '3000', 'node', '-p', '1']);
+    expect(ran.calls[0]?.args).toMatchObject({ publish: ['3000'], '--': ['node', '-p', '1'] });
+  });
+
   it('a name may be left out wherever [sandbox] name can supply it', async () => {
     for (const argv of [
       ['sandbox', 'info'],

@@ -100,6 +100,14 @@ export function execCommands(lazy: LazyHandler): CommandDef[] {
       describe: 'run one command in a fresh sandbox that is destroyed afterwards (even on failure or Ctrl-C)',
       builder: (yargs) =>
         withSync(withCreationOptions(withCommandOptions(yargs)))
+          .option('publish', {
+            alias: 'P',
+            type: 'string',
+            requiresArg: true,
+            array: true,
+            describe:
+              'a port to publish as agentkernel writes it: 3000, 8080:80 or 3000/udp; repeat for several',
+          })
           .option('keep', {
             alias: 'k',
             type: 'boolean',

@@ -26,6 +26,14 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
             type: 'string',
             describe: 'the sandbox name (default: [sandbox] name, else the project folder name)',
           })
+          .option('publish', {
+            alias: 'p',
+            type: 'string',
+            requiresArg: true,
+            array: true,
+            describe:
+              'a port to publish as agentkernel writes it: 3000, 8080:80 or 3000/udp; repeat for several',
+          })
           .option('start', {
             type: 'boolean',
             default: true,
