@@ -7,7 +7,7 @@ const attach: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
     const connected = await rt.connect(args.name as string);
     const { record, handle } = connected;
-    const shell = optionalMethod(record.backend, handle, 'shell', 'interactive shells (attach)');
+    const shell = optionalMethod(record.backend, handle, 'shell', 'pty');
     const sync = syncsProject(record, args.sync !== false);
     if (sync) await pushProject(rt, connected, { reason: 'attach' });
     rt.out.info(`attached to ${record.name} (${record.backend}); exit the shell to come back`);

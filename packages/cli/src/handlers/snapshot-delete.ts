@@ -17,7 +17,7 @@ const remove: Handler = (args, io) =>
           backend.plugin.name,
           backend,
           'deleteSnapshot',
-          'native snapshots',
+          'nativeSnapshots',
         )(manifest.native);
         nativeDeleted = true;
       } catch (error) {

@@ -1,5 +1,6 @@
 import {
   AgentkernelError,
+  UsageError,
   restoreWorkspace,
   validateSandboxName,
   type SnapshotManifest,
@@ -81,7 +82,7 @@ const restore: Handler = (args, io) =>
           };
         } catch (error) {
           // A native snapshot the provider no longer has is no reason to fail: the portable copy is here.
-          if (!AgentkernelError.isInstance(error) || error.code === 'USAGE') throw error;
+          if (!AgentkernelError.isInstance(error) || UsageError.isInstance(error)) throw error;
           rt.out.warn(`native restore failed (${error.detail}); restoring the portable copy instead`);
         }
       }
