@@ -7,3 +7,4 @@ export * from './names.js';
 export * from './sync/index.js';
 export * from './snapshot/index.js';
 export * from './remote/index.js';
+export * from './bridge/index.js';
