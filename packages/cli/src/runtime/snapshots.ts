@@ -1,4 +1,4 @@
-import { LocalSnapshotStore, type SnapshotSource, type SandboxRecord } from '@agentkernel/core';
+import { fitName, LocalSnapshotStore, type SnapshotSource, type SandboxRecord } from '@agentkernel/core';
 import type { Runtime } from './runtime.js';
 
 /** The snapshot store: `$AGENTKERNEL_HOME/snapshots/`. */
@@ -20,6 +20,5 @@ export function snapshotSource(record: SandboxRecord): SnapshotSource {
 
 /** `<sandbox>-restored`, shortened to stay a valid name. */
 export function restoredName(sandbox: string): string {
-  const suffix = '-restored';
-  return sandbox.slice(0, 63 - suffix.length).replace(/[-_]+$/, '') + suffix;
+  return fitName(sandbox, '-restored');
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   assertBackendPlugin,
   CAPABILITY_NAMES,
+  isBackendName,
   SPECIFICATION_VERSION,
   type Backend,
   type BackendPlugin,
@@ -13,7 +14,7 @@ import type { Harness } from '../harness.js';
 export function expectValidPlugin(plugin: BackendPlugin, source: string): void {
   assertBackendPlugin(plugin, source);
   expect(plugin.specificationVersion).toBe(SPECIFICATION_VERSION);
-  expect(plugin.name).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+  expect(isBackendName(plugin.name), `backend name "${plugin.name}"`).toBe(true);
   expect(plugin.version).toMatch(/^\d+\.\d+\.\d+/);
   for (const name of CAPABILITY_NAMES)
     expect(typeof plugin.capabilities[name], `capabilities.${name}`).toBe('boolean');
