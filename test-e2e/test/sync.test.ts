@@ -110,12 +110,13 @@ describe('mount_cwd: the project folder and /workspace kept in step', () => {
     ).toBe('absent\n');
   });
 
-  it('a path changed on both sides stops exec with exit 4 and names it, until a side is preferred', async () => {
+  it('a path changed on both sides stops exec (125, a sync conflict) and names it, until a side is preferred', async () => {
     await run('sync', 'push', 'work');
     await run('exec', 'work', '--no-sync', '--', 'sh', '-c', 'echo remote > notes.txt');
     await writeFile(join(project.path, 'notes.txt'), 'local\n');
     const result = await run('exec', 'work', '--', 'true');
-    expect(result.code).toBe(4);
+    expect(result.code).toBe(125);
+    expect(result.stderr).toContain('agentkernel failed (sync conflict)');
     expect(result.stderr).toContain('notes.txt');
     expect(result.stderr).toContain('agentkernel sync push work --prefer local');
     const pulled = json<Report>(await run('sync', 'pull', 'work', '--prefer', 'remote', '--json'));

@@ -19,13 +19,13 @@ export function parseEnvPairs(pairs: readonly string[] | undefined): Record<stri
 }
 
 /**
- * The command of `exec`/`run`: the words after `--`, else the positional words. Without `--`, yargs has
- * already turned any `-x` word into a flag, so requiring `--` is what keeps the command intact.
+ * The command of `exec`/`run`: the words after `--` (main puts one before the command's first word when
+ * the user did not), else the positional words.
  */
 export function commandArgv(args: { readonly cmd?: unknown; readonly '--'?: unknown }): string[] {
   const words = [...asStrings(args.cmd), ...asStrings(args['--'])];
   if (words.length === 0) {
-    throw new UsageError('no command given: put it after --, e.g. agentkernel exec demo -- ls -la');
+    throw new UsageError('no command given, e.g. agentkernel exec demo ls -la');
   }
   return words;
 }

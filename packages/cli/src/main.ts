@@ -4,6 +4,7 @@ import { commandWord, toYargs } from './commands/group.js';
 import { loadHandler } from './load-handler.js';
 import type { GlobalArgs, Handler, HandlerName, LazyHandler } from './commands/types.js';
 import { processIo, type Io } from './output/io.js';
+import { commandWordAt, separateCommand, takesValueIn, type OptionTable } from './split-command.js';
 import { cliVersion } from './version.js';
 
 export interface MainOptions {
@@ -18,7 +19,8 @@ function buildParser(io: Io, tree: CommandTree): Argv {
   const parser = yargs()
     .scriptName('agentkernel')
     .usage('$0 <command> [options]\n\nRun AI-agent sandboxes on this machine (local) or on hosted providers.')
-    .parserConfiguration({ 'populate--': true, 'parse-positional-numbers': false })
+    // One value per flag (`-e A=1 demo` leaves demo alone); repeat a flag for several.
+    .parserConfiguration({ 'populate--': true, 'parse-positional-numbers': false, 'greedy-arrays': false })
     .option('config', {
       alias: 'c',
       type: 'string',
@@ -73,7 +75,7 @@ function buildParser(io: Io, tree: CommandTree): Argv {
     .alias('help', 'h')
     .version(cliVersion())
     .epilog(
-      "Exit codes: a command's own code for exec and run; 2 usage or config, 3 backend, 4 sync conflict, 5 not found.",
+      "Exit codes: exec and run exit with the command's own code, and 125 when agentkernel itself fails (usage, config, backend, sync conflict, not found); other commands: 0 ok, 2 usage or config, 3 backend, 4 sync conflict, 5 not found, 70 internal error.",
     )
     .wrap(Math.min(110, io.stdout.columns ?? 100))
     .fail(false)
@@ -93,6 +95,33 @@ export function commandPath(argv: readonly string[], tree: CommandTree): string[
   }
   const command = tree.commands.find((def) => commandWord(def) === first);
   return command ? [commandWord(command)] : [];
+}
+
+/** The options a parser declares; yargs has `getOptions()` but its types do not show it. */
+function optionsOf(parser: Argv): OptionTable {
+  return (parser as unknown as { getOptions(): OptionTable }).getOptions();
+}
+
+/** The commands that run a command of the user's, and how many of our positional words come first. */
+const COMMAND_RUNNERS: Readonly<Record<string, number>> = { exec: 1, attach: 1, run: 0 };
+
+/**
+ * `argv` with a `--` before the sandbox command's first word when it has none, so that our options
+ * stop there whether or not the user wrote `--` (yargs alone would read `python3 -c` as our `-c`).
+ */
+function withCommandSeparated(
+  argv: readonly string[],
+  parser: Argv,
+  tree: CommandTree,
+): { words: string[]; command: string | undefined } {
+  const globals = optionsOf(parser);
+  const at = commandWordAt(argv, takesValueIn(globals));
+  const positionals = at && Object.hasOwn(COMMAND_RUNNERS, at.word) ? COMMAND_RUNNERS[at.word] : undefined;
+  const def = tree.commands.find((candidate) => commandWord(candidate) === at?.word);
+  if (!at || positionals === undefined || !def) return { words: [...argv], command: at?.word };
+  const own = optionsOf(def.builder(yargs()));
+  const takesValue = takesValueIn(globals, own);
+  return { words: separateCommand(argv, at.index, { positionals, takesValue }), command: at.word };
 }
 
 /** Whether a global flag is given before `--` (after it, words belong to the sandbox's command). */
@@ -119,17 +148,28 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     }
   };
   const tree = commandTree(lazy);
+  const parser = buildParser(io, tree);
+  const { words, command } = withCommandSeparated(argv, parser, tree);
+  // `exec` and `run` leave every exit code to the sandbox's command; their own failures exit 125.
+  const runsCommand = command === 'exec' || command === 'run';
   try {
-    await buildParser(io, tree).parse([...argv], {}, (_error, _args, output) => {
+    await parser.parse(words, {}, (_error, _args, output) => {
       if (output) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
     });
   } catch (error) {
     const { reportUsageError } = await import('./report.js');
-    return reportUsageError(error, commandPath(argv, tree), io, { json: hasFlag(argv, '--json') });
+    return reportUsageError(error, commandPath(words, tree), io, {
+      json: hasFlag(words, '--json'),
+      runsCommand,
+    });
   }
   if (outcome && 'error' in outcome) {
     const { reportError } = await import('./report.js');
-    return reportError(outcome.error, { debug: hasFlag(argv, '--debug'), json: hasFlag(argv, '--json') }, io);
+    return reportError(
+      outcome.error,
+      { debug: hasFlag(words, '--debug'), json: hasFlag(words, '--json'), runsCommand },
+      io,
+    );
   }
   return outcome?.code ?? 0;
 }

@@ -6,6 +6,39 @@ export interface ReportOptions {
   readonly debug: boolean;
   /** `--json`: the error is also printed as one JSON object on stdout, for programs. */
   readonly json?: boolean;
+  /**
+   * The command is `exec` or `run`, which leave every exit code to the sandbox command: their own
+   * failures all exit with 125 (as `docker run` does) and the message says which kind of failure it was.
+   */
+  readonly runsCommand?: boolean;
+}
+
+/** The exit code of `exec` and `run` when agentkernel itself fails (DESIGN section 9). */
+export const OWN_FAILURE_EXIT = 125;
+
+const KINDS: Readonly<Record<number, string>> = {
+  [ExitCode.usage]: 'usage or config error',
+  [ExitCode.backend]: 'backend error',
+  [ExitCode.conflict]: 'sync conflict',
+  [ExitCode.notFound]: 'not found',
+  [ExitCode.internal]: 'internal error',
+};
+
+/** Exit codes that are the command's, not ours: Ctrl-C ends the command as a shell would report it. */
+const COMMAND_CODES: ReadonlySet<string> = new Set(['INTERRUPTED']);
+
+/** The exit code to use, and the line saying so when 125 replaces the error's own. */
+function ownFailure(
+  exitCode: number,
+  code: string,
+  options: Pick<ReportOptions, 'runsCommand'>,
+): { exitCode: number; line?: string } {
+  if (options.runsCommand !== true || COMMAND_CODES.has(code)) return { exitCode };
+  const kind = KINDS[exitCode] ?? 'failure';
+  return {
+    exitCode: OWN_FAILURE_EXIT,
+    line: `exit code ${OWN_FAILURE_EXIT}: agentkernel failed (${kind}), not the command`,
+  };
 }
 
 /** What `--json` prints on stdout when a command fails (DESIGN section 9). */
@@ -45,17 +78,19 @@ function causeChain(error: unknown): string[] {
  */
 export function describeError(error: unknown, options: ReportOptions): { exitCode: number; text: string } {
   const lines: string[] = [];
-  let exitCode: number;
+  let own: ReturnType<typeof ownFailure>;
   if (AgentkernelError.isInstance(error)) {
-    exitCode = error.exitCode;
+    own = ownFailure(error.exitCode, error.code, options);
     lines.push(error.message);
     if (error.hint) lines.push(`hint: ${error.hint}`);
   } else {
-    exitCode = ExitCode.internal;
+    own = ownFailure(ExitCode.internal, 'INTERNAL', options);
     const summary =
       error instanceof Error ? `${error.name}: ${oneLine(error.message)}` : oneLine(String(error));
     lines.push(`agentkernel hit an internal error; rerun with --debug and report it: ${summary}`);
   }
+  const { exitCode } = own;
+  if (own.line) lines.push(own.line);
   if (options.debug) {
     if (error instanceof Error && error.stack) lines.push(error.stack);
     lines.push(...causeChain(error));
@@ -83,25 +118,24 @@ export function reportUsageError(
   error: unknown,
   commandPath: readonly string[],
   io: Io,
-  options: Pick<ReportOptions, 'json'> = {},
+  options: Pick<ReportOptions, 'json' | 'runsCommand'> = {},
 ): number {
   const message = error instanceof Error ? error.message : String(error);
   const help = ['agentkernel', ...commandPath, '--help'].join(' ');
   const hints = [`run "${help}" for usage`];
-  if (
-    /^Unknown argument/.test(message) &&
-    commandPath.length === 1 &&
-    ['exec', 'run'].includes(commandPath[0] ?? '')
-  ) {
-    hints.push('put the command after --, e.g. agentkernel exec demo -- ls -la');
-  }
-  io.stderr.write(redact(`[agentkernel] ${message}\n${hints.map((hint) => `hint: ${hint}`).join('\n')}\n`));
+  const { exitCode, line } = ownFailure(ExitCode.usage, 'USAGE', options);
+  const lines = [
+    `[agentkernel] ${message}`,
+    ...hints.map((hint) => `hint: ${hint}`),
+    ...(line ? [line] : []),
+  ];
+  io.stderr.write(redact(`${lines.join('\n')}\n`));
   if (options.json)
     writeJsonError(io, {
       code: 'USAGE',
       message: `[agentkernel] ${message}`,
       hint: hints.join('; '),
-      exitCode: ExitCode.usage,
+      exitCode,
     });
-  return ExitCode.usage;
+  return exitCode;
 }

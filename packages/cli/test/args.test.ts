@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commandArgv, parseEnvPairs, timeoutMs } from '../src/args.js';
+import { commandWordAt, separateCommand, takesValueIn } from '../src/split-command.js';
 
 describe('parseEnvPairs', () => {
   it('splits at the first = and keeps the rest of the value', () => {
@@ -22,8 +23,66 @@ describe('commandArgv', () => {
     expect(commandArgv({ cmd: ['echo'], '--': ['-n', 'hi'] })).toEqual(['echo', '-n', 'hi']);
     expect(commandArgv({ '--': ['sh', '-c', 'exit 7'] })).toEqual(['sh', '-c', 'exit 7']);
   });
-  it('refuses an empty command with a hint about --', () => {
-    expect(() => commandArgv({ cmd: [] })).toThrow(/after --/);
+  it('refuses an empty command with an example', () => {
+    expect(() => commandArgv({ cmd: [] })).toThrow(/no command given, e.g. agentkernel exec demo ls -la/);
+  });
+});
+
+describe('separateCommand', () => {
+  const takesValue = takesValueIn({
+    string: ['env', 'workdir', 'config'],
+    array: ['env'],
+    number: ['timeout'],
+    boolean: ['sync', 'json', 'stdin'],
+    alias: { env: ['e'], workdir: ['w'], config: ['c'], stdin: ['i'] },
+  });
+  const exec = (argv: string[]) => separateCommand(argv, 0, { positionals: 1, takesValue });
+  it.each([
+    [
+      ['exec', 'demo', 'ls', '-la'],
+      ['exec', 'demo', '--', 'ls', '-la'],
+    ],
+    [
+      ['exec', '-e', 'A=1', 'demo', 'ls'],
+      ['exec', '-e', 'A=1', 'demo', '--', 'ls'],
+    ],
+    [
+      ['exec', '--env=A=1', 'demo', '-i', 'ls'],
+      ['exec', '--env=A=1', 'demo', '-i', '--', 'ls'],
+    ],
+    [
+      ['exec', 'demo', '--no-sync', '--timeout', '3', 'make'],
+      ['exec', 'demo', '--no-sync', '--timeout', '3', '--', 'make'],
+    ],
+    [
+      ['exec', 'demo', '-', 'x'],
+      ['exec', 'demo', '--', '-', 'x'],
+    ],
+    [
+      ['exec', 'demo', '--', 'ls', '--', '-c'],
+      ['exec', 'demo', '--', 'ls', '--', '-c'],
+    ],
+    [
+      ['exec', 'demo'],
+      ['exec', 'demo'],
+    ],
+    [
+      ['exec', 'demo', '-w'],
+      ['exec', 'demo', '-w'],
+    ],
+    [
+      ['exec', '--help'],
+      ['exec', '--help'],
+    ],
+  ])('%j', (argv, expected) => {
+    expect(exec(argv)).toEqual(expected);
+  });
+
+  it('finds the command word after global options and their values', () => {
+    const globals = takesValueIn({ string: ['backend'], alias: { backend: ['B'] }, boolean: ['json'] });
+    expect(commandWordAt(['-B', 'e2b', '--json', 'run', 'x'], globals)).toEqual({ word: 'run', index: 3 });
+    expect(commandWordAt(['--json'], globals)).toBeUndefined();
+    expect(commandWordAt(['--', 'run'], globals)).toBeUndefined();
   });
 });
 

@@ -75,7 +75,7 @@ describe('usage errors exit 2 with a pointer to the help', () => {
     [['sandbox', 'info'], /Not enough non-option arguments/, 'agentkernel sandbox info --help'],
     [['sandbox', 'list', '--colour'], /Unknown argument: colour/, 'agentkernel sandbox list --help'],
     [['sync', 'push', 'demo', '--prefer', 'mine'], /Invalid values/, 'agentkernel sync push --help'],
-    [['exec', 'demo', 'ls', '-la'], /Unknown arguments: l, a/, 'agentkernel exec --help'],
+    [['sandbox', 'list', 'ls', '-la'], /Unknown arguments: l, a, ls/, 'agentkernel sandbox list --help'],
   ])('%j', async (argv, message, help) => {
     const { code, stderr, calls } = await parse(argv);
     expect(code).toBe(2);
@@ -83,10 +83,45 @@ describe('usage errors exit 2 with a pointer to the help', () => {
     expect(stderr).toMatch(message);
     expect(stderr).toContain(`run "${help}" for usage`);
   });
+});
 
-  it('suggests -- when exec gets stray flags', async () => {
-    const { stderr } = await parse(['exec', 'demo', 'ls', '-la']);
-    expect(stderr).toContain('put the command after --');
+describe('our options stop at the first word of the command, with or without --', () => {
+  it.each([
+    [['run', 'python3', '-c', "print('hi')"], 'run', {}, ['python3', '-c', "print('hi')"]],
+    [['exec', 'demo', 'ls', '-la'], 'exec', { name: 'demo' }, ['ls', '-la']],
+    [
+      ['exec', '-e', 'A=1', 'demo', 'env', '-e', 'x'],
+      'exec',
+      { name: 'demo', env: ['A=1'] },
+      ['env', '-e', 'x'],
+    ],
+    [
+      ['exec', 'demo', '-w', 'src', '--no-sync', 'make', '--json'],
+      'exec',
+      { workdir: 'src', sync: false, json: false },
+      ['make', '--json'],
+    ],
+    [
+      ['-B', 'e2b', 'run', '--image', 'alpine:3', '-k', 'sh', '-c', 'exit 3', '--', 'x'],
+      'run',
+      { backend: 'e2b', image: 'alpine:3', keep: true },
+      ['sh', '-c', 'exit 3', '--', 'x'],
+    ],
+    [['exec', 'demo', '--', 'ls', '-c'], 'exec', { name: 'demo' }, ['ls', '-c']],
+    [['run', '--timeout', '5', '--', '-weird'], 'run', { timeout: 5 }, ['-weird']],
+  ])('%j', async (argv, handler, args, command) => {
+    const { code, calls, stderr } = await parse(argv);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(calls[0]?.name).toBe(handler);
+    expect(calls[0]?.args).toMatchObject(args);
+    expect(calls[0]?.args['--']).toEqual(command);
+    expect(calls[0]?.args.config).toBeUndefined();
+  });
+
+  it('our options before the command still count, including global ones', async () => {
+    const { calls } = await parse(['run', '-c', 'ci.toml', '--json', 'echo', '-c']);
+    expect(calls[0]?.args).toMatchObject({ config: 'ci.toml', json: true, '--': ['echo', '-c'] });
   });
 });
 

@@ -14,6 +14,18 @@ afterEach(() => clearSecrets());
 
 describe('describeError', () => {
   it.each([
+    [new UsageError('bad flag'), 'usage or config error'],
+    [new BackendError('e2b', 'provider said 500'), 'backend error'],
+    [new SyncConflictError(['a.txt']), 'sync conflict'],
+    [new NotFoundError('no sandbox "x"'), 'not found'],
+    [new Error('a bug'), 'internal error'],
+  ])('for exec and run, %s exits 125 and says it was a %s', (error, kind) => {
+    const { exitCode, text } = describeError(error, { debug: false, runsCommand: true });
+    expect(exitCode).toBe(125);
+    expect(text).toContain(`exit code 125: agentkernel failed (${kind}), not the command`);
+  });
+
+  it.each([
     [new UsageError('bad flag'), 2],
     [
       new ConfigError([

@@ -36,3 +36,10 @@ export function sourceFiles(dir: string): string[] {
         : [],
   );
 }
+
+/**
+ * `vi.waitFor` options for what a fake finishes after the call under test returned (a cleanup after an
+ * abort, a command that runs on): generous, because a loaded CI machine is many times slower than a
+ * laptop, and a fixed sleep there fails at random.
+ */
+export const SETTLE = { timeout: 20_000, interval: 50 } as const;

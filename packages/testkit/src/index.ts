@@ -7,4 +7,4 @@ export { createTarGz, readTarGz, type TarEntry, type TarListing } from './tar.js
 export { openForTest, quietLogger, type OpenForTestOptions } from './open.js';
 export { liveSkipReason, whenLive, type LiveGateOptions } from './live.js';
 export { testFaultMatrix, type FaultMatrixOptions } from './fault-matrix.js';
-export { sandboxSpecs, sourceFiles } from './fixtures.js';
+export { SETTLE, sandboxSpecs, sourceFiles } from './fixtures.js';

@@ -10,6 +10,7 @@ import {
   rm,
   stat,
   symlink,
+  utimes,
   writeFile,
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -122,6 +123,33 @@ export function testSync(options: TestSyncOptions): void {
         expect(await readFile(join(b.localDir, 'build', 'out.js'), 'utf8')).toBe('ignored');
         const again = await pushWorkspace(b.options);
         expect(again).toMatchObject({ filesSent: 0, bytesSent: 0, deleted: 0 });
+      },
+    );
+
+    harness.test(
+      'sync-still',
+      "a pull right after a push moves nothing, whatever the files' mtimes near the sandbox clock",
+      async () => {
+        const b = await bed();
+        const now = Date.now() / 1000;
+        // Old files (trusted by cached digest), files on each second around the listing clock (hashed
+        // or not by its 2-s window), a future mtime (a skewed clock) and one larger file.
+        const offsets = [-3600, -4, -3, -2.5, -2, -1.5, -1, -0.5, 0, 0.5, 1, 3, 600];
+        await mkdir(join(b.localDir, 'many'));
+        for (let i = 0; i < 500; i++) {
+          const file = join(b.localDir, 'many', `f${i}.txt`);
+          await writeFile(file, `file ${i}\n`);
+          const at = now + (offsets[i % offsets.length] ?? 0);
+          await utimes(file, at, at);
+        }
+        await writeFile(join(b.localDir, 'large.bin'), Buffer.alloc(20_000, 7));
+        await pushWorkspace(b.options);
+        for (let round = 0; round < 2; round++) {
+          const pull = await pullWorkspace(b.options);
+          expect(pull.plan).toMatchObject({ download: [], deleteLocal: [], conflicts: [] });
+          expect(pull).toMatchObject({ filesReceived: 0, bytesReceived: 0 });
+        }
+        expect(await pushWorkspace(b.options)).toMatchObject({ filesSent: 0, bytesSent: 0 });
       },
     );
 

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AgentkernelError, type Backend } from '@agentkernel/core';
+import { SETTLE } from '@agentkernel/testkit';
 import { startFakeDaytona, type FakeDaytona } from '../src/testing/index.js';
 import { openAgainst } from './helpers/open.js';
 import { spec } from './helpers/spec.js';
@@ -164,8 +165,9 @@ describe('creation token', () => {
       .create(spec({ signal: controller.signal }))
       .catch((caught: unknown) => caught);
     expect(String(error)).toContain('user gave up');
+    // The sandbox is made after the abort (the fake answers late); then it must be removed again.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(fake.sandboxes().length).toBe(before);
+    await vi.waitFor(() => expect(fake.sandboxes().length).toBe(before), SETTLE);
   });
 
   it('deletes the sandbox when its workspace cannot be prepared', async () => {

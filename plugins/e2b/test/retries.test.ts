@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AgentkernelError, type Backend } from '@agentkernel/core';
+import { SETTLE } from '@agentkernel/testkit';
 import { startFakeE2B, type FakeE2B } from '../src/testing/index.js';
 import { openAgainst } from './helpers/open.js';
 import { spec } from './helpers/spec.js';
@@ -58,8 +59,7 @@ describe('retries', () => {
       .catch((caught: unknown) => caught);
     expect(AgentkernelError.isInstance(error)).toBe(true);
     // The first attempt ran; nothing ran it a second time.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((await handle.readFile('runs.txt')).toString()).toBe('x\n');
+    await vi.waitFor(async () => expect((await handle.readFile('runs.txt')).toString()).toBe('x\n'), SETTLE);
     await handle.destroy();
   });
 
@@ -103,8 +103,9 @@ describe('creation token', () => {
       .create(spec({ signal: controller.signal }))
       .catch((caught: unknown) => caught);
     expect(String(error)).toContain('user gave up');
+    // The sandbox is made after the abort (the fake answers late); then it must be removed again.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(fake.sandboxes().length).toBe(before);
+    await vi.waitFor(() => expect(fake.sandboxes().length).toBe(before), SETTLE);
   });
 });
 

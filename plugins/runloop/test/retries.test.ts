@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AgentkernelError, type Backend } from '@agentkernel/core';
+import { SETTLE } from '@agentkernel/testkit';
 import { startFakeRunloop, type FakeRunloop } from '../src/testing/index.js';
 import { openAgainst } from './helpers/open.js';
 import { spec } from './helpers/spec.js';
@@ -72,8 +73,11 @@ describe('retries', () => {
       .catch((caught: unknown) => caught);
     expect(AgentkernelError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('it may have started anyway, so it was not repeated');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((await handle.readFile('streamed.txt')).toString()).toBe('x\n');
+    // The first attempt runs on; a slow machine may take a while to finish it.
+    await vi.waitFor(
+      async () => expect((await handle.readFile('streamed.txt')).toString()).toBe('x\n'),
+      SETTLE,
+    );
     await handle.destroy();
   });
 
@@ -156,6 +160,7 @@ describe('creation token', () => {
 
   it('shuts down what an aborted create made', async () => {
     const running = live();
+    const made = fake.devboxes().length;
     const controller = new AbortController();
     fake.injectFault({ kind: 'latency', delayMs: 300, match: 'POST /v1/devboxes/create_and_await_running' });
     fake.injectFault({ kind: 'drop-response', match: 'POST /v1/devboxes/create_and_await_running' });
@@ -164,8 +169,11 @@ describe('creation token', () => {
       .create(spec({ signal: controller.signal }))
       .catch((caught: unknown) => caught);
     expect(String(error)).toContain('user gave up');
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    expect(live()).toEqual(running);
+    // The devbox is made after the abort (the fake answers late) and must then be shut down.
+    await vi.waitFor(() => {
+      expect(fake.devboxes().length).toBe(made + 1);
+      expect(live()).toEqual(running);
+    }, SETTLE);
   });
 
   it('shuts down a devbox whose workspace could not be prepared', async () => {

@@ -4,7 +4,11 @@ import type { CommandDef, LazyHandler } from './types.js';
 
 function withCommandOptions(yargs: Argv): Argv {
   return yargs
-    .positional('cmd', { type: 'string', array: true, describe: 'the command and its arguments, after --' })
+    .positional('cmd', {
+      type: 'string',
+      array: true,
+      describe: 'the command and its arguments; our options stop at its first word (-- is optional)',
+    })
     .option('env', {
       alias: 'e',
       type: 'string',
@@ -30,6 +34,10 @@ function withCommandOptions(yargs: Argv): Argv {
       describe: 'pass this standard input to the command (otherwise it reads nothing)',
     });
 }
+
+/** What `exec --help` and `run --help` say about exit codes (DESIGN section 9). */
+const EXIT_CODES =
+  "Exit codes: the command's own, always; 125 when agentkernel itself fails (usage, config, backend, sync conflict, sandbox not found), with a message saying which.";
 
 const withSync = (yargs: Argv): Argv =>
   yargs.option('sync', {
@@ -57,7 +65,8 @@ export function execCommands(lazy: LazyHandler): CommandDef[] {
           .example(
             '$0 exec demo --no-sync --timeout 30 -- make',
             'no workspace sync; give up after 30 seconds',
-          ),
+          )
+          .epilog(EXIT_CODES),
       handler: lazy('exec'),
     },
     {
@@ -75,6 +84,7 @@ export function execCommands(lazy: LazyHandler): CommandDef[] {
       builder: (yargs) =>
         withSync(withCreationOptions(withCommandOptions(yargs)))
           .option('keep', {
+            alias: 'k',
             type: 'boolean',
             default: false,
             describe: 'keep the sandbox afterwards and print its name',
@@ -82,7 +92,8 @@ export function execCommands(lazy: LazyHandler): CommandDef[] {
           .example('$0 run -- uname -a', 'on the default backend')
           .example('$0 run -B e2b -- python3 -c "print(1)"', 'on E2B')
           .example('$0 run --keep -- sh -c "make > build.log"', 'keep the sandbox to inspect it later')
-          .example('cat data.csv | $0 run -i -- wc -l', 'feed standard input to the command'),
+          .example('cat data.csv | $0 run -i -- wc -l', 'feed standard input to the command')
+          .epilog(EXIT_CODES),
       handler: lazy('run'),
     },
   ];

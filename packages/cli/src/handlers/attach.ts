@@ -1,10 +1,16 @@
-import { optionalMethod } from '@agentkernel/core';
+import { optionalMethod, UsageError } from '@agentkernel/core';
 import type { Handler } from '../commands/types.js';
 import { withRuntime } from '../runtime/runtime.js';
 import { pullProject, pushProject, syncsProject } from '../runtime/workspace.js';
 
 const attach: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
+    const extra = args['--'];
+    if (Array.isArray(extra) && extra.length > 0) {
+      throw new UsageError(
+        `attach opens a shell and takes no command (got ${JSON.stringify(extra.join(' '))}); run one with: agentkernel exec ${String(args.name)} ${extra.join(' ')}`,
+      );
+    }
     const connected = await rt.connect(args.name as string);
     const { record, handle } = connected;
     const shell = optionalMethod(record.backend, handle, 'shell', 'pty');
