@@ -5,17 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${QUICKSTART_SKIP_SETUP:-}" = 1 ] || bash scripts/setup.sh
 
-# Puts `agentkernel` on the PATH: a launcher of this checkout's built CLI, in /usr/local/bin as root, else
-# in ~/.local/bin.
-bin_dir=/usr/local/bin
-[ "$(id -u)" -eq 0 ] || bin_dir="$HOME/.local/bin"
-mkdir -p "$bin_dir"
-printf '#!/bin/sh\nexec node %q "$@"\n' "$PWD/packages/cli/dist/bin.js" > "$bin_dir/agentkernel"
-chmod 755 "$bin_dir/agentkernel"
-case ":$PATH:" in
-  *":$bin_dir:"*) ;;
-  *) echo "quickstart: add $bin_dir to your PATH to run agentkernel from anywhere" ;;
-esac
+# setup.sh put the launchers in $AGENTKERNEL_BIN_DIR, else /usr/local/bin as root, else ~/.local/bin
+# (scripts/install-bin.sh).
+bin_dir=${AGENTKERNEL_BIN_DIR:-/usr/local/bin}
+[ -n "${AGENTKERNEL_BIN_DIR:-}" ] || [ "$(id -u)" -eq 0 ] || bin_dir="$HOME/.local/bin"
+[ "${QUICKSTART_SKIP_SETUP:-}" != 1 ] || bash scripts/install-bin.sh
 
 ak() { "$bin_dir/agentkernel" "$@"; }
 name=quickstart

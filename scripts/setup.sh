@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian/Ubuntu machine with Node >= 20.19: bubblewrap (the local
 # backend's isolation), passt (pasta: the network of a local sandbox), util-linux (nsenter and setpriv,
-# which join a running sandbox), pnpm 10, the workspace's dependencies, and a build. Safe to run again.
+# which join a running sandbox), pnpm 10, the workspace's dependencies and a build, then puts `agentkernel`
+# (with every plugin of the repository) on the PATH (scripts/install-bin.sh). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
@@ -29,3 +30,4 @@ fi
 
 pnpm install --frozen-lockfile
 pnpm build
+bash scripts/install-bin.sh

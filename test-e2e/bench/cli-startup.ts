@@ -1,5 +1,6 @@
-// Cold start of the CLI (DESIGN.md section 11: `--help` and `plugins list` median under 150 ms), with
-// `node -e ''` measured in the same interleaved rounds as the floor no Node CLI can go under.
+// Cold start of the CLI (DESIGN.md section 11: `--help` and `plugins list` median at most 1.5x
+// `node -e ''`), with `node -e ''` measured in the same interleaved rounds as the floor no Node CLI can go
+// under.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import type { BenchResult } from './run.js';
 import { CLI_BIN, interleavedMedians, loadNote, REPO_ROOT, requireBuiltCli, timeOnce } from './cli-lib.js';
 
 const RUNS = 25;
-const BUDGET_MS = 150;
+const BUDGET_RATIO = 1.5;
 
 export default async function (): Promise<BenchResult> {
   requireBuiltCli();
@@ -29,19 +30,31 @@ export default async function (): Promise<BenchResult> {
       description: `median wall time of ${RUNS} cold starts each, interleaved`,
       figures: [
         { name: "node -e ''", value: medians.node!, unit: 'ms' },
+        { name: 'agentkernel --help / node -e', value: medians.help! / medians.node!, unit: 'x' },
+        {
+          name: 'agentkernel plugins list / node -e',
+          value: medians.pluginsList! / medians.node!,
+          unit: 'x',
+        },
         {
           name: 'agentkernel --help',
           value: medians.help!,
           unit: 'ms',
           baseline,
-          budget: { description: `median under ${BUDGET_MS} ms`, met: medians.help! < BUDGET_MS },
+          budget: {
+            description: `median at most ${BUDGET_RATIO}x node -e ''`,
+            met: medians.help! <= BUDGET_RATIO * medians.node!,
+          },
         },
         {
           name: 'agentkernel plugins list',
           value: medians.pluginsList!,
           unit: 'ms',
           baseline,
-          budget: { description: `median under ${BUDGET_MS} ms`, met: medians.pluginsList! < BUDGET_MS },
+          budget: {
+            description: `median at most ${BUDGET_RATIO}x node -e ''`,
+            met: medians.pluginsList! <= BUDGET_RATIO * medians.node!,
+          },
         },
       ],
       notes: [

@@ -8,7 +8,8 @@ import { buildPackage } from '../../../scripts/build-package.mjs';
 
 const dir = fileURLToPath(new URL('..', import.meta.url));
 await buildPackage(dir, {
-  external: ['@agentkernel/*'],
+  // Fastify is loaded from node_modules only when `serve` runs; bundling it gains nothing.
+  external: ['@agentkernel/*', 'fastify'],
   // The real string-width builds an Intl.Segmenter on import, 25-40 ms of every start.
   alias: { 'string-width': `${dir}dist/output/text-width.js` },
   // yargs' ESM build still calls require() for a few built-ins.

@@ -11,6 +11,9 @@ const modules: Readonly<Record<HandlerName, () => Promise<HandlerModule>>> = {
   'sandbox-stop': () => import('./handlers/sandbox-stop.js'),
   'sandbox-remove': () => import('./handlers/sandbox-remove.js'),
   'sandbox-cp': () => import('./handlers/sandbox-cp.js'),
+  'sandbox-exec-list': () => import('./handlers/sandbox-exec-list.js'),
+  'sandbox-exec-logs': () => import('./handlers/sandbox-exec-logs.js'),
+  'sandbox-exec-kill': () => import('./handlers/sandbox-exec-kill.js'),
   exec: () => import('./handlers/exec.js'),
   attach: () => import('./handlers/attach.js'),
   run: () => import('./handlers/run.js'),
@@ -24,6 +27,7 @@ const modules: Readonly<Record<HandlerName, () => Promise<HandlerModule>>> = {
   'snapshot-list': () => import('./handlers/snapshot-list.js'),
   'snapshot-restore': () => import('./handlers/snapshot-restore.js'),
   'snapshot-delete': () => import('./handlers/snapshot-delete.js'),
+  serve: () => import('./handlers/serve.js'),
 };
 
 export async function loadHandler(name: HandlerName): Promise<Handler> {

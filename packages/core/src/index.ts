@@ -7,4 +7,5 @@ export * from './names.js';
 export * from './sync/index.js';
 export * from './snapshot/index.js';
 export * from './remote/index.js';
+export * from './detached/index.js';
 export * from './bridge/index.js';

@@ -43,12 +43,15 @@ export {
   writableMounts,
   type SandboxLayout,
 } from './layout.js';
+export { LiveEnvironment } from './live-environment.js';
 export { listen, type FakeHandler, type FakeListener, type ListenOptions } from './listen.js';
 export { FakeProcess, ProcessTable, type ProcessEnd, type ProcessOutput } from './processes.js';
 export { FakeRouter, type RouteHandler, type RouteMatch, type RouteRequest } from './router.js';
 export { procDirOf, spawnInSandbox, type SandboxCommand, type SpawnTarget } from './sandbox-spawn.js';
 export {
+  exportLines,
   parseServeArgs,
+  shellQuote,
   SERVE_USAGE,
   serveFake,
   ServeUsageError,

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { spawnIsolated, type IsolatedProcess } from '@agentkernel/core/isolation';
 import { writableMounts, type SandboxLayout } from './layout.js';
+import type { LiveEnvironment } from './live-environment.js';
 
 /** One command to run in a fake sandbox. */
 export interface SandboxCommand {
@@ -23,6 +24,11 @@ export interface SpawnTarget {
   readonly procDir: string;
   /** The provider's backend name, for error messages. */
   readonly backend: string;
+  /**
+   * The sandbox's running environment, which the command joins so that what it leaves in the
+   * background outlives it; without it each command gets a sandbox of its own, ended with it.
+   */
+  readonly environment?: LiveEnvironment;
 }
 
 /**
@@ -34,7 +40,9 @@ export async function spawnInSandbox(target: SpawnTarget, command: SandboxComman
   const [workspace, ...others] = writableMounts(target.root, target.layout);
   if (workspace === undefined) throw new Error('a sandbox layout needs at least one writable folder');
   const { home, user } = target.layout;
+  const environment = await target.environment?.ensure(target);
   return spawnIsolated({
+    ...(environment === undefined ? {} : { environment }),
     root: workspace.hostPath,
     workspaceDir: workspace.sandboxPath,
     binds: others.map((mount) => ({ hostPath: mount.hostPath, sandboxPath: mount.sandboxPath })),

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { FAULT_NAMES, type FaultName, type RandomFaults } from './faults.js';
 import { seededRandom } from './ids.js';
@@ -16,10 +18,14 @@ export const SERVE_USAGE = `options:
   --faults <rate>        inject a fault into this share of requests, from 0 to 1 (e.g. 0.2)
   --fault-kinds <list>   comma-separated, from: ${FAULT_NAMES.join(', ')} (all by default)
   --seed <n>             draw the faults from a seeded generator, to replay a run exactly
+  --export               run in the background and print "export K=V" lines instead of JSON, for
+                         eval "$(node serve.js --export)"; a comment line says how to stop it
   --help                 print this`;
 
 /** Parses a fake's `serve.js` arguments. */
-export function parseServeArgs(argv: readonly string[]): ServeArgs & { readonly help: boolean } {
+export function parseServeArgs(
+  argv: readonly string[],
+): ServeArgs & { readonly help: boolean; readonly export: boolean } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -29,6 +35,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs & { readonly 
         'fault-kinds': { type: 'string' },
         seed: { type: 'string' },
         help: { type: 'boolean' },
+        export: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -60,7 +67,53 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs & { readonly 
           ...(kinds === undefined ? {} : { kinds: kinds as FaultName[] }),
           ...(seed === undefined ? {} : { random: seededRandom(seed) }),
         };
-  return { faults, help: values.help === true };
+  return { faults, help: values.help === true, export: values.export === true };
+}
+
+/** A value quoted for a POSIX shell: single quotes, each `'` in it written as `'\''`. */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+/** `export K='V'` lines of an environment, for `eval`. Names that are not shell names are refused. */
+export function exportLines(env: object): string {
+  return Object.entries(env)
+    .map(([key, value]) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`not a shell variable name: ${key}`);
+      return `export ${key}=${shellQuote(String(value))}\n`;
+    })
+    .join('');
+}
+
+/**
+ * `--export`: starts this same `serve.js` without it as a detached process, waits for its JSON line and
+ * prints it as `export` lines, then leaves it running and exits, so `eval "$(serve.js --export)"` (which
+ * waits for every writer of its pipe) returns.
+ */
+async function exportInBackground(name: string, argv: readonly string[]): Promise<void> {
+  const script = process.argv[1];
+  if (script === undefined) throw new Error('cannot tell which serve.js runs');
+  const child = spawn(process.execPath, [script, ...argv.filter((arg) => arg !== '--export')], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const line = await new Promise<string | undefined>((resolve) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', () => resolve(undefined));
+  });
+  if (line === undefined) {
+    process.stderr.write(`${name}: the fake did not start: ${stderr}`);
+    process.exitCode = 1;
+    return;
+  }
+  process.stdout.write(
+    `${exportLines(JSON.parse(line) as object)}# ${name} runs as process ${child.pid}; stop it with: kill ${child.pid}\n`,
+  );
+  child.stdout.destroy();
+  child.stderr.destroy();
+  child.unref();
 }
 
 /** A started fake, as {@link serveFake} runs it. */
@@ -94,6 +147,9 @@ export async function serveFake(
     );
     return;
   }
+  if (args.export) return exportInBackground(name, argv);
+  // Under --export nobody reads our output after the JSON line: a closed pipe must not end the fake.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const fake = await start({ faults: args.faults });
   process.stdout.write(`${JSON.stringify(fake.env)}\n`);
   let closing = false;

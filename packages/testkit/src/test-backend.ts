@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { Harness, type TestBackendOptions } from './harness.js';
 import { archiveTests } from './suites/archives.js';
+import { detachedTests } from './suites/detached.js';
 import { execTests } from './suites/exec.js';
 import { fileTests } from './suites/files.js';
 import { lifecycleTests } from './suites/lifecycle.js';
@@ -30,5 +31,6 @@ export function testBackend(options: TestBackendOptions): void {
     fileTests(harness);
     archiveTests(harness);
     remoteTests(harness);
+    detachedTests(harness);
   });
 }

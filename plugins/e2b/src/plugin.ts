@@ -21,6 +21,7 @@ export const e2bPlugin: BackendPlugin = {
     streamingExec: true,
     list: true,
     ports: true,
+    backgroundProcesses: true,
   },
   credentials: [
     {

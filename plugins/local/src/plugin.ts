@@ -17,6 +17,7 @@ export const localPlugin: BackendPlugin = {
     streamingExec: true,
     list: true,
     ports: true,
+    backgroundProcesses: true,
   },
   credentials: [],
   configSchema: {

@@ -57,7 +57,18 @@ export function execCommands(lazy: LazyHandler): CommandDef[] {
             yargs.positional('name', { type: 'string', demandOption: true, describe: 'the sandbox name' }),
           ),
         )
+          .option('detach', {
+            alias: 'd',
+            type: 'boolean',
+            default: false,
+            describe:
+              'start the command in the background and print its id at once (see sandbox exec-list, exec-logs, exec-kill)',
+          })
           .example("$0 exec demo -- sh -c 'echo hi; exit 7'", 'prints hi, then agentkernel exits with 7')
+          .example(
+            '$0 exec -d demo -- python3 -m http.server 3000',
+            'a server that keeps running; prints its id',
+          )
           .example(
             '$0 exec demo -e DEBUG=1 -w src -- npm test',
             'run npm test in /workspace/src with DEBUG=1',

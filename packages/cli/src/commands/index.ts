@@ -2,6 +2,7 @@ import { adminCommands } from './admin.js';
 import { execCommands } from './exec.js';
 import { groupCommand } from './group.js';
 import { sandboxGroup } from './sandbox.js';
+import { serveCommands } from './serve.js';
 import type { CommandDef, CommandGroup, LazyHandler } from './types.js';
 import { workspaceGroups } from './workspace.js';
 
@@ -15,7 +16,7 @@ export function commandTree(lazy: LazyHandler): CommandTree {
   const admin = adminCommands(lazy);
   return {
     groups: [sandboxGroup(lazy), ...workspaceGroups(lazy), ...admin.groups],
-    commands: [...execCommands(lazy), ...admin.commands],
+    commands: [...execCommands(lazy), ...admin.commands, ...serveCommands(lazy)],
   };
 }
 

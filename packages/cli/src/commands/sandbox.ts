@@ -5,6 +5,13 @@ import type { CommandDef, CommandGroup, LazyHandler } from './types.js';
 const nameArg = (yargs: Argv): Argv =>
   yargs.positional('name', { type: 'string', describe: 'the sandbox name', demandOption: true });
 
+const idArg = (yargs: Argv): Argv =>
+  yargs.positional('id', {
+    type: 'string',
+    describe: 'the id exec --detach printed (see sandbox exec-list)',
+    demandOption: true,
+  });
+
 export function sandboxGroup(lazy: LazyHandler): CommandGroup {
   const subcommands: CommandDef[] = [
     {
@@ -89,6 +96,43 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
           .example('$0 sandbox cp demo:out ./out', 'download /workspace/out (a file or a whole folder)')
           .example('$0 sandbox cp ./src demo:/tmp/', 'upload a folder into /tmp/src'),
       handler: lazy('sandbox-cp'),
+    },
+    {
+      command: 'exec-list <name>',
+      describe: 'list the detached commands of a sandbox (exec --detach), with their status and exit code',
+      builder: (yargs) =>
+        nameArg(yargs)
+          .example('$0 sandbox exec-list demo', 'a table of ids, statuses and commands')
+          .example(
+            '$0 sandbox exec-list demo --json',
+            'an array of {id, command, pid, status, exitCode, ...}',
+          ),
+      handler: lazy('sandbox-exec-list'),
+    },
+    {
+      command: 'exec-logs <name> <id>',
+      describe: "print a detached command's output (standard output unless --stderr)",
+      builder: (yargs) =>
+        idArg(nameArg(yargs))
+          .option('stderr', { type: 'boolean', default: false, describe: 'print its standard error instead' })
+          .option('follow', {
+            alias: 'f',
+            type: 'boolean',
+            default: false,
+            describe: 'keep printing what it writes until it ends (Ctrl-C stops following, not the command)',
+          })
+          .example('$0 sandbox exec-logs demo 1a2b3c4d -f', 'follow its output until it ends'),
+      handler: lazy('sandbox-exec-logs'),
+    },
+    {
+      command: 'exec-kill <name> <id>',
+      describe: 'end a detached command and every process it started',
+      builder: (yargs) =>
+        idArg(nameArg(yargs)).example(
+          '$0 sandbox exec-kill demo 1a2b3c4d',
+          'its status becomes killed (137)',
+        ),
+      handler: lazy('sandbox-exec-kill'),
     },
   ];
   return {

@@ -43,6 +43,9 @@ export type HandlerName =
   | 'sandbox-stop'
   | 'sandbox-remove'
   | 'sandbox-cp'
+  | 'sandbox-exec-list'
+  | 'sandbox-exec-logs'
+  | 'sandbox-exec-kill'
   | 'exec'
   | 'attach'
   | 'run'
@@ -55,7 +58,8 @@ export type HandlerName =
   | 'snapshot-take'
   | 'snapshot-list'
   | 'snapshot-restore'
-  | 'snapshot-delete';
+  | 'snapshot-delete'
+  | 'serve';
 
 /** A command with subcommands (`sandbox`, `plugins` ...): it only dispatches. */
 export interface CommandGroup {

@@ -1,5 +1,7 @@
+import { UsageError } from '@agentkernel/core';
 import type { Handler } from '../commands/types.js';
 import { prepareCommand, runCommand, type CommandFlags } from '../runtime/command.js';
+import { startDetachedCommand } from '../runtime/detached.js';
 import { withInterrupt } from '../runtime/interrupt.js';
 import { withRuntime } from '../runtime/runtime.js';
 import { pullProject, pushProject, syncsProject } from '../runtime/workspace.js';
@@ -7,9 +9,27 @@ import { pullProject, pushProject, syncsProject } from '../runtime/workspace.js'
 const exec: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
     const command = prepareCommand(args as CommandFlags);
+    const detach = args.detach === true;
+    if (detach && (command.timeoutMs !== undefined || command.stdin)) {
+      throw new UsageError(`--${command.stdin ? 'stdin' : 'timeout'} does not apply to exec --detach`, {
+        hint: 'end a detached command with: agentkernel sandbox exec-kill NAME ID',
+      });
+    }
     const connected = await rt.connect(args.name as string);
+    const name = connected.record.name;
     const sync = syncsProject(connected.record, args.sync !== false);
     if (sync) await pushProject(rt, connected, { reason: 'exec' });
+    if (detach) {
+      const view = await startDetachedCommand(rt, connected, command);
+      if (rt.out.json) return rt.out.printJson(view);
+      rt.out.line(view.id);
+      rt.out.info(
+        `follow it with: agentkernel sandbox exec-logs ${name} ${view.id} --follow; end it with: agentkernel sandbox exec-kill ${name} ${view.id}`,
+      );
+      if (sync)
+        rt.out.info(`the workspace is not pulled back; when it ends run: agentkernel sync pull ${name}`);
+      return;
+    }
     const result = await withInterrupt((signal) => runCommand(rt, connected.handle, command, signal));
     if (sync) await pullProject(rt, connected, { reason: 'exec' });
     return result.exitCode;

@@ -1,26 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { Handler } from '../commands/types.js';
 import { prepareCommand, runCommand, type CommandFlags } from '../runtime/command.js';
 import { withInterrupt } from '../runtime/interrupt.js';
-import { createSandbox, destroySandbox } from '../runtime/lifecycle.js';
-import { withRuntime, type Connected, type Runtime } from '../runtime/runtime.js';
+import { createSandbox, discardSandbox, ephemeralName } from '../runtime/lifecycle.js';
+import { withRuntime } from '../runtime/runtime.js';
 import { creationFor, type CreationFlags } from '../runtime/spec.js';
 import { pullProject, pushProject } from '../runtime/workspace.js';
-
-function ephemeralName(): string {
-  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
-  return `run-${day}-${randomBytes(3).toString('hex')}`;
-}
-
-async function discard(rt: Runtime, connected: Connected): Promise<void> {
-  try {
-    await rt.state().withSandboxLock(connected.record.name, () => destroySandbox(rt, connected));
-  } catch (error) {
-    rt.out.warn(
-      `could not destroy ${connected.record.name}: ${String(error)}; remove it with: agentkernel sandbox remove ${connected.record.name} --force`,
-    );
-  }
-}
 
 const run: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
@@ -47,7 +31,7 @@ const run: Handler = (args, io) =>
       } finally {
         if (args.keep === true)
           rt.out.info(`kept sandbox ${name}; remove it with: agentkernel sandbox remove ${name}`);
-        else await discard(rt, connected);
+        else await discardSandbox(rt, connected);
       }
     });
   });

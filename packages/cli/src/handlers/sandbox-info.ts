@@ -1,16 +1,14 @@
 import type { Handler } from '../commands/types.js';
 import { withRuntime } from '../runtime/runtime.js';
-import { sandboxView } from '../runtime/view.js';
+import { sandboxEndpoints, sandboxView } from '../runtime/view.js';
 
 const info: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
-    const { record, backend, handle } = await rt.connect(args.name as string);
+    const connected = await rt.connect(args.name as string);
+    const { record, backend, handle } = connected;
     const status = await handle.status();
     const capabilities = backend.plugin.capabilities;
-    const endpoints =
-      capabilities.ports && handle.endpoints && record.ports.length > 0 && status === 'running'
-        ? await handle.endpoints(record.ports)
-        : [];
+    const endpoints = await sandboxEndpoints(connected, status);
     const view = { ...sandboxView(record, status), metadata: record.ref.metadata, endpoints, capabilities };
     if (rt.out.json) return rt.out.printJson(view);
     const applied = (setting: string, value: string): string =>

@@ -1,25 +1,12 @@
-import { AgentkernelError } from '@agentkernel/core';
 import type { Handler } from '../commands/types.js';
-import { withRuntime, type Runtime } from '../runtime/runtime.js';
-import { sandboxView, type SandboxView } from '../runtime/view.js';
-import type { SandboxRecord } from '@agentkernel/core';
-
-// A sandbox whose backend cannot be opened (plugin gone, credentials unset) is still listed, as unknown.
-async function viewOf(rt: Runtime, record: SandboxRecord): Promise<SandboxView> {
-  try {
-    const backend = await rt.backend(record.backend);
-    const handle = await backend.reconnect(record.ref);
-    return sandboxView(record, await handle.status());
-  } catch (error) {
-    return sandboxView(record, 'unknown', AgentkernelError.isInstance(error) ? error.detail : String(error));
-  }
-}
+import { withRuntime } from '../runtime/runtime.js';
+import { viewOfRecord } from '../runtime/view.js';
 
 const list: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
     const { records, problems } = await rt.state().listSandboxes();
     for (const problem of problems) rt.out.warn(problem);
-    const views = await Promise.all(records.map((record) => viewOf(rt, record)));
+    const views = await Promise.all(records.map((record) => viewOfRecord(rt, record)));
     if (rt.out.json) return rt.out.printJson(views);
     if (views.length === 0)
       return rt.out.info('no sandboxes yet; create one with: agentkernel sandbox create NAME');

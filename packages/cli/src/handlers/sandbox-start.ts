@@ -1,15 +1,11 @@
 import type { Handler } from '../commands/types.js';
+import { startSandbox } from '../runtime/lifecycle.js';
 import { withRuntime } from '../runtime/runtime.js';
 
 const start: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
     const name = args.name as string;
-    const status = await rt.state().withSandboxLock(name, async () => {
-      const { handle } = await rt.connect(name);
-      if ((await handle.status()) === 'running') return 'already running';
-      await handle.start();
-      return 'started';
-    });
+    const status = await startSandbox(rt, name);
     if (rt.out.json) return rt.out.printJson({ name, status: 'running' });
     rt.out.info(`${name}: ${status}`);
   });

@@ -1,14 +1,11 @@
 import type { Handler } from '../commands/types.js';
+import { stopSandbox } from '../runtime/lifecycle.js';
 import { withRuntime } from '../runtime/runtime.js';
 
 const stop: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
     const name = args.name as string;
-    const kept = await rt.state().withSandboxLock(name, async () => {
-      const { backend, handle } = await rt.connect(name);
-      await handle.stop();
-      return backend.plugin.capabilities.pauseResume;
-    });
+    const { filesKept: kept } = await stopSandbox(rt, name);
     if (rt.out.json) return rt.out.printJson({ name, status: 'stopped', filesKept: kept });
     rt.out.info(
       kept

@@ -1,47 +1,21 @@
-import {
-  availableSnapshotName,
-  defaultSnapshotName,
-  takeSnapshot,
-  validateSandboxName,
-} from '@agentkernel/core';
 import type { Handler } from '../commands/types.js';
 import { formatBytes, ProgressBar } from '../output/progress.js';
 import { withInterrupt } from '../runtime/interrupt.js';
 import { withRuntime } from '../runtime/runtime.js';
-import { snapshotSource, snapshotStore } from '../runtime/snapshots.js';
+import { takeSandboxSnapshot } from '../runtime/snapshots.js';
 
 const take: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
     const sandbox = args.sandbox as string;
-    const store = snapshotStore(rt);
-    const given = args.name as string | undefined;
-    // Under the sandbox's lock, so no sync or second snapshot changes the workspace half-way.
-    const manifest = await rt.state().withSandboxLock(sandbox, async () => {
-      const { record, backend, handle } = await rt.connect(sandbox);
-      const name =
-        given === undefined
-          ? await availableSnapshotName(store, defaultSnapshotName(sandbox))
-          : validateSandboxName(given, 'snapshot name');
-      const native = backend.plugin.capabilities.nativeSnapshots && typeof handle.snapshot === 'function';
-      const bar = new ProgressBar(io.stderr, !args.quiet && !args.json);
-      try {
-        return await withInterrupt((signal) =>
-          takeSnapshot({
-            handle,
-            store,
-            name,
-            source: snapshotSource(record),
-            workspaceDir: record.workspaceDir,
-            native,
-            onProgress: (progress) => bar.update(progress.phase, progress.bytesDone, progress.bytesTotal),
-            onWarning: (message) => rt.out.warn(message),
-            signal,
-          }),
-        );
-      } finally {
-        bar.done();
-      }
-    });
+    const bar = new ProgressBar(io.stderr, !args.quiet && !args.json);
+    const manifest = await withInterrupt((signal) =>
+      takeSandboxSnapshot(rt, {
+        sandbox,
+        ...(args.name === undefined ? {} : { name: args.name as string }),
+        onProgress: (progress) => bar.update(progress.phase, progress.bytesDone, progress.bytesTotal),
+        signal,
+      }),
+    ).finally(() => bar.done());
     if (rt.out.json) return rt.out.printJson(manifest);
     const { workspace } = manifest;
     const native = manifest.native ? ` and a native ${manifest.native.backend} snapshot` : '';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   BackendError,
   CapabilityUnsupportedError,
@@ -111,4 +112,40 @@ export async function createSandbox(rt: Runtime, options: CreateOptions): Promis
 export async function destroySandbox(rt: Runtime, connected: Connected): Promise<void> {
   await connected.handle.destroy();
   await rt.state().removeSandbox(connected.record.name);
+}
+
+/** Starts a recorded sandbox under its lock; says whether it was running already. */
+export async function startSandbox(rt: Runtime, name: string): Promise<'started' | 'already running'> {
+  return rt.state().withSandboxLock(name, async () => {
+    const { handle } = await rt.connect(name);
+    if ((await handle.status()) === 'running') return 'already running';
+    await handle.start();
+    return 'started';
+  });
+}
+
+/** Stops a recorded sandbox under its lock; says whether its files are kept (pause and resume). */
+export async function stopSandbox(rt: Runtime, name: string): Promise<{ filesKept: boolean }> {
+  return rt.state().withSandboxLock(name, async () => {
+    const { backend, handle } = await rt.connect(name);
+    await handle.stop();
+    return { filesKept: backend.plugin.capabilities.pauseResume };
+  });
+}
+
+/** A fresh name for the sandbox of one `run`: `run-YYYYMMDD-xxxxxx`. */
+export function ephemeralName(): string {
+  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+  return `run-${day}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Destroys the sandbox of a `run` once it is done; a failure is a warning naming the way to clean up. */
+export async function discardSandbox(rt: Runtime, connected: Connected): Promise<void> {
+  try {
+    await rt.state().withSandboxLock(connected.record.name, () => destroySandbox(rt, connected));
+  } catch (error) {
+    rt.out.warn(
+      `could not destroy ${connected.record.name}: ${String(error)}; remove it with: agentkernel sandbox remove ${connected.record.name} --force`,
+    );
+  }
 }

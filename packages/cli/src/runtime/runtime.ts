@@ -1,3 +1,5 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   formatConfigIssue,
@@ -20,8 +22,33 @@ import type { GlobalArgs } from '../commands/types.js';
 import type { Io } from '../output/io.js';
 import { Output } from '../output/output.js';
 
-// Discovery resolves the CLI's own dependencies (the local backend) from the nearest package.json upward.
-const CLI_DIR = fileURLToPath(new URL('.', import.meta.url));
+/** The nearest folder from `dir` upward that holds a package.json. */
+function packageDirOf(dir: string): string | undefined {
+  for (let current = dir; ; current = dirname(current)) {
+    if (existsSync(join(current, 'package.json'))) return current;
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+/**
+ * Where discovery looks for the CLI's own dependencies and for plugins installed beside it. Node gives
+ * this module its resolved path, but the CLI may be started through a link into a `node_modules` that
+ * holds the plugins too: the set-up script's launcher runs the checkout's `node_modules/@agentkernel/cli`
+ * (beside every workspace plugin), and package managers link global installs. So the path we were started
+ * by wins when it leads to this same package.
+ */
+function cliDir(): string {
+  const own = fileURLToPath(new URL('.', import.meta.url));
+  const started = process.argv[1];
+  const ownPackage = packageDirOf(own);
+  const startedPackage = started === undefined ? undefined : packageDirOf(dirname(started));
+  if (ownPackage === undefined || startedPackage === undefined) return own;
+  try {
+    return realpathSync(startedPackage) === realpathSync(ownPackage) ? startedPackage : own;
+  } catch {
+    return own;
+  }
+}
 
 /** A sandbox found again from state: its record, its opened backend and a live handle. */
 export interface Connected {
@@ -92,7 +119,7 @@ export class Runtime {
       (loaded) =>
         new PluginLoader({
           projectDir: loaded.projectRoot,
-          cliDir: CLI_DIR,
+          cliDir: cliDir(),
           paths: loaded.config.plugins.paths,
         }),
     );

@@ -1,4 +1,17 @@
-import { fitName, LocalSnapshotStore, type SnapshotSource, type SandboxRecord } from '@agentkernel/core';
+import {
+  AgentkernelError,
+  availableSnapshotName,
+  defaultSnapshotName,
+  fitName,
+  LocalSnapshotStore,
+  optionalMethod,
+  takeSnapshot,
+  validateSandboxName,
+  type SandboxRecord,
+  type SnapshotManifest,
+  type SnapshotSource,
+  type SyncProgress,
+} from '@agentkernel/core';
 import type { Runtime } from './runtime.js';
 
 /** The snapshot store: `$AGENTKERNEL_HOME/snapshots/`. */
@@ -21,4 +34,63 @@ export function snapshotSource(record: SandboxRecord): SnapshotSource {
 /** `<sandbox>-restored`, shortened to stay a valid name. */
 export function restoredName(sandbox: string): string {
   return fitName(sandbox, '-restored');
+}
+
+export interface TakeOptions {
+  readonly sandbox: string;
+  /** The snapshot's name; by default `<sandbox>-YYYYMMDD`, made unique. */
+  readonly name?: string;
+  readonly onProgress?: (progress: SyncProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Takes a portable snapshot of a sandbox's workspace (plus a native one where the backend has them),
+ * under the sandbox's lock, so no sync or second snapshot changes the workspace half-way.
+ */
+export async function takeSandboxSnapshot(rt: Runtime, options: TakeOptions): Promise<SnapshotManifest> {
+  const { sandbox } = options;
+  const store = snapshotStore(rt);
+  return rt.state().withSandboxLock(sandbox, async () => {
+    const { record, backend, handle } = await rt.connect(sandbox);
+    const name =
+      options.name === undefined
+        ? await availableSnapshotName(store, defaultSnapshotName(sandbox))
+        : validateSandboxName(options.name, 'snapshot name');
+    return takeSnapshot({
+      handle,
+      store,
+      name,
+      source: snapshotSource(record),
+      workspaceDir: record.workspaceDir,
+      native: backend.plugin.capabilities.nativeSnapshots && typeof handle.snapshot === 'function',
+      onWarning: (message) => rt.out.warn(message),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  });
+}
+
+/**
+ * Deletes a snapshot: its native copy at the provider when it has one, then the portable copy, which goes
+ * regardless (a provider that cannot be reached must not pin it forever; that is a warning).
+ */
+export async function deleteSandboxSnapshot(rt: Runtime, name: string): Promise<{ nativeDeleted: boolean }> {
+  const store = snapshotStore(rt);
+  const manifest = await store.read(name);
+  let nativeDeleted = false;
+  if (manifest.native) {
+    try {
+      const backend = await rt.backend(manifest.native.backend);
+      await optionalMethod(backend.plugin.name, backend, 'deleteSnapshot', 'nativeSnapshots')(manifest.native);
+      nativeDeleted = true;
+    } catch (error) {
+      const reason = AgentkernelError.isInstance(error) ? error.detail : String(error);
+      rt.out.warn(
+        `could not delete the native ${manifest.native.backend} snapshot ${manifest.native.id}: ${reason}`,
+      );
+    }
+  }
+  await store.delete(name);
+  return { nativeDeleted };
 }

@@ -1,5 +1,11 @@
-import { notAppliedSettings, type SandboxRecord, type SandboxStatus } from '@agentkernel/core';
-import type { Connected } from './runtime.js';
+import {
+  AgentkernelError,
+  notAppliedSettings,
+  type Endpoint,
+  type SandboxRecord,
+  type SandboxStatus,
+} from '@agentkernel/core';
+import type { Connected, Runtime } from './runtime.js';
 
 /** A sandbox as `sandbox list`, `sandbox info` and `--json` show it. */
 export interface SandboxView {
@@ -46,4 +52,27 @@ export function sandboxView(record: SandboxRecord, status: SandboxStatus, proble
 
 export async function describeSandbox(connected: Connected): Promise<SandboxView> {
   return sandboxView(connected.record, await connected.handle.status());
+}
+
+/** A recorded sandbox with its live status; one whose backend cannot be opened (plugin gone, credentials
+ * unset) is still shown, as unknown, with the reason. */
+export async function viewOfRecord(rt: Runtime, record: SandboxRecord): Promise<SandboxView> {
+  try {
+    const backend = await rt.backend(record.backend);
+    const handle = await backend.reconnect(record.ref);
+    return sandboxView(record, await handle.status());
+  } catch (error) {
+    return sandboxView(record, 'unknown', AgentkernelError.isInstance(error) ? error.detail : String(error));
+  }
+}
+
+/** The URLs of a running sandbox's ports, when its backend publishes ports; none otherwise. */
+export async function sandboxEndpoints(connected: Connected, status: SandboxStatus): Promise<Endpoint[]> {
+  const { record, backend, handle } = connected;
+  return backend.plugin.capabilities.ports &&
+    handle.endpoints &&
+    record.ports.length > 0 &&
+    status === 'running'
+    ? handle.endpoints(record.ports)
+    : [];
 }

@@ -81,6 +81,16 @@ export interface BackendCapabilities {
   readonly list: boolean;
   /** {@link SandboxHandle.endpoints} exposes ports of the sandbox at reachable URLs. */
   readonly ports: boolean;
+  /**
+   * A process that a command leaves in the background (`nohup server &`, in a session of its own)
+   * keeps running after {@link SandboxHandle.exec} returns, until the sandbox stops: the sandbox is a
+   * machine, not one process per command. Core's detached commands (`exec --detach`, `exec-logs`,
+   * `exec-kill`) are built on this, over plain `exec`, with their output kept in files under
+   * `/tmp/.agentkernel/exec/` in the sandbox; a backend needs nothing else for them.
+   *
+   * Added after v1 was published, so it may be absent, which means `false`.
+   */
+  readonly backgroundProcesses?: boolean;
 }
 
 /** The name of one capability flag. */

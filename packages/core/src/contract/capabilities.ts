@@ -1,5 +1,5 @@
 import { CapabilityUnsupportedError } from '../errors/errors.js';
-import type { CapabilityName } from './backend.js';
+import type { BackendCapabilities, CapabilityName } from './backend.js';
 
 /** Human wording of each capability, used in errors and in `plugins info`. */
 export const CAPABILITY_DESCRIPTIONS: Readonly<Record<CapabilityName, string>> = {
@@ -9,7 +9,16 @@ export const CAPABILITY_DESCRIPTIONS: Readonly<Record<CapabilityName, string>> =
   streamingExec: 'streaming command output',
   list: 'listing sandboxes',
   ports: 'exposing ports',
+  backgroundProcesses: 'background processes that outlive their exec (detached commands)',
 };
+
+/** Capability flags added after v1 was published: a plugin may leave them out, which means `false`. */
+export const LATER_CAPABILITY_NAMES: readonly CapabilityName[] = ['backgroundProcesses'];
+
+/** Whether `capabilities` declares `name` (a later flag left out is `false`). */
+export function hasCapability(capabilities: BackendCapabilities, name: CapabilityName): boolean {
+  return capabilities[name] === true;
+}
 
 /** Every capability flag, in display order. */
 export const CAPABILITY_NAMES = Object.keys(CAPABILITY_DESCRIPTIONS) as CapabilityName[];

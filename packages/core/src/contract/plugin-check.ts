@@ -1,7 +1,7 @@
 import { AgentkernelError, ExitCode, UnsupportedSpecificationError } from '../errors/errors.js';
 import type { BackendPlugin } from './backend.js';
 import { SUPPORTED_SPECIFICATION_VERSIONS } from './backend.js';
-import { CAPABILITY_NAMES } from './capabilities.js';
+import { CAPABILITY_NAMES, LATER_CAPABILITY_NAMES } from './capabilities.js';
 import { BACKEND_NAME_PATTERN } from '../config/schema.js';
 
 /** A module did not export a usable plugin object. */
@@ -43,7 +43,9 @@ export function assertBackendPlugin(value: unknown, source: string): asserts val
   }
   const capabilities = plugin.capabilities as Record<string, unknown> | undefined;
   for (const capability of CAPABILITY_NAMES) {
-    if (typeof capabilities?.[capability] !== 'boolean') {
+    const flag = capabilities?.[capability];
+    if (flag === undefined && LATER_CAPABILITY_NAMES.includes(capability)) continue;
+    if (typeof flag !== 'boolean') {
       throw new InvalidPluginError(source, `capabilities.${capability} must be true or false`);
     }
   }

@@ -48,6 +48,12 @@ export interface StartEnvironmentOptions extends Omit<IsolationOptions, 'environ
   readonly hostname?: string;
   /** A cgroup (from `createSandboxCgroup`) to start the environment in, enforcing its limits. */
   readonly cgroup?: string;
+  /**
+   * With the network on, share this machine's network instead of a namespace of its own connected by
+   * pasta (no ports are then forwarded: servers listen on this machine). For provider fakes, whose
+   * sandboxes are reached on 127.0.0.1; the local backend never sets it.
+   */
+  readonly hostNetwork?: boolean;
 }
 
 // The environment's first process: it says when the sandbox is set up (on fd 4), then idles. bwrap,
@@ -114,10 +120,14 @@ export async function startEnvironment(options: StartEnvironmentOptions): Promis
   const backend = options.backend === undefined ? {} : { backend: options.backend };
   const workspaceDir = checkWorkspaceDir(options.workspaceDir ?? DEFAULT_WORKSPACE_DIR, options.backend);
   const bwrap = options.bwrapPath ?? (await requireBubblewrap(options.searchPath, options.backend));
-  const pasta = options.network ? await requirePasta(options.searchPath, options.backend) : undefined;
+  const pasta =
+    options.network && options.hostNetwork !== true
+      ? await requirePasta(options.searchPath, options.backend)
+      : undefined;
   const args = await sandboxArgs(options, workspaceDir, {
     interactive: false,
     live: true,
+    ...(options.hostNetwork === undefined ? {} : { hostNetwork: options.hostNetwork }),
     hostname: options.hostname ?? 'sandbox',
   });
   const logFile = join(options.stateDir, 'environment.log');

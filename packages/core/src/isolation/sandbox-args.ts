@@ -21,6 +21,11 @@ export interface SandboxShape {
    * network is on).
    */
   readonly live?: boolean;
+  /**
+   * With {@link live} and the network on: the environment uses this machine's network rather than a
+   * namespace of its own, as a provider fake's sandboxes do so that its edge reaches their servers.
+   */
+  readonly hostNetwork?: boolean;
   readonly hostname?: string;
 }
 
@@ -40,7 +45,7 @@ export async function sandboxArgs(
   if (!shape.live) args.push('--die-with-parent');
   if (shape.hostname !== undefined) args.push('--hostname', shape.hostname);
   if (options.network) args.push(...(await resolverBindArgs()));
-  if (!options.network || shape.live) args.push('--unshare-net');
+  if (!options.network || (shape.live && shape.hostNetwork !== true)) args.push('--unshare-net');
   // A new session stops a command from injecting input into our terminal (TIOCSTI), but a shell needs the terminal.
   if (!shape.interactive) args.push('--new-session');
   args.push(...HARDENING_ARGS);

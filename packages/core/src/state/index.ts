@@ -4,3 +4,4 @@ export { DEFAULT_LOCK_TIMEOUT_MS, withFileLock } from './lock.js';
 export type { SandboxRecord } from './record.js';
 export { StateStore } from './store.js';
 export { removeTree } from './remove-tree.js';
+export { DetachedStore, type DetachedCommandRecord } from './detached-store.js';

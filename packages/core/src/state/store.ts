@@ -10,6 +10,7 @@ import {
 } from '../errors/errors.js';
 import { isValidSandboxName, validateSandboxName } from '../names.js';
 import { atomicWriteFile } from './atomic.js';
+import { DetachedStore } from './detached-store.js';
 import { withFileLock } from './lock.js';
 import { recordProblem, secretPath, type SandboxRecord } from './record.js';
 
@@ -26,6 +27,7 @@ export class StateStore {
   readonly snapshotsDir: string;
   readonly #sandboxesDir: string;
   readonly #locksDir: string;
+  #detached: DetachedStore | undefined;
 
   constructor(home: string) {
     this.home = resolve(home);
@@ -110,11 +112,19 @@ export class StateStore {
     await atomicWriteFile(this.sandboxFile(name), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
   }
 
-  /** Removes the record and its sync manifest; removing what does not exist succeeds. */
+  /** The sandboxes' detached commands (`exec --detach`). */
+  get detached(): DetachedStore {
+    this.#detached ??= new DetachedStore(this.home);
+    return this.#detached;
+  }
+
+  /** Removes the record, its sync manifest and its detached commands; removing what does not exist succeeds. */
   async removeSandbox(name: string): Promise<void> {
     for (const file of [this.sandboxFile(name), this.syncManifestFile(name)]) {
       await fsStep(`cannot remove ${file}`, 'STATE_WRITE_FAILED', () => rm(file, { force: true }));
     }
+    const detached = this.detached.dir(name);
+    await fsStep(`cannot remove ${detached}`, 'STATE_WRITE_FAILED', () => this.detached.removeAll(name));
   }
 
   /** Every readable record, sorted by name; a bad file is a named problem, not an exception. */

@@ -174,6 +174,14 @@ describe('findCandidate', () => {
     expect(scoped.hint).toBe('install it: npm install @acme/agentkernel-backend-q');
   });
 
+  it('never guesses a package name: planned backends are "not available yet", unknown names get no hint', () => {
+    const planned = catchError(() => findCandidate(discovery, 'docker')) as PluginNotFoundError;
+    expect(planned.hint).toBe('"docker" is an agentkernel backend that is not available yet in this tool');
+    const unknown = catchError(() => findCandidate(discovery, 'nimbus')) as PluginNotFoundError;
+    expect(unknown.message).toContain('no backend plugin "nimbus" is installed');
+    expect(unknown.hint).toBeUndefined();
+  });
+
   it('rejects a malformed --backend value as a usage error', () => {
     expect(() => findCandidate(discovery, '../evil')).toThrow(UsageError);
     expect(() => findCandidate(discovery, '@acme/not-a-plugin')).toThrow(/not a backend package name/);

@@ -3,6 +3,7 @@ import {
   assertBackendPlugin,
   CAPABILITY_NAMES,
   isBackendName,
+  LATER_CAPABILITY_NAMES,
   SPECIFICATION_VERSION,
   type Backend,
   type BackendPlugin,
@@ -16,8 +17,10 @@ export function expectValidPlugin(plugin: BackendPlugin, source: string): void {
   expect(plugin.specificationVersion).toBe(SPECIFICATION_VERSION);
   expect(isBackendName(plugin.name), `backend name "${plugin.name}"`).toBe(true);
   expect(plugin.version).toMatch(/^\d+\.\d+\.\d+/);
-  for (const name of CAPABILITY_NAMES)
+  for (const name of CAPABILITY_NAMES) {
+    if (plugin.capabilities[name] === undefined && LATER_CAPABILITY_NAMES.includes(name)) continue;
     expect(typeof plugin.capabilities[name], `capabilities.${name}`).toBe('boolean');
+  }
   for (const credential of plugin.credentials) {
     expect([typeof credential.key, typeof credential.required, typeof credential.secret]).toEqual([
       'string',

@@ -132,7 +132,14 @@ async function start(
   // envd kills a command when the request's deadline passes, but not when the client just goes away.
   const timeout = Number(context.requestHeader.get('connect-timeout-ms') ?? 0);
   const proc = await spawnInSandbox(
-    { root: sandbox.root, layout: E2B_LAYOUT, network: sandbox.allowInternetAccess, procDir, backend: 'e2b' },
+    {
+      root: sandbox.root,
+      layout: E2B_LAYOUT,
+      network: sandbox.allowInternetAccess,
+      procDir,
+      backend: 'e2b',
+      environment: sandbox.environment,
+    },
     {
       argv: [config.cmd, ...config.args],
       cwd: cwd.sandboxPath,

@@ -1,6 +1,12 @@
 import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createSandboxFolders, ProcessTable, randomId, randomToken } from '@agentkernel/fake-kit';
+import {
+  createSandboxFolders,
+  LiveEnvironment,
+  ProcessTable,
+  randomId,
+  randomToken,
+} from '@agentkernel/fake-kit';
 import { E2B_LAYOUT } from './layout.js';
 
 /** The `ProcessConfig` of a started process, as envd reports it back. */
@@ -36,6 +42,8 @@ export interface FakeSandbox {
   /** The host folder holding everything the sandbox wrote outside the read-only system folders. */
   readonly root: string;
   readonly processes: ProcessTable<ProcessConfig>;
+  /** The machine its commands run in: what they leave in the background keeps running. */
+  readonly environment: LiveEnvironment;
 }
 
 /** A native snapshot: a frozen copy of a sandbox's folder, usable as a template. */
@@ -110,6 +118,7 @@ export class FakeState {
       state: 'running',
       root,
       processes: new ProcessTable<ProcessConfig>(),
+      environment: new LiveEnvironment(join(this.dataDir, 'environments', sandboxID)),
     };
     this.sandboxes.set(sandboxID, sandbox);
     return sandbox;
@@ -145,6 +154,7 @@ export class FakeState {
   async kill(sandbox: FakeSandbox): Promise<void> {
     this.sandboxes.delete(sandbox.sandboxID);
     await sandbox.processes.killAll();
+    await sandbox.environment.stop();
     await rm(sandbox.root, { recursive: true, force: true });
   }
 
@@ -152,6 +162,7 @@ export class FakeState {
   async pause(sandbox: FakeSandbox): Promise<void> {
     sandbox.state = 'paused';
     await sandbox.processes.killAll();
+    await sandbox.environment.stop();
   }
 
   resume(sandbox: FakeSandbox, timeoutSeconds: number, now = new Date()): void {
@@ -191,7 +202,10 @@ export class FakeState {
   }
 
   async close(): Promise<void> {
-    for (const sandbox of this.sandboxes.values()) await sandbox.processes.killAll();
+    for (const sandbox of this.sandboxes.values()) {
+      await sandbox.processes.killAll();
+      await sandbox.environment.stop();
+    }
   }
 }
 
