@@ -82,7 +82,12 @@ export async function deleteSandboxSnapshot(rt: Runtime, name: string): Promise<
   if (manifest.native) {
     try {
       const backend = await rt.backend(manifest.native.backend);
-      await optionalMethod(backend.plugin.name, backend, 'deleteSnapshot', 'nativeSnapshots')(manifest.native);
+      await optionalMethod(
+        backend.plugin.name,
+        backend,
+        'deleteSnapshot',
+        'nativeSnapshots',
+      )(manifest.native);
       nativeDeleted = true;
     } catch (error) {
       const reason = AgentkernelError.isInstance(error) ? error.detail : String(error);
