@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentkernel, tempDir } from './helpers.js';
 
@@ -74,6 +76,21 @@ describe('exec and run: the command and its exit code belong to the user', () =>
 
   it('other commands keep their codes: sandbox info of a missing sandbox exits 5', async () => {
     expect((await run('sandbox', 'info', 'nosuch')).code).toBe(5);
+  });
+
+  it('the sandbox name defaults to [sandbox] name, else says to name one', async () => {
+    const project = join(home.path, 'named-project');
+    await mkdir(project, { recursive: true });
+    await writeFile(join(project, 'agentkernel.toml'), '[sandbox]\nname = "s"\n');
+    const named = await agentkernel(['exec', '--', 'sh', '-c', 'exit 6'], { home: home.path, cwd: project });
+    expect(named.code).toBe(6);
+    const info = await agentkernel(['sb', 'info', '--json'], { home: home.path, cwd: project });
+    expect(JSON.parse(info.stdout)).toMatchObject({ name: 's' });
+    const unnamed = await run('sandbox', 'info');
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toContain('name a sandbox: agentkernel sandbox info NAME');
+    expect(unnamed.stderr).not.toMatch(/non-option arguments/);
+    expect((await run('exec', '--', 'true')).code).toBe(125);
   });
 
   it('--help of exec and run documents the exit codes', async () => {

@@ -26,7 +26,7 @@ describe('documented exit codes and messages', () => {
   });
 
   it.each([
-    [['frobnicate'], /Unknown argument: frobnicate/],
+    [['frobnicate'], /unknown command "frobnicate"/],
     [['sandbox', 'create', '--vcpus'], /Not enough arguments following: vcpus/],
     [['sandbox', 'create', 'no/slashes'], /invalid sandbox name "no\/slashes"/],
   ])('usage error %j exits 2', async (args, message) => {

@@ -22,6 +22,7 @@ const modules: Readonly<Record<HandlerName, () => Promise<HandlerModule>>> = {
   'config-show': () => import('./handlers/config-show.js'),
   'config-validate': () => import('./handlers/config-validate.js'),
   doctor: () => import('./handlers/doctor.js'),
+  version: () => import('./handlers/version.js'),
   sync: () => import('./handlers/sync.js'),
   'snapshot-take': () => import('./handlers/snapshot-take.js'),
   'snapshot-list': () => import('./handlers/snapshot-list.js'),

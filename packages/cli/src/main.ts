@@ -5,6 +5,7 @@ import { loadHandler } from './load-handler.js';
 import type { GlobalArgs, Handler, HandlerName, LazyHandler } from './commands/types.js';
 import { processIo, type Io } from './output/io.js';
 import { commandWordAt, separateCommand, takesValueIn, type OptionTable } from './split-command.js';
+import { missingAgentkernelCommands, unknownCommand } from './unknown-command.js';
 import { cliVersion } from './version.js';
 
 export interface MainOptions {
@@ -69,13 +70,14 @@ function buildParser(io: Io, tree: CommandTree): Argv {
       'print a shell completion script (bash, zsh): agentkernel completion >> ~/.bashrc',
     )
     .demandCommand(1, 'name a command; see agentkernel --help')
-    .recommendCommands()
     .strict()
     .help()
     .alias('help', 'h')
     .version(cliVersion())
+    .alias('version', 'V')
     .epilog(
-      "Exit codes: exec and run exit with the command's own code, and 125 when agentkernel itself fails (usage, config, backend, sync conflict, not found); other commands: 0 ok, 2 usage or config, 3 backend, 4 sync conflict, 5 not found, 70 internal error.",
+      `${missingNote(tree)}\n\n` +
+        "Exit codes: exec and run exit with the command's own code, and 125 when agentkernel itself fails (usage, config, backend, sync conflict, not found); other commands: 0 ok, 2 usage or config, 3 backend, 4 sync conflict, 5 not found, 70 internal error.",
     )
     .wrap(Math.min(110, io.stdout.columns ?? 100))
     .fail(false)
@@ -83,10 +85,19 @@ function buildParser(io: Io, tree: CommandTree): Argv {
   return parser;
 }
 
+/** What `--help` says about agentkernel's commands that this tool does not have. */
+function missingNote(tree: CommandTree): string {
+  const { top, sandbox } = missingAgentkernelCommands(tree);
+  const words = [...top, ...sandbox.map((word) => `sandbox ${word}`)];
+  return `Not available in this tool (agentkernel has them): ${words.join(', ')}.`;
+}
+
 /** The command words at the start of `argv` (`sandbox create`), for the usage hint of an error. */
 export function commandPath(argv: readonly string[], tree: CommandTree): string[] {
   const [first, second] = argv.filter((word) => !word.startsWith('-'));
-  const group = tree.groups.find((candidate) => candidate.name === first);
+  const group = tree.groups.find(
+    (candidate) => candidate.name === first || candidate.aliases?.includes(first ?? ''),
+  );
   if (group) {
     const sub = group.subcommands.find(
       (def) => commandWord(def) === second || def.aliases?.includes(second ?? ''),
@@ -124,6 +135,22 @@ function withCommandSeparated(
   return { words: separateCommand(argv, at.index, { positionals, takesValue }), command: at.word };
 }
 
+/** `help sandbox create` is `sandbox create --help`. */
+function helpAsFlag(argv: readonly string[], parser: Argv): string[] {
+  const at = commandWordAt(argv, takesValueIn(optionsOf(parser)));
+  if (at?.word !== 'help') return [...argv];
+  return [...argv.slice(0, at.index), ...argv.slice(at.index + 1), '--help'];
+}
+
+/** The first two command words (`sandbox create`), skipping global options and their values. */
+function commandWords(argv: readonly string[], parser: Argv): string[] {
+  const takesValue = takesValueIn(optionsOf(parser));
+  const first = commandWordAt(argv, takesValue);
+  if (first === undefined) return [];
+  const second = commandWordAt(argv.slice(first.index + 1), takesValue);
+  return second === undefined ? [first.word] : [first.word, second.word];
+}
+
 /** Whether a global flag is given before `--` (after it, words belong to the sandbox's command). */
 function hasFlag(argv: readonly string[], flag: string): boolean {
   const end = argv.indexOf('--');
@@ -149,7 +176,18 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   };
   const tree = commandTree(lazy);
   const parser = buildParser(io, tree);
-  const { words, command } = withCommandSeparated(argv, parser, tree);
+  const { words, command } = withCommandSeparated(helpAsFlag(argv, parser), parser, tree);
+  // A shell asking for completions passes partial words: they are not commands to explain.
+  const completing = argv.includes('--get-yargs-completions');
+  const unknown = completing ? undefined : unknownCommand(tree, commandWords(words, parser));
+  if (unknown) {
+    const [{ reportError }, { UsageError }] = await Promise.all([
+      import('./report.js'),
+      import('@agentkernel/core'),
+    ]);
+    const error = new UsageError(unknown.message, { hint: unknown.hint });
+    return reportError(error, { debug: false, json: hasFlag(words, '--json') }, io);
+  }
   // `exec` and `run` leave every exit code to the sandbox's command; their own failures exit 125.
   const runsCommand = command === 'exec' || command === 'run';
   try {

@@ -65,14 +65,13 @@ describe('help and version', () => {
 
 describe('usage errors exit 2 with a pointer to the help', () => {
   it.each([
-    [['bogus'], /Unknown argument: bogus/, 'agentkernel --help'],
     [[], /name a command/, 'agentkernel --help'],
     [
       ['sandbox'],
       /name a sandbox command: create, list, info, start, stop, remove, cp/,
       'agentkernel sandbox --help',
     ],
-    [['sandbox', 'info'], /Not enough non-option arguments/, 'agentkernel sandbox info --help'],
+    [['sandbox', 'cp', 'a'], /Not enough non-option arguments/, 'agentkernel sandbox cp --help'],
     [['sandbox', 'list', '--colour'], /Unknown argument: colour/, 'agentkernel sandbox list --help'],
     [['sync', 'push', 'demo', '--prefer', 'mine'], /Invalid values/, 'agentkernel sync push --help'],
     [['sandbox', 'list', 'ls', '-la'], /Unknown arguments: l, a, ls/, 'agentkernel sandbox list --help'],
@@ -82,6 +81,73 @@ describe('usage errors exit 2 with a pointer to the help', () => {
     expect(calls).toEqual([]);
     expect(stderr).toMatch(message);
     expect(stderr).toContain(`run "${help}" for usage`);
+  });
+});
+
+describe("agentkernel's spellings", () => {
+  it('sb is sandbox, -V and version print the version, help X is X --help', async () => {
+    expect((await parse(['sb', 'rm', 'x'])).calls[0]).toMatchObject({
+      name: 'sandbox-remove',
+      args: { name: 'x' },
+    });
+    const version = await parse(['-V']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect((await parse(['version'])).calls[0]?.name).toBe('version');
+    const help = await parse(['help', 'sandbox', 'create']);
+    expect(help.calls).toEqual([]);
+    expect(help.stdout).toContain('agentkernel sandbox create [name]');
+    expect((await parse(['help'])).stdout).toContain('agentkernel sandbox');
+  });
+
+  it('-p/--publish on sandbox create, -P/--publish on run', async () => {
+    const created = await parse(['sandbox', 'create', 'web', '-p', '8080:80', '-p', '3000/udp']);
+    expect(created.calls[0]?.args).toMatchObject({ publish: ['8080:80', '3000/udp'] });
+    const ran = await parse(['run', '-P', '3000', 'node', '-p', '1']);
+    expect(ran.calls[0]?.args).toMatchObject({ publish: ['3000'], '--': ['node', '-p', '1'] });
+  });
+
+  it('a name may be left out wherever [sandbox] name can supply it', async () => {
+    for (const argv of [
+      ['sandbox', 'info'],
+      ['sandbox', 'stop'],
+      ['sync', 'push'],
+      ['snapshot', 'take'],
+      ['exec', '--', 'ls'],
+    ]) {
+      const { code, calls } = await parse(argv);
+      expect(code).toBe(0);
+      expect(calls).toHaveLength(1);
+    }
+  });
+
+  it.each([
+    [['sandbox', 'resume', 'x'], /"agentkernel sandbox resume" is "agentkernel sandbox start" in this tool/],
+    [
+      ['session', 'start'],
+      /"agentkernel session" is an agentkernel command that is not available in this tool/,
+    ],
+    [['sb', 'gc'], /"agentkernel sandbox gc" is an agentkernel command that is not available/],
+    [['create', 'x'], /is "agentkernel sandbox create" in this tool/],
+    [['sandbx', 'list'], /unknown command "sandbx"/],
+  ])('%j says what it is, exit 2', async (argv, message) => {
+    const { code, stderr, calls } = await parse(argv);
+    expect(code).toBe(2);
+    expect(calls).toEqual([]);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/Unknown argument/);
+  });
+
+  it('never suggests a destructive command for a word it does not know', async () => {
+    for (const word of ['remov', 'rmove', 'stp', 'stopp', 'delet', 'resum']) {
+      const { stderr } = await parse(['sandbox', word, 'x']);
+      expect(stderr).not.toMatch(/did you mean: agentkernel sandbox (remove|rm|stop)/);
+    }
+    expect((await parse(['sandbox', 'lst'])).stderr).toContain('did you mean: agentkernel sandbox list?');
+  });
+
+  it("--help lists agentkernel's commands this tool does not have", async () => {
+    const { stdout } = await parse(['--help']);
+    expect(stdout).toMatch(/Not available in this tool \(agentkernel has them\): .*session/s);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, isValidSandboxName, type LoadedConfig } from '@agentkernel/core';
 import { newSandboxName } from '../src/runtime/names.js';
 import { restoredName } from '../src/runtime/snapshots.js';
-import { creationFor } from '../src/runtime/spec.js';
+import { creationFor, publishedPorts } from '../src/runtime/spec.js';
 
 function loaded(edit: (config: LoadedConfig['config']) => void = () => undefined): LoadedConfig {
   const config = defaultConfig();
@@ -125,4 +125,25 @@ describe('restoredName', () => {
     expect(long).toBe(`${'a'.repeat(53)}-restored`);
     expect(isValidSandboxName(long)).toBe(true);
   });
+});
+
+describe('publishedPorts: -p/--publish as agentkernel writes it', () => {
+  it.each([
+    [['3000'], [3000], 0],
+    [['8080:80'], [80], 1],
+    [['80:80'], [80], 0],
+    [['3000/udp'], [3000], 1],
+    [['8080:80/tcp', '5432'], [80, 5432], 1],
+  ])('%j', (values, ports, notes) => {
+    const result = publishedPorts(values);
+    expect(result.ports).toEqual(ports);
+    expect(result.notes).toHaveLength(notes);
+  });
+
+  it.each([['http'], ['8080:'], [':80'], ['80/sctp'], ['1:2:3']])(
+    'refuses %j saying how to write it',
+    (value) => {
+      expect(() => publishedPorts([value])).toThrow(/write PORT, HOST:PORT or PORT\/udp/);
+    },
+  );
 });

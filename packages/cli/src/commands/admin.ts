@@ -55,6 +55,19 @@ export function adminCommands(lazy: LazyHandler): { groups: CommandGroup[]; comm
         builder: (yargs) => yargs.example('$0 doctor', 'what works here and what to fix'),
         handler: lazy('doctor'),
       },
+      {
+        command: 'version',
+        describe: 'print the version of agentkernel (also -V, --version)',
+        builder: (yargs) => yargs.example('$0 version --json', '{"version": "..."}'),
+        handler: lazy('version'),
+      },
+      {
+        command: 'help [command..]',
+        describe: 'show the help of a command (the same as agentkernel <command> --help)',
+        builder: (yargs) => yargs.example('$0 help sandbox create', 'how to create a sandbox'),
+        // main turns `help X` into `X --help` before parsing, so this never runs.
+        handler: () => undefined,
+      },
     ],
   };
 }

@@ -49,12 +49,15 @@ const withSync = (yargs: Argv): Argv =>
 export function execCommands(lazy: LazyHandler): CommandDef[] {
   return [
     {
-      command: 'exec <name> [cmd..]',
+      command: 'exec [name] [cmd..]',
       describe: "run a command in a sandbox, streaming its output; exits with the command's exit code",
       builder: (yargs) =>
         withSync(
           withCommandOptions(
-            yargs.positional('name', { type: 'string', demandOption: true, describe: 'the sandbox name' }),
+            yargs.positional('name', {
+              type: 'string',
+              describe: 'the sandbox name (default: [sandbox] name)',
+            }),
           ),
         )
           .option('detach', {
@@ -81,11 +84,14 @@ export function execCommands(lazy: LazyHandler): CommandDef[] {
       handler: lazy('exec'),
     },
     {
-      command: 'attach <name>',
+      command: 'attach [name]',
       describe: 'open an interactive shell in a sandbox (backends with the pty capability)',
       builder: (yargs) =>
         withSync(
-          yargs.positional('name', { type: 'string', demandOption: true, describe: 'the sandbox name' }),
+          yargs.positional('name', {
+            type: 'string',
+            describe: 'the sandbox name (default: [sandbox] name)',
+          }),
         ).example('$0 attach demo', 'a shell in demo; exit it to come back'),
       handler: lazy('attach'),
     },
@@ -94,6 +100,14 @@ export function execCommands(lazy: LazyHandler): CommandDef[] {
       describe: 'run one command in a fresh sandbox that is destroyed afterwards (even on failure or Ctrl-C)',
       builder: (yargs) =>
         withSync(withCreationOptions(withCommandOptions(yargs)))
+          .option('publish', {
+            alias: 'P',
+            type: 'string',
+            requiresArg: true,
+            array: true,
+            describe:
+              'a port to publish as agentkernel writes it: 3000, 8080:80 or 3000/udp; repeat for several',
+          })
           .option('keep', {
             alias: 'k',
             type: 'boolean',

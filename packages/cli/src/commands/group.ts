@@ -11,6 +11,7 @@ export function groupCommand(group: CommandGroup): CommandDef {
   const words = group.subcommands.map(commandWord);
   return {
     command: group.name,
+    ...(group.aliases ? { aliases: group.aliases } : {}),
     describe: group.describe,
     builder: (yargs) => {
       for (const command of group.subcommands) yargs.command(toYargs(command));

@@ -3,7 +3,10 @@ import { withCreationOptions } from './creation-options.js';
 import type { CommandDef, CommandGroup, LazyHandler } from './types.js';
 
 const nameArg = (yargs: Argv): Argv =>
-  yargs.positional('name', { type: 'string', describe: 'the sandbox name', demandOption: true });
+  yargs.positional('name', { type: 'string', describe: 'the sandbox name (default: [sandbox] name)' });
+
+/** The form of a sandbox's command whose name may come from `[sandbox] name`. */
+const named = (command: string): string => `${command} [name]`;
 
 const idArg = (yargs: Argv): Argv =>
   yargs.positional('id', {
@@ -22,6 +25,14 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
           .positional('name', {
             type: 'string',
             describe: 'the sandbox name (default: [sandbox] name, else the project folder name)',
+          })
+          .option('publish', {
+            alias: 'p',
+            type: 'string',
+            requiresArg: true,
+            array: true,
+            describe:
+              'a port to publish as agentkernel writes it: 3000, 8080:80 or 3000/udp; repeat for several',
           })
           .option('start', {
             type: 'boolean',
@@ -50,27 +61,27 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
       handler: lazy('sandbox-list'),
     },
     {
-      command: 'info <name>',
+      command: named('info'),
       describe: 'show one sandbox: backend, provider id, status, resources, endpoints',
       builder: (yargs) =>
         nameArg(yargs).example('$0 sandbox info demo --json', 'everything recorded about demo, as JSON'),
       handler: lazy('sandbox-info'),
     },
     {
-      command: 'start <name>',
+      command: named('start'),
       describe: 'start a stopped sandbox (succeeds and changes nothing when it is running)',
       builder: (yargs) => nameArg(yargs).example('$0 sandbox start demo', 'resume demo'),
       handler: lazy('sandbox-start'),
     },
     {
-      command: 'stop <name>',
+      command: named('stop'),
       describe: 'stop a sandbox; backends with pause/resume keep its files',
       builder: (yargs) =>
         nameArg(yargs).example('$0 sandbox stop demo', 'stop demo; `sandbox start demo` resumes it'),
       handler: lazy('sandbox-stop'),
     },
     {
-      command: 'remove <name>',
+      command: named('remove'),
       aliases: ['rm'],
       describe: 'destroy a sandbox and everything in it, and forget it',
       builder: (yargs) =>
@@ -137,6 +148,7 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
   ];
   return {
     name: 'sandbox',
+    aliases: ['sb'],
     describe: 'create, inspect, start, stop, remove sandboxes and copy files',
     subcommands,
   };

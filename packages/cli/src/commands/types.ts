@@ -54,6 +54,7 @@ export type HandlerName =
   | 'config-show'
   | 'config-validate'
   | 'doctor'
+  | 'version'
   | 'sync'
   | 'snapshot-take'
   | 'snapshot-list'
@@ -64,6 +65,7 @@ export type HandlerName =
 /** A command with subcommands (`sandbox`, `plugins` ...): it only dispatches. */
 export interface CommandGroup {
   readonly name: string;
+  readonly aliases?: readonly string[];
   readonly describe: string;
   readonly subcommands: readonly CommandDef[];
 }

@@ -3,7 +3,7 @@ import type { CommandDef, CommandGroup, LazyHandler } from './types.js';
 
 function withSyncOptions(yargs: Argv): Argv {
   return yargs
-    .positional('name', { type: 'string', demandOption: true, describe: 'the sandbox name' })
+    .positional('name', { type: 'string', describe: 'the sandbox name (default: [sandbox] name)' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'print what would move, move nothing' })
     .option('prefer', {
       requiresArg: true,
@@ -15,7 +15,7 @@ function withSyncOptions(yargs: Argv): Argv {
 export function workspaceGroups(lazy: LazyHandler): CommandGroup[] {
   const sync: CommandDef[] = [
     {
-      command: 'push <name>',
+      command: 'push [name]',
       describe: 'send local changes of the project folder to /workspace',
       builder: (yargs) =>
         withSyncOptions(yargs)
@@ -24,7 +24,7 @@ export function workspaceGroups(lazy: LazyHandler): CommandGroup[] {
       handler: lazy('sync'),
     },
     {
-      command: 'pull <name>',
+      command: 'pull [name]',
       describe: 'bring changes made in /workspace back to the project folder',
       builder: (yargs) =>
         withSyncOptions(yargs).example(
@@ -34,7 +34,7 @@ export function workspaceGroups(lazy: LazyHandler): CommandGroup[] {
       handler: lazy('sync'),
     },
     {
-      command: 'status <name>',
+      command: 'status [name]',
       describe: 'show what differs between the project folder and /workspace',
       builder: (yargs) => withSyncOptions(yargs).example('$0 sync status demo --json', 'the plan as JSON'),
       handler: lazy('sync'),
@@ -42,12 +42,15 @@ export function workspaceGroups(lazy: LazyHandler): CommandGroup[] {
   ];
   const snapshot: CommandDef[] = [
     {
-      command: 'take <sandbox>',
+      command: 'take [sandbox]',
       describe:
         "capture a sandbox's /workspace as a portable snapshot (plus a native one when the backend has them)",
       builder: (yargs) =>
         yargs
-          .positional('sandbox', { type: 'string', demandOption: true, describe: 'the sandbox to capture' })
+          .positional('sandbox', {
+            type: 'string',
+            describe: 'the sandbox to capture (default: [sandbox] name)',
+          })
           .option('name', {
             alias: 'n',
             type: 'string',

@@ -8,10 +8,10 @@ const attach: Handler = (args, io) =>
     const extra = args['--'];
     if (Array.isArray(extra) && extra.length > 0) {
       throw new UsageError(
-        `attach opens a shell and takes no command (got ${JSON.stringify(extra.join(' '))}); run one with: agentkernel exec ${String(args.name)} ${extra.join(' ')}`,
+        `attach opens a shell and takes no command (got ${JSON.stringify(extra.join(' '))}); run one with: agentkernel exec ${typeof args.name === 'string' ? args.name : 'NAME'} ${extra.join(' ')}`,
       );
     }
-    const connected = await rt.connect(args.name as string);
+    const connected = await rt.connect(await rt.sandboxName(args.name, 'attach'));
     const { record, handle } = connected;
     const shell = optionalMethod(record.backend, handle, 'shell', 'pty');
     const sync = syncsProject(record, args.sync !== false);

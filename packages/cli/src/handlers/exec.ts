@@ -15,7 +15,7 @@ const exec: Handler = (args, io) =>
         hint: 'end a detached command with: agentkernel sandbox exec-kill NAME ID',
       });
     }
-    const connected = await rt.connect(args.name as string);
+    const connected = await rt.connect(await rt.sandboxName(args.name, 'exec'));
     const name = connected.record.name;
     const sync = syncsProject(connected.record, args.sync !== false);
     if (sync) await pushProject(rt, connected, { reason: 'exec' });

@@ -13,6 +13,7 @@ const run: Handler = (args, io) =>
     const backend = await rt.defaultBackend();
     const name = ephemeralName();
     const creation = creationFor(loaded, backend, name, args as CreationFlags);
+    for (const note of creation.notes ?? []) rt.out.warn(note);
     const sync = creation.mountCwd && args.sync !== false;
     return withInterrupt(async (signal) => {
       const connected = await createSandbox(rt, {

@@ -16,6 +16,7 @@ const create: Handler = (args, io) =>
     );
     const backend = await rt.defaultBackend();
     const creation = creationFor(loaded, backend, name, args as CreationFlags);
+    for (const note of creation.notes ?? []) rt.out.warn(note);
     const connected = await createSandbox(rt, {
       name,
       backend,

@@ -4,7 +4,7 @@ import { sandboxEndpoints, sandboxView } from '../runtime/view.js';
 
 const info: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
-    const connected = await rt.connect(args.name as string);
+    const connected = await rt.connect(await rt.sandboxName(args.name, 'sandbox info'));
     const { record, backend, handle } = connected;
     const status = await handle.status();
     const capabilities = backend.plugin.capabilities;

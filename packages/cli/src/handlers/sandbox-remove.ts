@@ -5,7 +5,7 @@ import { withRuntime } from '../runtime/runtime.js';
 
 const remove: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
-    const name = args.name as string;
+    const name = await rt.sandboxName(args.name, 'sandbox remove');
     const force = args.force === true;
     const state = rt.state();
     const removed = await state.withSandboxLock(name, async () => {

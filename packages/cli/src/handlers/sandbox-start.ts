@@ -4,7 +4,7 @@ import { withRuntime } from '../runtime/runtime.js';
 
 const start: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
-    const name = args.name as string;
+    const name = await rt.sandboxName(args.name, 'sandbox start');
     const status = await startSandbox(rt, name);
     if (rt.out.json) return rt.out.printJson({ name, status: 'running' });
     rt.out.info(`${name}: ${status}`);

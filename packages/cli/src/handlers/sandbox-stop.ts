@@ -4,7 +4,7 @@ import { withRuntime } from '../runtime/runtime.js';
 
 const stop: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
-    const name = args.name as string;
+    const name = await rt.sandboxName(args.name, 'sandbox stop');
     const { filesKept: kept } = await stopSandbox(rt, name);
     if (rt.out.json) return rt.out.printJson({ name, status: 'stopped', filesKept: kept });
     rt.out.info(

@@ -6,7 +6,7 @@ import { takeSandboxSnapshot } from '../runtime/snapshots.js';
 
 const take: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
-    const sandbox = args.sandbox as string;
+    const sandbox = await rt.sandboxName(args.sandbox, 'snapshot take');
     const bar = new ProgressBar(io.stderr, !args.quiet && !args.json);
     const manifest = await withInterrupt((signal) =>
       takeSandboxSnapshot(rt, {

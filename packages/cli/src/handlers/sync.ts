@@ -22,7 +22,7 @@ function printPlan(rt: Runtime, plan: SyncPlan): void {
 const sync: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
     const action = String((args._ as unknown[])[1]);
-    const connected = await rt.connect(args.name as string);
+    const connected = await rt.connect(await rt.sandboxName(args.name, `sync ${action}`));
     const bar = new ProgressBar(io.stderr, !args.quiet && !args.json);
     const prefer = args.prefer as 'local' | 'remote' | undefined;
     const options = syncOptions(rt, connected, bar, {

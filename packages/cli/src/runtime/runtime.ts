@@ -173,6 +173,19 @@ export class Runtime {
     return opening;
   }
 
+  /**
+   * The sandbox a command is about: the name given, else `[sandbox] name` of agentkernel.toml, else a
+   * usage error saying how to name one.
+   */
+  async sandboxName(given: unknown, command: string): Promise<string> {
+    if (typeof given === 'string' && given !== '') return given;
+    const configured = (await this.config()).config.sandbox.name;
+    if (configured !== undefined) return configured;
+    throw new UsageError(`name a sandbox: agentkernel ${command} NAME`, {
+      hint: 'or set [sandbox] name in agentkernel.toml; see them with: agentkernel sandbox list',
+    });
+  }
+
   /** Finds a recorded sandbox and reconnects to it on the backend it was created on. */
   async connect(name: string): Promise<Connected> {
     const record = await this.state().requireSandbox(name);

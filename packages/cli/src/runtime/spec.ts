@@ -12,6 +12,8 @@ export interface CreationFlags {
   readonly vcpus?: number;
   readonly memoryMb?: number;
   readonly port?: readonly number[];
+  /** `-p/--publish` as agentkernel writes it: `80`, `8080:80`, `3000/udp`, `8080:80/tcp`. */
+  readonly publish?: readonly string[];
   readonly network?: boolean;
   readonly profile?: string;
   readonly mountCwd?: boolean;
@@ -21,6 +23,36 @@ export interface Creation {
   readonly spec: SandboxSpec;
   readonly profile?: RemoteProfile;
   readonly mountCwd: boolean;
+  /** What the flags asked for that the sandbox cannot honour as written, to print as warnings. */
+  readonly notes?: readonly string[];
+}
+
+/**
+ * The sandbox ports of `--publish` values. A sandbox serves container ports; the host side is the
+ * backend's to choose (a free local port, a provider URL), so a host port given is noted, not honoured,
+ * and only TCP is forwarded anywhere.
+ */
+export function publishedPorts(values: readonly string[]): { ports: number[]; notes: string[] } {
+  const ports: number[] = [];
+  const notes: string[] = [];
+  for (const value of values) {
+    const match = /^(?:(\d+):)?(\d+)(?:\/(tcp|udp))?$/i.exec(value.trim());
+    if (!match) {
+      throw new UsageError(
+        `--publish ${JSON.stringify(value)}: write PORT, HOST:PORT or PORT/udp (e.g. 8080:80 or 3000)`,
+      );
+    }
+    const [, host, container, protocol] = match;
+    const port = Number(container);
+    ports.push(port);
+    if (host !== undefined && Number(host) !== port)
+      notes.push(
+        `--publish ${value}: the sandbox serves port ${port}; the backend picks the address it is reached at (see sandbox info), not host port ${host}`,
+      );
+    if (protocol?.toLowerCase() === 'udp')
+      notes.push(`--publish ${value}: only TCP is forwarded; port ${port} is published as TCP`);
+  }
+  return { ports, notes };
 }
 
 function positiveInteger(flag: string, value: number | undefined): number | undefined {
@@ -71,16 +103,23 @@ export function creationFor(
   const image = flags.image ?? profile?.image ?? config.sandbox.baseImage;
   const vcpus = positiveInteger('vcpus', flags.vcpus) ?? config.resources.vcpus;
   const memoryMb = positiveInteger('memory-mb', flags.memoryMb) ?? config.resources.memoryMb;
+  const published = publishedPorts(flags.publish ?? []);
+  const asked = flags.port || flags.publish ? [...(flags.port ?? []), ...published.ports] : undefined;
   const spec: SandboxSpec = {
     name,
     ...(image === undefined ? {} : { image }),
     ...(vcpus === undefined ? {} : { vcpus }),
     ...(memoryMb === undefined ? {} : { memoryMb }),
     network: flags.network ?? config.security.network,
-    ports: ports(flags.port ?? config.network.ports),
+    ports: ports(asked ?? config.network.ports),
     env: { ...(profile?.env ?? {}) },
     workspaceDir: profile?.workspaceDir ?? DEFAULT_WORKSPACE_DIR,
     labels: {},
   };
-  return { spec, ...(profile ? { profile } : {}), mountCwd: flags.mountCwd ?? config.security.mountCwd };
+  return {
+    spec,
+    ...(profile ? { profile } : {}),
+    mountCwd: flags.mountCwd ?? config.security.mountCwd,
+    ...(published.notes.length > 0 ? { notes: published.notes } : {}),
+  };
 }

@@ -67,6 +67,8 @@ function refuseUnsupported(body: CreateBody): void {
     ['volumes', (body.volumes?.length ?? 0) > 0],
     ['secrets', (body.secrets?.length ?? 0) > 0],
     ['secret_files', (body.secret_files?.length ?? 0) > 0],
+    ['labels', Object.keys(body.labels ?? {}).length > 0],
+    ['description', body.description !== undefined],
   ];
   const named = unsupported.filter(([, given]) => given).map(([key]) => key);
   if (named.length > 0) throw new HttpError(400, `Not supported by this server: ${named.join(', ')}`);
