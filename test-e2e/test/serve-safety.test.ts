@@ -119,6 +119,45 @@ describe('agentkernel serve with an API key', () => {
     await client.removeSandbox('twice');
   });
 
+  it('keeps labels and a description, filters the list by label, changes them with PATCH', async () => {
+    const send = (method: string, path: string, body: unknown) =>
+      raw(server.url, { method, path, headers: json, body: JSON.stringify(body) });
+    const created = await send('POST', '/sandboxes', {
+      name: 'labelled',
+      labels: { team: 'infra', 'app.kind': 'web' },
+      description: 'the web one',
+    });
+    expect(created.status).toBe(201);
+    expect(created.json().data).toMatchObject({
+      labels: { team: 'infra', 'app.kind': 'web' },
+      description: 'the web one',
+    });
+    const names = async (query: string) =>
+      (
+        (await raw(server.url, { path: `/sandboxes${query}`, headers: auth })).json().data as {
+          name: string;
+        }[]
+      ).map((sandbox) => sandbox.name);
+    expect(await names('?label=team:infra')).toEqual(['labelled']);
+    expect(await names('?label=team:infra&label=app.kind:web')).toEqual(['labelled']);
+    expect(await names('?label=team:other')).toEqual([]);
+    expect(await names('')).toEqual(['guarded', 'labelled']);
+    const patched = await send('PATCH', '/sandboxes/labelled', { labels: { team: 'data' } });
+    expect(patched.json().data).toMatchObject({ labels: { team: 'data' }, description: 'the web one' });
+    expect(await names('?label=team:data')).toEqual(['labelled']);
+    expect((await send('PATCH', '/sandboxes/labelled', { description: '' })).json().data).not.toHaveProperty(
+      'description',
+    );
+    expect((await send('PATCH', '/sandboxes/labelled', { labels: { 'bad key': 'x' } })).status).toBe(400);
+    expect(
+      (await send('POST', '/sandboxes', { name: 'x1', labels: { 'agentkernel.name': 'x' } })).status,
+    ).toBe(400);
+    expect((await send('PATCH', '/sandboxes/nobody', { labels: {} })).status).toBe(404);
+    // TTLs are not recorded here yet, which the SDK's extendTtl is told plainly.
+    await expect(client.extendTtl('labelled', { by: '1h' })).rejects.toThrow('not supported');
+    await client.removeSandbox('labelled');
+  });
+
   it('answers 413 to a body over 16 MiB', async () => {
     const big = JSON.stringify({ content: 'x'.repeat(16 * 1024 * 1024) });
     const response = await raw(server.url, {

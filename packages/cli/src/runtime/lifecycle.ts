@@ -20,6 +20,7 @@ export interface CreateOptions {
   readonly stopped?: boolean;
   /** Extra fields of the create spec (a native snapshot to start from). */
   readonly specExtras?: Partial<SandboxSpec>;
+  readonly description?: string;
   /** Fills the new sandbox before it is reported (push the project, restore a snapshot). */
   readonly prepare?: (connected: Connected) => Promise<unknown>;
 }
@@ -89,6 +90,8 @@ export async function createSandbox(rt: Runtime, options: CreateOptions): Promis
       mountCwd: creation.mountCwd,
       ...(creation.mountCwd ? { projectDir: options.projectDir } : {}),
       ...(creation.profile ? { profile: creation.profile.name } : {}),
+      ...(Object.keys(spec.labels).length === 0 ? {} : { labels: { ...spec.labels } }),
+      ...(options.description === undefined ? {} : { description: options.description }),
     };
     try {
       await state.writeSandbox(record);
@@ -148,4 +151,32 @@ export async function discardSandbox(rt: Runtime, connected: Connected): Promise
       `could not destroy ${connected.record.name}: ${String(error)}; remove it with: agentkernel sandbox remove ${connected.record.name} --force`,
     );
   }
+}
+
+/** What `PATCH /sandboxes/{name}` changes: labels replace the old ones, an empty description clears it. */
+export interface SandboxChanges {
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly description?: string;
+}
+
+/** Changes a sandbox's labels or description in state, under its lock. */
+export async function updateSandbox(
+  rt: Runtime,
+  name: string,
+  changes: SandboxChanges,
+): Promise<SandboxRecord> {
+  const state = rt.state();
+  return state.withSandboxLock(name, async () => {
+    const { labels: _labels, description: _description, ...record } = await state.requireSandbox(name);
+    const labels = changes.labels ?? _labels ?? {};
+    const description = changes.description ?? _description ?? '';
+    const next: SandboxRecord = {
+      ...record,
+      ...(Object.keys(labels).length === 0 ? {} : { labels: { ...labels } }),
+      ...(description === '' ? {} : { description }),
+      updatedAt: new Date().toISOString(),
+    };
+    await state.writeSandbox(next);
+    return next;
+  });
 }

@@ -1,5 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, sep } from 'node:path';
+import { checkLabels } from '../runtime/labels.js';
 import { createSandbox } from '../runtime/lifecycle.js';
 import type { Connected } from '../runtime/runtime.js';
 import { creationFor } from '../runtime/spec.js';
@@ -67,8 +68,6 @@ function refuseUnsupported(body: CreateBody): void {
     ['volumes', (body.volumes?.length ?? 0) > 0],
     ['secrets', (body.secrets?.length ?? 0) > 0],
     ['secret_files', (body.secret_files?.length ?? 0) > 0],
-    ['labels', Object.keys(body.labels ?? {}).length > 0],
-    ['description', body.description !== undefined],
   ];
   const named = unsupported.filter(([, given]) => given).map(([key]) => key);
   if (named.length > 0) throw new HttpError(400, `Not supported by this server: ${named.join(', ')}`);
@@ -109,10 +108,12 @@ export async function createFromRequest(ctx: ServeContext, body: CreateBody): Pr
     ...networkOfProfile(body.profile),
     mountCwd: workDir !== undefined,
   });
+  const labels = checkLabels(body.labels ?? {});
   return createSandbox(rt, {
     name,
     backend,
-    creation,
+    creation: { ...creation, spec: { ...creation.spec, labels } },
+    ...(body.description === undefined || body.description === '' ? {} : { description: body.description }),
     projectDir: workDir ?? loaded.projectRoot,
     ...(workDir === undefined
       ? {}

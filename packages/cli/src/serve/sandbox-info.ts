@@ -58,6 +58,8 @@ function info(
     ...(record.ports.length === 0 ? {} : { ports: record.ports.map(String) }),
     ...(extra.endpoints?.length ? { endpoints: extra.endpoints } : {}),
     placeholder_secrets: false,
+    ...(record.labels && Object.keys(record.labels).length > 0 ? { labels: record.labels } : {}),
+    ...(record.description === undefined ? {} : { description: record.description }),
     ...(extra.revision === undefined ? {} : { workspace_revision: extra.revision }),
     ...(record.mountCwd && record.projectDir ? { work_dir: record.projectDir } : {}),
     remote_id: record.ref.id,

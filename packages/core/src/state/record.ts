@@ -21,6 +21,10 @@ export interface SandboxRecord {
   projectDir?: string;
   mountCwd: boolean;
   profile?: string;
+  /** Labels given at create or changed since (`PATCH /sandboxes/{name}`). */
+  labels?: Record<string, string>;
+  /** A note about the sandbox, from the HTTP API. */
+  description?: string;
 }
 
 type Check = (value: unknown) => boolean;
@@ -44,6 +48,13 @@ const FIELDS: readonly [key: string, check: Check, expected: string, optional?: 
   ['projectDir', isString, 'a string', true],
   ['mountCwd', isBoolean, 'true or false'],
   ['profile', isString, 'a string', true],
+  [
+    'labels',
+    (v) => isObject(v) && Object.values(v).every((item) => typeof item === 'string'),
+    'an object of strings',
+    true,
+  ],
+  ['description', isString, 'a string', true],
 ];
 
 /** The first thing wrong with `value` as a {@link SandboxRecord}, or `undefined` when it is one. */

@@ -1,10 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import { destroySandbox, startSandbox, stopSandbox } from '../../runtime/lifecycle.js';
+import { checkLabels, matchesLabels } from '../../runtime/labels.js';
+import { destroySandbox, startSandbox, stopSandbox, updateSandbox } from '../../runtime/lifecycle.js';
 import type { ServeContext } from '../context.js';
 import { CREATE_SCHEMA, createFromRequest, type CreateBody } from '../create.js';
 import { HttpError } from '../http-error.js';
 import { checkedName, ok, type NameParams } from '../request.js';
 import { connectedInfo, listedInfo, sandboxUuid } from '../sandbox-info.js';
+
+const PATCH_SCHEMA = {
+  type: 'object',
+  properties: {
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+    description: { type: 'string', maxLength: 1024 },
+  },
+} as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -12,10 +21,13 @@ export function sandboxRoutes(app: FastifyInstance, ctx: ServeContext): void {
   const { rt } = ctx;
   const state = () => rt.state();
 
-  app.get('/sandboxes', async () => {
+  app.get<{ Querystring: { label?: string | string[] } }>('/sandboxes', async (request) => {
+    const label = request.query.label;
+    const filters = label === undefined ? [] : Array.isArray(label) ? label : [label];
     const { records, problems } = await state().listSandboxes();
     for (const problem of problems) rt.out.warn(problem);
-    return ok(await Promise.all(records.map((record) => listedInfo(rt, record))));
+    const chosen = records.filter((record) => matchesLabels(record.labels, filters));
+    return ok(await Promise.all(chosen.map((record) => listedInfo(rt, record))));
   });
 
   app.post<{ Body: CreateBody }>(
@@ -48,6 +60,26 @@ export function sandboxRoutes(app: FastifyInstance, ctx: ServeContext): void {
       await destroySandbox(rt, await rt.connect(name));
     });
     return ok('Sandbox removed');
+  });
+
+  app.patch<{ Params: NameParams; Body: { labels?: Record<string, string>; description?: string } }>(
+    '/sandboxes/:name',
+    { schema: { body: PATCH_SCHEMA } },
+    async (request) => {
+      const name = checkedName(request.params.name);
+      const { labels, description } = request.body;
+      await updateSandbox(rt, name, {
+        ...(labels === undefined ? {} : { labels: checkLabels(labels) }),
+        ...(description === undefined ? {} : { description }),
+      });
+      return ok(await connectedInfo(await rt.connect(name)));
+    },
+  );
+
+  // Sandbox lifetimes (TTLs) are not recorded by this server yet: said so, rather than pretended.
+  app.post<{ Params: NameParams }>('/sandboxes/:name/extend', async (request) => {
+    await state().requireSandbox(checkedName(request.params.name));
+    throw new HttpError(501, 'Sandbox TTLs are not supported by this server yet');
   });
 
   app.post<{ Params: NameParams }>('/sandboxes/:name/start', async (request) => {
