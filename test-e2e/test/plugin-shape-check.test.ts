@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkPlugin, RULES, type Rule } from './shape/check-plugin.js';
@@ -104,6 +104,25 @@ describe('the plugin shape check', () => {
     ]);
     expect(problems.imports).toEqual([
       expect.stringContaining('the vendor SDK left-pad must be pinned exactly, not "^1.3.0"'),
+    ]);
+  });
+
+  it("reports a fake's protocol library installed with the plugin instead of as an optional peer", async () => {
+    const dir = brokenCopy((d) => {
+      mkdirSync(join(d, 'src/testing'));
+      writeFileSync(join(d, 'src/testing/fake.ts'), "import 'busboy';\nimport 'ws';\n");
+      edit(d, 'package.json', (t) => {
+        const pkg = JSON.parse(t) as Record<string, Record<string, unknown>>;
+        pkg.dependencies = { busboy: '^1.6.0' };
+        pkg.peerDependencies = { ...pkg.peerDependencies, ws: '^8.21.3' };
+        return JSON.stringify(pkg, null, 2);
+      });
+    });
+    expect((await problemsOf(dir)).imports).toEqual([
+      expect.stringMatching(
+        /src\/testing\/fake\.ts:1 imports busboy, which only the offline fake .* declare it in peerDependencies, not dependencies/,
+      ),
+      expect.stringMatching(/package\.json: peerDependenciesMeta\["ws"\] must be \{ "optional": true \}/),
     ]);
   });
 

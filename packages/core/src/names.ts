@@ -15,6 +15,14 @@ export function isValidSandboxName(name: string): boolean {
 }
 
 /**
+ * Cuts `base` so that `base + suffix` fits the length limit, dropping the separators the cut leaves at
+ * its end (`my-project-restored`, `demo-20260101`). A valid `base` and suffix give a valid name.
+ */
+export function fitName(base: string, suffix = ''): string {
+  return base.slice(0, MAX_LENGTH - suffix.length).replace(/[-_]+$/, '') + suffix;
+}
+
+/**
  * Returns `name` when it is valid, else throws a `UsageError` naming the value and the rule. Names become
  * file names in state, so this is also what keeps paths inside `$AGENTKERNEL_HOME`.
  */

@@ -1,4 +1,4 @@
-import { describe, expect, it, afterEach } from 'vitest';
+import { describe, expect, it, afterEach, vi } from 'vitest';
 import {
   AgentkernelError,
   BackendError,
@@ -7,6 +7,9 @@ import {
   exitCodeFor,
   NotFoundError,
   SandboxGoneError,
+  SandboxNotFoundError,
+  StateCorruptError,
+  StateError,
   SyncConflictError,
   UsageError,
   clearSecrets,
@@ -34,6 +37,64 @@ describe('AgentkernelError', () => {
     expect(AgentkernelError.isInstance(new Error('x'))).toBe(false);
     expect(AgentkernelError.isInstance(null)).toBe(false);
     expect(AgentkernelError.isInstance(new UsageError('bad'))).toBe(true);
+  });
+
+  it('gives each class its own marker, so isInstance tells the classes apart', () => {
+    const gone = new SandboxGoneError('e2b', 'sbx_1');
+    expect(SandboxGoneError.isInstance(gone)).toBe(true);
+    expect(NotFoundError.isInstance(gone)).toBe(true);
+    expect(AgentkernelError.isInstance(gone)).toBe(true);
+    expect(SandboxNotFoundError.isInstance(gone)).toBe(false);
+    expect(UsageError.isInstance(gone)).toBe(false);
+    expect(NotFoundError.isInstance(new NotFoundError('x'))).toBe(true);
+    expect(SandboxGoneError.isInstance(new NotFoundError('x'))).toBe(false);
+    expect(StateCorruptError.isInstance(new StateError('x', { code: 'STATE_CORRUPT' }))).toBe(false);
+    expect(StateError.isInstance(new StateCorruptError('a.json', 'not JSON'))).toBe(true);
+    expect(SyncConflictError.isInstance(new UsageError('x'))).toBe(false);
+    for (const hostile of [undefined, null, 0, 'SyncConflictError', { code: 'SYNC_CONFLICT' }, () => 1])
+      expect(SyncConflictError.isInstance(hostile)).toBe(false);
+  });
+
+  it('recognises errors made by a second copy of the module, where instanceof fails', async () => {
+    vi.resetModules();
+    const copy = await import('../src/errors/errors.js');
+    const foreign = new copy.SyncConflictError(['a.txt']);
+    expect(foreign).not.toBeInstanceOf(SyncConflictError);
+    expect(SyncConflictError.isInstance(foreign)).toBe(true);
+    expect(AgentkernelError.isInstance(foreign)).toBe(true);
+    expect(UsageError.isInstance(foreign)).toBe(false);
+    expect(exitCodeFor(foreign)).toBe(4);
+    // and the other way round: this copy's errors are known to the second copy
+    expect(copy.SandboxNotFoundError.isInstance(new SandboxNotFoundError('demo'))).toBe(true);
+    expect(copy.StateCorruptError.isInstance(new SandboxNotFoundError('demo'))).toBe(false);
+  });
+
+  it('reads the marker a copy sets by hand', () => {
+    const manual = Object.assign(new Error('x'), {
+      [Symbol.for('agentkernel.error')]: true,
+      [Symbol.for('agentkernel.error.NotFoundError')]: true,
+    });
+    expect(NotFoundError.isInstance(manual)).toBe(true);
+    expect(SandboxGoneError.isInstance(manual)).toBe(false);
+    const wrongValue = { [Symbol.for('agentkernel.error.NotFoundError')]: 'yes' };
+    expect(NotFoundError.isInstance(wrongValue)).toBe(false);
+  });
+
+  it('names the sandbox and the corrupt file, with a hint', () => {
+    const missing = new SandboxNotFoundError('demo');
+    expect(missing.message).toBe('[agentkernel] no sandbox named "demo"');
+    expect([missing.code, missing.exitCode, missing.hint]).toEqual([
+      'SANDBOX_NOT_FOUND',
+      5,
+      'see the sandboxes you have with: agentkernel sandbox list',
+    ]);
+    const corrupt = new StateCorruptError('/h/sandboxes/a.json', 'not valid JSON');
+    expect(corrupt.detail).toBe('state file /h/sandboxes/a.json is corrupt: not valid JSON');
+    expect([corrupt.code, corrupt.exitCode, corrupt.hint]).toEqual([
+      'STATE_CORRUPT',
+      3,
+      'fix or delete /h/sandboxes/a.json',
+    ]);
   });
 
   it('maps errors to the exit codes of DESIGN.md section 9', () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AgentkernelError, isValidSandboxName, UsageError, validateSandboxName } from '../src/index.js';
+import {
+  AgentkernelError,
+  fitName,
+  isValidSandboxName,
+  UsageError,
+  validateSandboxName,
+} from '../src/index.js';
 
 const valid: readonly string[] = [
   'a',
@@ -62,5 +68,24 @@ describe('validateSandboxName', () => {
 
   it('names what was being validated', () => {
     expect(() => validateSandboxName('../x', 'snapshot name')).toThrow(/invalid snapshot name "\.\.\/x"/);
+  });
+});
+
+describe('fitName', () => {
+  it('keeps a short name and suffix whole', () => {
+    expect(fitName('demo', '-restored')).toBe('demo-restored');
+    expect(fitName('demo')).toBe('demo');
+  });
+
+  it('cuts a long base to fit 63 characters with its suffix, and the result is valid', () => {
+    const fitted = fitName('a'.repeat(70), '-20260101');
+    expect(fitted).toBe(`${'a'.repeat(54)}-20260101`);
+    expect(isValidSandboxName(fitted)).toBe(true);
+  });
+
+  it('drops the separators the cut leaves before the suffix', () => {
+    const base = `${'a'.repeat(53)}-_b`;
+    expect(fitName(base, '-restored')).toBe(`${'a'.repeat(53)}-restored`);
+    expect(isValidSandboxName(fitName(`${'x'.repeat(62)}-y`))).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import {
   CAPABILITY_DESCRIPTIONS,
   type Backend,
   type CapabilityName,
+  type ErrorCode,
   type SandboxHandle,
   type SandboxSpec,
 } from '@agentkernel/core';
@@ -135,7 +136,7 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /** Whether `error` is an agentkernel error with this code (works across copies of core). */
-export function hasCode(error: unknown, code: string): boolean {
+export function hasCode(error: unknown, code: ErrorCode): boolean {
   return AgentkernelError.isInstance(error) && error.code === code;
 }
 

@@ -6,6 +6,7 @@ import {
   cleanUpFailedCreate,
   leftOverError,
   OWNER_KEYS,
+  ownedSandbox,
   ownerMetadata,
   UsageError,
   type Backend,
@@ -205,13 +206,10 @@ export class DaytonaBackend implements Backend {
     return call(this.runtime, { action: 'listing sandboxes' }, 'idempotent', async () => {
       const out: SandboxSummary[] = [];
       for await (const sandbox of this.runtime.client.list({ labels })) {
-        const name = sandbox.labels[OWNER_KEYS.name];
+        const owned = ownedSandbox(sandbox.labels);
+        const name = owned.name;
         out.push({
-          ref: makeRef(sandbox.id, {
-            workspaceDir: sandbox.labels[OWNER_KEYS.workspace] ?? '/workspace',
-            public: sandbox.public,
-            ...(name === undefined ? {} : { name }),
-          }),
+          ref: makeRef(sandbox.id, { ...owned, public: sandbox.public }),
           ...(name === undefined ? {} : { name }),
           status: statusOf(sandbox.state),
           ...(sandbox.createdAt === undefined ? {} : { createdAt: sandbox.createdAt }),

@@ -1,4 +1,4 @@
-import { checkRefBackend, type SandboxRef } from '@agentkernel/core';
+import { checkRefBackend, DEFAULT_WORKSPACE_DIR, type SandboxRef } from '@agentkernel/core';
 import { BACKEND } from './errors.js';
 
 /** What a ref keeps besides the sandbox id (never a secret). */
@@ -18,7 +18,7 @@ export function makeRef(id: string, info: RefInfo): SandboxRef {
 export function refInfo(ref: SandboxRef): RefInfo {
   checkRefBackend(ref, BACKEND);
   return {
-    workspaceDir: ref.metadata.workspaceDir ?? '/workspace',
+    workspaceDir: ref.metadata.workspaceDir ?? DEFAULT_WORKSPACE_DIR,
     public: ref.metadata.public === 'true',
     ...(ref.metadata.name === undefined ? {} : { name: ref.metadata.name }),
   };

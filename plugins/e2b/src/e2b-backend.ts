@@ -5,6 +5,9 @@ import {
   cleanUpFailedCreate,
   createRetrier,
   leftOverError,
+  OWNER_KEYS,
+  ownedSandbox,
+  ownerMetadata,
   registerSecret,
   shellQuote,
   UsageError,
@@ -20,7 +23,7 @@ import {
 } from '@agentkernel/core';
 import { E2BSandboxHandle } from './e2b-sandbox.js';
 import { BACKEND, toAgentkernelError } from './errors.js';
-import { creationMetadata, makeRef, MANAGED_KEY, NAME_KEY, TOKEN_KEY, WORKSPACE_KEY } from './metadata.js';
+import { makeRef } from './metadata.js';
 import { connectionOf, resolveSettings } from './options.js';
 import { call, type E2BModule, type Runtime, type SdkSandbox } from './runtime.js';
 import { classifyE2BError } from './classify.js';
@@ -48,7 +51,7 @@ export class E2BBackend implements Backend {
   /** Finds the sandbox a create made, by its creation token (after a lost response or an abort). */
   private async findByToken(token: string): Promise<string | undefined> {
     const { sdk, connection } = this.runtime;
-    const paginator = sdk.Sandbox.list({ ...connection, query: { metadata: { [TOKEN_KEY]: token } } });
+    const paginator = sdk.Sandbox.list({ ...connection, query: { metadata: { [OWNER_KEYS.token]: token } } });
     const page = await this.runtime.retrier.run(
       'looking for a sandbox by its creation token',
       'idempotent',
@@ -72,7 +75,7 @@ export class E2BBackend implements Backend {
     const token = randomUUID();
     const options = {
       ...connection,
-      metadata: creationMetadata(spec, token),
+      metadata: ownerMetadata(spec, token, BACKEND, 'E2B metadata'),
       envs: { ...spec.env },
       allowInternetAccess: spec.network,
       lifecycle:
@@ -174,7 +177,7 @@ export class E2BBackend implements Backend {
     const { sdk, connection } = this.runtime;
     const paginator = sdk.Sandbox.list({
       ...connection,
-      query: { metadata: { ...filter.labels, [MANAGED_KEY]: 'true' } },
+      query: { metadata: { ...filter.labels, [OWNER_KEYS.managed]: 'true' } },
     });
     const out: SandboxSummary[] = [];
     while (paginator.hasNext) {
@@ -182,12 +185,9 @@ export class E2BBackend implements Backend {
         paginator.nextItems(),
       );
       for (const info of page) {
-        const name = info.metadata[NAME_KEY];
-        const ref = makeRef(info.sandboxId, {
-          workspaceDir: info.metadata[WORKSPACE_KEY] ?? '/workspace',
-          template: info.templateId,
-          ...(name === undefined ? {} : { name }),
-        });
+        const owned = ownedSandbox(info.metadata);
+        const name = owned.name;
+        const ref = makeRef(info.sandboxId, { ...owned, template: info.templateId });
         out.push({
           ref,
           ...(name === undefined ? {} : { name }),

@@ -1,29 +1,5 @@
-import { UsageError, type SandboxRef, type SandboxSpec } from '@agentkernel/core';
+import { checkRefBackend, DEFAULT_WORKSPACE_DIR, type SandboxRef } from '@agentkernel/core';
 import { BACKEND } from './errors.js';
-
-/** E2B metadata keys that mark a sandbox as agentkernel's and remember how to use it. */
-export const MANAGED_KEY = 'agentkernel.managed';
-export const NAME_KEY = 'agentkernel.name';
-export const TOKEN_KEY = 'agentkernel.token';
-export const WORKSPACE_KEY = 'agentkernel.workspace';
-const RESERVED = new Set([MANAGED_KEY, NAME_KEY, TOKEN_KEY, WORKSPACE_KEY]);
-
-/** The metadata a new sandbox is created with: the spec's labels plus agentkernel's own keys. */
-export function creationMetadata(spec: SandboxSpec, token: string): Record<string, string> {
-  for (const key of Object.keys(spec.labels)) {
-    if (RESERVED.has(key))
-      throw new UsageError(`label "${key}" is reserved for agentkernel's own E2B metadata`, {
-        backend: BACKEND,
-      });
-  }
-  return {
-    ...spec.labels,
-    [MANAGED_KEY]: 'true',
-    [NAME_KEY]: spec.name,
-    [TOKEN_KEY]: token,
-    [WORKSPACE_KEY]: spec.workspaceDir,
-  };
-}
 
 /** What a ref keeps besides the sandbox id (never a secret: no access token). */
 export interface RefInfo {
@@ -45,14 +21,10 @@ export function makeRef(id: string, info: RefInfo): SandboxRef {
 }
 
 export function refInfo(ref: SandboxRef): RefInfo {
-  if (ref.backend !== BACKEND) {
-    throw new UsageError(`sandbox ref ${ref.id} belongs to backend "${ref.backend}", not "${BACKEND}"`, {
-      backend: BACKEND,
-    });
-  }
+  checkRefBackend(ref, BACKEND);
   const idle = ref.metadata.idleTimeoutMs === undefined ? undefined : Number(ref.metadata.idleTimeoutMs);
   return {
-    workspaceDir: ref.metadata.workspaceDir ?? '/workspace',
+    workspaceDir: ref.metadata.workspaceDir ?? DEFAULT_WORKSPACE_DIR,
     ...(ref.metadata.name === undefined ? {} : { name: ref.metadata.name }),
     ...(ref.metadata.template === undefined ? {} : { template: ref.metadata.template }),
     ...(idle === undefined || !Number.isFinite(idle) ? {} : { idleTimeoutMs: idle }),

@@ -5,6 +5,9 @@ import {
   cleanUpFailedCreate,
   createRetrier,
   leftOverError,
+  OWNER_KEYS,
+  ownedSandbox,
+  ownerMetadata,
   registerSecret,
   UsageError,
   type Backend,
@@ -23,7 +26,7 @@ import { BACKEND, classifyModalError, meansGone, toAgentkernelError } from './er
 import { ModalSandboxHandle } from './modal-sandbox.js';
 import { resolveSettings } from './options.js';
 import { call, type Runtime } from './runtime.js';
-import { creationTags, makeRef, MANAGED_TAG, NAME_TAG, TOKEN_TAG, WORKSPACE_TAG } from './tags.js';
+import { makeRef } from './metadata.js';
 
 /** `base`/`default` (and no image at all) mean the configured default; `im-...` is an image id. */
 async function imageFor(
@@ -81,7 +84,7 @@ export class ModalBackend implements Backend {
     }
     spec.signal?.throwIfAborted();
     const token = randomUUID();
-    const tags = creationTags(spec, token);
+    const tags = ownerMetadata(spec, token, BACKEND, 'Modal tags');
     const app = await this.runtime.app();
     const { image, name: imageName } = await imageFor(this.runtime, spec.fromSnapshot?.id ?? spec.image);
     const params: Modal.SandboxCreateParams = {
@@ -96,7 +99,7 @@ export class ModalBackend implements Backend {
     };
     // A create whose answer was lost may have made the sandbox: before trying again, look for it by token.
     const adopt = async (): Promise<Modal.Sandbox | undefined> =>
-      (await this.find({ [TOKEN_TAG]: token }))[0];
+      (await this.find({ [OWNER_KEYS.token]: token }))[0];
     let attempts = 0;
     let sandbox: Modal.Sandbox;
     try {
@@ -124,7 +127,7 @@ export class ModalBackend implements Backend {
         spec.name,
         failure,
         mayHaveMade,
-        async () => (await this.find({ [TOKEN_TAG]: token }))[0]?.sandboxId,
+        async () => (await this.find({ [OWNER_KEYS.token]: token }))[0]?.sandboxId,
       );
     }
     const ref = makeRef(sandbox.sandboxId, {
@@ -184,7 +187,7 @@ export class ModalBackend implements Backend {
       const found = await this.runtime.retrier.run(
         'looking for a sandbox by its creation token',
         'idempotent',
-        () => this.find({ [TOKEN_TAG]: token }),
+        () => this.find({ [OWNER_KEYS.token]: token }),
       );
       for (const sandbox of found.filter((candidate) => candidate.sandboxId !== keep)) {
         await this.runtime.retrier.run('terminating an orphan', 'idempotent', () => sandbox.terminate());
@@ -204,7 +207,7 @@ export class ModalBackend implements Backend {
   async list(filter: ListFilter = {}): Promise<SandboxSummary[]> {
     const out: SandboxSummary[] = [];
     const found = await call(this.runtime, { action: 'listing sandboxes' }, 'idempotent', () =>
-      this.find({ ...filter.labels, [MANAGED_TAG]: 'true' }),
+      this.find({ ...filter.labels, [OWNER_KEYS.managed]: 'true' }),
     );
     for (const sandbox of found) {
       let tags: Record<string, string>;
@@ -214,12 +217,10 @@ export class ModalBackend implements Backend {
         if (meansGone(error)) continue;
         throw toAgentkernelError(error, { action: 'reading sandbox tags', sandboxId: sandbox.sandboxId });
       }
-      const name = tags[NAME_TAG];
+      const owned = ownedSandbox(tags);
+      const name = owned.name;
       out.push({
-        ref: makeRef(sandbox.sandboxId, {
-          workspaceDir: tags[WORKSPACE_TAG] ?? '/workspace',
-          ...(name === undefined ? {} : { name }),
-        }),
+        ref: makeRef(sandbox.sandboxId, owned),
         ...(name === undefined ? {} : { name }),
         status: 'running',
       });

@@ -24,7 +24,7 @@ import type * as Modal from 'modal';
 import { BACKEND, isUnavailable, meansGone, toAgentkernelError, type Doing } from './errors.js';
 import { killArgv, runCommand } from './exec.js';
 import { attachShell } from './shell.js';
-import { refInfo, type RefInfo } from './tags.js';
+import { refInfo, type RefInfo } from './metadata.js';
 import { call, type Runtime } from './runtime.js';
 
 /** One Modal sandbox. Holds the SDK's `Sandbox` (cheap: it dials nothing until used). */

@@ -1,4 +1,4 @@
-import { checkRefBackend, type SandboxRef } from '@agentkernel/core';
+import { checkRefBackend, DEFAULT_WORKSPACE_DIR, type SandboxRef } from '@agentkernel/core';
 import { BACKEND } from './errors.js';
 
 /** What a ref keeps besides the devbox id (never a secret). */
@@ -19,7 +19,7 @@ export function refInfo(ref: SandboxRef): RefInfo {
   checkRefBackend(ref, BACKEND);
   const { name, workspaceDir, blueprint } = ref.metadata;
   return {
-    workspaceDir: workspaceDir ?? '/workspace',
+    workspaceDir: workspaceDir ?? DEFAULT_WORKSPACE_DIR,
     ...(name === undefined ? {} : { name }),
     ...(blueprint === undefined ? {} : { blueprint }),
   };

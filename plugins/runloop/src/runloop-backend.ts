@@ -7,6 +7,7 @@ import {
   leftOverError,
   isOwned,
   OWNER_KEYS,
+  ownedSandbox,
   ownerMetadata,
   registerSecret,
   UsageError,
@@ -186,11 +187,9 @@ export class RunloopBackend implements Backend {
     return all
       .filter((devbox) => isOwned(devbox.metadata, filter.labels) && !ENDED.has(devbox.status))
       .map((devbox) => {
-        const name = devbox.metadata[OWNER_KEYS.name];
-        const ref = makeRef(devbox.id, {
-          workspaceDir: devbox.metadata[OWNER_KEYS.workspace] ?? '/workspace',
-          ...(name === undefined ? {} : { name }),
-        });
+        const owned = ownedSandbox(devbox.metadata);
+        const name = owned.name;
+        const ref = makeRef(devbox.id, owned);
         const status =
           devbox.status === 'running'
             ? 'running'

@@ -39,6 +39,7 @@ interface PackageJson {
   scripts?: Record<string, string>;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   devDependencies?: Record<string, string>;
   agentkernel?: { backend?: string; specificationVersion?: string; status?: string };
 }
@@ -315,6 +316,9 @@ export async function checkPlugin(pluginDir: string, root: string): Promise<Shap
     ...Object.keys(pkg.peerDependencies ?? {}),
   ]);
   const builtins = new Set(builtinModules);
+  // What only the offline fake needs must not be installed with the plugin: optional peers.
+  const fakeOnly = new Map<string, string>();
+  const outsideFake = new Set<string>();
   for (const file of files) {
     const inTesting = file.startsWith(src('testing') + sep);
     for (const { specifier, line } of importsOf(file)) {
@@ -339,6 +343,9 @@ export async function checkPlugin(pluginDir: string, root: string): Promise<Shap
         continue;
       }
       const dependency = packageOf(specifier);
+      if (inTesting) {
+        if (!fakeOnly.has(dependency)) fakeOnly.set(dependency, here);
+      } else outsideFake.add(dependency);
       if (!declared.has(dependency)) {
         problem(
           'imports',
@@ -347,6 +354,19 @@ export async function checkPlugin(pluginDir: string, root: string): Promise<Shap
         continue;
       }
     }
+  }
+  for (const [dependency, here] of fakeOnly) {
+    if (outsideFake.has(dependency) || !declared.has(dependency)) continue;
+    if (pkg.peerDependencies?.[dependency] === undefined || pkg.dependencies?.[dependency] !== undefined)
+      problem(
+        'imports',
+        `${here} imports ${dependency}, which only the offline fake (src/testing/) uses: declare it in peerDependencies, not dependencies, so installing the plugin does not install it`,
+      );
+    else if (pkg.peerDependenciesMeta?.[dependency]?.optional !== true)
+      problem(
+        'imports',
+        `${at('package.json')}: peerDependenciesMeta["${dependency}"] must be { "optional": true }: only the offline fake (${here}) uses it`,
+      );
   }
 
   // The vendor SDK is what plugin.ts imports lazily (through importVendor): pinned exactly.

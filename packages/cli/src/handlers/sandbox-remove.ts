@@ -1,4 +1,4 @@
-import { AgentkernelError } from '@agentkernel/core';
+import { AgentkernelError, SandboxNotFoundError, StateCorruptError } from '@agentkernel/core';
 import type { Handler } from '../commands/types.js';
 import { destroySandbox } from '../runtime/lifecycle.js';
 import { withRuntime } from '../runtime/runtime.js';
@@ -11,7 +11,7 @@ const remove: Handler = (args, io) =>
     const removed = await state.withSandboxLock(name, async () => {
       if (force) {
         const record = await state.readSandbox(name).catch((error: unknown) => {
-          if (!AgentkernelError.isInstance(error) || error.code !== 'STATE_CORRUPT') throw error;
+          if (!StateCorruptError.isInstance(error)) throw error;
           // A record that cannot be read cannot say where the sandbox lives: forget it, and say so.
           rt.out.warn(
             `${error.detail}; removing it. If sandbox ${name} still exists at its provider, remove it there`,
@@ -28,7 +28,8 @@ const remove: Handler = (args, io) =>
         await destroySandbox(rt, await rt.connect(name));
       } catch (error) {
         // --force exists for a provider that is unreachable or a plugin that is gone: forget the record.
-        if (!force || !AgentkernelError.isInstance(error) || error.code === 'SANDBOX_NOT_FOUND') throw error;
+        if (!force || !AgentkernelError.isInstance(error) || SandboxNotFoundError.isInstance(error))
+          throw error;
         rt.out.warn(`could not destroy ${name} at its provider (${error.detail}); forgetting it anyway`);
         await state.removeSandbox(name);
       }

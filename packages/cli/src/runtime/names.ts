@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { isValidSandboxName, UsageError, validateSandboxName } from '@agentkernel/core';
+import { fitName, isValidSandboxName, UsageError, validateSandboxName } from '@agentkernel/core';
 
 /**
  * The name of a new sandbox: the one given, else `[sandbox] name`, else the project folder's name made
@@ -12,11 +12,11 @@ export function newSandboxName(
 ): string {
   if (given !== undefined) return validateSandboxName(given);
   if (configured !== undefined) return configured;
-  const derived = basename(projectRoot)
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63)
-    .replace(/-+$/, '');
+  const derived = fitName(
+    basename(projectRoot)
+      .replace(/[^A-Za-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, ''),
+  );
   if (isValidSandboxName(derived)) return derived;
   throw new UsageError(`cannot make a sandbox name from the folder name "${basename(projectRoot)}"`, {
     hint: 'name it: agentkernel sandbox create NAME (or set [sandbox] name in agentkernel.toml)',

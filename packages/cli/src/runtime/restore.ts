@@ -1,6 +1,7 @@
 import {
   AgentkernelError,
   restoreWorkspace,
+  UsageError,
   validateSandboxName,
   type SnapshotManifest,
   type SyncProgress,
@@ -64,7 +65,7 @@ export async function restoreSnapshot(rt: Runtime, options: RestoreOptions): Pro
       return { connected, manifest, method: 'native' };
     } catch (error) {
       // A native snapshot the provider no longer has is no reason to fail: the portable copy is here.
-      if (!AgentkernelError.isInstance(error) || error.code === 'USAGE') throw error;
+      if (!AgentkernelError.isInstance(error) || UsageError.isInstance(error)) throw error;
       rt.out.warn(`native restore failed (${error.detail}); restoring the portable copy instead`);
     }
   }

@@ -2,6 +2,7 @@ import {
   AgentkernelError,
   availableSnapshotName,
   defaultSnapshotName,
+  fitName,
   LocalSnapshotStore,
   optionalMethod,
   takeSnapshot,
@@ -32,8 +33,7 @@ export function snapshotSource(record: SandboxRecord): SnapshotSource {
 
 /** `<sandbox>-restored`, shortened to stay a valid name. */
 export function restoredName(sandbox: string): string {
-  const suffix = '-restored';
-  return sandbox.slice(0, 63 - suffix.length).replace(/[-_]+$/, '') + suffix;
+  return fitName(sandbox, '-restored');
 }
 
 export interface TakeOptions {
@@ -86,7 +86,7 @@ export async function deleteSandboxSnapshot(rt: Runtime, name: string): Promise<
         backend.plugin.name,
         backend,
         'deleteSnapshot',
-        'native snapshots',
+        'nativeSnapshots',
       )(manifest.native);
       nativeDeleted = true;
     } catch (error) {

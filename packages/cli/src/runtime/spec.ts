@@ -1,4 +1,10 @@
-import { UsageError, type LoadedConfig, type RemoteProfile, type SandboxSpec } from '@agentkernel/core';
+import {
+  DEFAULT_WORKSPACE_DIR,
+  UsageError,
+  type LoadedConfig,
+  type RemoteProfile,
+  type SandboxSpec,
+} from '@agentkernel/core';
 
 /** The flags of `sandbox create` and `run` that shape a sandbox; unset flags fall back to the config. */
 export interface CreationFlags {
@@ -107,7 +113,7 @@ export function creationFor(
     network: flags.network ?? config.security.network,
     ports: ports(asked ?? config.network.ports),
     env: { ...(profile?.env ?? {}) },
-    workspaceDir: profile?.workspaceDir ?? '/workspace',
+    workspaceDir: profile?.workspaceDir ?? DEFAULT_WORKSPACE_DIR,
     labels: {},
   };
   return {

@@ -1,5 +1,4 @@
 import {
-  AgentkernelError,
   pullWorkspace,
   pushWorkspace,
   SyncConflictError,
@@ -79,9 +78,9 @@ async function sync(
     return report;
   } catch (error) {
     // The engine's hint names a flag this command does not have; say which command settles it.
-    if (AgentkernelError.isInstance(error) && error.code === 'SYNC_CONFLICT') {
+    if (SyncConflictError.isInstance(error)) {
       const name = connected.record.name;
-      throw new SyncConflictError((error as SyncConflictError).paths, {
+      throw new SyncConflictError(error.paths, {
         backend: connected.record.backend,
         cause: error,
         hint: `keep your local copies with: agentkernel sync push ${name} --prefer local, or the sandbox's with: agentkernel sync pull ${name} --prefer remote; then rerun ${call.reason}`,

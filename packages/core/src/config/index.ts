@@ -18,6 +18,7 @@ export {
   type ParsedConfig,
 } from './types.js';
 export { formatKeyPath, type KeyLines } from './lines.js';
+export { DEFAULT_WORKSPACE_DIR } from './schema.js';
 export {
   PROVIDER_CREDENTIAL_ENV,
   providerEnvFor,

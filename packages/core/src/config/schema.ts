@@ -48,9 +48,10 @@ export const ISOLATION_MODES = ['bubblewrap', 'none'] as const;
 
 export const MIN_VCPUS = 1;
 export const MIN_MEMORY_MB = 64;
+/** The workspace directory inside a sandbox unless a profile says otherwise. */
 export const DEFAULT_WORKSPACE_DIR = '/workspace';
 
 /** A POSIX-portable environment variable name. */
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** The shape of a backend name, as plugins declare it. */
+/** The contract's rule for `BackendPlugin.name`: the value users type after `--backend` (`e2b`, `my-cloud`). */
 export const BACKEND_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;

@@ -24,16 +24,17 @@ export function hasCapability(capabilities: BackendCapabilities, name: Capabilit
 export const CAPABILITY_NAMES = Object.keys(CAPABILITY_DESCRIPTIONS) as CapabilityName[];
 
 /**
- * Returns `method` bound to `target`, or throws `CapabilityUnsupportedError` when the optional member is
- * absent. Use it instead of `target.method?.()`, which would silently do nothing.
+ * Returns `method` bound to `target`, or throws `CapabilityUnsupportedError` naming the capability when
+ * the optional member is absent. Use it instead of `target.method?.()`, which would silently do nothing.
  */
 export function optionalMethod<T extends object, K extends keyof T>(
   backend: string,
   target: T,
   key: K,
-  capability: string,
+  capability: CapabilityName,
 ): NonNullable<T[K]> {
   const member = target[key];
-  if (typeof member !== 'function') throw new CapabilityUnsupportedError(backend, capability);
+  if (typeof member !== 'function')
+    throw new CapabilityUnsupportedError(backend, CAPABILITY_DESCRIPTIONS[capability]);
   return (member as (...args: unknown[]) => unknown).bind(target) as NonNullable<T[K]>;
 }

@@ -2,6 +2,7 @@ import { AgentkernelError, ExitCode, UnsupportedSpecificationError } from '../er
 import type { BackendPlugin } from './backend.js';
 import { SUPPORTED_SPECIFICATION_VERSIONS } from './backend.js';
 import { CAPABILITY_NAMES, LATER_CAPABILITY_NAMES } from './capabilities.js';
+import { BACKEND_NAME_PATTERN } from '../config/schema.js';
 
 /** A module did not export a usable plugin object. */
 export class InvalidPluginError extends AgentkernelError {
@@ -13,8 +14,6 @@ export class InvalidPluginError extends AgentkernelError {
     );
   }
 }
-
-const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
  * Checks that `value` is a {@link BackendPlugin} of a supported contract version, reporting the first
@@ -32,7 +31,7 @@ export function assertBackendPlugin(value: unknown, source: string): asserts val
       SUPPORTED_SPECIFICATION_VERSIONS,
     );
   }
-  if (typeof plugin.name !== 'string' || !NAME_PATTERN.test(plugin.name)) {
+  if (typeof plugin.name !== 'string' || !BACKEND_NAME_PATTERN.test(plugin.name)) {
     throw new InvalidPluginError(source, 'name must be lower-case letters, digits and dashes');
   }
   if (typeof plugin.version !== 'string') throw new InvalidPluginError(source, 'version must be a string');

@@ -1,14 +1,13 @@
+import { BACKEND_NAME_PATTERN } from '../config/schema.js';
 import { UsageError } from '../errors/errors.js';
 
-// The contract's rule for `BackendPlugin.name`: the value users type after `--backend`.
-const BACKEND_NAME = /^[a-z0-9][a-z0-9-]*$/;
 const OFFICIAL_SCOPE = '@agentkernel/';
 const OFFICIAL_PREFIX = 'backend-';
 const THIRD_PARTY_PREFIX = 'agentkernel-backend-';
 
 /** True when `name` is a well-formed backend name (`e2b`, `my-cloud`). */
 export function isBackendName(name: string): boolean {
-  return BACKEND_NAME.test(name);
+  return BACKEND_NAME_PATTERN.test(name);
 }
 
 /**

@@ -1,6 +1,74 @@
 import { redact } from './redactor.js';
 
+/**
+ * Every code an `AgentkernelError` carries. Callers match errors with each class's `isInstance()`; the
+ * code is what `--json` prints and what a test asserts, so it is one of these, never a free string.
+ */
+export type CoreErrorCode =
+  | 'USAGE'
+  | 'CONFIG_INVALID'
+  | 'CREDENTIALS_MISSING'
+  | 'BACKEND'
+  | 'BACKEND_NOT_AVAILABLE'
+  | 'CAPABILITY_UNSUPPORTED'
+  | 'CREATE_LEFT_SANDBOX'
+  | 'SPECIFICATION_UNSUPPORTED'
+  | 'PLUGIN_NOT_FOUND'
+  | 'PLUGIN_LOAD_FAILED'
+  | 'PLUGIN_INVALID'
+  | 'ISOLATION'
+  | 'ISOLATION_UNAVAILABLE'
+  | 'NOT_FOUND'
+  | 'SANDBOX_NOT_FOUND'
+  | 'SANDBOX_GONE'
+  | 'SANDBOX_STOPPED'
+  | 'SNAPSHOT_NOT_FOUND'
+  | 'DETACHED_NOT_FOUND'
+  | 'DETACHED_LOG_GONE'
+  | 'SNAPSHOT_MANIFEST_INVALID'
+  | 'SNAPSHOT_CHECKSUM_MISMATCH'
+  | 'SYNC_CONFLICT'
+  | 'SYNC_UNSAFE_ENTRY'
+  | 'STATE'
+  | 'STATE_CORRUPT'
+  | 'STATE_UNREADABLE'
+  | 'STATE_INVALID_RECORD'
+  | 'STATE_SECRET'
+  | 'STATE_WRITE_FAILED'
+  | 'STATE_LOCKED'
+  | 'STATE_LOCK_FAILED'
+  | 'INTERRUPTED';
+
+/** The codes a provider plugin raises for its own failures, prefixed with its name: `E2B_AUTH`, `MODAL_ERROR`. */
+export type ProviderErrorCode = `${Uppercase<string>}_${'AUTH' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'ERROR'}`;
+
+export type ErrorCode = CoreErrorCode | ProviderErrorCode;
+
+/** The `Symbol.for` key of a class's marker: the same in every copy of core, so markers match across copies. */
+function markerOf(name: string): symbol {
+  return Symbol.for(`agentkernel.error.${name}`);
+}
+
+function hasMarker(value: unknown, marker: symbol): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+}
+
+// The base keeps the marker it has always had, so errors from older copies of core are still recognised.
 const MARKER = Symbol.for('agentkernel.error');
+const USAGE = markerOf('UsageError');
+const CONFIG = markerOf('ConfigError');
+const CREDENTIALS_MISSING = markerOf('CredentialsMissingError');
+const BACKEND = markerOf('BackendError');
+const CAPABILITY_UNSUPPORTED = markerOf('CapabilityUnsupportedError');
+const SPECIFICATION_UNSUPPORTED = markerOf('UnsupportedSpecificationError');
+const BACKEND_NOT_AVAILABLE = markerOf('BackendNotAvailableError');
+const PLUGIN_NOT_FOUND = markerOf('PluginNotFoundError');
+const NOT_FOUND = markerOf('NotFoundError');
+const SANDBOX_NOT_FOUND = markerOf('SandboxNotFoundError');
+const SANDBOX_GONE = markerOf('SandboxGoneError');
+const SYNC_CONFLICT = markerOf('SyncConflictError');
+const STATE = markerOf('StateError');
+const STATE_CORRUPT = markerOf('StateCorruptError');
 
 /** The CLI exit codes of DESIGN.md section 9. */
 export const ExitCode = {
@@ -25,14 +93,14 @@ export interface AgentkernelErrorOptions {
  */
 export class AgentkernelError extends Error {
   readonly [MARKER] = true;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly exitCode: number;
   readonly backend: string | undefined;
   readonly hint: string | undefined;
   /** The message without the prefix, redacted. */
   readonly detail: string;
 
-  constructor(code: string, message: string, exitCode: number, options: AgentkernelErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, exitCode: number, options: AgentkernelErrorOptions = {}) {
     const detail = redact(message);
     const prefix = options.backend ? `[agentkernel] [${options.backend}] ` : '[agentkernel] ';
     super(prefix + detail, options.cause === undefined ? undefined : { cause: options.cause });
@@ -45,13 +113,17 @@ export class AgentkernelError extends Error {
   }
 
   /** True for errors from any copy of core, where `instanceof` fails across copies. */
-  static isInstance(error: unknown): error is AgentkernelError {
-    return typeof error === 'object' && error !== null && (error as { [MARKER]?: unknown })[MARKER] === true;
+  static isInstance(value: unknown): value is AgentkernelError {
+    return hasMarker(value, MARKER);
   }
 }
 
 /** A flag, argument or value given by the user is wrong. Exit code 2. */
 export class UsageError extends AgentkernelError {
+  readonly [USAGE] = true;
+  static override isInstance(value: unknown): value is UsageError {
+    return hasMarker(value, USAGE);
+  }
   constructor(message: string, options?: AgentkernelErrorOptions) {
     super('USAGE', message, ExitCode.usage, options);
   }
@@ -74,6 +146,10 @@ export function formatConfigIssue(issue: ConfigIssue): string {
 
 /** `agentkernel.toml` is malformed or has invalid values. Exit code 2. */
 export class ConfigError extends AgentkernelError {
+  readonly [CONFIG] = true;
+  static override isInstance(value: unknown): value is ConfigError {
+    return hasMarker(value, CONFIG);
+  }
   readonly issues: readonly ConfigIssue[];
   constructor(issues: readonly ConfigIssue[], options?: AgentkernelErrorOptions) {
     super('CONFIG_INVALID', issues.map(formatConfigIssue).join('\n'), ExitCode.usage, options);
@@ -83,6 +159,10 @@ export class ConfigError extends AgentkernelError {
 
 /** A required credential is not set anywhere. Exit code 2. */
 export class CredentialsMissingError extends AgentkernelError {
+  readonly [CREDENTIALS_MISSING] = true;
+  static override isInstance(value: unknown): value is CredentialsMissingError {
+    return hasMarker(value, CREDENTIALS_MISSING);
+  }
   constructor(backend: string, missing: readonly { key: string; env: readonly string[] }[]) {
     const list = missing
       .map((m) => `${m.key} (set ${m.env.join(' or ') || `[remote.${backend}] ${m.key}_env`})`)
@@ -93,10 +173,14 @@ export class CredentialsMissingError extends AgentkernelError {
 
 /** The provider or the backend failed. Exit code 3. */
 export class BackendError extends AgentkernelError {
+  readonly [BACKEND] = true;
+  static override isInstance(value: unknown): value is BackendError {
+    return hasMarker(value, BACKEND);
+  }
   constructor(
     backend: string,
     message: string,
-    options?: Omit<AgentkernelErrorOptions, 'backend'> & { code?: string },
+    options?: Omit<AgentkernelErrorOptions, 'backend'> & { code?: ErrorCode },
   ) {
     super(options?.code ?? 'BACKEND', message, ExitCode.backend, { ...options, backend });
   }
@@ -104,6 +188,10 @@ export class BackendError extends AgentkernelError {
 
 /** An optional capability was called on a backend that does not declare it. Exit code 3. */
 export class CapabilityUnsupportedError extends AgentkernelError {
+  readonly [CAPABILITY_UNSUPPORTED] = true;
+  static override isInstance(value: unknown): value is CapabilityUnsupportedError {
+    return hasMarker(value, CAPABILITY_UNSUPPORTED);
+  }
   readonly capability: string;
   constructor(backend: string, capability: string) {
     super('CAPABILITY_UNSUPPORTED', `backend "${backend}" does not support ${capability}`, ExitCode.backend, {
@@ -115,6 +203,10 @@ export class CapabilityUnsupportedError extends AgentkernelError {
 
 /** A plugin declares a contract version this core cannot load. Exit code 3. */
 export class UnsupportedSpecificationError extends AgentkernelError {
+  readonly [SPECIFICATION_UNSUPPORTED] = true;
+  static override isInstance(value: unknown): value is UnsupportedSpecificationError {
+    return hasMarker(value, SPECIFICATION_UNSUPPORTED);
+  }
   constructor(plugin: string, version: unknown, supported: readonly string[]) {
     super(
       'SPECIFICATION_UNSUPPORTED',
@@ -129,6 +221,10 @@ export class UnsupportedSpecificationError extends AgentkernelError {
 
 /** A plugin exists but cannot run sandboxes (a stub, or its live adapter is missing). Exit code 3. */
 export class BackendNotAvailableError extends AgentkernelError {
+  readonly [BACKEND_NOT_AVAILABLE] = true;
+  static override isInstance(value: unknown): value is BackendNotAvailableError {
+    return hasMarker(value, BACKEND_NOT_AVAILABLE);
+  }
   constructor(backend: string, message: string, options?: Omit<AgentkernelErrorOptions, 'backend'>) {
     super('BACKEND_NOT_AVAILABLE', message, ExitCode.backend, { ...options, backend });
   }
@@ -136,6 +232,10 @@ export class BackendNotAvailableError extends AgentkernelError {
 
 /** The requested backend plugin is not installed. Exit code 2. */
 export class PluginNotFoundError extends AgentkernelError {
+  readonly [PLUGIN_NOT_FOUND] = true;
+  static override isInstance(value: unknown): value is PluginNotFoundError {
+    return hasMarker(value, PLUGIN_NOT_FOUND);
+  }
   constructor(name: string, packageName: string, options?: AgentkernelErrorOptions) {
     super('PLUGIN_NOT_FOUND', `no backend plugin "${name}" is installed`, ExitCode.usage, {
       hint: `install it: npm install ${packageName}`,
@@ -146,13 +246,36 @@ export class PluginNotFoundError extends AgentkernelError {
 
 /** A sandbox, snapshot, file or other named thing does not exist. Exit code 5. */
 export class NotFoundError extends AgentkernelError {
-  constructor(message: string, options?: AgentkernelErrorOptions & { code?: string }) {
+  readonly [NOT_FOUND] = true;
+  static override isInstance(value: unknown): value is NotFoundError {
+    return hasMarker(value, NOT_FOUND);
+  }
+  constructor(message: string, options?: AgentkernelErrorOptions & { code?: ErrorCode }) {
     super(options?.code ?? 'NOT_FOUND', message, ExitCode.notFound, options);
+  }
+}
+
+/** No sandbox of that name in local state. Exit code 5. */
+export class SandboxNotFoundError extends NotFoundError {
+  readonly [SANDBOX_NOT_FOUND] = true;
+  static override isInstance(value: unknown): value is SandboxNotFoundError {
+    return hasMarker(value, SANDBOX_NOT_FOUND);
+  }
+  constructor(name: string, options?: AgentkernelErrorOptions) {
+    super(`no sandbox named "${name}"`, {
+      hint: 'see the sandboxes you have with: agentkernel sandbox list',
+      ...options,
+      code: 'SANDBOX_NOT_FOUND',
+    });
   }
 }
 
 /** The sandbox was destroyed or expired at the provider. Exit code 5. */
 export class SandboxGoneError extends NotFoundError {
+  readonly [SANDBOX_GONE] = true;
+  static override isInstance(value: unknown): value is SandboxGoneError {
+    return hasMarker(value, SANDBOX_GONE);
+  }
   constructor(backend: string, id: string, options?: Omit<AgentkernelErrorOptions, 'backend'>) {
     super(`sandbox ${id} no longer exists`, { ...options, backend, code: 'SANDBOX_GONE' });
   }
@@ -160,6 +283,10 @@ export class SandboxGoneError extends NotFoundError {
 
 /** Both sides changed the same paths since the last sync. Exit code 4. */
 export class SyncConflictError extends AgentkernelError {
+  readonly [SYNC_CONFLICT] = true;
+  static override isInstance(value: unknown): value is SyncConflictError {
+    return hasMarker(value, SYNC_CONFLICT);
+  }
   readonly paths: readonly string[];
   constructor(paths: readonly string[], options?: AgentkernelErrorOptions) {
     const shown = paths.slice(0, 20).map((p) => `  ${p}`);
@@ -179,8 +306,27 @@ export class SyncConflictError extends AgentkernelError {
 
 /** Local state (a state file, a lock) is unusable. Exit code 3. */
 export class StateError extends AgentkernelError {
-  constructor(message: string, options?: AgentkernelErrorOptions & { code?: string }) {
+  readonly [STATE] = true;
+  static override isInstance(value: unknown): value is StateError {
+    return hasMarker(value, STATE);
+  }
+  constructor(message: string, options?: AgentkernelErrorOptions & { code?: ErrorCode }) {
     super(options?.code ?? 'STATE', message, ExitCode.backend, options);
+  }
+}
+
+/** A state file exists but cannot be understood; the message names it. Exit code 3. */
+export class StateCorruptError extends StateError {
+  readonly [STATE_CORRUPT] = true;
+  static override isInstance(value: unknown): value is StateCorruptError {
+    return hasMarker(value, STATE_CORRUPT);
+  }
+  constructor(file: string, problem: string, options?: AgentkernelErrorOptions) {
+    super(`state file ${file} is corrupt: ${problem}`, {
+      hint: `fix or delete ${file}`,
+      ...options,
+      code: 'STATE_CORRUPT',
+    });
   }
 }
 

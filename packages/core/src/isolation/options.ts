@@ -4,8 +4,7 @@ import { IsolationError } from './errors.js';
 /** `bubblewrap` runs commands in a bwrap sandbox; `none` runs them directly on the host (no isolation). */
 export type IsolationMode = 'bubblewrap' | 'none';
 
-/** The workspace directory inside a sandbox unless a profile says otherwise. */
-export const DEFAULT_WORKSPACE_DIR = '/workspace';
+export { DEFAULT_WORKSPACE_DIR } from '../config/schema.js';
 
 /** Where a sandbox's persistent home folder ({@link IsolationOptions.home}) appears inside bubblewrap. */
 export const SANDBOX_HOME = '/home/sandbox';

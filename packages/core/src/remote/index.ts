@@ -46,7 +46,7 @@ export {
   unpackCommand,
   type OpenSandboxFile,
 } from './archive-exec.js';
-export { checkRefBackend, isOwned, OWNER_KEYS, ownerMetadata } from './ownership.js';
+export { checkRefBackend, isOwned, OWNER_KEYS, ownedSandbox, ownerMetadata } from './ownership.js';
 export {
   cleanUpFailedCreate,
   leftOverError,

@@ -1,4 +1,5 @@
 import type { SandboxRef, SandboxSpec } from '../contract/backend.js';
+import { DEFAULT_WORKSPACE_DIR } from '../config/schema.js';
 import { UsageError } from '../errors/errors.js';
 
 /**
@@ -47,6 +48,18 @@ export function isOwned(
     metadata[OWNER_KEYS.managed] === 'true' &&
     Object.entries(labels).every(([key, value]) => metadata[key] === value)
   );
+}
+
+/** What {@link ownerMetadata} recorded about a sandbox found at the provider (by `list`). */
+export function ownedSandbox(metadata: Readonly<Record<string, string>>): {
+  name?: string;
+  workspaceDir: string;
+} {
+  const name = metadata[OWNER_KEYS.name];
+  return {
+    workspaceDir: metadata[OWNER_KEYS.workspace] ?? DEFAULT_WORKSPACE_DIR,
+    ...(name === undefined ? {} : { name }),
+  };
 }
 
 /** Refuses a ref made by another backend, naming both. */

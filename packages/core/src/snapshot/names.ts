@@ -1,24 +1,18 @@
 import { UsageError } from '../errors/errors.js';
+import { fitName } from '../names.js';
 import type { SnapshotStore } from './store.js';
-
-const MAX = 63;
-
-/** Cuts `base` so that `base + suffix` is a valid name (at most 63 characters, ending alphanumeric). */
-function fit(base: string, suffix: string): string {
-  return base.slice(0, MAX - suffix.length).replace(/[-_]+$/, '') + suffix;
-}
 
 /** `<sandbox>-YYYYMMDD` in local time, shortened to stay a valid name. */
 export function defaultSnapshotName(sandbox: string, date: Date = new Date()): string {
   const day = `${date.getFullYear()}${String(date.getMonth() + 1).padStart(2, '0')}${String(date.getDate()).padStart(2, '0')}`;
-  return fit(sandbox, `-${day}`);
+  return fitName(sandbox, `-${day}`);
 }
 
 /** `base` when the store has no such snapshot, else the first free `base-2`, `base-3`... */
 export async function availableSnapshotName(store: SnapshotStore, base: string): Promise<string> {
   if (!(await store.has(base))) return base;
   for (let n = 2; n < 10_000; n++) {
-    const candidate = fit(base, `-${n}`);
+    const candidate = fitName(base, `-${n}`);
     if (!(await store.has(candidate))) return candidate;
   }
   throw new UsageError(`no free snapshot name left after "${base}"`);

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { NotFoundError, StateError, UsageError, type AgentkernelError } from '../errors/errors.js';
+import { AgentkernelError, NotFoundError, StateError, UsageError } from '../errors/errors.js';
 import { validateSandboxName } from '../names.js';
 import { atomicWriteFile } from '../state/index.js';
 import { checkSnapshotManifest, type SnapshotManifest } from './manifest.js';
@@ -70,8 +70,9 @@ export class LocalSnapshotStore implements SnapshotStore {
       try {
         manifests.push(await this.read(name));
       } catch (error) {
-        if (!options.onInvalid) throw error;
-        options.onInvalid(name, error as AgentkernelError);
+        // read() wraps every failure it expects; anything else is a bug and propagates.
+        if (!options.onInvalid || !AgentkernelError.isInstance(error)) throw error;
+        options.onInvalid(name, error);
       }
     }
     return manifests.sort((a, b) => a.createdAt.localeCompare(b.createdAt));

@@ -82,7 +82,7 @@ async function takeOnce(
     const { withSecrets: _none, ...counts } = summary;
     let native: NativeSnapshotHandle | undefined;
     if (options.native && excluded.size === 0)
-      native = await optionalMethod(handle.ref.backend, handle, 'snapshot', 'native snapshots')(name);
+      native = await optionalMethod(handle.ref.backend, handle, 'snapshot', 'nativeSnapshots')(name);
     const createdAt = new Date().toISOString();
     const manifest: SnapshotManifest = {
       specVersion: SNAPSHOT_SPEC_VERSION,

@@ -1,7 +1,13 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { AgentkernelError, NotFoundError, StateError } from '../errors/errors.js';
-import { messageOf } from '../errors/errors.js';
+import {
+  AgentkernelError,
+  messageOf,
+  SandboxNotFoundError,
+  StateCorruptError,
+  StateError,
+  type ErrorCode,
+} from '../errors/errors.js';
 import { isValidSandboxName, validateSandboxName } from '../names.js';
 import { atomicWriteFile } from './atomic.js';
 import { DetachedStore } from './detached-store.js';
@@ -62,12 +68,12 @@ export class StateStore {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw corrupt(file, `not valid JSON (${messageOf(error)})`, error);
+      throw new StateCorruptError(file, `not valid JSON (${messageOf(error)})`, { cause: error });
     }
     const problem = recordProblem(value);
-    if (problem !== undefined) throw corrupt(file, problem);
+    if (problem !== undefined) throw new StateCorruptError(file, problem);
     const record = value as SandboxRecord;
-    if (record.name !== name) throw corrupt(file, `it describes sandbox "${record.name}"`);
+    if (record.name !== name) throw new StateCorruptError(file, `it describes sandbox "${record.name}"`);
     return record;
   }
 
@@ -75,10 +81,7 @@ export class StateStore {
   async requireSandbox(name: string): Promise<SandboxRecord> {
     const record = await this.readSandbox(name);
     if (record !== undefined) return record;
-    throw new NotFoundError(`no sandbox named "${name}"`, {
-      code: 'SANDBOX_NOT_FOUND',
-      hint: 'see the sandboxes you have with: agentkernel sandbox list',
-    });
+    throw new SandboxNotFoundError(name);
   }
 
   /**
@@ -173,15 +176,7 @@ export class StateStore {
   }
 }
 
-function corrupt(file: string, problem: string, cause?: unknown): StateError {
-  return new StateError(`state file ${file} is corrupt: ${problem}`, {
-    code: 'STATE_CORRUPT',
-    hint: `fix or delete ${file}`,
-    ...(cause === undefined ? {} : { cause }),
-  });
-}
-
-async function fsStep<T>(what: string, code: string, fn: () => Promise<T>): Promise<T> {
+async function fsStep<T>(what: string, code: ErrorCode, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   assertBackendPlugin,
   CAPABILITY_NAMES,
+  isBackendName,
   LATER_CAPABILITY_NAMES,
   SPECIFICATION_VERSION,
   type Backend,
@@ -14,7 +15,7 @@ import type { Harness } from '../harness.js';
 export function expectValidPlugin(plugin: BackendPlugin, source: string): void {
   assertBackendPlugin(plugin, source);
   expect(plugin.specificationVersion).toBe(SPECIFICATION_VERSION);
-  expect(plugin.name).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+  expect(isBackendName(plugin.name), `backend name "${plugin.name}"`).toBe(true);
   expect(plugin.version).toMatch(/^\d+\.\d+\.\d+/);
   for (const name of CAPABILITY_NAMES) {
     if (plugin.capabilities[name] === undefined && LATER_CAPABILITY_NAMES.includes(name)) continue;

@@ -1,4 +1,4 @@
-import { AgentkernelError } from '@agentkernel/core';
+import { AgentkernelError, UsageError } from '@agentkernel/core';
 import type { FastifyInstance } from 'fastify';
 import type { Connected } from '../../runtime/runtime.js';
 import type { ServeContext } from '../context.js';
@@ -62,7 +62,7 @@ export function fileRoutes(app: FastifyInstance, { rt }: ServeContext): void {
       return ok(encoded(await connected.handle.readFile(path)));
     } catch (error) {
       // A path refused by the backend stays a 400; any other read failure is agentkernel's 404.
-      if (AgentkernelError.isInstance(error) && error.code === 'USAGE') throw error;
+      if (UsageError.isInstance(error)) throw error;
       const reason = AgentkernelError.isInstance(error) ? error.detail : 'cannot read it';
       throw new HttpError(404, `File not found: ${path} (${reason})`);
     }
