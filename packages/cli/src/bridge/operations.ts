@@ -226,7 +226,7 @@ async function makeDir(session: Session): Promise<BridgeResponse> {
 export async function attach(session: Session): Promise<number> {
   const { request } = session;
   const { handle, record } = await connectSession(session);
-  const shell = optionalMethod(record.backend, handle, 'shell', 'interactive shells (attach)');
+  const shell = optionalMethod(record.backend, handle, 'shell', 'pty');
   return shell({
     cwd: request.workdir ?? record.workspaceDir,
     ...(request.env === undefined ? {} : { env: request.env }),
