@@ -38,6 +38,7 @@ describe('the e2b plugin object', () => {
       streamingExec: true,
       list: true,
       ports: true,
+      backgroundProcesses: true,
     });
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
       version: string;
