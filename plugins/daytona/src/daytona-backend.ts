@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
-  AgentkernelError,
   BackendError,
   classify,
-  cleanUpFailedCreate,
-  leftOverError,
+  failedCreateError,
   OWNER_KEYS,
   ownedSandbox,
   ownerMetadata,
@@ -72,7 +70,7 @@ export class DaytonaBackend implements Backend {
     find: () => Promise<string | undefined>,
   ): Promise<unknown> {
     const { client, timeoutSeconds, logger } = this.runtime;
-    const left = await cleanUpFailedCreate({
+    return failedCreateError({
       backend: BACKEND,
       retrier: this.runtime.retrier,
       what: `sandbox ${name}`,
@@ -85,14 +83,10 @@ export class DaytonaBackend implements Backend {
           if (!isNotFound(error)) throw error;
         }
       },
+      failure,
+      removeHint: REMOVE_HINT,
+      logger,
     });
-    if (left === undefined) return failure;
-    const error = leftOverError(BACKEND, failure, left, REMOVE_HINT);
-    if (!AgentkernelError.isInstance(failure)) {
-      logger.warn(error.detail);
-      return failure;
-    }
-    return error;
   }
 
   /** A `base_image` that names a Daytona snapshot is used as one; any other is an image Daytona builds from. */

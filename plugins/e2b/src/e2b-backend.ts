@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
-  AgentkernelError,
   classify,
-  cleanUpFailedCreate,
+  failedCreateError,
   createRetrier,
-  leftOverError,
   OWNER_KEYS,
   ownedSandbox,
   ownerMetadata,
@@ -150,7 +148,7 @@ export class E2BBackend implements Backend {
     find: () => Promise<string | undefined>,
   ): Promise<unknown> {
     const { sdk, connection, logger } = this.runtime;
-    const left = await cleanUpFailedCreate({
+    return failedCreateError({
       backend: BACKEND,
       retrier: this.runtime.retrier,
       what: `sandbox ${name}`,
@@ -158,14 +156,10 @@ export class E2BBackend implements Backend {
       find,
       // kill answers false for a sandbox that is already gone.
       remove: async (id) => void (await sdk.Sandbox.kill(id, connection)),
+      failure,
+      removeHint: REMOVE_HINT,
+      logger,
     });
-    if (left === undefined) return failure;
-    const error = leftOverError(BACKEND, failure, left, REMOVE_HINT);
-    if (!AgentkernelError.isInstance(failure)) {
-      logger.warn(error.detail);
-      return failure;
-    }
-    return error;
   }
 
   // async so that a bad ref rejects rather than throws

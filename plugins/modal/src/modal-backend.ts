@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
-  AgentkernelError,
   classify,
-  cleanUpFailedCreate,
+  failedCreateError,
   createRetrier,
-  leftOverError,
   OWNER_KEYS,
   ownedSandbox,
   ownerMetadata,
@@ -158,7 +156,7 @@ export class ModalBackend implements Backend {
     mayHaveMade: boolean,
     find: () => Promise<string | undefined>,
   ): Promise<unknown> {
-    const left = await cleanUpFailedCreate({
+    return failedCreateError({
       backend: BACKEND,
       retrier: this.runtime.retrier,
       what: `sandbox ${name}`,
@@ -171,14 +169,10 @@ export class ModalBackend implements Backend {
           if (!meansGone(error)) throw error;
         }
       },
+      failure,
+      removeHint: 'terminate it in the Modal dashboard',
+      logger: this.runtime.logger,
     });
-    if (left === undefined) return failure;
-    const error = leftOverError(BACKEND, failure, left, 'terminate it in the Modal dashboard');
-    if (!AgentkernelError.isInstance(failure)) {
-      this.runtime.logger.warn(error.detail);
-      return failure;
-    }
-    return error;
   }
 
   /** Terminates every other sandbox that carries a creation token (a delayed attempt of one create). */

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
-  AgentkernelError,
   classify,
-  cleanUpFailedCreate,
+  failedCreateError,
   createRetrier,
-  leftOverError,
   isOwned,
   OWNER_KEYS,
   ownedSandbox,
@@ -152,7 +150,7 @@ export class RunloopBackend implements Backend {
     find: () => Promise<string | undefined>,
   ): Promise<unknown> {
     const { client, logger } = this.runtime;
-    const left = await cleanUpFailedCreate({
+    return failedCreateError({
       backend: BACKEND,
       retrier: this.runtime.retrier,
       what: `devbox ${name}`,
@@ -167,14 +165,10 @@ export class RunloopBackend implements Backend {
           if (view.status !== 'shutdown' && view.status !== 'failure') throw error;
         }
       },
+      failure,
+      removeHint: REMOVE_HINT,
+      logger,
     });
-    if (left === undefined) return failure;
-    const error = leftOverError(BACKEND, failure, left, REMOVE_HINT);
-    if (!AgentkernelError.isInstance(failure)) {
-      logger.warn(error.detail);
-      return failure;
-    }
-    return error;
   }
 
   // async so that a bad ref rejects rather than throws

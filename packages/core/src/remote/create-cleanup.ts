@@ -1,4 +1,5 @@
 import { AgentkernelError, BackendError } from '../errors/errors.js';
+import type { Logger } from '../contract/backend.js';
 import type { Retrier } from './retry.js';
 
 /** How to clean up after a create that failed or was aborted. */
@@ -88,4 +89,29 @@ export function leftOverError(
     hint: left.id === undefined ? removeHint : `${removeHint} (id ${left.id})`,
     cause: failure,
   });
+}
+
+/** What {@link failedCreateError} needs beyond the cleanup itself. */
+export interface FailedCreate extends FailedCreateCleanup {
+  /** Why the create failed (or the abort's reason). */
+  readonly failure: unknown;
+  /** How the user removes a left-over, for {@link leftOverError}. */
+  readonly removeHint?: string;
+  readonly logger: Pick<Logger, 'warn'>;
+}
+
+/**
+ * Cleans up after a failed or aborted create ({@link cleanUpFailedCreate}) and returns the error to
+ * throw: the create's failure when nothing is left; otherwise one naming what is left. A failure that
+ * is not ours (an abort's reason) is kept as is, and what is left is said in a warning instead.
+ */
+export async function failedCreateError(failed: FailedCreate): Promise<unknown> {
+  const left = await cleanUpFailedCreate(failed);
+  if (left === undefined) return failed.failure;
+  const error = leftOverError(failed.backend, failed.failure, left, failed.removeHint);
+  if (!AgentkernelError.isInstance(failed.failure)) {
+    failed.logger.warn(error.detail);
+    return failed.failure;
+  }
+  return error;
 }

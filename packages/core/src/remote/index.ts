@@ -49,7 +49,9 @@ export {
 export { checkRefBackend, isOwned, OWNER_KEYS, ownedSandbox, ownerMetadata } from './ownership.js';
 export {
   cleanUpFailedCreate,
+  failedCreateError,
   leftOverError,
+  type FailedCreate,
   type FailedCreateCleanup,
   type LeftOver,
 } from './create-cleanup.js';

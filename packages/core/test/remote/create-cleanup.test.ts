@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { BackendError } from '../../src/errors/errors.js';
-import { cleanUpFailedCreate, createRetrier, leftOverError } from '../../src/remote/index.js';
+import {
+  cleanUpFailedCreate,
+  createRetrier,
+  failedCreateError,
+  leftOverError,
+} from '../../src/remote/index.js';
 
 const retrier = createRetrier({ backend: 'acme', policy: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 } });
 const unavailable = (): Error => Object.assign(new Error('503 busy'), { status: 503 });
@@ -93,5 +98,56 @@ describe('leftOverError', () => {
     );
     expect(error.hint).toBe('run acme rm (id sb-3)');
     expect(error.cause).toBe(failure);
+  });
+});
+
+describe('failedCreateError', () => {
+  const stuck = {
+    backend: 'acme',
+    retrier,
+    what: 'sandbox demo',
+    mayHaveMade: true,
+    find: async () => 'sb-9',
+    remove: async () => {
+      throw new Error('permission denied');
+    },
+    removeHint: 'remove it in the Acme console',
+  };
+
+  it('returns the failure itself when nothing is left', async () => {
+    const failure = new BackendError('acme', 'quota exceeded');
+    const warnings: string[] = [];
+    const error = await failedCreateError({
+      ...stuck,
+      remove: async () => undefined,
+      failure,
+      logger: { warn: (m) => warnings.push(m) },
+    });
+    expect(error).toBe(failure);
+    expect(warnings).toEqual([]);
+  });
+
+  it('names what is left when the failure is ours', async () => {
+    const warnings: string[] = [];
+    const error = await failedCreateError({
+      ...stuck,
+      failure: new BackendError('acme', 'quota exceeded'),
+      logger: { warn: (m) => warnings.push(m) },
+    });
+    expect(BackendError.isInstance(error) && error.code).toBe('CREATE_LEFT_SANDBOX');
+    expect(BackendError.isInstance(error) && error.hint).toBe('remove it in the Acme console (id sb-9)');
+    expect(warnings).toEqual([]);
+  });
+
+  it("keeps an abort's reason as is and says what is left in a warning", async () => {
+    const reason = new Error('user gave up');
+    const warnings: string[] = [];
+    const error = await failedCreateError({
+      ...stuck,
+      failure: reason,
+      logger: { warn: (m) => warnings.push(m) },
+    });
+    expect(error).toBe(reason);
+    expect(warnings.join('\n')).toContain('it left sb-9 at the provider, and removing it failed');
   });
 });
