@@ -103,7 +103,7 @@ export function sandboxRoutes(app: FastifyInstance, ctx: ServeContext): void {
         400,
         'body must be {"by": "30m"} (by optional: a duration such as 90s, 30m, 1h, 2d)',
       );
-    const by = parseDuration((given as string | undefined) ?? DEFAULT_EXTEND, 'by');
+    const by = parseDuration(given ?? DEFAULT_EXTEND, 'by');
     if (by === 0) throw new HttpError(400, 'by "0": give a duration of more than 0, e.g. "30m"');
     const record = await extendSandbox(rt, name, by);
     return ok({ expires_at: record.expiresAt ?? null });
