@@ -6,6 +6,7 @@ import {
   type SandboxRecord,
   type SandboxRef,
 } from '@agentkernel/core';
+import { destroySandbox } from './lifecycle.js';
 import { STATE_LABEL, stateLabelValue } from './owner.js';
 import type { Runtime } from './runtime.js';
 
@@ -165,6 +166,7 @@ export async function removeLeftover(rt: Runtime, leftover: Leftover): Promise<'
       const { records } = await state.listSandboxes();
       if (records.some((r) => r.backend === leftover.backend && r.ref.id === leftover.id)) return 'kept';
       await (await backend.reconnect(leftover.ref)).destroy();
+      if (leftover.name !== null) await rt.audit({ type: 'sandbox_removed', name: leftover.name });
       return 'removed';
     }
     const name = leftover.name ?? '';
@@ -172,9 +174,11 @@ export async function removeLeftover(rt: Runtime, leftover: Leftover): Promise<'
     if (record === undefined || record.ref.id !== leftover.id) return 'kept';
     if (leftover.kind === 'expired') {
       if (!isExpired(record)) return 'kept';
-      await (await backend.reconnect(record.ref)).destroy();
+      await destroySandbox(rt, { record, backend, handle: await backend.reconnect(record.ref) });
+      return 'removed';
     }
     await state.removeSandbox(name);
+    await rt.audit({ type: 'sandbox_removed', name });
     return 'removed';
   };
   return leftover.name === null ? remove() : state.withSandboxLock(leftover.name, remove);
