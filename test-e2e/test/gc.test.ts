@@ -107,6 +107,8 @@ describe('sandbox lifetimes and gc against the offline E2B (serve.js)', () => {
     const info = expectExit('sandbox info kept', await run(['sandbox', 'info', 'kept']), 0);
     expect(info.stdout).toMatch(/^expires:\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in (29m|30m)/m);
     expect(info.stdout).toMatch(/^labels:\s+team=infra$/m);
+    // E2B's own timeout is held to the expiry too.
+    expect(info.stdout).toMatch(/^expires:.*; e2b ends it then too$/m);
     const labelled = json<{ name: string }[]>(
       expectExit(
         'sandbox list -l team=infra',
