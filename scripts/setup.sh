@@ -13,6 +13,9 @@ command -v dash >/dev/null 2>&1 || missing+=(dash)
 command -v busybox >/dev/null 2>&1 || missing+=(busybox)
 command -v pasta >/dev/null 2>&1 || missing+=(passt)
 { command -v nsenter && command -v setpriv; } >/dev/null 2>&1 || missing+=(util-linux)
+# The completion tests run the scripts of `agentkernel completion` in real zsh and fish.
+command -v zsh >/dev/null 2>&1 || missing+=(zsh)
+command -v fish >/dev/null 2>&1 || missing+=(fish)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   sudo_cmd=()

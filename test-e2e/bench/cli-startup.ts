@@ -21,6 +21,10 @@ export default async function (): Promise<BenchResult> {
         node: () => timeOnce([process.execPath, '-e', ''], options),
         help: () => timeOnce([process.execPath, CLI_BIN, '--help'], options),
         pluginsList: () => timeOnce([process.execPath, CLI_BIN, 'plugins', 'list'], options),
+        // What a shell runs on each TAB: backend names come from discovery, as `plugins list`'s do.
+        completeBackend: () => timeOnce([process.execPath, CLI_BIN, '__complete', '-B', ''], options),
+        completeSandbox: () =>
+          timeOnce([process.execPath, CLI_BIN, '__complete', 'sandbox', 'info', ''], options),
       },
       RUNS,
     );
@@ -34,6 +38,16 @@ export default async function (): Promise<BenchResult> {
         {
           name: 'agentkernel plugins list / node -e',
           value: medians.pluginsList! / medians.node!,
+          unit: 'x',
+        },
+        {
+          name: 'completion after -B (__complete -B) / node -e',
+          value: medians.completeBackend! / medians.node!,
+          unit: 'x',
+        },
+        {
+          name: 'completion of sandbox names (__complete sandbox info) / node -e',
+          value: medians.completeSandbox! / medians.node!,
           unit: 'x',
         },
         {

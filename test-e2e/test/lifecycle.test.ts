@@ -194,14 +194,6 @@ describe('a sandbox on the local backend, from create to remove', () => {
     },
   );
 
-  it('completion prints a shell script that completes commands', async () => {
-    const script = await run('completion');
-    expect(script.code).toBe(0);
-    expect(script.stdout).toContain('agentkernel --get-yargs-completions');
-    const words = await run('--get-yargs-completions', 'agentkernel', 'sandbox', '');
-    expect(words.stdout.split('\n')).toEqual(expect.arrayContaining(['create', 'list', 'remove', 'cp']));
-  });
-
   it('remove leaves no process and no folder behind', async () => {
     const info = json<Listed>(await run('sandbox', 'info', 'demo', '--json'));
     const folder = join(home.path, 'plugins', 'local', 'sandboxes', info.id);

@@ -29,6 +29,7 @@ const modules: Readonly<Record<HandlerName, () => Promise<HandlerModule>>> = {
   'snapshot-restore': () => import('./handlers/snapshot-restore.js'),
   'snapshot-delete': () => import('./handlers/snapshot-delete.js'),
   serve: () => import('./handlers/serve.js'),
+  completion: () => import('./handlers/completion.js'),
 };
 
 export async function loadHandler(name: HandlerName): Promise<Handler> {

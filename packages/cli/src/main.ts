@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { commandTree, yargsCommands, type CommandTree } from './commands/index.js';
 import { commandWord, toYargs } from './commands/group.js';
+import { COMPLETE_COMMAND } from './completion/shells.js';
 import { loadHandler } from './load-handler.js';
 import type { GlobalArgs, Handler, HandlerName, LazyHandler } from './commands/types.js';
 import { processIo, type Io } from './output/io.js';
@@ -65,10 +66,6 @@ function buildParser(io: Io, tree: CommandTree): Argv {
     })
     .group(['config', 'backend', 'isolation', 'json', 'debug', 'quiet', 'help', 'version'], 'Global options:')
     .command(yargsCommands(tree).map(toYargs))
-    .completion(
-      'completion',
-      'print a shell completion script (bash, zsh): agentkernel completion >> ~/.bashrc',
-    )
     .demandCommand(1, 'name a command; see agentkernel --help')
     .strict()
     .help()
@@ -176,10 +173,12 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   };
   const tree = commandTree(lazy);
   const parser = buildParser(io, tree);
+  if (argv[0] === COMPLETE_COMMAND) {
+    const { printCompletions } = await import('./completion/print.js');
+    return printCompletions(argv.slice(1), { tree, globals: optionsOf(parser) }, io);
+  }
   const { words, command } = withCommandSeparated(helpAsFlag(argv, parser), parser, tree);
-  // A shell asking for completions passes partial words: they are not commands to explain.
-  const completing = argv.includes('--get-yargs-completions');
-  const unknown = completing ? undefined : unknownCommand(tree, commandWords(words, parser));
+  const unknown = unknownCommand(tree, commandWords(words, parser));
   if (unknown) {
     const [{ reportError }, { UsageError }] = await Promise.all([
       import('./report.js'),

@@ -8,7 +8,7 @@ import { commandWord } from './commands/group.js';
 import type { CommandTree } from './commands/index.js';
 
 /** Words yargs itself answers at the top level, beside the command tree. */
-const BUILT_IN: readonly string[] = ['help', 'version', 'completion'];
+const BUILT_IN: readonly string[] = ['help', 'version'];
 
 /** What to say about a command word we do not have. */
 export interface UnknownCommand {

@@ -1,3 +1,4 @@
+import { COMPLETION_SHELLS } from '../completion/shells.js';
 import type { CommandDef, CommandGroup, LazyHandler } from './types.js';
 
 export function adminCommands(lazy: LazyHandler): { groups: CommandGroup[]; commands: CommandDef[] } {
@@ -14,6 +15,7 @@ export function adminCommands(lazy: LazyHandler): { groups: CommandGroup[]; comm
     },
     {
       command: 'info <name>',
+      completes: ['backend'],
       describe: 'show a plugin: capabilities, credentials it reads, config keys',
       builder: (yargs) =>
         yargs
@@ -62,7 +64,24 @@ export function adminCommands(lazy: LazyHandler): { groups: CommandGroup[]; comm
         handler: lazy('version'),
       },
       {
+        command: 'completion [shell]',
+        completes: ['shell'],
+        describe: 'print the shell completion script for bash, zsh or fish',
+        builder: (yargs) =>
+          yargs
+            .positional('shell', {
+              type: 'string',
+              choices: [...COMPLETION_SHELLS],
+              describe: 'the shell to complete in',
+            })
+            .example('$0 completion bash >> ~/.bashrc', 'complete in every new bash')
+            .example('$0 completion zsh > "${fpath[1]}/_agentkernel"', 'zsh: a file on the fpath')
+            .example('$0 completion fish > ~/.config/fish/completions/agentkernel.fish', 'fish'),
+        handler: lazy('completion'),
+      },
+      {
         command: 'help [command..]',
+        completes: ['command', 'command'],
         describe: 'show the help of a command (the same as agentkernel <command> --help)',
         builder: (yargs) => yargs.example('$0 help sandbox create', 'how to create a sandbox'),
         // main turns `help X` into `X --help` before parsing, so this never runs.

@@ -50,6 +50,7 @@ export function execCommands(lazy: LazyHandler): CommandDef[] {
   return [
     {
       command: 'exec [name] [cmd..]',
+      completes: ['sandbox'],
       describe: "run a command in a sandbox, streaming its output; exits with the command's exit code",
       builder: (yargs) =>
         withSync(
@@ -85,6 +86,7 @@ export function execCommands(lazy: LazyHandler): CommandDef[] {
     },
     {
       command: 'attach [name]',
+      completes: ['sandbox'],
       describe: 'open an interactive shell in a sandbox (backends with the pty capability)',
       builder: (yargs) =>
         withSync(

@@ -62,6 +62,7 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
     },
     {
       command: named('info'),
+      completes: ['sandbox'],
       describe: 'show one sandbox: backend, provider id, status, resources, endpoints',
       builder: (yargs) =>
         nameArg(yargs).example('$0 sandbox info demo --json', 'everything recorded about demo, as JSON'),
@@ -69,12 +70,14 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
     },
     {
       command: named('start'),
+      completes: ['sandbox'],
       describe: 'start a stopped sandbox (succeeds and changes nothing when it is running)',
       builder: (yargs) => nameArg(yargs).example('$0 sandbox start demo', 'resume demo'),
       handler: lazy('sandbox-start'),
     },
     {
       command: named('stop'),
+      completes: ['sandbox'],
       describe: 'stop a sandbox; backends with pause/resume keep its files',
       builder: (yargs) =>
         nameArg(yargs).example('$0 sandbox stop demo', 'stop demo; `sandbox start demo` resumes it'),
@@ -82,6 +85,7 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
     },
     {
       command: named('remove'),
+      completes: ['sandbox'],
       aliases: ['rm'],
       describe: 'destroy a sandbox and everything in it, and forget it',
       builder: (yargs) =>
@@ -110,6 +114,7 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
     },
     {
       command: 'exec-list <name>',
+      completes: ['sandbox'],
       describe: 'list the detached commands of a sandbox (exec --detach), with their status and exit code',
       builder: (yargs) =>
         nameArg(yargs)
@@ -122,6 +127,7 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
     },
     {
       command: 'exec-logs <name> <id>',
+      completes: ['sandbox'],
       describe: "print a detached command's output (standard output unless --stderr)",
       builder: (yargs) =>
         idArg(nameArg(yargs))
@@ -137,6 +143,7 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
     },
     {
       command: 'exec-kill <name> <id>',
+      completes: ['sandbox'],
       describe: 'end a detached command and every process it started',
       builder: (yargs) =>
         idArg(nameArg(yargs)).example(

@@ -26,6 +26,12 @@ export type YargsHandler = (args: ArgumentsCamelCase) => void | Promise<void>;
 /** Turns a handler module name into a yargs handler that imports and runs it. */
 export type LazyHandler = (name: HandlerName) => YargsHandler;
 
+/**
+ * What shell completion offers for a positional word: names from state (`sandbox`, `snapshot`), backend
+ * names from discovery metadata, the shells `completion` writes for, or command words (`help`).
+ */
+export type CompletionSource = 'sandbox' | 'snapshot' | 'backend' | 'shell' | 'command';
+
 /** Declares a command: its yargs shape, and a handler that imports its implementation when it runs. */
 export interface CommandDef {
   readonly command: string;
@@ -33,6 +39,8 @@ export interface CommandDef {
   readonly describe: string;
   readonly builder: (yargs: Argv) => Argv;
   readonly handler: YargsHandler;
+  /** What completion offers for each positional, in order; a positional not listed completes file names. */
+  readonly completes?: readonly CompletionSource[];
 }
 
 export type HandlerName =
@@ -60,7 +68,8 @@ export type HandlerName =
   | 'snapshot-list'
   | 'snapshot-restore'
   | 'snapshot-delete'
-  | 'serve';
+  | 'serve'
+  | 'completion';
 
 /** A command with subcommands (`sandbox`, `plugins` ...): it only dispatches. */
 export interface CommandGroup {

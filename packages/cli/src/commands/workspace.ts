@@ -16,6 +16,7 @@ export function workspaceGroups(lazy: LazyHandler): CommandGroup[] {
   const sync: CommandDef[] = [
     {
       command: 'push [name]',
+      completes: ['sandbox'],
       describe: 'send local changes of the project folder to /workspace',
       builder: (yargs) =>
         withSyncOptions(yargs)
@@ -25,6 +26,7 @@ export function workspaceGroups(lazy: LazyHandler): CommandGroup[] {
     },
     {
       command: 'pull [name]',
+      completes: ['sandbox'],
       describe: 'bring changes made in /workspace back to the project folder',
       builder: (yargs) =>
         withSyncOptions(yargs).example(
@@ -35,6 +37,7 @@ export function workspaceGroups(lazy: LazyHandler): CommandGroup[] {
     },
     {
       command: 'status [name]',
+      completes: ['sandbox'],
       describe: 'show what differs between the project folder and /workspace',
       builder: (yargs) => withSyncOptions(yargs).example('$0 sync status demo --json', 'the plan as JSON'),
       handler: lazy('sync'),
@@ -43,6 +46,7 @@ export function workspaceGroups(lazy: LazyHandler): CommandGroup[] {
   const snapshot: CommandDef[] = [
     {
       command: 'take [sandbox]',
+      completes: ['sandbox'],
       describe:
         "capture a sandbox's /workspace as a portable snapshot (plus a native one when the backend has them)",
       builder: (yargs) =>
@@ -70,6 +74,7 @@ export function workspaceGroups(lazy: LazyHandler): CommandGroup[] {
     },
     {
       command: 'restore <snapshot>',
+      completes: ['snapshot'],
       describe: 'create a running sandbox from a snapshot, on any backend',
       builder: (yargs) =>
         yargs
@@ -85,6 +90,7 @@ export function workspaceGroups(lazy: LazyHandler): CommandGroup[] {
     },
     {
       command: 'delete <snapshot>',
+      completes: ['snapshot'],
       aliases: ['rm'],
       describe: 'delete a snapshot (and its native copy at the provider, when there is one)',
       builder: (yargs) =>

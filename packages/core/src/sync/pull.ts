@@ -1,5 +1,6 @@
 import { chmod, lstat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { AgentkernelError, BackendError, SyncConflictError } from '../errors/errors.js';
 import { UnsafeArchiveEntryError } from './errors.js';
 import { observe, type Observed } from './gather.js';
@@ -10,7 +11,7 @@ import { checkSymlinkTarget, ensureParents, removeLocalPath } from './safe-paths
 import { HOLDS_SECRET } from './secrets.js';
 import { localPathProblem, SkipLog } from './skipped.js';
 import { toBase, type BaseEntry } from './sync-manifest.js';
-import type { EntryKind, SyncOptions, SyncReport, TreeEntry } from './types.js';
+import type { EntryKind, SyncOptions, SyncPlan, SyncReport, TreeEntry } from './types.js';
 
 /** Pulls tried in a row when sandbox files vanish between the listing and the download. */
 const ATTEMPTS = 3;
@@ -64,40 +65,31 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
     return { ...report, durationMs: performance.now() - started };
   }
 
-  await cleanTempFiles(localDir, local.tempFiles);
   const localTree = local.tree;
-  const deletedHere = new Set(plan.deleteLocal);
-  for (const path of plan.deleteLocal) {
-    signal?.throwIfAborted();
-    if (await removeLocalPath(localDir, path)) report.deleted++;
-    localTree.delete(path);
-  }
-
   const toFetch = new Map<string, EntryKind>();
   for (const path of plan.download) {
-    const entry = remote.tree.get(path) as TreeEntry;
-    if (entry.kind !== 'dir') {
-      toFetch.set(path, entry.kind);
-      continue;
-    }
-    await ensureParents(localDir, path);
-    const target = join(localDir, path);
-    await mkdir(target, { mode: 0o755 }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
-    const stats = await lstat(target);
-    if (!stats.isDirectory()) throw new UnsafeArchiveEntryError(path, 'a non-folder is in the way locally');
-    localTree.set(path, { kind: 'dir', mode: entry.mode, size: 0, mtimeMs: stats.mtimeMs });
-    report.filesReceived++;
+    const kind = remote.tree.get(path)?.kind;
+    if (kind !== undefined && kind !== 'dir') toFetch.set(path, kind);
+  }
+  // Asked for before anything changes here: a file gone from the sandbox since the listing fails this
+  // request, and the pull is tried again from an untouched local folder, not one this attempt half-changed.
+  const archive = toFetch.size > 0 ? await download(options, [...toFetch.keys()]) : undefined;
+
+  let deletedHere: Set<string>;
+  try {
+    deletedHere = await prepareLocal(options, observed, plan, toFetch, report);
+  } catch (error) {
+    archive?.destroy();
+    throw error;
   }
 
-  if (toFetch.size > 0) {
+  if (archive) {
+    if (signal?.aborted) archive.destroy();
     signal?.throwIfAborted();
     const paths = [...toFetch.keys()];
     const bytesTotal = paths.reduce((sum, path) => sum + (remote.tree.get(path)?.size ?? 0), 0);
     let extracted;
     try {
-      const archive = await handle.getArchive(workspaceDir, paths);
       extracted = await extractArchive(archive, {
         root: localDir,
         expected: toFetch,
@@ -107,12 +99,7 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
         onSkip: (path, reason) => skipped.add(path, reason),
       });
     } catch (error) {
-      if (AgentkernelError.isInstance(error)) throw error;
-      throw new BackendError(
-        backend,
-        `could not download ${paths.length} files from ${workspaceDir}: ${(error as Error).message}`,
-        { cause: error },
-      );
+      throw downloadFailure(options, paths, error);
     }
     report.bytesReceived = extracted.compressedBytes;
     report.filesReceived += extracted.applied.size;
@@ -148,6 +135,65 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
   });
   skipped.finish();
   return { ...report, durationMs: performance.now() - started };
+}
+
+/**
+ * Removes what the sandbox removed and makes the folders it made, before the archive is unpacked.
+ * Returns the paths removed here.
+ */
+async function prepareLocal(
+  options: SyncOptions,
+  observed: Observed,
+  plan: SyncPlan,
+  toFetch: ReadonlyMap<string, EntryKind>,
+  report: SyncReport,
+): Promise<Set<string>> {
+  const { localDir, signal } = options;
+  const { local, remote } = observed;
+  const localTree = local.tree;
+  await cleanTempFiles(localDir, local.tempFiles);
+  // A file or symlink that comes back as the other kind is replaced in place by the extraction's rename,
+  // so it is never missing here, even when the download then fails.
+  const replacedInPlace = (path: string): boolean => toFetch.has(path) && localTree.get(path)?.kind !== 'dir';
+  const deletedHere = new Set(plan.deleteLocal.filter((path) => !replacedInPlace(path)));
+  for (const path of deletedHere) {
+    signal?.throwIfAborted();
+    if (await removeLocalPath(localDir, path)) report.deleted++;
+    localTree.delete(path);
+  }
+
+  for (const path of plan.download) {
+    const entry = remote.tree.get(path) as TreeEntry;
+    if (entry.kind !== 'dir') continue;
+    await ensureParents(localDir, path);
+    const target = join(localDir, path);
+    await mkdir(target, { mode: 0o755 }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    const stats = await lstat(target);
+    if (!stats.isDirectory()) throw new UnsafeArchiveEntryError(path, 'a non-folder is in the way locally');
+    localTree.set(path, { kind: 'dir', mode: entry.mode, size: 0, mtimeMs: stats.mtimeMs });
+    report.filesReceived++;
+  }
+  return deletedHere;
+}
+
+async function download(options: SyncOptions, paths: string[]): Promise<Readable> {
+  options.signal?.throwIfAborted();
+  try {
+    return await options.handle.getArchive(options.workspaceDir, paths);
+  } catch (error) {
+    throw downloadFailure(options, paths, error);
+  }
+}
+
+function downloadFailure(options: SyncOptions, paths: readonly string[], error: unknown): AgentkernelError {
+  if (AgentkernelError.isInstance(error)) return error;
+  return new BackendError(
+    options.handle.ref.backend,
+    `could not download ${paths.length} files from ${options.workspaceDir}: ${(error as Error).message}`,
+    { cause: error },
+  );
 }
 
 /**

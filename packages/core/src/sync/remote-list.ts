@@ -138,7 +138,13 @@ export function scriptFailure(
 export function parseListing(stdout: Buffer, cache?: StatCache): Omit<RemoteListing, 'hashed'> {
   const tree: Tree = new Map();
   const ruleFiles: RuleFile[] = [];
-  const unsyncable: Unsyncable[] = [];
+  // Keyed by the raw path: a path the walk met twice (renamed over while its folder was read) keeps only
+  // what was seen last, in one of `tree` and `unsyncable`, never both.
+  const unsyncable = new Map<string, Unsyncable>();
+  const leaveOut = (entry: Unsyncable): void => {
+    if (entry.path !== undefined) tree.delete(entry.path);
+    unsyncable.set(entry.raw.toString('latin1'), entry);
+  };
   const digests = new Map<string, string>();
   let clock = 0;
   let position = 0;
@@ -158,14 +164,15 @@ export function parseListing(stdout: Buffer, cache?: StatCache): Omit<RemoteList
     const path = decodeName(rawPath);
     if (path === '' || path === '.') return;
     if (path === undefined) {
-      unsyncable.push({ raw: rawPath, reason: 'its name is not valid UTF-8' });
+      leaveOut({ raw: rawPath, reason: 'its name is not valid UTF-8' });
       return;
     }
     if (!kind) {
       const what = SPECIAL_KINDS[mode & 0o170000] ?? 'not a file, folder or symlink';
-      unsyncable.push({ path, raw: rawPath, reason: `it is ${what}` });
+      leaveOut({ path, raw: rawPath, reason: `it is ${what}` });
       return;
     }
+    unsyncable.delete(rawPath.toString('latin1'));
     tree.set(path, {
       kind,
       mode: kind === 'symlink' ? 0 : mode & 0o7777,
@@ -203,12 +210,12 @@ export function parseListing(stdout: Buffer, cache?: StatCache): Omit<RemoteList
       const path = decodeName(nextToken());
       const target = nextToken();
       const entry = path === undefined ? undefined : tree.get(path);
-      if (path === undefined || !entry) continue;
+      // Seen last as something else than a symlink: the target read belongs to an earlier state.
+      if (path === undefined || entry?.kind !== 'symlink') continue;
       const text = decodeName(target);
-      if (text === undefined) {
-        tree.delete(path);
-        unsyncable.push({ path, raw: Buffer.from(path), reason: 'its symlink target is not valid UTF-8' });
-      } else tree.set(path, { ...entry, target: text });
+      if (text === undefined)
+        leaveOut({ path, raw: Buffer.from(path), reason: 'its symlink target is not valid UTF-8' });
+      else tree.set(path, { ...entry, target: text });
     } else if (tag === 'I') {
       const path = nextText();
       const slash = path.lastIndexOf('/');
@@ -232,7 +239,7 @@ export function parseListing(stdout: Buffer, cache?: StatCache): Omit<RemoteList
     else if (cached && cached[0] === entry.size && cached[1] === entry.mtimeMs / 1000)
       entry.sha256 = cached[2];
   }
-  return { tree, clock, ruleFiles, unsyncable, bytes: stdout.length };
+  return { tree, clock, ruleFiles, unsyncable: [...unsyncable.values()], bytes: stdout.length };
 }
 
 function nthIndex(text: string, char: string, n: number): number {

@@ -1,0 +1,66 @@
+import { lstat, readFile, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pullWorkspace, type SandboxHandle } from '@agentkernel/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBed, sandboxSh, type SyncBed } from './sync-fixtures.js';
+
+let bed: SyncBed;
+beforeEach(async () => {
+  bed = await createBed('pull-interrupted');
+  // Synced once: `kind` is a symlink on both sides; then the sandbox makes it a file.
+  await sandboxSh(bed.handle, 'ln -s elsewhere kind');
+  await pullWorkspace(bed.options);
+  await sandboxSh(bed.handle, 'rm kind && echo now-a-file > kind && echo brief > brief.txt');
+});
+afterEach(async () => {
+  await bed.cleanup();
+});
+
+/** The bed's handle, with `before` run each time a pull asks it for an archive. */
+function interposed(
+  handle: SandboxHandle,
+  before: () => Promise<void>,
+  wrap: (archive: Readable) => Readable = (a) => a,
+): SandboxHandle {
+  return Object.assign(Object.create(handle) as SandboxHandle, {
+    getArchive: async (dir: string, paths?: readonly string[]) => {
+      await before();
+      return wrap(await handle.getArchive(dir, paths));
+    },
+  });
+}
+
+describe('a pull whose download fails partway', () => {
+  it('is tried again from an untouched folder when a listed file vanished before the download', async () => {
+    // The sandbox deletes a file between the listing and the download, as a busy sandbox does.
+    const handle = interposed(bed.handle, () =>
+      sandboxSh(bed.handle, 'rm -f brief.txt').then(() => undefined),
+    );
+    const report = await pullWorkspace({ ...bed.options, handle });
+    expect(report.conflicts).toEqual([]);
+    expect(await readFile(join(bed.localDir, 'kind'), 'utf8')).toBe('now-a-file\n');
+  });
+
+  it('leaves a path the sandbox changed in kind as it was here, and the next pull has no conflict', async () => {
+    let failures = 1;
+    const failing = (archive: Readable): Readable =>
+      failures-- > 0
+        ? archive.pipe(
+            new Transform({
+              transform: (_chunk, _encoding, done) => done(new Error('connection reset by the test')),
+            }),
+          )
+        : archive;
+    const handle = interposed(bed.handle, () => Promise.resolve(), failing);
+    await expect(pullWorkspace({ ...bed.options, handle })).rejects.toThrow(/connection reset by the test/);
+    // Still the symlink it was: nothing here is lost because the download broke.
+    expect((await lstat(join(bed.localDir, 'kind'))).isSymbolicLink()).toBe(true);
+    expect(await readlink(join(bed.localDir, 'kind'))).toBe('elsewhere');
+
+    const report = await pullWorkspace(bed.options);
+    expect(report.conflicts).toEqual([]);
+    expect(await readFile(join(bed.localDir, 'kind'), 'utf8')).toBe('now-a-file\n');
+    expect(await readFile(join(bed.localDir, 'brief.txt'), 'utf8')).toBe('brief\n');
+  });
+});
