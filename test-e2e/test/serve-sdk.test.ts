@@ -82,7 +82,12 @@ describe.each(setups)('the agentkernel SDK against agentkernel serve on $backend
     });
     expect(result.output).toBe('hello\n/workspace\n\noops\n');
     expect((await client.execInSandbox(name, ['pwd'], { workdir: '/tmp' })).output).toBe('/tmp\n');
-    expect((await client.getSandboxLogs(name)).length).toBeGreaterThan(0);
+    const logs = (await client.getSandboxLogs(name)) as { type: string; command?: string[] }[];
+    expect(logs[0]).toMatchObject({ type: 'sandbox_created', name, backend });
+    expect(logs.filter((entry) => entry.type === 'command_executed').map((entry) => entry.command)).toEqual([
+      ['sh', '-c', 'echo "$GREETING"; pwd; echo oops >&2'],
+      ['pwd'],
+    ]);
   });
 
   it('raises the SDK error with the exit code in the message on a non-zero exit', async () => {

@@ -32,7 +32,7 @@ const exec: Handler = (args, io) =>
     }
     let result;
     try {
-      result = await withInterrupt((signal) => runCommand(rt, connected.handle, command, signal));
+      result = await withInterrupt((signal) => runCommand(rt, connected, command, signal));
     } catch (error) {
       if (sync && error instanceof InterruptedError)
         rt.out.warn(

@@ -1,4 +1,5 @@
 import type { Handler } from '../commands/types.js';
+import { describeEvent } from '../runtime/audit-view.js';
 import { withRuntime } from '../runtime/runtime.js';
 import { sandboxEndpoints, sandboxView } from '../runtime/view.js';
 
@@ -9,7 +10,14 @@ const info: Handler = (args, io) =>
     const status = await handle.status();
     const capabilities = backend.plugin.capabilities;
     const endpoints = await sandboxEndpoints(connected, status);
-    const view = { ...sandboxView(record, status), metadata: record.ref.metadata, endpoints, capabilities };
+    const recentActivity = await rt.state().audit.forSandbox(record.name, { last: RECENT_EVENTS });
+    const view = {
+      ...sandboxView(record, status),
+      metadata: record.ref.metadata,
+      endpoints,
+      capabilities,
+      recentActivity,
+    };
     if (rt.out.json) return rt.out.printJson(view);
     const applied = (setting: string, value: string): string =>
       view.notApplied.includes(setting) ? `${value} (not applied by ${view.backend})` : value;
@@ -30,6 +38,13 @@ const info: Handler = (args, io) =>
     for (const endpoint of endpoints) pairs.push([`port ${endpoint.port}`, endpoint.url]);
     if (endpoints.length === 0 && view.ports.length > 0) pairs.push(['ports', view.ports.join(', ')]);
     rt.out.pairs(pairs);
+    if (recentActivity.length > 0) {
+      rt.out.line('recent activity:');
+      for (const entry of recentActivity) rt.out.line(`  ${entry.timestamp}  ${describeEvent(entry)}`);
+    }
   });
+
+/** How many of the newest audit events `sandbox info` shows, as agentkernel does. */
+const RECENT_EVENTS = 5;
 
 export default info;

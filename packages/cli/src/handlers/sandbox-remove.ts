@@ -20,6 +20,7 @@ const remove: Handler = (args, io) =>
         });
         if (record === 'corrupt') {
           await state.removeSandbox(name);
+          await rt.audit({ type: 'sandbox_removed', name });
           return true;
         }
         if (!record) return false;
@@ -32,6 +33,7 @@ const remove: Handler = (args, io) =>
           throw error;
         rt.out.warn(`could not destroy ${name} at its provider (${error.detail}); forgetting it anyway`);
         await state.removeSandbox(name);
+        await rt.audit({ type: 'sandbox_removed', name });
       }
       return true;
     });

@@ -107,6 +107,13 @@ export async function createSandbox(rt: Runtime, options: CreateOptions): Promis
       await state.removeSandbox(name);
       throw error;
     }
+    await rt.audit({
+      type: 'sandbox_created',
+      name,
+      image: spec.image ?? 'default',
+      backend: record.backend,
+      ...(record.labels ? { labels: record.labels } : {}),
+    });
     return { record, backend, handle };
   });
 }
@@ -115,14 +122,16 @@ export async function createSandbox(rt: Runtime, options: CreateOptions): Promis
 export async function destroySandbox(rt: Runtime, connected: Connected): Promise<void> {
   await connected.handle.destroy();
   await rt.state().removeSandbox(connected.record.name);
+  await rt.audit({ type: 'sandbox_removed', name: connected.record.name });
 }
 
 /** Starts a recorded sandbox under its lock; says whether it was running already. */
 export async function startSandbox(rt: Runtime, name: string): Promise<'started' | 'already running'> {
   return rt.state().withSandboxLock(name, async () => {
-    const { handle } = await rt.connect(name);
+    const { record, handle } = await rt.connect(name);
     if ((await handle.status()) === 'running') return 'already running';
     await handle.start();
+    await rt.audit({ type: 'sandbox_started', name, profile: record.profile ?? null });
     return 'started';
   });
 }
@@ -132,6 +141,7 @@ export async function stopSandbox(rt: Runtime, name: string): Promise<{ filesKep
   return rt.state().withSandboxLock(name, async () => {
     const { backend, handle } = await rt.connect(name);
     await handle.stop();
+    await rt.audit({ type: 'sandbox_stopped', name });
     return { filesKept: backend.plugin.capabilities.pauseResume };
   });
 }

@@ -4,11 +4,13 @@ import { fileURLToPath } from 'node:url';
 import {
   formatConfigIssue,
   loadConfig,
+  messageOf,
   openBackend,
   PluginLoader,
   resolveHome,
   StateStore,
   UsageError,
+  type AuditEvent,
   type Backend,
   type Discovery,
   type LoadConfigOptions,
@@ -118,6 +120,14 @@ export class Runtime {
   state(): StateStore {
     this.#state ??= new StateStore(this.#stateHome ?? this.home);
     return this.#state;
+  }
+
+  /** Records an event in the audit log; a log that cannot be written is a warning, never a failure. */
+  async audit(event: AuditEvent): Promise<void> {
+    const log = this.state().audit;
+    await log.append(event).catch((error: unknown) => {
+      this.out.warn(`could not write the audit log ${log.file}: ${messageOf(error)}`);
+    });
   }
 
   /** The backend new sandboxes go to: `--backend`, else `[sandbox] backend`, else `local`. */

@@ -92,11 +92,9 @@ export function sandboxRoutes(app: FastifyInstance, ctx: ServeContext): void {
     return ok('Sandbox stopped');
   });
 
-  // agentkernel keeps an audit log; this server keeps what state knows: when the sandbox was made.
+  // agentkernel's answer: the sandbox's audit entries, oldest first; 404 when there is no such sandbox.
   app.get<{ Params: NameParams }>('/sandboxes/:name/logs', async (request) => {
     const record = await state().requireSandbox(checkedName(request.params.name));
-    return ok([
-      { timestamp: record.createdAt, type: 'sandbox_created', sandbox: record.name, backend: record.backend },
-    ]);
+    return ok(await state().audit.forSandbox(record.name));
   });
 }
