@@ -6,6 +6,7 @@ import {
   checkPlugins,
   type Finding,
 } from '../runtime/doctor-checks.js';
+import { checkLeftovers } from '../runtime/leftover-check.js';
 import { withRuntime } from '../runtime/runtime.js';
 
 const doctor: Handler = (args, io) =>
@@ -21,6 +22,7 @@ const doctor: Handler = (args, io) =>
         await checkHome(rt.home),
         await checkIsolation(loaded, defaultBackend === 'local'),
         ...(await checkPlugins(rt, loaded, defaultBackend)),
+        await checkLeftovers(rt, args.online === true),
       ];
       const failures = findings.filter((finding) => finding.status === 'fail');
       const code = failures.length === 0 ? 0 : Math.min(...failures.map((failure) => failure.code ?? 3));

@@ -1,11 +1,14 @@
 import type { Handler } from '../commands/types.js';
 import { describeEvent } from '../runtime/audit-view.js';
 import { withRuntime } from '../runtime/runtime.js';
-import { sandboxEndpoints, sandboxView } from '../runtime/view.js';
+import { formatDuration } from '@agentkernel/core';
+import { describeExpiry, describeLabels, sandboxEndpoints, sandboxView } from '../runtime/view.js';
 
 const info: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
-    const connected = await rt.connect(await rt.sandboxName(args.name, 'sandbox info'));
+    const connected = await rt.connect(await rt.sandboxName(args.name, 'sandbox info'), {
+      expired: 'allow',
+    });
     const { record, backend, handle } = connected;
     const status = await handle.status();
     const capabilities = backend.plugin.capabilities;
@@ -35,6 +38,10 @@ const info: Handler = (args, io) =>
       ['synced with', view.mountCwd && view.projectDir ? view.projectDir : 'nothing (mount_cwd is off)'],
     ];
     if (view.profile) pairs.push(['profile', view.profile]);
+    pairs.push(['expires', describeExpiry(view.expiresAt)]);
+    if (view.idleTimeoutMs !== null)
+      pairs.push(['idle timeout', applied('idleTimeoutMs', formatDuration(view.idleTimeoutMs))]);
+    if (Object.keys(view.labels).length > 0) pairs.push(['labels', describeLabels(view.labels)]);
     for (const endpoint of endpoints) pairs.push([`port ${endpoint.port}`, endpoint.url]);
     if (endpoints.length === 0 && view.ports.length > 0) pairs.push(['ports', view.ports.join(', ')]);
     rt.out.pairs(pairs);

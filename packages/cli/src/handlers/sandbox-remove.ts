@@ -26,7 +26,7 @@ const remove: Handler = (args, io) =>
         if (!record) return false;
       }
       try {
-        await destroySandbox(rt, await rt.connect(name));
+        await destroySandbox(rt, await rt.connect(name, { expired: 'allow' }));
       } catch (error) {
         // --force exists for a provider that is unreachable or a plugin that is gone: forget the record.
         if (!force || !AgentkernelError.isInstance(error) || SandboxNotFoundError.isInstance(error))

@@ -3,11 +3,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   formatConfigIssue,
+  isExpired,
   loadConfig,
   messageOf,
   openBackend,
   PluginLoader,
   resolveHome,
+  SandboxExpiredError,
   StateStore,
   UsageError,
   type AuditEvent,
@@ -117,8 +119,13 @@ export class Runtime {
     return resolveHome(this.io.env);
   }
 
+  /** The folder this runtime's sandbox records live in. */
+  get stateDir(): string {
+    return this.#stateHome ?? this.home;
+  }
+
   state(): StateStore {
-    this.#state ??= new StateStore(this.#stateHome ?? this.home);
+    this.#state ??= new StateStore(this.stateDir);
     return this.#state;
   }
 
@@ -207,9 +214,15 @@ export class Runtime {
     });
   }
 
-  /** Finds a recorded sandbox and reconnects to it on the backend it was created on. */
-  async connect(name: string): Promise<Connected> {
+  /**
+   * Finds a recorded sandbox and reconnects to it on the backend it was created on. A sandbox whose TTL
+   * has passed is refused (`SandboxExpiredError`) unless `expired: 'allow'`: what inspects, stops,
+   * extends or removes a sandbox allows it; what runs commands in it or moves files does not.
+   */
+  async connect(name: string, options: { readonly expired?: 'allow' | 'refuse' } = {}): Promise<Connected> {
     const record = await this.state().requireSandbox(name);
+    if (options.expired !== 'allow' && isExpired(record))
+      throw new SandboxExpiredError(name, record.expiresAt ?? '');
     if (this.args.backend !== undefined && this.args.backend !== record.backend) {
       throw new UsageError(
         `sandbox "${name}" lives on backend "${record.backend}"; --backend ${this.args.backend} does not apply to it`,
