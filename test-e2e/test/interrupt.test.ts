@@ -103,7 +103,13 @@ describe('Ctrl-C on the built CLI, against the offline E2B fake', () => {
         'echo started; sleep 1000 & sleep 1000',
       ],
       options(),
-      (output) => output.includes('started'),
+      (output) => {
+        if (!output.includes('started')) return false;
+        // The kill is a second command: held back a while by the fake, it only happens if the CLI waits
+        // for it before exiting (a client gone before its request was handled is not served).
+        fake.injectFault({ kind: 'latency', match: '/process.Process/Start', delayMs: 1500 });
+        return true;
+      },
     );
     expect(result.interrupted, result.stderr).toBe(true);
     expect(result.code, result.stderr).toBe(130);
