@@ -6,6 +6,7 @@ import {
   checkPlugins,
   type Finding,
 } from '../runtime/doctor-checks.js';
+import { onlineFindings } from '../runtime/doctor-online.js';
 import { withRuntime } from '../runtime/runtime.js';
 
 const doctor: Handler = (args, io) =>
@@ -21,6 +22,7 @@ const doctor: Handler = (args, io) =>
         await checkHome(rt.home),
         await checkIsolation(loaded, defaultBackend === 'local'),
         ...(await checkPlugins(rt, loaded, defaultBackend)),
+        ...(await onlineFindings(rt, loaded, args.online === true)),
       ];
       const failures = findings.filter((finding) => finding.status === 'fail');
       const code = failures.length === 0 ? 0 : Math.min(...failures.map((failure) => failure.code ?? 3));
@@ -29,7 +31,7 @@ const doctor: Handler = (args, io) =>
         return code;
       }
       const c = rt.out.colors;
-      const tint = { ok: c.green, warn: c.yellow, fail: c.red } as const;
+      const tint = { ok: c.green, warn: c.yellow, fail: c.red, skip: c.dim } as const;
       rt.out.table(findings, [
         { header: 'STATUS', value: (f) => tint[f.status](f.status) },
         { header: 'CHECK', value: (f) => f.check },
