@@ -123,6 +123,16 @@ describe.each(['local', 'e2b'])('a registered credential on %s', (backend) => {
     expect(archive.includes(Buffer.from(canary))).toBe(false);
     expect(archive.includes(Buffer.from('no secret here'))).toBe(true);
 
+    // A command that carries it as an argument is logged in the audit log without it.
+    expectExit(
+      'exec with the key as an argument',
+      await run('exec', 's', '--no-sync', '--', 'true', canary),
+      0,
+    );
+    const audit = readFileSync(join(home.path, 'audit.jsonl'), 'utf8');
+    expect(audit).toContain('"command_executed"');
+    expect(audit).not.toContain(canary);
+
     // State holds it nowhere either.
     for (const name of readdirSync(join(home.path, 'sandboxes')))
       expect(readFileSync(join(home.path, 'sandboxes', name), 'utf8')).not.toContain(canary);

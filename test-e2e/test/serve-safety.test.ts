@@ -153,9 +153,52 @@ describe('agentkernel serve with an API key', () => {
       (await send('POST', '/sandboxes', { name: 'x1', labels: { 'agentkernel.name': 'x' } })).status,
     ).toBe(400);
     expect((await send('PATCH', '/sandboxes/nobody', { labels: {} })).status).toBe(404);
-    // TTLs are not recorded here yet, which the SDK's extendTtl is told plainly.
-    await expect(client.extendTtl('labelled', { by: '1h' })).rejects.toThrow('not supported');
     await client.removeSandbox('labelled');
+  });
+
+  it('extends a TTL, refuses bad durations, and refuses to run commands in an expired sandbox', async () => {
+    const send = (method: string, path: string, body?: string) =>
+      raw(server.url, {
+        method,
+        path,
+        headers: body === undefined ? auth : json,
+        ...(body === undefined ? {} : { body }),
+      });
+    const error = (response: { json: () => { error?: string } }) => response.json().error ?? '';
+    for (const [body, wanted] of [
+      ['{"by": 5}', 'body must be {"by": "30m"}'],
+      ['["1h"]', 'body must be {"by": "30m"}'],
+      ['{"by": "soon"}', 'by "soon": write a duration such as 90s, 30m, 1h, 2d or 1h30m'],
+      ['{"by": "0"}', 'by "0": give a duration of more than 0'],
+    ] as const) {
+      const response = await send('POST', '/sandboxes/guarded/extend', body);
+      expect(response.status, body).toBe(400);
+      expect(error(response), body).toContain(wanted);
+    }
+    expect((await send('POST', '/sandboxes/nobody/extend', '{"by": "1h"}')).status).toBe(404);
+    expect((await send('POST', '/sandboxes/bad..name/extend', '{"by": "1h"}')).status).toBe(400);
+
+    // No body: an hour from now, as the sandbox had no TTL.
+    const before = Date.now();
+    const first = await send('POST', '/sandboxes/guarded/extend');
+    expect(first.status).toBe(200);
+    const firstExpiry = Date.parse(first.json().data.expires_at as string);
+    expect(firstExpiry - before).toBeGreaterThanOrEqual(3_600_000);
+    expect(firstExpiry - before).toBeLessThan(3_600_000 + 600_000);
+
+    // Its TTL passes (written into its record, as time passing would leave it).
+    const file = join(home.path, 'sandboxes', 'guarded.json');
+    const record = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...record, expiresAt: '2020-01-01T00:00:00.000Z' }));
+    const refused = await send('POST', '/sandboxes/guarded/exec', '{"command": ["true"]}');
+    expect(refused.status).toBe(409);
+    expect(error(refused)).toContain('sandbox "guarded" expired at 2020-01-01T00:00:00.000Z');
+    expect((await send('GET', '/sandboxes/guarded')).status).toBe(200);
+
+    // Extending an expired sandbox counts from now, and it runs commands again.
+    const revived = await client.extendTtl('guarded', { by: '30m' });
+    expect(Date.parse(revived.expires_at!)).toBeGreaterThan(Date.now() + 29 * 60_000);
+    expect((await client.execInSandbox('guarded', ['echo', 'back'])).output).toBe('back\n');
   });
 
   it('answers 413 to a body over 16 MiB', async () => {

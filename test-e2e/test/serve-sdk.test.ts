@@ -3,9 +3,16 @@
 // method of agentkernel's sandbox API is called, each answer checked for what the SDK's types promise.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { AgentKernel, AgentKernelError, NotFoundError, ServerError, type StreamEvent } from 'agentkernel';
+import {
+  AgentKernel,
+  AgentKernelError,
+  NotFoundError,
+  ServerError,
+  ValidationError,
+  type StreamEvent,
+} from 'agentkernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startServe, stopServe, tempDir } from './helpers.js';
+import { agentkernel, REPO_ROOT, startServe, stopServe, tempDir } from './helpers.js';
 import { startServer, type RunningServer } from './serve-server.js';
 
 const KEY = 'serve-sdk-test-key-1';
@@ -41,6 +48,7 @@ describe.each(setups)('the agentkernel SDK against agentkernel serve on $backend
   let home: Awaited<ReturnType<typeof tempDir>>;
   let server: RunningServer;
   let stopBackend: () => Promise<void> = async () => undefined;
+  let backendEnv: Record<string, string> = {};
   let client: AgentKernel;
   const name = `sdk-${backend}`;
 
@@ -48,6 +56,7 @@ describe.each(setups)('the agentkernel SDK against agentkernel serve on $backend
     home = await tempDir(`serve-sdk-${backend}`);
     const prepared = await prepare();
     stopBackend = prepared.stop;
+    backendEnv = prepared.env;
     server = await startServer({
       home: home.path,
       cwd: REPO_ROOT,
@@ -82,7 +91,12 @@ describe.each(setups)('the agentkernel SDK against agentkernel serve on $backend
     });
     expect(result.output).toBe('hello\n/workspace\n\noops\n');
     expect((await client.execInSandbox(name, ['pwd'], { workdir: '/tmp' })).output).toBe('/tmp\n');
-    expect((await client.getSandboxLogs(name)).length).toBeGreaterThan(0);
+    const logs = (await client.getSandboxLogs(name)) as { type: string; command?: string[] }[];
+    expect(logs[0]).toMatchObject({ type: 'sandbox_created', name, backend });
+    expect(logs.filter((entry) => entry.type === 'command_executed').map((entry) => entry.command)).toEqual([
+      ['sh', '-c', 'echo "$GREETING"; pwd; echo oops >&2'],
+      ['pwd'],
+    ]);
   });
 
   it('raises the SDK error with the exit code in the message on a non-zero exit', async () => {
@@ -220,6 +234,23 @@ describe.each(setups)('the agentkernel SDK against agentkernel serve on $backend
     await session[Symbol.asyncDispose]();
     await session.remove();
     await expect(client.getSandbox(`${name}-session`)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('extends the TTL with extendTtl, and sandbox info of the CLI shows the same expiry', async () => {
+    const first = await client.extendTtl(name, { by: '2h' });
+    expect(first.expires_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const second = await client.extendTtl(name, { by: '30m' });
+    // Extended from the expiry it had, not from now.
+    expect(Date.parse(second.expires_at!) - Date.parse(first.expires_at!)).toBe(30 * 60_000);
+    const shown = await agentkernel(['sandbox', 'info', name, '--json'], {
+      home: home.path,
+      cwd: REPO_ROOT,
+      env: backendEnv,
+    });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ name, expiresAt: second.expires_at, expired: false });
+    await expect(client.extendTtl(name, { by: 'later' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(client.extendTtl(`${name}-none`, { by: '1h' })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('removes the sandbox, idempotently', async () => {

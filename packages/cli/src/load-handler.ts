@@ -14,6 +14,8 @@ const modules: Readonly<Record<HandlerName, () => Promise<HandlerModule>>> = {
   'sandbox-exec-list': () => import('./handlers/sandbox-exec-list.js'),
   'sandbox-exec-logs': () => import('./handlers/sandbox-exec-logs.js'),
   'sandbox-exec-kill': () => import('./handlers/sandbox-exec-kill.js'),
+  'sandbox-extend-ttl': () => import('./handlers/sandbox-extend-ttl.js'),
+  'sandbox-gc': () => import('./handlers/sandbox-gc.js'),
   exec: () => import('./handlers/exec.js'),
   attach: () => import('./handlers/attach.js'),
   run: () => import('./handlers/run.js'),

@@ -9,3 +9,4 @@ export * from './snapshot/index.js';
 export * from './remote/index.js';
 export * from './detached/index.js';
 export * from './bridge/index.js';
+export * from './lifetime/index.js';

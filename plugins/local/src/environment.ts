@@ -1,5 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
-import { BackendError, StateError, withFileLock, type Logger } from '@agentkernel/core';
+import { atomicWriteFile, BackendError, StateError, withFileLock, type Logger } from '@agentkernel/core';
 import {
   environmentAlive,
   killEnvironmentsIn,
@@ -9,7 +9,7 @@ import {
   type EnvironmentRecord,
   type StartEnvironmentOptions,
 } from '@agentkernel/core/isolation';
-import { readRecord, writeFileAtomic, type SandboxLayout, type SandboxRecord } from './store.js';
+import { readRecord, type SandboxLayout, type SandboxRecord } from './store.js';
 import { BACKEND_NAME } from './name.js';
 
 async function readEnvironment(layout: SandboxLayout): Promise<EnvironmentRecord | undefined> {
@@ -73,7 +73,7 @@ export class SandboxEnvironment {
       }
       const started = await startEnvironment({ ...(await options()), stateDir: this.layout.dir });
       try {
-        await writeFileAtomic(this.layout.environment, `${JSON.stringify(started, null, 2)}\n`);
+        await atomicWriteFile(this.layout.environment, `${JSON.stringify(started, null, 2)}\n`);
       } catch (error) {
         await stopEnvironment(started);
         throw error;

@@ -4,13 +4,13 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  atomicWriteFile,
   BackendError,
   NotFoundError,
   UsageError,
   validateSandboxName,
   type NativeSnapshotHandle,
 } from '@agentkernel/core';
-import { writeFileAtomic } from './store.js';
 import { BACKEND_NAME } from './name.js';
 
 const run = promisify(execFile);
@@ -55,7 +55,7 @@ export async function takeSnapshot(
   try {
     await copyTree(workspace, join(staging, 'workspace'));
     const record: SnapshotRecord = { id, name, sandbox, createdAt: new Date().toISOString() };
-    await writeFileAtomic(join(staging, 'snapshot.json'), `${JSON.stringify(record, null, 2)}\n`);
+    await atomicWriteFile(join(staging, 'snapshot.json'), `${JSON.stringify(record, null, 2)}\n`);
     await rename(staging, dir);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });

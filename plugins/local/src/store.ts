@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StateError } from '@agentkernel/core';
+import { atomicWriteFile, StateError } from '@agentkernel/core';
 import type { ResourceLimits } from '@agentkernel/core/isolation';
 import { BACKEND_NAME } from './name.js';
 
@@ -55,19 +54,6 @@ export function layoutOf(dir: string): SandboxLayout {
   };
 }
 
-/** Writes a file through a temporary name and a rename, so readers never see it half-written. */
-export async function writeFileAtomic(file: string, content: string, mode = 0o644): Promise<void> {
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, content, { mode });
-    await chmod(temp, mode);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
 async function readJson(file: string): Promise<unknown> {
   let text: string;
   try {
@@ -95,7 +81,7 @@ export async function readRecord(dir: string, id?: string): Promise<SandboxRecor
 }
 
 export function writeRecord(dir: string, record: SandboxRecord): Promise<void> {
-  return writeFileAtomic(layoutOf(dir).record, `${JSON.stringify(record, null, 2)}\n`);
+  return atomicWriteFile(layoutOf(dir).record, `${JSON.stringify(record, null, 2)}\n`);
 }
 
 /** The sandbox's environment values (which may be secrets: the file is readable by its owner only). */
@@ -104,5 +90,5 @@ export async function readEnv(dir: string): Promise<Record<string, string>> {
 }
 
 export function writeEnv(dir: string, env: Readonly<Record<string, string>>): Promise<void> {
-  return writeFileAtomic(layoutOf(dir).env, JSON.stringify(env), 0o600);
+  return atomicWriteFile(layoutOf(dir).env, JSON.stringify(env), { mode: 0o600 });
 }

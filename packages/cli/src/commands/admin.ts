@@ -59,7 +59,8 @@ export function adminCommands(lazy: LazyHandler): { groups: CommandGroup[]; comm
             .option('online', {
               type: 'boolean',
               default: false,
-              describe: 'also call each configured provider with its credentials (a list of sandboxes)',
+              describe:
+                'also call each provider whose credentials are set (a list of sandboxes), and ask every backend for leftovers',
             })
             .example('$0 doctor', 'what works here and what to fix, without calling any provider')
             .example('$0 doctor --online', 'also: are the keys accepted and the providers reachable'),

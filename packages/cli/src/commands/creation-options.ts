@@ -33,6 +33,25 @@ export function withCreationOptions(yargs: Argv): Argv {
       requiresArg: true,
       describe: 'a [remote.profiles.<name>] table to prepare the sandbox with',
     })
+    .option('ttl', {
+      type: 'string',
+      requiresArg: true,
+      describe:
+        'how long the sandbox lives: 90s, 30m, 1h, 2d; 0 for no TTL (default: [sandbox] ttl). Once it passes, commands that use the sandbox refuse and sandbox gc removes it',
+    })
+    .option('idle-timeout', {
+      type: 'string',
+      requiresArg: true,
+      describe:
+        "the provider's inactivity timeout, e.g. 15m (default: [sandbox] idle_timeout); what the provider then does (pause, stop, delete) is its own",
+    })
+    .option('label', {
+      alias: 'l',
+      type: 'string',
+      requiresArg: true,
+      array: true,
+      describe: 'a label key=value, kept in state and tagged at the provider; repeat for several',
+    })
     .option('mount-cwd', {
       type: 'boolean',
       describe: 'keep the project folder in step with /workspace (default: [security] mount_cwd)',

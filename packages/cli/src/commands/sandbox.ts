@@ -56,7 +56,15 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
       describe: 'list the sandboxes agentkernel knows, with their backend and status',
       builder: (yargs) =>
         yargs
+          .option('label', {
+            alias: 'l',
+            type: 'string',
+            requiresArg: true,
+            array: true,
+            describe: 'only sandboxes with this label key=value; repeat to require several',
+          })
           .example('$0 sandbox list', 'a table')
+          .example('$0 sandbox list -l team=infra', 'only those labelled team=infra')
           .example('$0 sandbox list --json', 'an array of {name, backend, status, ...}'),
       handler: lazy('sandbox-list'),
     },
@@ -151,6 +159,47 @@ export function sandboxGroup(lazy: LazyHandler): CommandGroup {
           'its status becomes killed (137)',
         ),
       handler: lazy('sandbox-exec-kill'),
+    },
+    {
+      command: named('extend-ttl'),
+      describe:
+        'give a sandbox more time before its TTL ends (from its expiry, or from now once it has passed)',
+      builder: (yargs) =>
+        nameArg(yargs)
+          .option('by', {
+            type: 'string',
+            requiresArg: true,
+            demandOption: true,
+            describe: 'how much longer: 90s, 30m, 1h, 2d',
+          })
+          .example('$0 sandbox extend-ttl demo --by 30m', 'demo expires 30 minutes later')
+          .example('$0 sandbox extend-ttl demo --by 1h --json', '{name, expiresAt}'),
+      handler: lazy('sandbox-extend-ttl'),
+    },
+    {
+      command: 'gc',
+      describe:
+        'find and remove what agentkernel left behind: sandboxes a backend has with no record here, sandboxes past their TTL, records whose sandbox is gone',
+      builder: (yargs) =>
+        yargs
+          .option('dry-run', {
+            type: 'boolean',
+            default: false,
+            describe: 'only list them',
+          })
+          .epilogue(
+            'Asks every backend with credentials set (or only -B BACKEND) for the sandboxes this state made: ' +
+              'each sandbox is tagged at create with a label naming the machine and state folder, so ' +
+              'sandboxes of other machines, homes or the bridge on the same account are never touched. An expired sandbox ' +
+              'is destroyed and forgotten; until gc runs, commands that use it refuse (sandbox info, stop, remove, ' +
+              'extend-ttl and snapshot take still work).',
+          )
+          .example('$0 sandbox gc --dry-run', 'what would be removed, and why')
+          .example(
+            '$0 sandbox gc -B e2b --json',
+            'remove leftovers on E2B only; {dryRun, leftovers, skipped}',
+          ),
+      handler: lazy('sandbox-gc'),
     },
   ];
   return {

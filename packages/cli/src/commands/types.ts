@@ -54,6 +54,8 @@ export type HandlerName =
   | 'sandbox-exec-list'
   | 'sandbox-exec-logs'
   | 'sandbox-exec-kill'
+  | 'sandbox-extend-ttl'
+  | 'sandbox-gc'
   | 'exec'
   | 'attach'
   | 'run'

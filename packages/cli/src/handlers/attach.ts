@@ -17,6 +17,7 @@ const attach: Handler = (args, io) =>
     const sync = syncsProject(record, args.sync !== false);
     if (sync) await pushProject(rt, connected, { reason: 'attach' });
     rt.out.info(`attached to ${record.name} (${record.backend}); exit the shell to come back`);
+    await rt.audit({ type: 'session_attached', sandbox: record.name });
     const code = await shell({ cwd: record.workspaceDir });
     if (sync) await pullProject(rt, connected, { reason: 'attach' });
     return code;

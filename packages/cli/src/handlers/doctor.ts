@@ -7,6 +7,7 @@ import {
   type Finding,
 } from '../runtime/doctor-checks.js';
 import { onlineFindings } from '../runtime/doctor-online.js';
+import { checkLeftovers } from '../runtime/leftover-check.js';
 import { withRuntime } from '../runtime/runtime.js';
 
 const doctor: Handler = (args, io) =>
@@ -22,6 +23,7 @@ const doctor: Handler = (args, io) =>
         await checkHome(rt.home),
         await checkIsolation(loaded, defaultBackend === 'local'),
         ...(await checkPlugins(rt, loaded, defaultBackend)),
+        await checkLeftovers(rt, args.online === true),
         ...(await onlineFindings(rt, loaded, args.online === true)),
       ];
       const failures = findings.filter((finding) => finding.status === 'fail');

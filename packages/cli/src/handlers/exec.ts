@@ -30,7 +30,7 @@ const exec: Handler = (args, io) =>
         rt.out.info(`the workspace is not pulled back; when it ends run: agentkernel sync pull ${name}`);
       return;
     }
-    const result = await withInterrupt((signal) => runCommand(rt, connected.handle, command, signal));
+    const result = await withInterrupt((signal) => runCommand(rt, connected, command, signal));
     if (sync) await pullProject(rt, connected, { reason: 'exec' });
     return result.exitCode;
   });

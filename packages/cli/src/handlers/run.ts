@@ -26,7 +26,7 @@ const run: Handler = (args, io) =>
       });
       rt.out.debug(`created ${name} on ${connected.record.backend}`);
       try {
-        const result = await runCommand(rt, connected.handle, command, signal);
+        const result = await runCommand(rt, connected, command, signal);
         if (sync) await pullProject(rt, connected, { reason: 'run' });
         return result.exitCode;
       } finally {

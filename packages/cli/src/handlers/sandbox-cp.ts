@@ -12,6 +12,11 @@ const cp: Handler = (args, io) =>
       copy.direction === 'upload'
         ? await upload(handle, copy.local, remote)
         : await download(handle, remote, copy.local);
+    await rt.audit({
+      type: copy.direction === 'upload' ? 'file_written' : 'file_read',
+      sandbox: record.name,
+      path: copy.direction === 'upload' ? written : remote,
+    });
     const where = copy.direction === 'upload' ? `${record.name}:${written}` : written;
     if (rt.out.json)
       return rt.out.printJson({ sandbox: record.name, direction: copy.direction, path: written });

@@ -1,15 +1,22 @@
 import type { Handler } from '../commands/types.js';
 import { withRuntime } from '../runtime/runtime.js';
-import { viewOfRecord } from '../runtime/view.js';
+import { parseLabels, matchesLabels } from '../runtime/labels.js';
+import { describeLabels, formatInstant, viewOfRecord } from '../runtime/view.js';
 
 const list: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
+    const wanted = parseLabels((args.label as string[] | undefined) ?? [], '=', '--label');
     const { records, problems } = await rt.state().listSandboxes();
     for (const problem of problems) rt.out.warn(problem);
-    const views = await Promise.all(records.map((record) => viewOfRecord(rt, record)));
+    const chosen = records.filter((record) => matchesLabels(record.labels, wanted));
+    const views = await Promise.all(chosen.map((record) => viewOfRecord(rt, record)));
     if (rt.out.json) return rt.out.printJson(views);
     if (views.length === 0)
-      return rt.out.info('no sandboxes yet; create one with: agentkernel sandbox create NAME');
+      return rt.out.info(
+        records.length > 0
+          ? 'no sandbox has those labels'
+          : 'no sandboxes yet; create one with: agentkernel sandbox create NAME',
+      );
     const c = rt.out.colors;
     const tint = {
       running: c.green,
@@ -23,6 +30,12 @@ const list: Handler = (args, io) =>
       { header: 'BACKEND', value: (v) => v.backend },
       { header: 'STATUS', value: (v) => tint[v.status](v.status) },
       { header: 'CREATED', value: (v) => v.createdAt.replace('T', ' ').slice(0, 19) },
+      {
+        header: 'EXPIRES',
+        value: (v) =>
+          v.expiresAt === null ? '-' : `${formatInstant(v.expiresAt)}${v.expired ? c.red(' (expired)') : ''}`,
+      },
+      { header: 'LABELS', value: (v) => describeLabels(v.labels) || '-' },
       {
         header: 'WORKSPACE',
         value: (v) => (v.mountCwd && v.projectDir ? `${v.projectDir} (synced)` : v.workspaceDir),

@@ -20,18 +20,20 @@ const remove: Handler = (args, io) =>
         });
         if (record === 'corrupt') {
           await state.removeSandbox(name);
+          await rt.audit({ type: 'sandbox_removed', name });
           return true;
         }
         if (!record) return false;
       }
       try {
-        await destroySandbox(rt, await rt.connect(name));
+        await destroySandbox(rt, await rt.connect(name, { expired: 'allow' }));
       } catch (error) {
         // --force exists for a provider that is unreachable or a plugin that is gone: forget the record.
         if (!force || !AgentkernelError.isInstance(error) || SandboxNotFoundError.isInstance(error))
           throw error;
         rt.out.warn(`could not destroy ${name} at its provider (${error.detail}); forgetting it anyway`);
         await state.removeSandbox(name);
+        await rt.audit({ type: 'sandbox_removed', name });
       }
       return true;
     });

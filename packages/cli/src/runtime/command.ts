@@ -1,7 +1,7 @@
 import type { ExecResult, SandboxHandle } from '@agentkernel/core';
 import { commandArgv, parseEnvPairs, timeoutMs } from '../args.js';
 import { writeThrough, type OutputStream } from '../output/io.js';
-import type { Runtime } from './runtime.js';
+import type { Connected, Runtime } from './runtime.js';
 
 /** The parts of `exec` and `run` that describe the command. */
 export interface CommandFlags {
@@ -44,6 +44,27 @@ export const READER_GONE_EXIT = 128 + 13;
  * filling memory; a reader that closes the pipe (`| head -1`) ends the command with exit code 141.
  */
 export async function runCommand(
+  rt: Runtime,
+  connected: Connected,
+  command: PreparedCommand,
+  signal: AbortSignal,
+): Promise<Pick<ExecResult, 'exitCode' | 'timedOut'>> {
+  let exitCode: number | null = null;
+  try {
+    const result = await runInSandbox(rt, connected.handle, command, signal);
+    exitCode = result.exitCode;
+    return result;
+  } finally {
+    await rt.audit({
+      type: 'command_executed',
+      sandbox: connected.record.name,
+      command: command.argv,
+      exit_code: exitCode,
+    });
+  }
+}
+
+async function runInSandbox(
   rt: Runtime,
   handle: SandboxHandle,
   command: PreparedCommand,

@@ -24,14 +24,29 @@ export function checkLabels(
   return checked;
 }
 
-/** agentkernel's `?label=key:value` filters (repeatable): every one must match. */
+/**
+ * Labels written one per value, as the CLI's `-l/--label key=value` (separator `=`) and the API's
+ * `?label=key:value` (separator `:`) take them; each is split at its first separator and checked as
+ * {@link checkLabels} does. A repeated key keeps its last value.
+ */
+export function parseLabels(
+  values: readonly string[],
+  separator: '=' | ':',
+  where: string,
+): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const value of values) {
+    const at = value.indexOf(separator);
+    if (at < 1) throw new UsageError(`${where} ${JSON.stringify(value)}: write key${separator}value`);
+    pairs[value.slice(0, at)] = value.slice(at + 1);
+  }
+  return checkLabels(pairs, where);
+}
+
+/** Whether `labels` include every one of `wanted` (no filter matches everything). */
 export function matchesLabels(
   labels: Readonly<Record<string, string>> | undefined,
-  filters: readonly string[],
+  wanted: Readonly<Record<string, string>>,
 ): boolean {
-  return filters.every((filter) => {
-    const colon = filter.indexOf(':');
-    if (colon < 1) throw new UsageError(`label filter ${JSON.stringify(filter)}: write key:value`);
-    return labels?.[filter.slice(0, colon)] === filter.slice(colon + 1);
-  });
+  return Object.entries(wanted).every(([key, value]) => labels?.[key] === value);
 }

@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import {
   BackendError,
   CapabilityUnsupportedError,
+  extendedExpiry,
   UsageError,
   type SandboxHandle,
   type SandboxRecord,
   type SandboxSpec,
 } from '@agentkernel/core';
+import { STATE_LABEL, stateLabelValue } from './owner.js';
 import type { Creation } from './spec.js';
 import type { Connected, Runtime } from './runtime.js';
 
@@ -71,9 +73,12 @@ export async function createSandbox(rt: Runtime, options: CreateOptions): Promis
       throw new CapabilityUnsupportedError(backend.plugin.name, 'pause and resume (needed by --no-start)');
     }
     rt.out.debug(`creating ${name} on ${backend.plugin.name}`);
-    const handle = await backend.create({ ...creation.spec, ...options.specExtras });
+    const spec = { ...creation.spec, ...options.specExtras };
+    const handle = await backend.create({
+      ...spec,
+      labels: { ...spec.labels, [STATE_LABEL]: stateLabelValue(rt.stateDir) },
+    });
     const now = new Date().toISOString();
-    const { spec } = creation;
     const record: SandboxRecord = {
       version: 1,
       name,
@@ -92,6 +97,10 @@ export async function createSandbox(rt: Runtime, options: CreateOptions): Promis
       ...(creation.profile ? { profile: creation.profile.name } : {}),
       ...(Object.keys(spec.labels).length === 0 ? {} : { labels: { ...spec.labels } }),
       ...(options.description === undefined ? {} : { description: options.description }),
+      ...(creation.ttlMs === undefined
+        ? {}
+        : { expiresAt: new Date(Date.parse(now) + creation.ttlMs).toISOString() }),
+      ...(spec.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: spec.idleTimeoutMs }),
     };
     try {
       await state.writeSandbox(record);
@@ -107,6 +116,13 @@ export async function createSandbox(rt: Runtime, options: CreateOptions): Promis
       await state.removeSandbox(name);
       throw error;
     }
+    await rt.audit({
+      type: 'sandbox_created',
+      name,
+      image: spec.image ?? 'default',
+      backend: record.backend,
+      ...(record.labels ? { labels: record.labels } : {}),
+    });
     return { record, backend, handle };
   });
 }
@@ -115,14 +131,16 @@ export async function createSandbox(rt: Runtime, options: CreateOptions): Promis
 export async function destroySandbox(rt: Runtime, connected: Connected): Promise<void> {
   await connected.handle.destroy();
   await rt.state().removeSandbox(connected.record.name);
+  await rt.audit({ type: 'sandbox_removed', name: connected.record.name });
 }
 
 /** Starts a recorded sandbox under its lock; says whether it was running already. */
 export async function startSandbox(rt: Runtime, name: string): Promise<'started' | 'already running'> {
   return rt.state().withSandboxLock(name, async () => {
-    const { handle } = await rt.connect(name);
+    const { record, handle } = await rt.connect(name);
     if ((await handle.status()) === 'running') return 'already running';
     await handle.start();
+    await rt.audit({ type: 'sandbox_started', name, profile: record.profile ?? null });
     return 'started';
   });
 }
@@ -130,8 +148,9 @@ export async function startSandbox(rt: Runtime, name: string): Promise<'started'
 /** Stops a recorded sandbox under its lock; says whether its files are kept (pause and resume). */
 export async function stopSandbox(rt: Runtime, name: string): Promise<{ filesKept: boolean }> {
   return rt.state().withSandboxLock(name, async () => {
-    const { backend, handle } = await rt.connect(name);
+    const { backend, handle } = await rt.connect(name, { expired: 'allow' });
     await handle.stop();
+    await rt.audit({ type: 'sandbox_stopped', name });
     return { filesKept: backend.plugin.capabilities.pauseResume };
   });
 }
@@ -174,6 +193,25 @@ export async function updateSandbox(
       ...record,
       ...(Object.keys(labels).length === 0 ? {} : { labels: { ...labels } }),
       ...(description === '' ? {} : { description }),
+      updatedAt: new Date().toISOString(),
+    };
+    await state.writeSandbox(next);
+    return next;
+  });
+}
+
+/**
+ * Moves a sandbox's expiry `byMs` later (from now when it has passed or there was none), under its
+ * lock, and records it; `sandbox extend-ttl` and `POST /sandboxes/{name}/extend` both come here.
+ */
+export async function extendSandbox(rt: Runtime, name: string, byMs: number): Promise<SandboxRecord> {
+  if (!(byMs > 0)) throw new UsageError('extend by more than 0 (e.g. --by 30m)');
+  const state = rt.state();
+  return state.withSandboxLock(name, async () => {
+    const record = await state.requireSandbox(name);
+    const next: SandboxRecord = {
+      ...record,
+      expiresAt: extendedExpiry(record, byMs),
       updatedAt: new Date().toISOString(),
     };
     await state.writeSandbox(next);

@@ -3,12 +3,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   formatConfigIssue,
+  isExpired,
   loadConfig,
+  messageOf,
   openBackend,
   PluginLoader,
   resolveHome,
+  SandboxExpiredError,
   StateStore,
   UsageError,
+  type AuditEvent,
   type Backend,
   type Discovery,
   type LoadConfigOptions,
@@ -115,9 +119,22 @@ export class Runtime {
     return resolveHome(this.io.env);
   }
 
+  /** The folder this runtime's sandbox records live in. */
+  get stateDir(): string {
+    return this.#stateHome ?? this.home;
+  }
+
   state(): StateStore {
-    this.#state ??= new StateStore(this.#stateHome ?? this.home);
+    this.#state ??= new StateStore(this.stateDir);
     return this.#state;
+  }
+
+  /** Records an event in the audit log; a log that cannot be written is a warning, never a failure. */
+  async audit(event: AuditEvent): Promise<void> {
+    const log = this.state().audit;
+    await log.append(event).catch((error: unknown) => {
+      this.out.warn(`could not write the audit log ${log.file}: ${messageOf(error)}`);
+    });
   }
 
   /** The backend new sandboxes go to: `--backend`, else `[sandbox] backend`, else `local`. */
@@ -197,9 +214,15 @@ export class Runtime {
     });
   }
 
-  /** Finds a recorded sandbox and reconnects to it on the backend it was created on. */
-  async connect(name: string): Promise<Connected> {
+  /**
+   * Finds a recorded sandbox and reconnects to it on the backend it was created on. A sandbox whose TTL
+   * has passed is refused (`SandboxExpiredError`) unless `expired: 'allow'`: what inspects, stops,
+   * extends or removes a sandbox allows it; what runs commands in it or moves files does not.
+   */
+  async connect(name: string, options: { readonly expired?: 'allow' | 'refuse' } = {}): Promise<Connected> {
     const record = await this.state().requireSandbox(name);
+    if (options.expired !== 'allow' && isExpired(record))
+      throw new SandboxExpiredError(name, record.expiresAt ?? '');
     if (this.args.backend !== undefined && this.args.backend !== record.backend) {
       throw new UsageError(
         `sandbox "${name}" lives on backend "${record.backend}"; --backend ${this.args.backend} does not apply to it`,

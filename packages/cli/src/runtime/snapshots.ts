@@ -52,7 +52,8 @@ export async function takeSandboxSnapshot(rt: Runtime, options: TakeOptions): Pr
   const { sandbox } = options;
   const store = snapshotStore(rt);
   return rt.state().withSandboxLock(sandbox, async () => {
-    const { record, backend, handle } = await rt.connect(sandbox);
+    // An expired sandbox may still be snapshotted: it is how its work is kept before gc removes it.
+    const { record, backend, handle } = await rt.connect(sandbox, { expired: 'allow' });
     const name =
       options.name === undefined
         ? await availableSnapshotName(store, defaultSnapshotName(sandbox))

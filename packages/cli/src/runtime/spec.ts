@@ -1,10 +1,12 @@
 import {
   DEFAULT_WORKSPACE_DIR,
+  parseDuration,
   UsageError,
   type LoadedConfig,
   type RemoteProfile,
   type SandboxSpec,
 } from '@agentkernel/core';
+import { parseLabels } from './labels.js';
 
 /** The flags of `sandbox create` and `run` that shape a sandbox; unset flags fall back to the config. */
 export interface CreationFlags {
@@ -17,10 +19,18 @@ export interface CreationFlags {
   readonly network?: boolean;
   readonly profile?: string;
   readonly mountCwd?: boolean;
+  /** `--ttl`: a duration, `0` for none. */
+  readonly ttl?: string;
+  /** `--idle-timeout`: a duration. */
+  readonly idleTimeout?: string;
+  /** `-l/--label key=value`, repeatable. */
+  readonly label?: readonly string[];
 }
 
 export interface Creation {
   readonly spec: SandboxSpec;
+  /** How long the sandbox lives from its create, in ms; absent: no TTL. */
+  readonly ttlMs?: number;
   readonly profile?: RemoteProfile;
   readonly mountCwd: boolean;
   /** What the flags asked for that the sandbox cannot honour as written, to print as warnings. */
@@ -91,6 +101,19 @@ function chooseProfile(
   );
 }
 
+/** `--ttl` over `[sandbox] ttl`; `0` (either way) means none. */
+function ttlOf(loaded: LoadedConfig, flag: string | undefined): number | undefined {
+  const ms = flag === undefined ? loaded.config.sandbox.ttlMs : parseDuration(flag, '--ttl');
+  return ms === undefined || ms === 0 ? undefined : ms;
+}
+
+function idleTimeoutOf(loaded: LoadedConfig, flag: string | undefined): number | undefined {
+  if (flag === undefined) return loaded.config.sandbox.idleTimeoutMs;
+  const ms = parseDuration(flag, '--idle-timeout');
+  if (ms < 1000) throw new UsageError(`--idle-timeout ${JSON.stringify(flag)}: give at least 1s`);
+  return ms;
+}
+
 /** Merges flags over `agentkernel.toml` into what `Backend.create` gets. */
 export function creationFor(
   loaded: LoadedConfig,
@@ -105,6 +128,8 @@ export function creationFor(
   const memoryMb = positiveInteger('memory-mb', flags.memoryMb) ?? config.resources.memoryMb;
   const published = publishedPorts(flags.publish ?? []);
   const asked = flags.port || flags.publish ? [...(flags.port ?? []), ...published.ports] : undefined;
+  const ttlMs = ttlOf(loaded, flags.ttl);
+  const idleTimeoutMs = idleTimeoutOf(loaded, flags.idleTimeout);
   const spec: SandboxSpec = {
     name,
     ...(image === undefined ? {} : { image }),
@@ -114,10 +139,12 @@ export function creationFor(
     ports: ports(asked ?? config.network.ports),
     env: { ...(profile?.env ?? {}) },
     workspaceDir: profile?.workspaceDir ?? DEFAULT_WORKSPACE_DIR,
-    labels: {},
+    ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+    labels: parseLabels(flags.label ?? [], '=', '--label'),
   };
   return {
     spec,
+    ...(ttlMs === undefined ? {} : { ttlMs }),
     ...(profile ? { profile } : {}),
     mountCwd: flags.mountCwd ?? config.security.mountCwd,
     ...(published.notes.length > 0 ? { notes: published.notes } : {}),

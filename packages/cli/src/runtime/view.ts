@@ -1,5 +1,7 @@
 import {
   AgentkernelError,
+  formatDuration,
+  isExpired,
   notAppliedSettings,
   type Endpoint,
   type SandboxRecord,
@@ -25,6 +27,12 @@ export interface SandboxView {
   readonly mountCwd: boolean;
   readonly projectDir: string | null;
   readonly profile: string | null;
+  readonly labels: Readonly<Record<string, string>>;
+  /** When the TTL ends (ISO 8601, UTC), or `null` without a TTL. */
+  readonly expiresAt: string | null;
+  /** Whether {@link SandboxView.expiresAt} has passed. */
+  readonly expired: boolean;
+  readonly idleTimeoutMs: number | null;
   /** Why the status could not be read, when it could not. */
   readonly problem?: string;
 }
@@ -46,6 +54,10 @@ export function sandboxView(record: SandboxRecord, status: SandboxStatus, proble
     mountCwd: record.mountCwd,
     projectDir: record.projectDir ?? null,
     profile: record.profile ?? null,
+    labels: record.labels ?? {},
+    expiresAt: record.expiresAt ?? null,
+    expired: isExpired(record),
+    idleTimeoutMs: record.idleTimeoutMs ?? null,
     ...(problem === undefined ? {} : { problem }),
   };
 }
@@ -75,4 +87,24 @@ export async function sandboxEndpoints(connected: Connected, status: SandboxStat
     status === 'running'
     ? handle.endpoints(record.ports)
     : [];
+}
+
+/** An instant for people, with its zone: `2026-12-02 05:10:00 UTC`. */
+export function formatInstant(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** When a sandbox expires, for people: `2026-12-02 05:10:00 UTC (in 59m)`, `... (expired 3m ago)`, `never`. */
+export function describeExpiry(expiresAt: string | null, now = Date.now()): string {
+  if (expiresAt === null) return 'never (no TTL)';
+  const left = Date.parse(expiresAt) - now;
+  return `${formatInstant(expiresAt)} (${left > 0 ? `in ${formatDuration(left)}` : `expired ${formatDuration(-left)} ago`})`;
+}
+
+/** Labels for people: `team=infra, tier=dev`. */
+export function describeLabels(labels: Readonly<Record<string, string>>): string {
+  return Object.entries(labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ');
 }

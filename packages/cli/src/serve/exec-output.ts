@@ -1,5 +1,6 @@
 import type { SandboxHandle } from '@agentkernel/core';
 import { prepareCommand } from '../runtime/command.js';
+import type { Connected, Runtime } from '../runtime/runtime.js';
 import { HttpError } from './http-error.js';
 
 /** How much of each stream a response keeps; the rest is dropped and said to be. */
@@ -78,10 +79,37 @@ export function preparedFrom(body: CommandRequest, workspaceDir: string) {
 
 /** Runs a prepared command and keeps its output for the response. */
 export async function execCollected(
+  rt: Runtime,
+  connected: Connected,
+  command: ReturnType<typeof prepareCommand>,
+  signal: AbortSignal,
+  sinks: OutputSinks = {},
+): Promise<{ exitCode: number; output: string; timedOut: boolean }> {
+  let exitCode: number | null = null;
+  try {
+    const result = await collect(connected.handle, command, signal, sinks);
+    exitCode = result.exitCode;
+    return result;
+  } finally {
+    await rt.audit({
+      type: 'command_executed',
+      sandbox: connected.record.name,
+      command: command.argv,
+      exit_code: exitCode,
+    });
+  }
+}
+
+interface OutputSinks {
+  onStdout?: (chunk: Uint8Array) => unknown;
+  onStderr?: (chunk: Uint8Array) => unknown;
+}
+
+async function collect(
   handle: SandboxHandle,
   command: ReturnType<typeof prepareCommand>,
   signal: AbortSignal,
-  sinks: { onStdout?: (chunk: Uint8Array) => unknown; onStderr?: (chunk: Uint8Array) => unknown } = {},
+  sinks: OutputSinks,
 ): Promise<{ exitCode: number; output: string; timedOut: boolean }> {
   const stdout = new OutputBuffer();
   const stderr = new OutputBuffer();

@@ -20,7 +20,7 @@ const SERVER_SIDE = new Set(['CONFIG_INVALID', 'CREDENTIALS_MISSING']);
 
 /** The HTTP status of an agentkernel error: its CLI exit code, translated. */
 export function statusOf(error: AgentkernelError): number {
-  if (error.code === 'STATE_LOCKED') return 409;
+  if (error.code === 'STATE_LOCKED' || error.code === 'SANDBOX_EXPIRED') return 409;
   if (error.code === 'CAPABILITY_UNSUPPORTED') return 501;
   if (SERVER_SIDE.has(error.code)) return 500;
   switch (error.exitCode) {

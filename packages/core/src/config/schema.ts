@@ -11,7 +11,7 @@ export const TOP_LEVEL_TABLES = [
   'local',
 ] as const;
 
-export const SANDBOX_KEYS = ['name', 'runtime', 'base_image', 'backend'] as const;
+export const SANDBOX_KEYS = ['name', 'runtime', 'base_image', 'backend', 'ttl', 'idle_timeout'] as const;
 export const RESOURCES_KEYS = ['vcpus', 'memory_mb'] as const;
 export const SECURITY_KEYS = ['profile', 'network', 'mount_cwd'] as const;
 export const NETWORK_KEYS = ['ports'] as const;

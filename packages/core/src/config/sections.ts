@@ -17,6 +17,7 @@ import type { AgentkernelConfig, ConfigOrigin } from './types.js';
 import {
   describe,
   readBoolean,
+  readDuration,
   readInteger,
   readOneOf,
   readString,
@@ -42,6 +43,11 @@ export function readSandbox(sink: IssueSink, table: Table): AgentkernelConfig['s
   assign(sandbox, 'runtime', readString(sink, table, path, 'runtime'));
   assign(sandbox, 'baseImage', readString(sink, table, path, 'base_image'));
   assign(sandbox, 'backend', readString(sink, table, path, 'backend'));
+  const ttl = readDuration(sink, table, path, 'ttl');
+  if (ttl !== undefined && ttl > 0) sandbox.ttlMs = ttl;
+  const idle = readDuration(sink, table, path, 'idle_timeout');
+  if (idle === 0) sink.error([...path, 'idle_timeout'], 'must be more than 0 (leave it out for none)');
+  else assign(sandbox, 'idleTimeoutMs', idle);
   return sandbox;
 }
 

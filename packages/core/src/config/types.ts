@@ -10,7 +10,16 @@ export type ConfigOrigin = 'project' | 'user';
 
 /** `agentkernel.toml` after validation, with defaults applied. Keys are camelCase versions of the TOML keys. */
 export interface AgentkernelConfig {
-  sandbox: { name?: string; runtime?: string; baseImage?: string; backend?: string };
+  sandbox: {
+    name?: string;
+    runtime?: string;
+    baseImage?: string;
+    backend?: string;
+    /** `ttl`: how long a new sandbox lives, in ms (`0` in the file: no TTL, as without the key). */
+    ttlMs?: number;
+    /** `idle_timeout`: the provider-side inactivity timeout of a new sandbox, in ms. */
+    idleTimeoutMs?: number;
+  };
   resources: { vcpus?: number; memoryMb?: number };
   security: { profile?: string; network: boolean; mountCwd: boolean };
   network: { ports: number[] };

@@ -1,4 +1,5 @@
-import type { ConfigIssue } from '../errors/errors.js';
+import { AgentkernelError, type ConfigIssue } from '../errors/errors.js';
+import { parseDuration } from '../lifetime/duration.js';
 import { formatKeyPath, lineOf, type KeyLines } from './lines.js';
 import { ENV_NAME_PATTERN } from './schema.js';
 
@@ -94,6 +95,23 @@ export function readString(
     return undefined;
   }
   return value;
+}
+
+/** A duration string (`30m`, `1h`, `2d`; see `parseDuration`), in ms, or `undefined` when absent or invalid. */
+export function readDuration(
+  sink: IssueSink,
+  table: Table,
+  path: readonly string[],
+  key: string,
+): number | undefined {
+  const text = readString(sink, table, path, key);
+  if (text === undefined) return undefined;
+  try {
+    return parseDuration(text, '');
+  } catch (error) {
+    sink.error([...path, key], AgentkernelError.isInstance(error) ? error.detail : String(error));
+    return undefined;
+  }
 }
 
 export function readBoolean(

@@ -22,6 +22,7 @@ export type CoreErrorCode =
   | 'SANDBOX_NOT_FOUND'
   | 'SANDBOX_GONE'
   | 'SANDBOX_STOPPED'
+  | 'SANDBOX_EXPIRED'
   | 'SNAPSHOT_NOT_FOUND'
   | 'DETACHED_NOT_FOUND'
   | 'DETACHED_LOG_GONE'
@@ -66,6 +67,7 @@ const PLUGIN_NOT_FOUND = markerOf('PluginNotFoundError');
 const NOT_FOUND = markerOf('NotFoundError');
 const SANDBOX_NOT_FOUND = markerOf('SandboxNotFoundError');
 const SANDBOX_GONE = markerOf('SandboxGoneError');
+const SANDBOX_EXPIRED = markerOf('SandboxExpiredError');
 const SYNC_CONFLICT = markerOf('SyncConflictError');
 const STATE = markerOf('StateError');
 const STATE_CORRUPT = markerOf('StateCorruptError');
@@ -278,6 +280,23 @@ export class SandboxGoneError extends NotFoundError {
   }
   constructor(backend: string, id: string, options?: Omit<AgentkernelErrorOptions, 'backend'>) {
     super(`sandbox ${id} no longer exists`, { ...options, backend, code: 'SANDBOX_GONE' });
+  }
+}
+
+/**
+ * The sandbox's TTL has passed: commands that use it refuse (it is `sandbox gc`'s to remove) until
+ * `sandbox extend-ttl` gives it more time. Exit code 2.
+ */
+export class SandboxExpiredError extends AgentkernelError {
+  readonly [SANDBOX_EXPIRED] = true;
+  static override isInstance(value: unknown): value is SandboxExpiredError {
+    return hasMarker(value, SANDBOX_EXPIRED);
+  }
+  constructor(name: string, expiresAt: string, options?: AgentkernelErrorOptions) {
+    super('SANDBOX_EXPIRED', `sandbox "${name}" expired at ${expiresAt}`, ExitCode.usage, {
+      hint: `give it more time with: agentkernel sandbox extend-ttl ${name} --by 1h (or remove it: agentkernel sandbox gc)`,
+      ...options,
+    });
   }
 }
 

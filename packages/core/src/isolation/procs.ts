@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { atomicWriteFile } from '../state/atomic.js';
 
 /** What a tracking file records about one running command. */
 interface TrackedProcess {
@@ -162,10 +163,7 @@ export async function trackProcess(
   startTime: string | undefined,
 ): Promise<void> {
   const record: TrackedProcess = { pid, startTime: startTime ?? null, group };
-  const file = join(procDir, String(pid));
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify(record));
-  await rename(temp, file);
+  await atomicWriteFile(join(procDir, String(pid)), JSON.stringify(record), { durable: false });
 }
 
 /** Forgets a command recorded by {@link trackProcess}. */

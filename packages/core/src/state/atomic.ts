@@ -7,13 +7,16 @@ import { messageOf } from '../errors/errors.js';
 /**
  * Replaces `path` so that readers see either the old or the new content, never a mix: the data goes to
  * a temporary file in the same directory (same filesystem, so the rename is atomic), is flushed to disk,
- * then renamed over `path`. A failure leaves `path` untouched and removes the temporary file.
+ * then renamed over `path`. A failure leaves `path` untouched and removes the temporary file. With
+ * `durable: false` nothing is flushed: for files that do not outlive a restart (a running process's
+ * record), where a flush would only slow every command down.
  */
 export async function atomicWriteFile(
   path: string,
   data: string | Uint8Array,
-  options: { mode?: number } = {},
+  options: { mode?: number; durable?: boolean } = {},
 ): Promise<void> {
+  const durable = options.durable ?? true;
   const dir = dirname(path);
   // Hidden and suffixed `.tmp`, so a listing of `*.json` never mistakes it for a record.
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -22,7 +25,7 @@ export async function atomicWriteFile(
     const handle = await open(temp, 'wx', options.mode ?? 0o666);
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (durable) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -36,7 +39,7 @@ export async function atomicWriteFile(
       code: 'STATE_WRITE_FAILED',
     });
   }
-  await syncDirectory(dir);
+  if (durable) await syncDirectory(dir);
 }
 
 // Makes the rename itself durable across a power loss. Some platforms and filesystems cannot open or

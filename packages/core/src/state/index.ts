@@ -5,3 +5,4 @@ export type { SandboxRecord } from './record.js';
 export { StateStore } from './store.js';
 export { removeTree } from './remove-tree.js';
 export { DetachedStore, type DetachedCommandRecord } from './detached-store.js';
+export { AuditLog, type AuditEntry, type AuditEvent } from './audit.js';

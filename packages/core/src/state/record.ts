@@ -25,6 +25,13 @@ export interface SandboxRecord {
   labels?: Record<string, string>;
   /** A note about the sandbox, from the HTTP API. */
   description?: string;
+  /**
+   * When the sandbox's TTL ends (ISO 8601, UTC), from `--ttl` / `[sandbox] ttl`, moved by `extend-ttl`.
+   * After it, commands that use the sandbox refuse and `sandbox gc` removes it. Absent: no TTL.
+   */
+  expiresAt?: string;
+  /** The idle timeout asked for at create (`--idle-timeout` / `[sandbox] idle_timeout`), in ms. */
+  idleTimeoutMs?: number;
 }
 
 type Check = (value: unknown) => boolean;
@@ -55,6 +62,8 @@ const FIELDS: readonly [key: string, check: Check, expected: string, optional?: 
     true,
   ],
   ['description', isString, 'a string', true],
+  ['expiresAt', (v) => typeof v === 'string' && Number.isFinite(Date.parse(v)), 'an ISO date', true],
+  ['idleTimeoutMs', isPositive, 'a positive number', true],
 ];
 
 /** The first thing wrong with `value` as a {@link SandboxRecord}, or `undefined` when it is one. */

@@ -10,6 +10,7 @@ import {
 } from '../errors/errors.js';
 import { isValidSandboxName, validateSandboxName } from '../names.js';
 import { atomicWriteFile } from './atomic.js';
+import { AuditLog } from './audit.js';
 import { DetachedStore } from './detached-store.js';
 import { withFileLock } from './lock.js';
 import { recordProblem, secretPath, type SandboxRecord } from './record.js';
@@ -19,8 +20,8 @@ const SYNC_SUFFIX = '.sync.json';
 
 /**
  * Local state under one home directory (DESIGN.md section 6): `sandboxes/<name>.json` records,
- * `sandboxes/<name>.sync.json` sync manifests, `snapshots/`, and per-sandbox `locks/`. Every name is
- * validated before it becomes a path, so no name can reach outside the home.
+ * `sandboxes/<name>.sync.json` sync manifests, `snapshots/`, per-sandbox `locks/` and `audit.jsonl`.
+ * Every name is validated before it becomes a path, so no name can reach outside the home.
  */
 export class StateStore {
   readonly home: string;
@@ -28,6 +29,7 @@ export class StateStore {
   readonly #sandboxesDir: string;
   readonly #locksDir: string;
   #detached: DetachedStore | undefined;
+  #audit: AuditLog | undefined;
 
   constructor(home: string) {
     this.home = resolve(home);
@@ -116,6 +118,12 @@ export class StateStore {
   get detached(): DetachedStore {
     this.#detached ??= new DetachedStore(this.home);
     return this.#detached;
+  }
+
+  /** The audit log of this home (`audit.jsonl`). */
+  get audit(): AuditLog {
+    this.#audit ??= new AuditLog(this.home);
+    return this.#audit;
   }
 
   /** Removes the record, its sync manifest and its detached commands; removing what does not exist succeeds. */

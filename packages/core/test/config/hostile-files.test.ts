@@ -98,7 +98,7 @@ describe('inspectConfig', () => {
       `${file}:4: resources.vcpus: expected an integer, got string "two"`,
     ]);
     expect(inspection.warnings.map(formatConfigIssue)).toEqual([
-      `${file}:2: sandbox.nam: unknown key (ignored); expected one of: name, runtime, base_image, backend`,
+      `${file}:2: sandbox.nam: unknown key (ignored); expected one of: name, runtime, base_image, backend, ttl, idle_timeout`,
     ]);
   });
 });

@@ -21,7 +21,7 @@ export function execRoutes(app: FastifyInstance, { rt }: ServeContext): void {
       const command = preparedFrom(request.body, connected.record.workspaceDir);
       const sync = syncsProject(connected.record, true);
       if (sync) await pushProject(rt, connected, { reason: 'exec' });
-      const result = await execCollected(connected.handle, command, clientGone(reply));
+      const result = await execCollected(rt, connected, command, clientGone(reply));
       if (sync) await pullProject(rt, connected, { reason: 'exec' });
       if (result.exitCode !== 0) throw exitError(result.exitCode, result.output);
       return ok({ output: result.output });

@@ -59,7 +59,9 @@ export function fileRoutes(app: FastifyInstance, { rt }: ServeContext): void {
   app.get<{ Params: FileParams }>('/sandboxes/:name/files/*', async (request) => {
     const { connected, path } = await target(request.params);
     try {
-      return ok(encoded(await connected.handle.readFile(path)));
+      const content = await connected.handle.readFile(path);
+      await rt.audit({ type: 'file_read', sandbox: connected.record.name, path });
+      return ok(encoded(content));
     } catch (error) {
       // A path refused by the backend stays a 400; any other read failure is agentkernel's 404.
       if (UsageError.isInstance(error)) throw error;
@@ -75,6 +77,7 @@ export function fileRoutes(app: FastifyInstance, { rt }: ServeContext): void {
       const { connected, path } = await target(request.params);
       const bytes = decode(request.body);
       await connected.handle.writeFile(path, bytes);
+      await rt.audit({ type: 'file_written', sandbox: connected.record.name, path });
       return ok(`Wrote ${bytes.length} bytes to ${path}`);
     },
   );
@@ -96,8 +99,10 @@ export function fileRoutes(app: FastifyInstance, { rt }: ServeContext): void {
       const files = entries.map(
         ([path, content]) => [sandboxFilePath(path, connected.record.workspaceDir), content] as const,
       );
-      for (const [path, content] of files)
+      for (const [path, content] of files) {
         await connected.handle.writeFile(path, Buffer.from(content, 'utf8'));
+        await rt.audit({ type: 'file_written', sandbox: connected.record.name, path });
+      }
       return ok({ written: files.length });
     },
   );

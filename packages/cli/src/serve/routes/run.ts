@@ -54,8 +54,8 @@ function messageOf(error: unknown): string {
 export function runRoutes(app: FastifyInstance, ctx: ServeContext): void {
   app.post<{ Body: RunBody }>('/run', { schema: { body: RUN_SCHEMA } }, async (request, reply) => {
     const signal = clientGone(reply);
-    const result = await withEphemeralSandbox(ctx, request.body, signal, ({ handle, record }) =>
-      execCollected(handle, preparedFrom(request.body, record.workspaceDir), signal),
+    const result = await withEphemeralSandbox(ctx, request.body, signal, (connected) =>
+      execCollected(ctx.rt, connected, preparedFrom(request.body, connected.record.workspaceDir), signal),
     );
     if (result.exitCode !== 0) throw exitError(result.exitCode, result.output);
     return ok({ output: result.output });
@@ -71,7 +71,8 @@ export function runRoutes(app: FastifyInstance, ctx: ServeContext): void {
       timestamp: new Date().toISOString(),
     });
     try {
-      const result = await withEphemeralSandbox(ctx, body, stream.signal, async ({ handle, record }) => {
+      const result = await withEphemeralSandbox(ctx, body, stream.signal, async (connected) => {
+        const { record } = connected;
         await stream.send('progress', { stage: 'sandbox_created', sandbox: record.name });
         await stream.send('progress', { stage: 'sandbox_started' });
         // One decoder per stream, so a character split between two chunks arrives whole.
@@ -80,7 +81,8 @@ export function runRoutes(app: FastifyInstance, ctx: ServeContext): void {
           const data = decoders[name].write(Buffer.from(chunk));
           return data === '' ? undefined : stream.send('output', { data, stream: name });
         };
-        const result = await execCollected(handle, preparedFrom(body, record.workspaceDir), stream.signal, {
+        const command = preparedFrom(body, record.workspaceDir);
+        const result = await execCollected(ctx.rt, connected, command, stream.signal, {
           onStdout: output('stdout'),
           onStderr: output('stderr'),
         });
@@ -118,8 +120,13 @@ export function runRoutes(app: FastifyInstance, ctx: ServeContext): void {
         for (let index = next++; index < commands.length; index = next++) {
           const command = commands[index]?.command ?? [];
           try {
-            const result = await withEphemeralSandbox(ctx, {}, signal, ({ handle, record }) =>
-              execCollected(handle, preparedFrom({ command }, record.workspaceDir), signal),
+            const result = await withEphemeralSandbox(ctx, {}, signal, (connected) =>
+              execCollected(
+                ctx.rt,
+                connected,
+                preparedFrom({ command }, connected.record.workspaceDir),
+                signal,
+              ),
             );
             results[index] =
               result.exitCode === 0

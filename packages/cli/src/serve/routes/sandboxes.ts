@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { checkLabels, matchesLabels } from '../../runtime/labels.js';
-import { destroySandbox, startSandbox, stopSandbox, updateSandbox } from '../../runtime/lifecycle.js';
+import { checkLabels, matchesLabels, parseLabels } from '../../runtime/labels.js';
+import { parseDuration } from '@agentkernel/core';
+import {
+  destroySandbox,
+  extendSandbox,
+  startSandbox,
+  stopSandbox,
+  updateSandbox,
+} from '../../runtime/lifecycle.js';
 import type { ServeContext } from '../context.js';
 import { CREATE_SCHEMA, createFromRequest, type CreateBody } from '../create.js';
 import { HttpError } from '../http-error.js';
@@ -15,6 +22,11 @@ const PATCH_SCHEMA = {
   },
 } as const;
 
+const DEFAULT_EXTEND = '1h';
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function sandboxRoutes(app: FastifyInstance, ctx: ServeContext): void {
@@ -23,10 +35,14 @@ export function sandboxRoutes(app: FastifyInstance, ctx: ServeContext): void {
 
   app.get<{ Querystring: { label?: string | string[] } }>('/sandboxes', async (request) => {
     const label = request.query.label;
-    const filters = label === undefined ? [] : Array.isArray(label) ? label : [label];
+    const wanted = parseLabels(
+      label === undefined ? [] : Array.isArray(label) ? label : [label],
+      ':',
+      'label filter',
+    );
     const { records, problems } = await state().listSandboxes();
     for (const problem of problems) rt.out.warn(problem);
-    const chosen = records.filter((record) => matchesLabels(record.labels, filters));
+    const chosen = records.filter((record) => matchesLabels(record.labels, wanted));
     return ok(await Promise.all(chosen.map((record) => listedInfo(rt, record))));
   });
 
@@ -45,11 +61,11 @@ export function sandboxRoutes(app: FastifyInstance, ctx: ServeContext): void {
     const { records } = await state().listSandboxes();
     const record = records.find((candidate) => sandboxUuid(candidate) === uuid);
     if (record === undefined) throw new HttpError(404, 'Sandbox not found');
-    return ok(await connectedInfo(await rt.connect(record.name)));
+    return ok(await connectedInfo(await rt.connect(record.name, { expired: 'allow' })));
   });
 
   app.get<{ Params: NameParams }>('/sandboxes/:name', async (request) =>
-    ok(await connectedInfo(await rt.connect(checkedName(request.params.name)))),
+    ok(await connectedInfo(await rt.connect(checkedName(request.params.name), { expired: 'allow' }))),
   );
 
   // Idempotent, as agentkernel's is: removing a sandbox that is not there succeeds.
@@ -57,7 +73,7 @@ export function sandboxRoutes(app: FastifyInstance, ctx: ServeContext): void {
     const name = checkedName(request.params.name);
     await state().withSandboxLock(name, async () => {
       if ((await state().readSandbox(name)) === undefined) return;
-      await destroySandbox(rt, await rt.connect(name));
+      await destroySandbox(rt, await rt.connect(name, { expired: 'allow' }));
     });
     return ok('Sandbox removed');
   });
@@ -72,14 +88,25 @@ export function sandboxRoutes(app: FastifyInstance, ctx: ServeContext): void {
         ...(labels === undefined ? {} : { labels: checkLabels(labels) }),
         ...(description === undefined ? {} : { description }),
       });
-      return ok(await connectedInfo(await rt.connect(name)));
+      return ok(await connectedInfo(await rt.connect(name, { expired: 'allow' })));
     },
   );
 
-  // Sandbox lifetimes (TTLs) are not recorded by this server yet: said so, rather than pretended.
-  app.post<{ Params: NameParams }>('/sandboxes/:name/extend', async (request) => {
-    await state().requireSandbox(checkedName(request.params.name));
-    throw new HttpError(501, 'Sandbox TTLs are not supported by this server yet');
+  // agentkernel's body is optional; without `by` a sandbox gets an hour more, as its CLI suggests.
+  // Checked here rather than by a body schema, which would refuse the absent body agentkernel allows.
+  app.post<{ Params: NameParams; Body: unknown }>('/sandboxes/:name/extend', async (request) => {
+    const name = checkedName(request.params.name);
+    const body = request.body ?? {};
+    const given = isPlainObject(body) ? body.by : body;
+    if (!isPlainObject(body) || (given !== undefined && typeof given !== 'string'))
+      throw new HttpError(
+        400,
+        'body must be {"by": "30m"} (by optional: a duration such as 90s, 30m, 1h, 2d)',
+      );
+    const by = parseDuration(given ?? DEFAULT_EXTEND, 'by');
+    if (by === 0) throw new HttpError(400, 'by "0": give a duration of more than 0, e.g. "30m"');
+    const record = await extendSandbox(rt, name, by);
+    return ok({ expires_at: record.expiresAt ?? null });
   });
 
   app.post<{ Params: NameParams }>('/sandboxes/:name/start', async (request) => {
@@ -92,11 +119,9 @@ export function sandboxRoutes(app: FastifyInstance, ctx: ServeContext): void {
     return ok('Sandbox stopped');
   });
 
-  // agentkernel keeps an audit log; this server keeps what state knows: when the sandbox was made.
+  // agentkernel's answer: the sandbox's audit entries, oldest first; 404 when there is no such sandbox.
   app.get<{ Params: NameParams }>('/sandboxes/:name/logs', async (request) => {
     const record = await state().requireSandbox(checkedName(request.params.name));
-    return ok([
-      { timestamp: record.createdAt, type: 'sandbox_created', sandbox: record.name, backend: record.backend },
-    ]);
+    return ok(await state().audit.forSandbox(record.name));
   });
 }
