@@ -1,8 +1,6 @@
 import {
   AgentkernelError,
-  openBackend,
   validateProviderTable,
-  type Backend,
   type BackendPlugin,
   type LoadedConfig,
   type PluginCandidate,
@@ -13,7 +11,8 @@ import type { Runtime } from './runtime.js';
 
 /**
  * A check that talks to providers, run only by `doctor --online`; without the flag `doctor` lists the
- * titles of the ones it skipped. More checks (leftover sandboxes) join {@link ONLINE_CHECKS}.
+ * titles of the ones it skipped. (The leftovers check, leftover-check.ts, has an offline half and runs
+ * on its own.)
  */
 export interface OnlineCheck {
   /** What the check covers, for the "skipped" line: `provider credentials and reachability`. */
@@ -21,10 +20,10 @@ export interface OnlineCheck {
   run(rt: Runtime, loaded: LoadedConfig): Promise<Finding[]>;
 }
 
-/** The plugins that can be called: loadable, not stubs, with a credential to send and every required one set. */
-async function configuredProviders(rt: Runtime, loaded: LoadedConfig): Promise<BackendPlugin[]> {
+/** Every discovered plugin that imports; a broken one is checkPlugins' to report. */
+async function loadablePlugins(rt: Runtime): Promise<BackendPlugin[]> {
   const discovery = await rt.discovery();
-  const loadable = await Promise.all(
+  const loaded = await Promise.all(
     discovery.plugins.map((candidate: PluginCandidate) =>
       rt.loadCandidate(candidate).then(
         ({ plugin }) => plugin,
@@ -32,8 +31,13 @@ async function configuredProviders(rt: Runtime, loaded: LoadedConfig): Promise<B
       ),
     ),
   );
-  return loadable.filter((plugin): plugin is BackendPlugin => {
-    if (plugin === undefined || plugin.status === 'stub') return false;
+  return loaded.filter((plugin): plugin is BackendPlugin => plugin !== undefined);
+}
+
+/** The plugins that can be called: not stubs, with a credential to send and every required one set. */
+async function configuredProviders(rt: Runtime, loaded: LoadedConfig): Promise<BackendPlugin[]> {
+  return (await loadablePlugins(rt)).filter((plugin) => {
+    if (plugin.status === 'stub') return false;
     const states = credentialStates(plugin, loaded, rt.io.env);
     // Some providers take one of several optional credentials (Daytona: an API key or a JWT).
     return (
@@ -58,15 +62,16 @@ function credentialNames(plugin: BackendPlugin, loaded: LoadedConfig, env: Runti
 }
 
 /**
- * The config with `max_retries = 0` for this provider, when it has the key: doctor asks whether the
- * provider answers now, and retries (the SDK's own, then ours) would make a closed port take minutes.
+ * The config with `max_retries = 0` for every provider that has the key: doctor asks whether providers
+ * answer now, and retries (the SDK's own, then ours) would make a closed port take minutes.
  */
-function withoutRetries(loaded: LoadedConfig, plugin: BackendPlugin): LoadedConfig {
-  if (!Object.hasOwn(plugin.configSchema, 'max_retries')) return loaded;
-  const providers = loaded.config.remote.providers;
-  const table = { ...(providers[plugin.name] ?? {}), max_retries: 0 };
-  const remote = { ...loaded.config.remote, providers: { ...providers, [plugin.name]: table } };
-  return { ...loaded, config: { ...loaded.config, remote } };
+export async function withoutRetries(rt: Runtime, loaded: LoadedConfig): Promise<LoadedConfig> {
+  const providers = { ...loaded.config.remote.providers };
+  for (const plugin of await loadablePlugins(rt)) {
+    if (plugin.name === 'local' || !Object.hasOwn(plugin.configSchema, 'max_retries')) continue;
+    providers[plugin.name] = { ...(providers[plugin.name] ?? {}), max_retries: 0 };
+  }
+  return { ...loaded, config: { ...loaded.config, remote: { ...loaded.config.remote, providers } } };
 }
 
 const isCode = (error: unknown, suffix: string): boolean =>
@@ -77,14 +82,8 @@ async function probeProvider(rt: Runtime, loaded: LoadedConfig, plugin: BackendP
   const env = rt.io.env;
   if (!plugin.capabilities.list)
     return { status: 'skip', check, detail: 'not called: the plugin has no list call to check access with' };
-  let backend: Backend | undefined;
   try {
-    backend = await openBackend(plugin, {
-      loaded: withoutRetries(loaded, plugin),
-      env,
-      home: rt.home,
-      logger: rt.out.logger(),
-    });
+    const backend = await rt.backend(plugin.name);
     // Listing is the cheapest call every provider authenticates.
     const found = await backend.list?.();
     const count = found === undefined ? '' : ` (${found.length} sandbox${found.length === 1 ? '' : 'es'})`;
@@ -110,8 +109,6 @@ async function probeProvider(rt: Runtime, loaded: LoadedConfig, plugin: BackendP
         code: 3,
       };
     return { status: 'fail', check, detail: `listing sandboxes failed: ${detail}`, code: 3 };
-  } finally {
-    await backend?.close?.().catch(() => undefined);
   }
 }
 
