@@ -89,6 +89,19 @@ export class FakeProcess<Config = unknown> {
     this.proc.kill();
   }
 
+  /**
+   * SIGKILLs the process alone, as a signal sent to its pid does: what it started lives on (the
+   * isolation launcher it runs under takes the command down with it).
+   */
+  killProcess(): void {
+    this.signalled = true;
+    try {
+      process.kill(this.proc.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+
   /** Resolves when the process has ended and its end was delivered. */
   async done(): Promise<void> {
     await this.proc.exited;

@@ -8,3 +8,9 @@ export { openForTest, quietLogger, type OpenForTestOptions } from './open.js';
 export { liveSkipReason, whenLive, type LiveGateOptions } from './live.js';
 export { testFaultMatrix, type FaultMatrixOptions } from './fault-matrix.js';
 export { SETTLE, sandboxSpecs, sourceFiles } from './fixtures.js';
+export {
+  testProviderFaults,
+  type FaultableFake,
+  type InjectedFault,
+  type ProviderFaultsOptions,
+} from './provider-faults.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { Harness, type TestBackendOptions } from './harness.js';
+import { abortTests } from './suites/abort.js';
 import { archiveTests } from './suites/archives.js';
 import { detachedTests } from './suites/detached.js';
 import { execTests } from './suites/exec.js';
@@ -28,6 +29,7 @@ export function testBackend(options: TestBackendOptions): void {
     shapeTests(harness);
     lifecycleTests(harness);
     execTests(harness);
+    abortTests(harness);
     fileTests(harness);
     archiveTests(harness);
     remoteTests(harness);

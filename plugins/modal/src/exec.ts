@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { deliverOutput, type ExecOptions, type ExecResult, type OutputHandler } from '@agentkernel/core';
+import {
+  deliverOutput,
+  GROUP_LEADER,
+  type ExecOptions,
+  type ExecResult,
+  type OutputHandler,
+} from '@agentkernel/core';
 import type * as Modal from 'modal';
 
 const SIGKILL_EXIT = 137;
@@ -17,6 +23,7 @@ const WRAPPER = [
   'f=$1 t=$2 i=$3',
   'shift 3',
   'if [ "$t" != 0 ] && command -v timeout >/dev/null 2>&1; then set -- timeout -s KILL "$t" "$@"; fi',
+  GROUP_LEADER,
   'if [ -n "$i" ]; then exec 3<"$i" || exit 125; rm -f -- "$i"; else exec 3</dev/null; fi',
   // An asynchronous command's stdin is /dev/null in dash unless redirected from another descriptor.
   '"$@" <&3 3<&- &',
@@ -29,8 +36,10 @@ const WRAPPER = [
   'exit "$s"',
 ].join('\n');
 
-const KILLER =
-  'p=$(cat "$1" 2>/dev/null) && { kill -KILL -- -"$p" 2>/dev/null || kill -KILL "$p"; }; rm -f "$1"';
+// `kill -9 -PGID PID`, not `kill -KILL -- ...`: dash and busybox take no `--`.
+const KILLER = 'p=$(cat "$1" 2>/dev/null) && kill -9 -"$p" "$p" 2>/dev/null; rm -f "$1"';
+/** How long an abort waits for the kill to reach the sandbox before rejecting anyway. */
+const ABORT_KILL_WAIT_MS = 15_000;
 
 /** The argv Modal runs for `argv`, the file its pid goes to, and the file its stdin is read from, if any. */
 export function wrap(
@@ -107,6 +116,7 @@ export async function runCommand(
 
   let backstop: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
+  let aborting = false;
   const stopped = new Promise<number>((resolve, reject) => {
     if (options.timeoutMs !== undefined) {
       backstop = setTimeout(() => {
@@ -116,16 +126,35 @@ export async function runCommand(
     }
     const signal = options.signal;
     if (signal === undefined) return;
+    // The rejection waits for the kill: a CLI exits as soon as exec rejects, and a kill still on its
+    // way would never reach the sandbox.
     onAbort = () => {
-      void target.kill(pidFile);
-      reject(signal.reason as Error);
+      aborting = true;
+      let timer: NodeJS.Timeout | undefined;
+      void Promise.race([
+        target.kill(pidFile).catch(() => undefined),
+        new Promise((resolve) => (timer = setTimeout(resolve, ABORT_KILL_WAIT_MS))),
+      ]).finally(() => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      });
     };
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });
   let exitCode: number;
   try {
-    exitCode = await Promise.race([finished, stopped]);
+    // Once aborted, the command's end (the kill's doing) is not its result: the abort is.
+    exitCode = await Promise.race([
+      finished.then(
+        (code) => (aborting ? stopped : code),
+        async (error: unknown) => {
+          if (aborting) return stopped;
+          throw error;
+        },
+      ),
+      stopped,
+    ]);
   } finally {
     clearTimeout(backstop);
     if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AgentkernelError, type Backend } from '@agentkernel/core';
-import { SETTLE } from '@agentkernel/testkit';
+import { SETTLE, testProviderFaults } from '@agentkernel/testkit';
 import { startFakeRunloop, type FakeRunloop } from '../src/testing/index.js';
 import { openAgainst } from './helpers/open.js';
 import { spec } from './helpers/spec.js';
@@ -26,36 +26,6 @@ const live = (): string[] =>
     .map((devbox) => devbox.id);
 
 describe('retries', () => {
-  it('retries 429, 500 and a reset stream on idempotent calls, then succeeds', async () => {
-    const handle = await backend.create(spec());
-    const info = new RegExp(`^/v1/devboxes/${handle.ref.id}$`);
-    const before = count('GET', info);
-    fake.injectFault({ kind: 'status', status: 429, match: `GET /v1/devboxes/${handle.ref.id}` });
-    fake.injectFault({ kind: 'status', status: 500, match: `GET /v1/devboxes/${handle.ref.id}` });
-    fake.injectFault({ kind: 'drop', match: `GET /v1/devboxes/${handle.ref.id}` });
-    expect(await handle.status()).toBe('running');
-    expect(count('GET', info) - before).toBe(4);
-    await handle.destroy();
-  });
-
-  it("counts the SDK's retries once: max_retries 3 is four requests, never the SDK's five more each", async () => {
-    const handle = await backend.create(spec());
-    const info = new RegExp(`^/v1/devboxes/${handle.ref.id}$`);
-    const before = count('GET', info);
-    fake.injectFault({ kind: 'status', status: 500, match: `GET /v1/devboxes/${handle.ref.id}`, times: 50 });
-    const error: unknown = await handle.status().catch((caught: unknown) => caught);
-    fake.clearFaults();
-    expect(count('GET', info) - before).toBe(4);
-    expect(AgentkernelError.isInstance(error)).toBe(true);
-    const typed = error as AgentkernelError;
-    expect(typed.code).toBe('RUNLOOP_UNAVAILABLE');
-    expect(typed.exitCode).toBe(3);
-    expect(typed.message).toMatch(
-      /asking for the devbox status in devbox \S+ failed after retries: 500 injected server error/,
-    );
-    await handle.destroy();
-  });
-
   it('repeats a command start whose answer was lost without running it twice (command_id)', async () => {
     const handle = await backend.create(spec());
     fake.injectFault({ kind: 'drop-response', match: `POST /v1/devboxes/${handle.ref.id}/execute` });
@@ -133,49 +103,21 @@ describe('list', () => {
   });
 });
 
-describe('creation token', () => {
-  it('adopts the devbox a lost create answer made instead of making a second one', async () => {
-    const before = new Set(fake.devboxes().map((devbox) => devbox.id));
-    fake.injectFault({ kind: 'drop-response', match: 'POST /v1/devboxes/create_and_await_running' });
-    const handle = await backend.create(spec({ labels: { leak: 'guard' } }));
-    const made = fake.devboxes().filter((devbox) => !before.has(devbox.id));
-    expect(made.map((devbox) => devbox.id)).toEqual([handle.ref.id]);
-    expect(made[0]?.metadata.leak).toBe('guard');
-    expect((await handle.exec(['true'])).exitCode).toBe(0);
-    await handle.destroy();
-  });
+// max_retries 3 is four requests in all: the SDK's own retries are off, never counted on top.
+testProviderFaults({
+  name: 'runloop',
+  fake: () => fake,
+  backend: () => backend,
+  spec,
+  statusRequest: (id) => ['GET', `/v1/devboxes/${id}`],
+  createRequest: 'POST /v1/devboxes/create_and_await_running',
+  sandboxes: () => fake.devboxes().map((devbox) => ({ id: devbox.id, labels: devbox.metadata })),
+  liveSandboxes: live,
+  everMade: () => fake.devboxes().length,
+  unavailableCode: 'RUNLOOP_UNAVAILABLE',
+});
 
-  it('retries a refused create (503) and still makes exactly one devbox', async () => {
-    const before = fake.devboxes().length;
-    fake.injectFault({
-      kind: 'status',
-      status: 503,
-      match: 'POST /v1/devboxes/create_and_await_running',
-      times: 2,
-    });
-    const handle = await backend.create(spec());
-    expect(fake.devboxes().length - before).toBe(1);
-    await handle.destroy();
-  });
-
-  it('shuts down what an aborted create made', async () => {
-    const running = live();
-    const made = fake.devboxes().length;
-    const controller = new AbortController();
-    fake.injectFault({ kind: 'latency', delayMs: 300, match: 'POST /v1/devboxes/create_and_await_running' });
-    fake.injectFault({ kind: 'drop-response', match: 'POST /v1/devboxes/create_and_await_running' });
-    setTimeout(() => controller.abort(new Error('user gave up')), 100);
-    const error: unknown = await backend
-      .create(spec({ signal: controller.signal }))
-      .catch((caught: unknown) => caught);
-    expect(String(error)).toContain('user gave up');
-    // The devbox is made after the abort (the fake answers late) and must then be shut down.
-    await vi.waitFor(() => {
-      expect(fake.devboxes().length).toBe(made + 1);
-      expect(live()).toEqual(running);
-    }, SETTLE);
-  });
-
+describe('cleanup after a failed create', () => {
   it('shuts down a devbox whose workspace could not be prepared', async () => {
     const running = live();
     fake.injectFault({ kind: 'status', status: 500, match: /\/execute$/, times: 4 });

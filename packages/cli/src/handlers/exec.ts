@@ -2,7 +2,7 @@ import { UsageError } from '@agentkernel/core';
 import type { Handler } from '../commands/types.js';
 import { prepareCommand, runCommand, type CommandFlags } from '../runtime/command.js';
 import { startDetachedCommand } from '../runtime/detached.js';
-import { withInterrupt } from '../runtime/interrupt.js';
+import { InterruptedError, withInterrupt } from '../runtime/interrupt.js';
 import { withRuntime } from '../runtime/runtime.js';
 import { pullProject, pushProject, syncsProject } from '../runtime/workspace.js';
 
@@ -30,7 +30,16 @@ const exec: Handler = (args, io) =>
         rt.out.info(`the workspace is not pulled back; when it ends run: agentkernel sync pull ${name}`);
       return;
     }
-    const result = await withInterrupt((signal) => runCommand(rt, connected, command, signal));
+    let result;
+    try {
+      result = await withInterrupt((signal) => runCommand(rt, connected, command, signal));
+    } catch (error) {
+      if (sync && error instanceof InterruptedError)
+        rt.out.warn(
+          `the workspace was not pulled back (interrupted); pull it with: agentkernel sync pull ${name}`,
+        );
+      throw error;
+    }
     if (sync) await pullProject(rt, connected, { reason: 'exec' });
     return result.exitCode;
   });

@@ -16,8 +16,28 @@ export function shellQuote(word: string): string {
 // shell loop of dd and base64 does the same, more slowly.
 // POSIX shells other than bash give a background command /dev/null as stdin before its own redirections,
 // so the wrapper's stdin is passed on through fd 3.
-// The command runs under coreutils' `timeout`, which leads its own process group and, with SIGKILL,
-// kills that whole group when the time is up.
+// The command leads a process group of its own (setsid, when the sandbox has it: busybox's `timeout`
+// makes none), so that an abort kills it with everything it started: the wrapper reports the group
+// ("#pid <n>") and its temporary folder ("#dir <path>"), which the kill removes too, since the
+// wrapper is killed before it can. Under coreutils' `timeout` with SIGKILL, the whole group also dies
+// when the time is up.
+/**
+ * The shell line that makes the command in `"$@"` the leader of a session and process group of its
+ * own when started in the background (`"$@" &`), where the sandbox has `setsid` (util-linux, busybox):
+ * then `kill -9 -PGID` ends it with everything it started. Without `setsid` it is left as it is.
+ */
+export const GROUP_LEADER = 'if command -v setsid >/dev/null 2>&1; then set -- setsid "$@"; fi';
+
+/**
+ * The shell command that SIGKILLs process group `group` (and its leader, should it have left the group)
+ * and removes `paths`; it never fails. `kill -9 -PGID PID`, not `kill -KILL -- ...`: dash and busybox
+ * take no `--`.
+ */
+export function groupKillScript(group: number, paths: readonly string[] = []): string {
+  const remove = paths.length === 0 ? '' : ` rm -rf -- ${paths.map(shellQuote).join(' ')} 2>/dev/null;`;
+  return `kill -9 -${group} ${group} 2>/dev/null;${remove} true`;
+}
+
 const WRAPPER = String.raw`
 if perl -MMIME::Base64 -e 1 >/dev/null 2>&1; then
 enc() { perl -MMIME::Base64 -e 'binmode STDIN; $| = 1; while (sysread(STDIN, my $b, 65536)) { print "=", encode_base64($b, ""), "\n" }'; }
@@ -27,10 +47,11 @@ fi
 d=$(mktemp -d 2>/dev/null) && mkfifo "$d/o" "$d/e" || { printf '#error cannot create a temporary directory with fifos under %s\n' "\${TMPDIR:-/tmp}" >&2; exit 125; }
 if ! cd -- "$AK_CWD" 2>"$d/c"; then enc <"$d/c" >&2; rm -rf "$d"; exit 1; fi
 if command -v timeout >/dev/null 2>&1; then set -- timeout -s KILL "$AK_TIMEOUT" "$@"; fi
+${GROUP_LEADER}
 exec 3<&0
 "$@" <&3 3<&- >"$d/o" 2>"$d/e" &
 p=$!
-printf '#pid %s\n' "$p" >&2
+printf '#dir %s\n#pid %s\n' "$d" "$p" >&2
 enc <"$d/o" & o=$!
 enc <"$d/e" >&2 & e=$!
 wait "$p" 2>/dev/null; s=$?
@@ -65,18 +86,29 @@ export class WrapperDecoder {
   readonly stdout: Buffer[] = [];
   readonly stderr: Buffer[] = [];
   groupPid: number | undefined;
+  /** The wrapper's temporary folder, for the kill to remove. */
+  tempDir: string | undefined;
   wrapperError: string | undefined;
   callbackError: { error: unknown } | undefined;
   /** Resolves when a handler has failed, so the caller can stop the command. */
   readonly failed: Promise<void>;
   private readonly pending: Record<Stream, string> = { stdout: '', stderr: '' };
   private markFailed!: () => void;
+  private markReported!: () => void;
+  private readonly reported = new Promise<void>((resolve) => (this.markReported = resolve));
 
   constructor(
     private readonly onStdout?: OutputHandler,
     private readonly onStderr?: OutputHandler,
   ) {
     this.failed = new Promise((resolve) => (this.markFailed = resolve));
+  }
+
+  /** Resolves once the wrapper reported the command's process group, or after `ms`. */
+  async whenReported(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.reported, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
   }
 
   feed(stream: Stream, text: string): Promise<void> | undefined {
@@ -123,7 +155,10 @@ export class WrapperDecoder {
     }
     if (stream !== 'stderr') return undefined;
     const pid = /^#pid (\d+)$/.exec(line);
-    if (pid !== null) this.groupPid = Number(pid[1]);
+    if (pid !== null) {
+      this.groupPid = Number(pid[1]);
+      this.markReported();
+    } else if (line.startsWith('#dir /')) this.tempDir = line.slice('#dir '.length);
     else if (line.startsWith('#error ')) this.wrapperError = line.slice('#error '.length);
     return undefined;
   }

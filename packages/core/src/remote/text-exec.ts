@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ExecOptions, ExecResult } from '../contract/backend.js';
 import { BackendError } from '../errors/errors.js';
-import { WrapperDecoder, wrapperScript } from './exec-wrapper.js';
+import { groupKillScript, WrapperDecoder, wrapperScript } from './exec-wrapper.js';
 
 /** How much of `stdin` one `sendStdin` call carries. */
 export const STDIN_CHUNK_BYTES = 256 * 1024;
@@ -78,17 +78,41 @@ async function feedStdin(command: TextCommand, input: Uint8Array | Readable): Pr
   }
 }
 
-/** Kills the command's whole process group (the wrapper reported it), then the wrapper itself. */
+/** How long an abort waits for the kill to reach the sandbox before rejecting anyway. */
+const ABORT_KILL_WAIT_MS = 15_000;
+/** How long a kill waits for the wrapper to report the command's process group. */
+const REPORT_WAIT_MS = 3_000;
+
+/**
+ * Kills the command's whole process group (the wrapper reported it) and removes the wrapper's
+ * temporary folder, then kills the wrapper itself.
+ */
 async function killCommand(
   api: TextCommandApi,
   command: TextCommand,
   decoder: WrapperDecoder,
 ): Promise<void> {
+  // An abort right after the start may come before the wrapper said which group to kill.
+  if (decoder.groupPid === undefined) await decoder.whenReported(REPORT_WAIT_MS);
   const group = decoder.groupPid;
-  // `kill -9 -PGID PID`, not `kill -KILL -- ...`: dash and busybox take no `--`.
-  if (group !== undefined)
-    await api.run(`kill -9 -${group} ${group} 2>/dev/null; true`).catch(() => undefined);
+  const dir = decoder.tempDir === undefined ? [] : [decoder.tempDir];
+  if (group !== undefined) await api.run(groupKillScript(group, dir)).catch(() => undefined);
   await command.kill().catch(() => undefined);
+}
+
+/** {@link killCommand}, given at most `ms` (a sandbox that stopped answering must not hold us). */
+async function killWithin(
+  api: TextCommandApi,
+  command: TextCommand,
+  decoder: WrapperDecoder,
+  ms: number,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    killCommand(api, command, decoder),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
 }
 
 interface Outcome {
@@ -121,6 +145,7 @@ export async function execOverText(
   if (options.stdin !== undefined) void feedStdin(command, options.stdin);
   let backstop: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
+  let aborting = false;
   const stopped = new Promise<Outcome>((resolve, reject) => {
     if (options.timeoutMs !== undefined) {
       backstop = setTimeout(() => {
@@ -130,9 +155,14 @@ export async function execOverText(
     }
     const signal = options.signal;
     if (signal !== undefined) {
+      // The rejection waits for the kill: a CLI exits as soon as exec rejects, and a kill still on its
+      // way would never reach the sandbox.
       onAbort = () => {
-        void killCommand(api, command, decoder).finally(() => command.disconnect?.());
-        reject(signal.reason as Error);
+        aborting = true;
+        void killWithin(api, command, decoder, ABORT_KILL_WAIT_MS).finally(() => {
+          command.disconnect?.();
+          reject(signal.reason as Error);
+        });
       };
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
@@ -141,15 +171,25 @@ export async function execOverText(
   let outcome: Outcome;
   try {
     outcome = await Promise.race([
-      command.wait().then((code) => {
-        const exitCode = code === 'signalled' ? SIGKILL_EXIT_CODE : code;
-        const elapsed = performance.now() - started;
-        return {
-          exitCode,
-          timedOut:
-            options.timeoutMs !== undefined && exitCode === SIGKILL_EXIT_CODE && elapsed >= options.timeoutMs,
-        };
-      }),
+      // Once aborted, the command's end (the kill's doing) is not its result: the abort is.
+      command.wait().then(
+        (code) => {
+          if (aborting) return stopped;
+          const exitCode = code === 'signalled' ? SIGKILL_EXIT_CODE : code;
+          const elapsed = performance.now() - started;
+          return {
+            exitCode,
+            timedOut:
+              options.timeoutMs !== undefined &&
+              exitCode === SIGKILL_EXIT_CODE &&
+              elapsed >= options.timeoutMs,
+          };
+        },
+        async (error: unknown) => {
+          if (aborting) return stopped;
+          throw error;
+        },
+      ),
       stopped,
       // A consumer that failed (its reader went away) will take no more output: stop the command.
       decoder.failed.then(() => {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackendError } from '../../src/errors/errors.js';
@@ -56,6 +58,39 @@ describe.each([
       target,
     );
     expect(result.stdout.toString()).toBe('/tmp\nhi there');
+  });
+});
+
+describe.each([
+  ['dash with GNU tools', '/bin/dash', process.env.PATH ?? ''],
+  ['busybox', `${busybox}/sh`, busybox],
+] as const)('execOverText aborts on %s', (_label, shell, path) => {
+  // The API's kill ends the wrapper alone, as a provider's signal to one pid does.
+  const api = hostTextApi(shell, path);
+
+  it('has killed the whole group and removed its temporary folder by the time it rejects', async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'ak-abort-'));
+    const controller = new AbortController();
+    const pids: number[] = [];
+    const running = execOverText(
+      api,
+      ['sh', '-c', 'sleep 30 & echo $!; echo $$; sleep 30'],
+      {
+        cwd: '/',
+        env: { TMPDIR: tmp },
+        signal: controller.signal,
+        onStdout: (chunk) => {
+          pids.push(...Buffer.from(chunk).toString().trim().split('\n').map(Number));
+          if (pids.length >= 2) controller.abort(new Error('user pressed Ctrl-C'));
+        },
+      },
+      target,
+    );
+    await expect(running).rejects.toThrow('user pressed Ctrl-C');
+    // The folder is removed by the kill itself; SIGKILLed processes take a moment to be gone.
+    expect(await readdir(tmp)).toEqual([]);
+    await expect.poll(() => pids.filter(alive), { timeout: 5000 }).toEqual([]);
+    await rm(tmp, { recursive: true, force: true });
   });
 });
 

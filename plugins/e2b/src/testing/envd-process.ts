@@ -206,7 +206,8 @@ export function registerProcessService(router: ConnectRouter, service: DescServi
     const signal = (request as unknown as { signal: number }).signal;
     if (signal !== SIGNAL_KILL && signal !== SIGNAL_TERM)
       throw new ConnectError(`unsupported signal ${signal}`, Code.InvalidArgument);
-    proc.kill();
+    // envd signals the process it started, not its process group: what it started lives on.
+    proc.killProcess();
     return {};
   });
   router.rpc(unary(service, 'update'), (request, context) => {
