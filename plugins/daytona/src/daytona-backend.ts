@@ -18,6 +18,7 @@ import {
   type SandboxSummary,
 } from '@agentkernel/core';
 import { DaytonaSandboxHandle, statusOf } from './daytona-sandbox.js';
+import { ttlMinutesUntil } from './lifetime.js';
 import { BACKEND, classifyDaytona, isNotFound, toAgentkernelError } from './errors.js';
 import { makeRef } from './metadata.js';
 import {
@@ -131,6 +132,8 @@ export class DaytonaBackend implements Backend {
       ...(spec.idleTimeoutMs === undefined
         ? {}
         : { autoStopInterval: Math.max(1, Math.ceil(spec.idleTimeoutMs / 60_000)) }),
+      // Daytona destroys a sandbox when its TTL elapses, in any state, and setTtl moves it: the TTL.
+      ...(spec.expiresAt === undefined ? {} : { ttlMinutes: ttlMinutesUntil(spec.expiresAt) }),
     };
     const what =
       'snapshot' in source

@@ -15,6 +15,7 @@ import {
   type WriteFileOptions,
 } from '@agentkernel/core';
 import { BACKEND, isNotFound, toAgentkernelError, type Doing } from './errors.js';
+import { ttlMinutesUntil } from './lifetime.js';
 import { refInfo, type RefInfo } from './metadata.js';
 import { execOverText, getArchiveViaExec, putArchiveViaExec, type Replay } from '@agentkernel/core';
 import { call, retrying, type Runtime, type SdkSandbox } from './runtime.js';
@@ -268,6 +269,19 @@ export class DaytonaSandboxHandle implements SandboxHandle {
     }
     this.destroyed = true;
     this.sdkSandbox = undefined;
+  }
+
+  /** Re-anchors Daytona's TTL (`setTtl`, minutes from now) at the new expiry; the ref does not change. */
+  async setExpiry(expiresAt: string): Promise<SandboxRef> {
+    const sandbox = await this.sandbox();
+    const doing = { action: "moving the sandbox's TTL", sandboxId: this.id };
+    try {
+      await retrying(this.runtime, doing, 'idempotent', () => sandbox.setTtl(ttlMinutesUntil(expiresAt)));
+    } catch (error) {
+      if (isNotFound(error)) throw this.gone(error);
+      throw toAgentkernelError(error, doing);
+    }
+    return this.ref;
   }
 
   async snapshot(name: string): Promise<NativeSnapshotHandle> {

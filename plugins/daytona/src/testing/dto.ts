@@ -22,6 +22,7 @@ export function sandboxDto(sandbox: FakeSandbox, toolboxUrl: string): Record<str
     autoStopInterval: sandbox.autoStopInterval,
     autoArchiveInterval: 10080,
     autoDeleteInterval: -1,
+    ...(sandbox.autoDestroyAt === undefined ? {} : { autoDestroyAt: sandbox.autoDestroyAt }),
     ...(sandbox.image === undefined ? {} : { buildInfo: { dockerfileContent: `FROM ${sandbox.image}\n` } }),
     createdAt: sandbox.createdAt,
     updatedAt: sandbox.updatedAt,

@@ -83,6 +83,7 @@ export async function startFakeDaytona(options: FakeDaytonaOptions = {}): Promis
         cpu: sandbox.cpu,
         memory: sandbox.memory,
         autoStopInterval: sandbox.autoStopInterval,
+        ...(sandbox.autoDestroyAt === undefined ? {} : { autoDestroyAt: sandbox.autoDestroyAt }),
         snapshot: sandbox.snapshot,
         image: sandbox.image,
         target: sandbox.target,

@@ -46,6 +46,8 @@ async function create(context: RestContext, req: FakeHttpRequest): Promise<Reply
   if (snapshot !== undefined && snapshot.state !== 'active')
     return apiError(400, `Snapshot ${snapshot.name} is ${snapshot.state}, not active`);
   const stop = body.autoStopInterval;
+  const ttl = body.ttlMinutes;
+  if (ttl !== undefined && !isMinutes(ttl)) return apiError(400, 'ttlMinutes must be a non-negative integer');
   const sandbox = await state.create({
     name,
     snapshot,
@@ -59,6 +61,7 @@ async function create(context: RestContext, req: FakeHttpRequest): Promise<Reply
     memory: positive(body.memory, snapshot?.mem ?? 1),
     disk: positive(body.disk, snapshot?.disk ?? 3),
     autoStopInterval: typeof stop === 'number' && Number.isInteger(stop) && stop >= 0 ? stop : 15,
+    ...(isMinutes(ttl) ? { ttlMinutes: ttl } : {}),
     target: typeof body.target === 'string' && body.target !== '' ? body.target : 'us',
   });
   return { status: 200, body: sandboxDto(sandbox, context.toolboxUrl) };
@@ -90,6 +93,9 @@ function list(context: RestContext, url: URL): Reply {
 type Request = RouteRequest & RestContext;
 
 /** A handler of `/sandbox/:id...`: the sandbox found by id or name, or Daytona's 404. */
+const isMinutes = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0;
+
 const onSandbox =
   (handler: (sandbox: FakeSandbox, request: Request) => Reply | Promise<Reply>) =>
   (request: Request): Reply | Promise<Reply> => {
@@ -195,6 +201,17 @@ export const restRoutes = new FakeRouter<RestContext>()
     }),
   )
   .on('POST', '/api/sandbox/:id/snapshot', onSandbox(snapshot))
+  .on(
+    'POST',
+    '/api/sandbox/:id/ttl/:minutes',
+    onSandbox((sandbox, request) => {
+      const text = request.params.minutes ?? '';
+      const minutes = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
+      if (!isMinutes(minutes)) return apiError(400, 'ttlMinutes must be a non-negative integer');
+      request.state.setTtl(sandbox, minutes);
+      return { status: 200, body: {} };
+    }),
+  )
   .on(
     'GET',
     '/api/sandbox/:id/ports/:port/preview-url',

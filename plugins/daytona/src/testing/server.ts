@@ -114,6 +114,7 @@ function createHandler(deps: ServerDeps, origin: () => string) {
       sendReply(res, denied);
       return;
     }
+    await deps.state.destroyExpired();
     let reply: Reply | undefined;
     if (url.pathname.startsWith('/toolbox/')) {
       const context = toolboxSandbox(deps, toolboxId(url.pathname));

@@ -26,6 +26,8 @@ export interface FakeSandbox {
   readonly memory: number;
   readonly disk: number;
   readonly autoStopInterval: number;
+  /** When Daytona destroys it whatever its state (`ttlMinutes`, `setTtl`); absent: no TTL. */
+  autoDestroyAt?: string;
   readonly createdAt: string;
   updatedAt: string;
   state: FakeSandboxState;
@@ -64,6 +66,8 @@ export interface CreateRequest {
   readonly memory: number;
   readonly disk: number;
   readonly autoStopInterval: number;
+  /** Minutes until it is destroyed; 0 or absent: never. */
+  readonly ttlMinutes?: number;
   readonly target: string;
 }
 
@@ -125,6 +129,7 @@ export class FakeState {
       memory: request.memory,
       disk: request.disk,
       autoStopInterval: request.autoStopInterval,
+      ...(request.ttlMinutes ? { autoDestroyAt: minutesFromNow(request.ttlMinutes) } : {}),
       createdAt: now,
       updatedAt: now,
       state: 'started',
@@ -147,6 +152,21 @@ export class FakeState {
   start(sandbox: FakeSandbox): void {
     sandbox.state = 'started';
     sandbox.updatedAt = new Date().toISOString();
+  }
+
+  /** Re-anchors a sandbox's TTL from now, as `POST /sandbox/{id}/ttl/{minutes}` does; 0 removes it. */
+  setTtl(sandbox: FakeSandbox, minutes: number): void {
+    if (minutes === 0) delete sandbox.autoDestroyAt;
+    else sandbox.autoDestroyAt = minutesFromNow(minutes);
+    sandbox.updatedAt = new Date().toISOString();
+  }
+
+  /** Destroys every sandbox whose TTL has passed, as Daytona does in any state; run before each request. */
+  async destroyExpired(now = Date.now()): Promise<void> {
+    for (const sandbox of [...this.sandboxes.values()]) {
+      if (sandbox.autoDestroyAt !== undefined && Date.parse(sandbox.autoDestroyAt) <= now)
+        await this.destroy(sandbox);
+    }
   }
 
   async destroy(sandbox: FakeSandbox): Promise<void> {
@@ -218,3 +238,5 @@ export class FakeState {
     }
   }
 }
+
+const minutesFromNow = (minutes: number): string => new Date(Date.now() + minutes * 60_000).toISOString();

@@ -36,6 +36,7 @@ export type FakeSandboxSummary = Readonly<
     | 'cpu'
     | 'memory'
     | 'autoStopInterval'
+    | 'autoDestroyAt'
     | 'snapshot'
     | 'image'
     | 'target'
