@@ -54,7 +54,16 @@ export function adminCommands(lazy: LazyHandler): { groups: CommandGroup[]; comm
       {
         command: 'doctor',
         describe: 'check plugins, credentials, isolation (bubblewrap) and the state folder',
-        builder: (yargs) => yargs.example('$0 doctor', 'what works here and what to fix'),
+        builder: (yargs) =>
+          yargs
+            .option('online', {
+              type: 'boolean',
+              default: false,
+              describe:
+                'also call each provider whose credentials are set (a list of sandboxes), and ask every backend for leftovers',
+            })
+            .example('$0 doctor', 'what works here and what to fix, without calling any provider')
+            .example('$0 doctor --online', 'also: are the keys accepted and the providers reachable'),
         handler: lazy('doctor'),
       },
       {

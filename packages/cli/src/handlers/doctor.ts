@@ -6,6 +6,7 @@ import {
   checkPlugins,
   type Finding,
 } from '../runtime/doctor-checks.js';
+import { onlineFindings, withoutRetries } from '../runtime/doctor-online.js';
 import { checkLeftovers } from '../runtime/leftover-check.js';
 import { withRuntime } from '../runtime/runtime.js';
 
@@ -17,13 +18,16 @@ const doctor: Handler = (args, io) =>
       const { loaded, findings: configFindings } = await checkConfig(rt);
       rt.adoptConfig(loaded);
       const defaultBackend = rt.args.backend ?? loaded.config.sandbox.backend ?? 'local';
+      const online = args.online === true;
       const findings: Finding[] = [
         ...configFindings,
         await checkHome(rt.home),
         await checkIsolation(loaded, defaultBackend === 'local'),
         ...(await checkPlugins(rt, loaded, defaultBackend)),
-        await checkLeftovers(rt, args.online === true),
       ];
+      // Every backend doctor opens from here on asks once and does not retry.
+      if (online) rt.adoptConfig(await withoutRetries(rt, loaded));
+      findings.push(await checkLeftovers(rt, online), ...(await onlineFindings(rt, loaded, online)));
       const failures = findings.filter((finding) => finding.status === 'fail');
       const code = failures.length === 0 ? 0 : Math.min(...failures.map((failure) => failure.code ?? 3));
       if (rt.out.json) {
@@ -31,7 +35,7 @@ const doctor: Handler = (args, io) =>
         return code;
       }
       const c = rt.out.colors;
-      const tint = { ok: c.green, warn: c.yellow, fail: c.red } as const;
+      const tint = { ok: c.green, warn: c.yellow, fail: c.red, skip: c.dim } as const;
       rt.out.table(findings, [
         { header: 'STATUS', value: (f) => tint[f.status](f.status) },
         { header: 'CHECK', value: (f) => f.check },

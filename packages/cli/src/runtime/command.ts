@@ -49,16 +49,26 @@ export async function runCommand(
   command: PreparedCommand,
   signal: AbortSignal,
 ): Promise<Pick<ExecResult, 'exitCode' | 'timedOut'>> {
+  return audited(rt, connected, command.argv, () => runInSandbox(rt, connected.handle, command, signal));
+}
+
+/** Runs a command through `run` and audits it with its exit code (null when it did not end). */
+export async function audited<T extends { exitCode: number }>(
+  rt: Runtime,
+  connected: Connected,
+  argv: readonly string[],
+  run: () => Promise<T>,
+): Promise<T> {
   let exitCode: number | null = null;
   try {
-    const result = await runInSandbox(rt, connected.handle, command, signal);
+    const result = await run();
     exitCode = result.exitCode;
     return result;
   } finally {
     await rt.audit({
       type: 'command_executed',
       sandbox: connected.record.name,
-      command: command.argv,
+      command: argv,
       exit_code: exitCode,
     });
   }

@@ -6,7 +6,8 @@ import { pluginView } from './plugin-view.js';
 import type { Runtime } from './runtime.js';
 
 export interface Finding {
-  readonly status: 'ok' | 'warn' | 'fail';
+  /** `skip`: a check that did not run (an online one without `--online`), and why. */
+  readonly status: 'ok' | 'warn' | 'fail' | 'skip';
   readonly check: string;
   readonly detail: string;
   /** The exit code this failure maps to (2 config, 3 backend). */

@@ -1,5 +1,5 @@
 import type { SandboxHandle } from '@agentkernel/core';
-import { prepareCommand } from '../runtime/command.js';
+import { audited, prepareCommand } from '../runtime/command.js';
 import type { Connected, Runtime } from '../runtime/runtime.js';
 import { HttpError } from './http-error.js';
 
@@ -85,19 +85,7 @@ export async function execCollected(
   signal: AbortSignal,
   sinks: OutputSinks = {},
 ): Promise<{ exitCode: number; output: string; timedOut: boolean }> {
-  let exitCode: number | null = null;
-  try {
-    const result = await collect(connected.handle, command, signal, sinks);
-    exitCode = result.exitCode;
-    return result;
-  } finally {
-    await rt.audit({
-      type: 'command_executed',
-      sandbox: connected.record.name,
-      command: command.argv,
-      exit_code: exitCode,
-    });
-  }
+  return audited(rt, connected, command.argv, () => collect(connected.handle, command, signal, sinks));
 }
 
 interface OutputSinks {
