@@ -2,6 +2,7 @@ import type { Handler } from '../commands/types.js';
 import { formatBytes } from '../output/progress.js';
 import { withRuntime } from '../runtime/runtime.js';
 import { snapshotStore } from '../runtime/snapshots.js';
+import { formatInstant } from '../runtime/view.js';
 
 const list: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
@@ -15,7 +16,7 @@ const list: Handler = (args, io) =>
       { header: 'NAME', value: (m) => m.name },
       { header: 'SANDBOX', value: (m) => m.source.sandbox },
       { header: 'BACKEND', value: (m) => m.source.backend },
-      { header: 'CREATED', value: (m) => m.createdAt.replace('T', ' ').slice(0, 19) },
+      { header: 'CREATED', value: (m) => formatInstant(m.createdAt) },
       { header: 'FILES', value: (m) => String(m.workspace.fileCount), align: 'right' },
       { header: 'SIZE', value: (m) => formatBytes(m.workspace.bytes), align: 'right' },
       { header: 'NATIVE', value: (m) => (m.native ? 'yes' : 'no') },
