@@ -1,7 +1,7 @@
 import type { Handler } from '../commands/types.js';
 import { formatBytes } from '../output/progress.js';
 import { withRuntime } from '../runtime/runtime.js';
-import { snapshotStore } from '../runtime/snapshots.js';
+import { snapshotStore, snapshotView } from '../runtime/snapshots.js';
 import { formatInstant } from '../runtime/view.js';
 
 const list: Handler = (args, io) =>
@@ -9,7 +9,7 @@ const list: Handler = (args, io) =>
     const manifests = await snapshotStore(rt).list({
       onInvalid: (name, error) => rt.out.warn(`snapshot ${name} skipped: ${error.detail}`),
     });
-    if (rt.out.json) return rt.out.printJson(manifests);
+    if (rt.out.json) return rt.out.printJson(manifests.map(snapshotView));
     if (manifests.length === 0)
       return rt.out.info('no snapshots yet; take one with: agentkernel snapshot take SANDBOX');
     rt.out.table(manifests, [
