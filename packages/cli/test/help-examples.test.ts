@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import yargs, { type Argv } from 'yargs';
+import yargs from 'yargs';
 import { commandWord } from '../src/commands/group.js';
 import { commandTree } from '../src/commands/index.js';
 import type { CommandDef } from '../src/commands/types.js';
@@ -16,7 +16,7 @@ function examplesOf(def: CommandDef): string[] {
       return recorder;
     },
   });
-  def.builder(recorder as Argv);
+  def.builder(recorder);
   return found;
 }
 

@@ -3,6 +3,7 @@ import type { ExecResult, SandboxHandle } from '@agentkernel/core';
 import { commandArgv, parseEnvPairs, timeoutMs } from '../args.js';
 import { writeThrough, type OutputStream } from '../output/io.js';
 import type { Connected, Runtime } from './runtime.js';
+import { checkWorkdir } from './workdir.js';
 
 /** The parts of `exec` and `run` that describe the command. */
 export interface CommandFlags {
@@ -80,6 +81,7 @@ export async function runCommand(
   command: PreparedCommand,
   signal: AbortSignal,
 ): Promise<CommandResult> {
+  if (command.cwd !== undefined) await checkWorkdir(connected, command.cwd);
   return audited(rt, connected, command.argv, () => runInSandbox(rt, connected.handle, command, signal));
 }
 

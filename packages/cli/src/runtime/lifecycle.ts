@@ -102,6 +102,7 @@ export async function createSandbox(rt: Runtime, options: CreateOptions): Promis
         : { expiresAt: new Date(Date.parse(now) + creation.ttlMs).toISOString() }),
       ...(spec.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: spec.idleTimeoutMs }),
     };
+    rt.knowSandbox(record);
     try {
       await state.writeSandbox(record);
       await runBootstrap(handle, creation, rt);
