@@ -107,6 +107,8 @@ describe('sandbox lifetimes and gc against the offline E2B (serve.js)', () => {
     const info = expectExit('sandbox info kept', await run(['sandbox', 'info', 'kept']), 0);
     expect(info.stdout).toMatch(/^expires:\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in (29m|30m)/m);
     expect(info.stdout).toMatch(/^labels:\s+team=infra$/m);
+    // E2B's own timeout is held to the expiry too.
+    expect(info.stdout).toMatch(/^expires:.*; e2b ends it then too$/m);
     const labelled = json<{ name: string }[]>(
       expectExit(
         'sandbox list -l team=infra',
@@ -194,6 +196,10 @@ describe('sandbox lifetimes and gc against the offline E2B (serve.js)', () => {
     // Offline, doctor reads state only: the expired one. The others need the provider.
     expect(leftovers).toMatchObject({ status: 'warn' });
     expect(leftovers?.detail).toMatch(/^1 left behind \(1 expired\)/);
+    const online = json<{ checks: Finding[] }>(await run(['doctor', '--online', '--json']));
+    expect(online.checks.find((finding) => finding.check === 'leftovers')?.detail).toBe(
+      '3 left behind (1 expired, 1 with no record here, 1 recorded but gone); remove with: agentkernel sandbox gc',
+    );
   });
 
   it('gc removes them, and leaves the sandbox of the other state and the live one alone', async () => {

@@ -182,7 +182,7 @@ describe('agentkernel serve with an API key', () => {
     const before = Date.now();
     const first = await send('POST', '/sandboxes/guarded/extend');
     expect(first.status).toBe(200);
-    const firstExpiry = Date.parse(first.json().data.expires_at as string);
+    const firstExpiry = Date.parse((first.json() as { data: { expires_at: string } }).data.expires_at);
     expect(firstExpiry - before).toBeGreaterThanOrEqual(3_600_000);
     expect(firstExpiry - before).toBeLessThan(3_600_000 + 600_000);
 

@@ -21,7 +21,7 @@ import {
 } from '@agentkernel/core';
 import { E2BSandboxHandle } from './e2b-sandbox.js';
 import { BACKEND, toAgentkernelError } from './errors.js';
-import { makeRef } from './metadata.js';
+import { makeRef, timeoutFor } from './metadata.js';
 import { connectionOf, resolveSettings } from './options.js';
 import { call, type E2BModule, type Runtime, type SdkSandbox } from './runtime.js';
 import { classifyE2BError } from './classify.js';
@@ -71,6 +71,11 @@ export class E2BBackend implements Backend {
     }
     const template = spec.fromSnapshot?.id ?? spec.image ?? settings.template;
     const token = randomUUID();
+    const lifetime = {
+      ...(spec.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: spec.idleTimeoutMs }),
+      ...(spec.expiresAt === undefined ? {} : { expiresAt: spec.expiresAt }),
+    };
+    const timeoutMs = timeoutFor(lifetime);
     const options = {
       ...connection,
       metadata: ownerMetadata(spec, token, BACKEND, 'E2B metadata'),
@@ -80,7 +85,7 @@ export class E2BBackend implements Backend {
         settings.onTimeout === 'pause'
           ? { onTimeout: 'pause' as const, autoResume: true }
           : { onTimeout: 'kill' as const },
-      ...(spec.idleTimeoutMs === undefined ? {} : { timeoutMs: spec.idleTimeoutMs }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(spec.signal === undefined ? {} : { signal: spec.signal }),
     };
     let ambiguous = false;
@@ -130,7 +135,7 @@ export class E2BBackend implements Backend {
       name: spec.name,
       workspaceDir: spec.workspaceDir,
       template,
-      ...(spec.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: spec.idleTimeoutMs }),
+      ...lifetime,
       ...(sandbox.sandboxDomain === connection.domain ? {} : { sandboxDomain: sandbox.sandboxDomain }),
     });
     return new E2BSandboxHandle(this.runtime, ref, sandbox);

@@ -21,21 +21,23 @@ import {
 import { downloadFile } from './download.js';
 import { BACKEND, mayBeUnreachable, toAgentkernelError, type Doing } from './errors.js';
 import { commandApi } from './commands.js';
-import { refInfo, type RefInfo } from './metadata.js';
+import { E2B_DEFAULT_TIMEOUT_MS, makeRef, refInfo, timeoutFor, type RefInfo } from './metadata.js';
 import { call, type Runtime, type SdkSandbox } from './runtime.js';
 import { takeSnapshot } from './snapshots.js';
 
 /** One E2B sandbox. Holds a connected SDK `Sandbox` once an operation needed one. */
 export class E2BSandboxHandle implements SandboxHandle {
-  private readonly info: RefInfo;
+  ref: SandboxRef;
+  private info: RefInfo;
   private sdkSandbox: SdkSandbox | undefined;
   private destroyed = false;
 
   constructor(
     private readonly runtime: Runtime,
-    readonly ref: SandboxRef,
+    ref: SandboxRef,
     connected?: SdkSandbox,
   ) {
+    this.ref = ref;
     this.info = refInfo(ref);
     this.sdkSandbox = connected;
   }
@@ -58,7 +60,8 @@ export class E2BSandboxHandle implements SandboxHandle {
     if (this.destroyed) throw this.gone();
     if (this.sdkSandbox !== undefined) return this.sdkSandbox;
     const { sdk, connection } = this.runtime;
-    const timeout = this.info.idleTimeoutMs === undefined ? {} : { timeoutMs: this.info.idleTimeoutMs };
+    const timeoutMs = timeoutFor(this.info);
+    const timeout = timeoutMs === undefined ? {} : { timeoutMs };
     this.sdkSandbox = await call(
       this.runtime,
       { action: 'connecting to the sandbox', sandboxId: this.id },
@@ -248,6 +251,31 @@ export class E2BSandboxHandle implements SandboxHandle {
     );
     this.destroyed = true;
     this.sdkSandbox = undefined;
+  }
+
+  /**
+   * A new TTL end: E2B's timeout of a running sandbox is set to what a connect would now ask for
+   * ({@link timeoutFor}), so an extension is not cut short by the old expiry, nor a shortened TTL
+   * outlived. A paused sandbox gets it when it is resumed, from the returned ref.
+   */
+  async setExpiry(expiresAt: string): Promise<SandboxRef> {
+    if (this.destroyed) throw this.gone();
+    const info = { ...this.info, expiresAt };
+    const status = await this.status();
+    if (status === 'gone') throw this.gone();
+    if (status === 'running') {
+      const { sdk, connection } = this.runtime;
+      const timeoutMs = timeoutFor(info) ?? E2B_DEFAULT_TIMEOUT_MS;
+      await call(
+        this.runtime,
+        { action: "moving the sandbox's timeout", sandboxId: this.id },
+        'idempotent',
+        () => sdk.Sandbox.setTimeout(this.id, timeoutMs, connection),
+      );
+    }
+    this.info = info;
+    this.ref = makeRef(this.id, info);
+    return this.ref;
   }
 
   async snapshot(name: string): Promise<NativeSnapshotHandle> {

@@ -37,7 +37,7 @@ export function withCreationOptions(yargs: Argv): Argv {
       type: 'string',
       requiresArg: true,
       describe:
-        'how long the sandbox lives: 90s, 30m, 1h, 2d; 0 for no TTL (default: [sandbox] ttl). Once it passes, commands that use the sandbox refuse and sandbox gc removes it',
+        'how long the sandbox lives: 90s, 30m, 1h, 2d; 0 for no TTL (default: [sandbox] ttl). Once it passes, commands that use the sandbox refuse and sandbox gc removes it; E2B also ends it then',
     })
     .option('idle-timeout', {
       type: 'string',

@@ -44,7 +44,13 @@ const info: Handler = (args, io) =>
       ['synced with', view.mountCwd && view.projectDir ? view.projectDir : 'nothing (mount_cwd is off)'],
     ];
     if (view.profile) pairs.push(['profile', view.profile]);
-    pairs.push(['expires', describeExpiry(view.expiresAt)]);
+    pairs.push([
+      'expires',
+      describeExpiry(view.expiresAt) +
+        (view.expiresAt !== null && handle.setExpiry !== undefined
+          ? `; ${view.backend} ends it then too`
+          : ''),
+    ]);
     if (view.idleTimeoutMs !== null)
       pairs.push(['idle timeout', applied('idleTimeoutMs', formatDuration(view.idleTimeoutMs))]);
     if (Object.keys(view.labels).length > 0) pairs.push(['labels', describeLabels(view.labels)]);

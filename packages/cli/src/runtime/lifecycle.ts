@@ -74,8 +74,12 @@ export async function createSandbox(rt: Runtime, options: CreateOptions): Promis
     }
     rt.out.debug(`creating ${name} on ${backend.plugin.name}`);
     const spec = { ...creation.spec, ...options.specExtras };
+    const started = Date.now();
+    const expiresAt =
+      creation.ttlMs === undefined ? undefined : new Date(started + creation.ttlMs).toISOString();
     const handle = await backend.create({
       ...spec,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
       labels: { ...spec.labels, [STATE_LABEL]: stateLabelValue(rt.stateDir) },
     });
     const now = new Date().toISOString();
@@ -97,9 +101,7 @@ export async function createSandbox(rt: Runtime, options: CreateOptions): Promis
       ...(creation.profile ? { profile: creation.profile.name } : {}),
       ...(Object.keys(spec.labels).length === 0 ? {} : { labels: { ...spec.labels } }),
       ...(options.description === undefined ? {} : { description: options.description }),
-      ...(creation.ttlMs === undefined
-        ? {}
-        : { expiresAt: new Date(Date.parse(now) + creation.ttlMs).toISOString() }),
+      ...(expiresAt === undefined ? {} : { expiresAt }),
       ...(spec.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: spec.idleTimeoutMs }),
     };
     rt.knowSandbox(record);
@@ -203,18 +205,18 @@ export async function updateSandbox(
 
 /**
  * Moves a sandbox's expiry `byMs` later (from now when it has passed or there was none), under its
- * lock, and records it; `sandbox extend-ttl` and `POST /sandboxes/{name}/extend` both come here.
+ * lock, and records it; `sandbox extend-ttl` and `POST /sandboxes/{name}/extend` both come here. A
+ * backend that also ends sandboxes at their expiry (`setExpiry`, E2B) is told first, and its new ref
+ * kept; if it cannot be told, nothing is recorded.
  */
 export async function extendSandbox(rt: Runtime, name: string, byMs: number): Promise<SandboxRecord> {
   if (!(byMs > 0)) throw new UsageError('extend by more than 0 (e.g. --by 30m)');
   const state = rt.state();
   return state.withSandboxLock(name, async () => {
-    const record = await state.requireSandbox(name);
-    const next: SandboxRecord = {
-      ...record,
-      expiresAt: extendedExpiry(record, byMs),
-      updatedAt: new Date().toISOString(),
-    };
+    const { record, handle } = await rt.connect(name, { expired: 'allow' });
+    const expiresAt = extendedExpiry(record, byMs);
+    const ref = handle.setExpiry === undefined ? record.ref : await handle.setExpiry(expiresAt);
+    const next: SandboxRecord = { ...record, ref, expiresAt, updatedAt: new Date().toISOString() };
     await state.writeSandbox(next);
     return next;
   });

@@ -298,6 +298,19 @@ export interface SandboxSpec {
    * reconnect; others may destroy the sandbox, and `status()` then reports `gone`.
    */
   readonly idleTimeoutMs?: number;
+  /**
+   * When the sandbox's TTL ends (ISO 8601, UTC); absent when it has none. agentkernel enforces a TTL
+   * itself on every backend (commands refuse once it has passed, `sandbox gc` destroys the sandbox), so
+   * a backend may ignore this, and lists nothing under {@link NOT_APPLIED_KEY} for it. A backend whose
+   * provider can end a sandbox at a given time *and move that time later* also applies it there, so the
+   * provider ends the sandbox at its expiry even when `gc` never runs, and then implements
+   * {@link SandboxHandle.setExpiry} (E2B, whose sandbox timeout is such a time). A provider timer that
+   * counts idleness, or that cannot be moved once set, must not be used for it: an `extend-ttl` could
+   * not keep the sandbox alive.
+   *
+   * Added after v1 was published: a backend written before it never reads it.
+   */
+  readonly expiresAt?: string;
   /** Extra string labels to attach as provider metadata. */
   readonly labels: Readonly<Record<string, string>>;
   /**
@@ -498,6 +511,19 @@ export interface SandboxHandle {
    * `destroy` is safe to retry. Afterwards every other operation rejects with `SandboxGoneError`.
    */
   destroy(): Promise<void>;
+
+  /**
+   * Moves the provider-side end of the sandbox to `expiresAt` (ISO 8601), later or earlier, when the
+   * sandbox's TTL is extended (`sandbox extend-ttl`, `POST /sandboxes/{name}/extend`). Present only on
+   * backends that apply {@link SandboxSpec.expiresAt} at the provider; absent means the TTL is
+   * agentkernel's alone. Resolves with the ref to keep from now on (a backend that records the expiry in
+   * {@link SandboxRef.metadata}, to apply it on reconnect, returns the updated ref; others return
+   * {@link SandboxHandle.ref}). A sandbox that is stopped or paused keeps the new expiry for when it is
+   * started again; one that is gone rejects with `SandboxGoneError`.
+   *
+   * Added after v1 was published; no capability flag: callers test for the method.
+   */
+  setExpiry?(expiresAt: string): Promise<SandboxRef>;
 
   /** Takes a native snapshot (only with {@link BackendCapabilities.nativeSnapshots}). */
   snapshot?(name: string): Promise<NativeSnapshotHandle>;
