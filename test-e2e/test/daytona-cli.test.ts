@@ -1,6 +1,6 @@
 // The built `agentkernel` binary against the offline Daytona that `serve.js` runs as its own process,
 // exactly as a user would point the CLI at it: only the environment it prints.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   agentkernel,
-  CLI_BIN,
+  attachInTerminal,
   type CliResult,
   expectExit,
   json,
@@ -29,43 +29,6 @@ const SERVE = join(DAYTONA_PLUGIN, 'dist', 'testing', 'serve.js');
 interface FakeEnv {
   readonly DAYTONA_API_URL: string;
   readonly DAYTONA_API_KEY: string;
-}
-
-/**
- * Runs `agentkernel attach <name>` inside a real terminal (util-linux `script` gives it a pty), typing
- * `input` once the remote shell is there.
- */
-function attachInTerminal(
-  name: string,
-  input: string,
-  options: { home: string; cwd: string; env: Record<string, string> },
-): Promise<{ code: number | null; output: string }> {
-  const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_BIN)} attach ${name}`;
-  const child = spawn('script', ['-qfec', command, '/dev/null'], {
-    cwd: options.cwd,
-    env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', AGENTKERNEL_HOME: options.home, ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let output = '';
-  let typed = false;
-  const type = (): void => {
-    if (typed) return;
-    typed = true;
-    child.stdin.write(input);
-  };
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    if (output.includes('attached to')) setTimeout(type, 500);
-  });
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
 }
 
 describe('the built CLI against the offline Daytona (serve.js)', () => {

@@ -219,3 +219,40 @@ export function expectExit(step: string, result: CliResult, code: number): CliRe
   expect(result.code, shown(step, result)).toBe(code);
   return result;
 }
+
+/**
+ * Runs `agentkernel attach <name>` inside a real terminal (util-linux `script` gives it a pty), typing
+ * `input` once the remote shell is there.
+ */
+export function attachInTerminal(
+  name: string,
+  input: string,
+  options: { home: string; cwd: string; env: Record<string, string> },
+): Promise<{ code: number | null; output: string }> {
+  const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_BIN)} attach ${name}`;
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', AGENTKERNEL_HOME: options.home, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let typed = false;
+  const type = (): void => {
+    if (typed) return;
+    typed = true;
+    child.stdin.write(input);
+  };
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.includes('attached to')) setTimeout(type, 500);
+  });
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}

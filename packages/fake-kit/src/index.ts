@@ -46,6 +46,7 @@ export {
 export { LiveEnvironment } from './live-environment.js';
 export { listen, type FakeHandler, type FakeListener, type ListenOptions } from './listen.js';
 export { FakeProcess, ProcessTable, type ProcessEnd, type ProcessOutput } from './processes.js';
+export { ptyArgv, ptyInput, ptyResize, type PtySize } from './pty.js';
 export { FakeRouter, type RouteHandler, type RouteMatch, type RouteRequest } from './router.js';
 export { procDirOf, spawnInSandbox, type SandboxCommand, type SpawnTarget } from './sandbox-spawn.js';
 export {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ShellOptions } from '@agentkernel/core';
-import { shellQuote } from '@agentkernel/core';
+import { attachTerminal, type ShellOptions } from '@agentkernel/core';
 import { call, type Runtime, type SdkSandbox } from './runtime.js';
 
 /**
@@ -13,43 +12,25 @@ export async function openShell(
   sandbox: SdkSandbox,
   options: ShellOptions & { readonly cwd: string },
 ): Promise<number> {
-  const { stdin, stdout } = process;
-  const size = (): { cols: number; rows: number } => ({
-    cols: stdout.columns ?? 80,
-    rows: stdout.rows ?? 24,
-  });
   const doing = { action: 'opening a terminal', sandboxId: sandbox.id };
-  const pty = await call(runtime, doing, 'refused-only', () =>
-    sandbox.process.createPty({
-      id: `agentkernel-${randomUUID()}`,
-      cwd: options.cwd,
-      ...size(),
-      ...(options.env === undefined ? {} : { envs: { ...options.env } }),
-      onData: (data: Uint8Array) => {
-        stdout.write(data);
-      },
-    }),
+  return attachTerminal(
+    async (size, onData) => {
+      const pty = await call(runtime, doing, 'refused-only', () =>
+        sandbox.process.createPty({
+          id: `agentkernel-${randomUUID()}`,
+          cwd: options.cwd,
+          ...size,
+          ...(options.env === undefined ? {} : { envs: { ...options.env } }),
+          onData,
+        }),
+      );
+      return {
+        send: (data) => pty.sendInput(data),
+        resize: async ({ cols, rows }) => void (await pty.resize(cols, rows)),
+        wait: async () => (await pty.wait()).exitCode ?? 1,
+        close: () => pty.disconnect(),
+      };
+    },
+    { argv: options.argv },
   );
-  const raw = stdin.isTTY === true;
-  if (raw) stdin.setRawMode(true);
-  const onInput = (chunk: Buffer): void => void pty.sendInput(chunk).catch(() => undefined);
-  const onResize = (): void => {
-    const { cols, rows } = size();
-    void pty.resize(cols, rows).catch(() => undefined);
-  };
-  stdin.on('data', onInput);
-  stdout.on('resize', onResize);
-  try {
-    if (options.argv !== undefined && options.argv.length > 0) {
-      await pty.sendInput(`exec ${options.argv.map(shellQuote).join(' ')}\n`);
-    }
-    const result = await pty.wait();
-    return result.exitCode ?? 1;
-  } finally {
-    stdin.off('data', onInput);
-    stdout.off('resize', onResize);
-    if (raw) stdin.setRawMode(false);
-    stdin.pause();
-    await pty.disconnect();
-  }
 }

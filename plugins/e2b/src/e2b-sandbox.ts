@@ -16,6 +16,7 @@ import {
   type SandboxHandle,
   type SandboxRef,
   type SandboxStatus,
+  type ShellOptions,
   type WriteFileOptions,
 } from '@agentkernel/core';
 import { downloadFile } from './download.js';
@@ -23,6 +24,7 @@ import { BACKEND, mayBeUnreachable, toAgentkernelError, type Doing } from './err
 import { commandApi } from './commands.js';
 import { E2B_DEFAULT_TIMEOUT_MS, makeRef, refInfo, timeoutFor, type RefInfo } from './metadata.js';
 import { call, type Runtime, type SdkSandbox } from './runtime.js';
+import { openShell } from './shell.js';
 import { takeSnapshot } from './snapshots.js';
 
 /** One E2B sandbox. Holds a connected SDK `Sandbox` once an operation needed one. */
@@ -281,5 +283,13 @@ export class E2BSandboxHandle implements SandboxHandle {
   async snapshot(name: string): Promise<NativeSnapshotHandle> {
     const sandbox = await this.connected();
     return takeSnapshot(this.runtime, sandbox, name);
+  }
+
+  async shell(options: ShellOptions = {}): Promise<number> {
+    const doing = { action: 'opening a terminal', sandboxId: this.id };
+    return openShell((operation) => this.envd(doing, 'refused-only', operation), {
+      ...options,
+      cwd: this.resolve(options.cwd ?? '.'),
+    });
   }
 }

@@ -17,7 +17,7 @@ export const e2bPlugin: BackendPlugin = {
   capabilities: {
     nativeSnapshots: true,
     pauseResume: true,
-    pty: false,
+    pty: true,
     streamingExec: true,
     list: true,
     ports: true,

@@ -34,7 +34,7 @@ describe('the e2b plugin object', () => {
     expect(plugin.capabilities).toEqual({
       nativeSnapshots: true,
       pauseResume: true,
-      pty: false,
+      pty: true,
       streamingExec: true,
       list: true,
       ports: true,

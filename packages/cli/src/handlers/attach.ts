@@ -13,7 +13,13 @@ const attach: Handler = (args, io) =>
     }
     const connected = await rt.connect(await rt.sandboxName(args.name, 'attach'));
     const { record, handle } = connected;
-    const shell = optionalMethod(record.backend, handle, 'shell', 'pty');
+    const shell = optionalMethod(
+      record.backend,
+      handle,
+      'shell',
+      'pty',
+      `it has no terminal to attach to; run commands with: agentkernel exec ${record.name} -- COMMAND`,
+    );
     const sync = syncsProject(record, args.sync !== false);
     if (sync) await pushProject(rt, connected, { reason: 'attach' });
     rt.out.info(`attached to ${record.name} (${record.backend}); exit the shell to come back`);

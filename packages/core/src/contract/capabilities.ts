@@ -32,9 +32,10 @@ export function optionalMethod<T extends object, K extends keyof T>(
   target: T,
   key: K,
   capability: CapabilityName,
+  hint?: string,
 ): NonNullable<T[K]> {
   const member = target[key];
   if (typeof member !== 'function')
-    throw new CapabilityUnsupportedError(backend, CAPABILITY_DESCRIPTIONS[capability]);
+    throw new CapabilityUnsupportedError(backend, CAPABILITY_DESCRIPTIONS[capability], hint);
   return (member as (...args: unknown[]) => unknown).bind(target) as NonNullable<T[K]>;
 }

@@ -195,9 +195,11 @@ export class CapabilityUnsupportedError extends AgentkernelError {
     return hasMarker(value, CAPABILITY_UNSUPPORTED);
   }
   readonly capability: string;
-  constructor(backend: string, capability: string) {
+  /** `hint` says what to do instead, e.g. the command that works on every backend. */
+  constructor(backend: string, capability: string, hint?: string) {
     super('CAPABILITY_UNSUPPORTED', `backend "${backend}" does not support ${capability}`, ExitCode.backend, {
       backend,
+      ...(hint === undefined ? {} : { hint }),
     });
     this.capability = capability;
   }

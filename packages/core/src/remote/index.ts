@@ -56,3 +56,4 @@ export {
   type LeftOver,
 } from './create-cleanup.js';
 export { REPLAYABLE_BODY_BYTES, replayableBody } from './replayable.js';
+export { attachTerminal, type RemoteTerminal, type TerminalIo, type TerminalSize } from './terminal.js';

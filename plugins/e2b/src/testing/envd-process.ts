@@ -8,6 +8,9 @@ import type {
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
 import {
   AsyncQueue,
+  ptyArgv,
+  ptyInput,
+  ptyResize,
   spawnInSandbox,
   type FakeProcess,
   type ProcessEnd,
@@ -28,9 +31,12 @@ type Selector =
 interface SelectorMsg {
   process?: { selector: Selector };
 }
+interface PtyMsg {
+  size?: { cols: number; rows: number };
+}
 interface StartRequestMsg {
   process?: ProcessConfigMsg;
-  pty?: unknown;
+  pty?: PtyMsg;
   tag?: string;
   stdin?: boolean;
 }
@@ -54,9 +60,33 @@ function envdEnd(end: ProcessEnd): Record<string, unknown> {
   return { exitCode: end.exitCode, exited: true, status, error: status };
 }
 
-function eventOf(output: ProcessOutput): Record<string, unknown> {
+/** A PTY process's terminal output is `pty` data (its helper's own stderr stays stderr). */
+function eventOf(output: ProcessOutput, pty: boolean): Record<string, unknown> {
   if (output.kind === 'end') return { event: { case: 'end', value: envdEnd(output.end) } };
-  return { event: { case: 'data', value: { output: { case: output.kind, value: output.data } } } };
+  const stream = pty && output.kind === 'stdout' ? 'pty' : output.kind;
+  return { event: { case: 'data', value: { output: { case: stream, value: output.data } } } };
+}
+
+/** A PTY size as envd checks it: both dimensions given and non-zero. */
+function sizeOf(pty: PtyMsg | undefined): { cols: number; rows: number } {
+  const size = pty?.size;
+  if (size === undefined || !(size.cols > 0) || !(size.rows > 0) || size.cols > 0xffff || size.rows > 0xffff)
+    throw new ConnectError('pty.size needs cols and rows from 1 to 65535', Code.InvalidArgument);
+  return { cols: size.cols, rows: size.rows };
+}
+
+/** Writes input of the kind envd takes for the process: `pty` for a PTY, `stdin` otherwise. */
+async function input(proc: FakeProcess<ProcessConfig>, given: InputMsg['input'] | undefined): Promise<void> {
+  if (given?.case === 'pty') {
+    if (proc.config.pty !== true)
+      throw new ConnectError('tty not assigned to process', Code.FailedPrecondition);
+    await proc.write(ptyInput(given.value));
+    return;
+  }
+  if (given?.case !== 'stdin') throw new ConnectError('no input given', Code.InvalidArgument);
+  if (proc.config.pty === true || !proc.stdinOpen)
+    throw new ConnectError('stdin not enabled or closed', Code.FailedPrecondition);
+  await proc.write(given.value);
 }
 
 function find(sandbox: FakeSandbox, request: SelectorMsg): FakeProcess<ProcessConfig> {
@@ -103,7 +133,12 @@ function follow(
     try {
       yield { event: { event: { case: 'start', value: { pid: proc.pid } } } };
       for await (const event of queue) {
-        yield { event: event === 'keepalive' ? { event: { case: 'keepalive', value: {} } } : eventOf(event) };
+        yield {
+          event:
+            event === 'keepalive'
+              ? { event: { case: 'keepalive', value: {} } }
+              : eventOf(event, proc.config.pty === true),
+        };
       }
     } finally {
       clearInterval(ticker);
@@ -119,8 +154,7 @@ async function start(
   context: HandlerContext,
   procDir: string,
 ): Promise<FakeProcess<ProcessConfig>> {
-  if (request.pty !== undefined)
-    throw new ConnectError('the fake envd does not implement PTYs', Code.Unimplemented);
+  const size = request.pty === undefined ? undefined : sizeOf(request.pty);
   const config = request.process;
   if (config === undefined || config.cmd === '')
     throw new ConnectError('process.cmd is required', Code.InvalidArgument);
@@ -141,14 +175,24 @@ async function start(
       environment: sandbox.environment,
     },
     {
-      argv: [config.cmd, ...config.args],
+      // A PTY runs on a real pseudo-terminal in the sandbox (fake-kit's PTY helper).
+      argv: size === undefined ? [config.cmd, ...config.args] : ptyArgv([config.cmd, ...config.args], size),
       cwd: cwd.sandboxPath,
       env: { ...sandbox.envVars, ...config.envs },
-      stdin: request.stdin === false ? 'ignore' : 'pipe',
+      stdin: request.stdin === false && size === undefined ? 'ignore' : 'pipe',
       timeoutMs: timeout > 0 ? timeout : undefined,
     },
   );
-  return sandbox.processes.add(proc, { ...config, cwd: cwd.sandboxPath }, request.tag);
+  return sandbox.processes.add(
+    proc,
+    { ...config, cwd: cwd.sandboxPath, ...(size === undefined ? {} : { pty: true }) },
+    request.tag,
+  );
+}
+
+/** The process's `ProcessConfig` message (whether it has a PTY is not part of it). */
+function configOf({ pty: _pty, ...config }: ProcessConfig): Omit<ProcessConfig, 'pty'> {
+  return config;
 }
 
 function unary(service: DescService, name: string): DescMethodUnary {
@@ -169,17 +213,13 @@ export function registerProcessService(router: ConnectRouter, service: DescServi
       .processes.list()
       .map((proc) => ({
         pid: proc.pid,
-        config: proc.config,
+        config: configOf(proc.config),
         ...(proc.tag === undefined ? {} : { tag: proc.tag }),
       })),
   }));
   router.rpc(unary(service, 'sendInput'), async (request, context) => {
     const proc = find(sandboxOf(context), request as unknown as SelectorMsg);
-    const input = (request as unknown as { input?: InputMsg }).input?.input;
-    if (input?.case !== 'stdin')
-      throw new ConnectError('only stdin input is supported (no PTY)', Code.InvalidArgument);
-    if (!proc.stdinOpen) throw new ConnectError('stdin not enabled or closed', Code.FailedPrecondition);
-    await proc.write(input.value);
+    await input(proc, (request as unknown as { input?: InputMsg }).input?.input);
     return {};
   });
   router.rpc(service.method.streamInput as DescMethodClientStreaming, async (requests, context) => {
@@ -189,10 +229,9 @@ export function registerProcessService(router: ConnectRouter, service: DescServi
       const event = (message as unknown as StreamInputMsg).event;
       if (event.case === 'start') proc = find(sandbox, event.value);
       else if (event.case === 'data') {
-        const input = event.value.input?.input;
         if (proc === undefined)
           throw new ConnectError('stream input must start with a start event', Code.InvalidArgument);
-        if (input?.case === 'stdin') await proc.write(input.value);
+        await input(proc, event.value.input?.input);
       }
     }
     return {};
@@ -210,11 +249,13 @@ export function registerProcessService(router: ConnectRouter, service: DescServi
     proc.killProcess();
     return {};
   });
-  router.rpc(unary(service, 'update'), (request, context) => {
-    find(sandboxOf(context), request as unknown as SelectorMsg);
-    throw new ConnectError(
-      'tty not assigned to process (the fake envd does not implement PTYs)',
-      Code.FailedPrecondition,
-    );
+  router.rpc(unary(service, 'update'), async (request, context) => {
+    const proc = find(sandboxOf(context), request as unknown as SelectorMsg);
+    const pty = (request as unknown as { pty?: PtyMsg }).pty;
+    if (pty === undefined) return {};
+    if (proc.config.pty !== true)
+      throw new ConnectError('tty not assigned to process', Code.FailedPrecondition);
+    await proc.write(ptyResize(sizeOf(pty)));
+    return {};
   });
 }

@@ -15,6 +15,8 @@ export interface ProcessConfig {
   readonly args: readonly string[];
   readonly envs: Readonly<Record<string, string>>;
   readonly cwd?: string;
+  /** Started with a PTY: input is typed at its terminal, its output is `pty` data. */
+  readonly pty?: true;
 }
 
 /** The envd version the fake reports; the SDK gates features on it (octet-stream upload needs 0.5.7). */
