@@ -129,6 +129,7 @@ describe('agentkernel completion', () => {
       'show agentkernel snap\n' +
       'show agentkernel -B ma\n' +
       'show agentkernel exec comp-one ""\n' +
+      'show agentkernel --backend = mar\n' +
       'complete -p agentkernel\n';
     const result = shell('bash', ['-c', script]);
     expect(result.stderr).toBe('');
@@ -138,6 +139,8 @@ describe('agentkernel completion', () => {
       'marked|',
       // Nothing of ours: `complete -o default` lets bash offer file names.
       '|',
+      // bash splits `--backend=mar` at the `=`.
+      'marked|',
       'complete -o default -F _agentkernel_complete agentkernel',
       '',
     ]);
@@ -152,13 +155,16 @@ describe('agentkernel completion', () => {
         'echo ==\n' +
         'complete -C "agentkernel snap"\n' +
         'echo ==\n' +
-        'complete -C "agentkernel exec comp-one cat no"\n';
+        'complete -C "agentkernel exec comp-one cat no"\n' +
+        'echo ==\n' +
+        'complete -C "agentkernel --backend=mar"\n';
       const result = shell('fish', ['--no-config', '-c', script]);
       expect(result.stderr).toBe('');
       expect(result.stdout.split('==\n')).toEqual([
         'comp-one\n',
         'snapshot\ttake, list, restore and delete portable snapshots of /workspace\n',
         'notes.txt\n',
+        '--backend=marked\n',
       ]);
     },
   );
