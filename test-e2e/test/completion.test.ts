@@ -1,5 +1,5 @@
-// Shell completion, black-box: the scripts run in real bash and fish (zsh's is checked by zsh itself and
-// through the data command its function reads), and names come from state and discovery metadata only.
+// Shell completion, black-box: the scripts run in real bash, fish and zsh (zsh's completion widgets
+// stubbed), and names come from state and discovery metadata only.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
@@ -129,6 +129,7 @@ describe('agentkernel completion', () => {
       'show agentkernel snap\n' +
       'show agentkernel -B ma\n' +
       'show agentkernel exec comp-one ""\n' +
+      'show agentkernel --backend = mar\n' +
       'complete -p agentkernel\n';
     const result = shell('bash', ['-c', script]);
     expect(result.stderr).toBe('');
@@ -138,6 +139,8 @@ describe('agentkernel completion', () => {
       'marked|',
       // Nothing of ours: `complete -o default` lets bash offer file names.
       '|',
+      // bash splits `--backend=mar` at the `=`.
+      'marked|',
       'complete -o default -F _agentkernel_complete agentkernel',
       '',
     ]);
@@ -152,13 +155,43 @@ describe('agentkernel completion', () => {
         'echo ==\n' +
         'complete -C "agentkernel snap"\n' +
         'echo ==\n' +
-        'complete -C "agentkernel exec comp-one cat no"\n';
+        'complete -C "agentkernel exec comp-one cat no"\n' +
+        'echo ==\n' +
+        'complete -C "agentkernel --backend=mar"\n';
       const result = shell('fish', ['--no-config', '-c', script]);
       expect(result.stderr).toBe('');
       expect(result.stdout.split('==\n')).toEqual([
         'comp-one\n',
         'snapshot\ttake, list, restore and delete portable snapshots of /workspace\n',
         'notes.txt\n',
+        '--backend=marked\n',
+      ]);
+    },
+  );
+
+  it.skipIf(!SHELLS.zsh)(
+    'zsh: _agentkernel hands _describe word:description pairs, and _files nothing else',
+    () => {
+      // Outside a completion widget compsys cannot run, so its two entry points print what they are given;
+      // the function itself, the data command and zsh's parsing of its lines run for real.
+      const script =
+        'compdef() { print -r -- "compdef $*"; }\n' +
+        'source <(agentkernel completion zsh)\n' +
+        '_describe() { print -rl -- "${(@P)4}"; }\n' +
+        '_files() { print -r -- "(files)"; }\n' +
+        'show() { words=("$@"); CURRENT=$#; _agentkernel; print -- --; }\n' +
+        'show agentkernel sandbox info ""\n' +
+        'show agentkernel sn\n' +
+        'show agentkernel exec comp-one ""\n' +
+        'show agentkernel -B ma\n';
+      const result = shell('zsh', ['-f', '-c', script]);
+      expect(result.stderr).toBe('');
+      expect(result.stdout.split('--\n')).toEqual([
+        'compdef _agentkernel agentkernel\ncomp-one\n',
+        'snapshot:take, list, restore and delete portable snapshots of /workspace\n',
+        '(files)\n',
+        'marked\n',
+        '',
       ]);
     },
   );

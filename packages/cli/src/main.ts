@@ -18,6 +18,7 @@ export interface MainOptions {
 type Outcome = { readonly code: number } | { readonly error: unknown };
 
 function buildParser(io: Io, tree: CommandTree): Argv {
+  const wrap = Math.min(110, io.stdout.columns ?? 100);
   const parser = yargs()
     .scriptName('agentkernel')
     .usage('$0 <command> [options]\n\nRun AI-agent sandboxes on this machine (local) or on hosted providers.')
@@ -65,7 +66,7 @@ function buildParser(io: Io, tree: CommandTree): Argv {
       describe: 'print only results and errors',
     })
     .group(['config', 'backend', 'isolation', 'json', 'debug', 'quiet', 'help', 'version'], 'Global options:')
-    .command(yargsCommands(tree).map(toYargs))
+    .command(yargsCommands(tree, wrap).map((def) => toYargs(def, wrap)))
     .demandCommand(1, 'name a command; see agentkernel --help')
     .strict()
     .help()
@@ -76,7 +77,7 @@ function buildParser(io: Io, tree: CommandTree): Argv {
       `${missingNote(tree)}\n\n` +
         "Exit codes: exec and run exit with the command's own code, and 125 when agentkernel itself fails (usage, config, backend, sync conflict, not found); other commands: 0 ok, 2 usage or config, 3 backend, 4 sync conflict, 5 not found, 70 internal error.",
     )
-    .wrap(Math.min(110, io.stdout.columns ?? 100))
+    .wrap(wrap)
     .fail(false)
     .exitProcess(false);
   return parser;

@@ -57,6 +57,14 @@ describe('complete', () => {
     expect(await words('sync', 'push', '--prefer', '')).toEqual(['local', 'remote']);
   });
 
+  it('completes --option=value as one word (zsh, fish) and as bash splits it at =', async () => {
+    expect(await words('sandbox', 'create', '--backend=e')).toEqual(['--backend=e2b']);
+    expect(await words('--isolation=')).toEqual(['--isolation=bubblewrap', '--isolation=none']);
+    expect(await words('--backend', '=', '')).toEqual(['e2b', 'local']);
+    expect(await words('--backend', '=', 'e2b', 'sandbox', 'info', 'w')).toEqual(['web']);
+    expect(await words('--json=')).toEqual([]);
+  });
+
   it('offers flags, never positional names as flags', async () => {
     const create = await words('sandbox', 'create', '--');
     expect(create).toContain('--publish');

@@ -85,7 +85,7 @@ export function adminCommands(lazy: LazyHandler): { groups: CommandGroup[]; comm
             })
             .example('$0 completion bash >> ~/.bashrc', 'complete in every new bash')
             .example('$0 completion zsh > "${fpath[1]}/_agentkernel"', 'zsh: a file on the fpath')
-            .example('$0 completion fish > ~/.config/fish/completions/agentkernel.fish', 'fish'),
+            .example('$0 completion fish | source', 'fish, for this session'),
         handler: lazy('completion'),
       },
       {

@@ -81,6 +81,10 @@ export function execCommands(lazy: LazyHandler): CommandDef[] {
             '$0 exec demo --no-sync --timeout 30 -- make',
             'no workspace sync; give up after 30 seconds',
           )
+          .example(
+            '$0 exec demo --json -- cat out.bin',
+            '{exitCode, stdout, stderr, ...}; stdoutEncoding says utf8 or base64',
+          )
           .epilog(EXIT_CODES),
       handler: lazy('exec'),
     },

@@ -20,7 +20,8 @@ export function commandTree(lazy: LazyHandler): CommandTree {
   };
 }
 
-export function yargsCommands(tree: CommandTree): CommandDef[] {
-  const [sandbox, ...otherGroups] = tree.groups.map(groupCommand);
+/** The commands as yargs gets them, for a help `wrap` columns wide. */
+export function yargsCommands(tree: CommandTree, wrap: number): CommandDef[] {
+  const [sandbox, ...otherGroups] = tree.groups.map((group) => groupCommand(group, wrap));
   return [...(sandbox ? [sandbox] : []), ...tree.commands, ...otherGroups];
 }

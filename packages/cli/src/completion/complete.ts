@@ -113,11 +113,22 @@ async function positionalCandidates(
   return named(await context.names(source));
 }
 
+/** bash splits `--backend=e` into `--backend`, `=`, `e`: the `=` joins the option to its value. */
+function withoutEqualsWords(words: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (const word of words) {
+    if (word === '=' && joined.at(-1)?.startsWith('--') === true) continue;
+    joined.push(word);
+  }
+  return joined;
+}
+
 /**
  * The completions of the last word of `words` (the words after `agentkernel`, the one under the cursor
  * last, possibly empty): commands, flags, option values and names, filtered by what is typed.
  */
-export async function complete(words: readonly string[], context: CompletionContext): Promise<Candidate[]> {
+export async function complete(typed: readonly string[], context: CompletionContext): Promise<Candidate[]> {
+  const words = withoutEqualsWords(typed);
   const current = words.at(-1) ?? '';
   const before = words.slice(0, -1);
   let group: CommandGroup | undefined;
@@ -151,7 +162,16 @@ export async function complete(words: readonly string[], context: CompletionCont
     if (startsUserCommand(def, positionals.length)) return [];
     positionals.push(word);
   }
-  const found = await candidatesAt(current, previousWantsValue, { group, def, tables, positionals }, context);
+  const position = { group, def, tables, positionals };
+  // `--backend=e` (one word in zsh and fish) completes to `--backend=e2b`.
+  const inline = /^(--[^=]+)=(.*)$/.exec(current);
+  if (inline?.[1] !== undefined && takesValue(inline[1])) {
+    const values = await candidatesAt(inline[2] ?? '', inline[1], position, context);
+    return values
+      .filter((candidate) => candidate.word.startsWith(inline[2] ?? ''))
+      .map((candidate) => ({ ...candidate, word: `${inline[1]}=${candidate.word}` }));
+  }
+  const found = await candidatesAt(current, previousWantsValue, position, context);
   return found.filter((candidate) => candidate.word.startsWith(current));
 }
 

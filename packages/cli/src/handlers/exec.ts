@@ -1,6 +1,6 @@
 import { UsageError } from '@agentkernel/core';
 import type { Handler } from '../commands/types.js';
-import { prepareCommand, runCommand, type CommandFlags } from '../runtime/command.js';
+import { commandJson, prepareCommand, runCommand, type CommandFlags } from '../runtime/command.js';
 import { startDetachedCommand } from '../runtime/detached.js';
 import { InterruptedError, withInterrupt } from '../runtime/interrupt.js';
 import { withRuntime } from '../runtime/runtime.js';
@@ -41,6 +41,7 @@ const exec: Handler = (args, io) =>
       throw error;
     }
     if (sync) await pullProject(rt, connected, { reason: 'exec' });
+    if (rt.out.json) rt.out.printJson(commandJson(result));
     return result.exitCode;
   });
 

@@ -1,5 +1,5 @@
 import type { Handler } from '../commands/types.js';
-import { prepareCommand, runCommand, type CommandFlags } from '../runtime/command.js';
+import { commandJson, prepareCommand, runCommand, type CommandFlags } from '../runtime/command.js';
 import { withInterrupt } from '../runtime/interrupt.js';
 import { createSandbox, discardSandbox, ephemeralName } from '../runtime/lifecycle.js';
 import { withRuntime } from '../runtime/runtime.js';
@@ -28,6 +28,7 @@ const run: Handler = (args, io) =>
       try {
         const result = await runCommand(rt, connected, command, signal);
         if (sync) await pullProject(rt, connected, { reason: 'run' });
+        if (rt.out.json) rt.out.printJson(commandJson(result));
         return result.exitCode;
       } finally {
         if (args.keep === true)

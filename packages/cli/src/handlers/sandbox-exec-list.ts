@@ -1,6 +1,7 @@
 import type { Handler } from '../commands/types.js';
 import { listDetachedCommands } from '../runtime/detached.js';
 import { withRuntime } from '../runtime/runtime.js';
+import { formatInstant } from '../runtime/view.js';
 
 const execList: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
@@ -15,7 +16,7 @@ const execList: Handler = (args, io) =>
       { header: 'ID', value: (v) => v.id },
       { header: 'STATUS', value: (v) => v.status },
       { header: 'EXIT', value: (v) => (v.exitCode === null ? '-' : String(v.exitCode)) },
-      { header: 'STARTED', value: (v) => v.startedAt.replace('T', ' ').slice(0, 19) },
+      { header: 'STARTED', value: (v) => formatInstant(v.startedAt) },
       { header: 'COMMAND', value: (v) => v.command.join(' ') },
     ]);
   });

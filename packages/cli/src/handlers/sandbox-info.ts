@@ -2,7 +2,13 @@ import type { Handler } from '../commands/types.js';
 import { describeEvent } from '../runtime/audit-view.js';
 import { withRuntime } from '../runtime/runtime.js';
 import { formatDuration } from '@agentkernel/core';
-import { describeExpiry, describeLabels, sandboxEndpoints, sandboxView } from '../runtime/view.js';
+import {
+  describeExpiry,
+  describeLabels,
+  formatInstant,
+  sandboxEndpoints,
+  sandboxView,
+} from '../runtime/view.js';
 
 const info: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
@@ -29,7 +35,7 @@ const info: Handler = (args, io) =>
       ['backend', `${view.backend} (${backend.plugin.version})`],
       ['status', view.status],
       ['id', view.id],
-      ['created', view.createdAt],
+      ['created', formatInstant(view.createdAt)],
       ['image', applied('image', view.image ?? 'backend default')],
       ['vcpus', applied('vcpus', view.vcpus === null ? 'backend default' : String(view.vcpus))],
       ['memory', applied('memoryMb', view.memoryMb === null ? 'backend default' : `${view.memoryMb} MiB`)],
@@ -53,7 +59,8 @@ const info: Handler = (args, io) =>
     rt.out.pairs(pairs);
     if (recentActivity.length > 0) {
       rt.out.line('recent activity:');
-      for (const entry of recentActivity) rt.out.line(`  ${entry.timestamp}  ${describeEvent(entry)}`);
+      for (const entry of recentActivity)
+        rt.out.line(`  ${formatInstant(entry.timestamp)}  ${describeEvent(entry)}`);
     }
   });
 

@@ -2,7 +2,7 @@ import type { Handler } from '../commands/types.js';
 import { formatBytes, ProgressBar } from '../output/progress.js';
 import { withInterrupt } from '../runtime/interrupt.js';
 import { withRuntime } from '../runtime/runtime.js';
-import { takeSandboxSnapshot } from '../runtime/snapshots.js';
+import { snapshotView, takeSandboxSnapshot } from '../runtime/snapshots.js';
 
 const take: Handler = (args, io) =>
   withRuntime(args, io, async (rt) => {
@@ -16,7 +16,7 @@ const take: Handler = (args, io) =>
         signal,
       }),
     ).finally(() => bar.done());
-    if (rt.out.json) return rt.out.printJson(manifest);
+    if (rt.out.json) return rt.out.printJson(snapshotView(manifest));
     const { workspace } = manifest;
     const native = manifest.native ? ` and a native ${manifest.native.backend} snapshot` : '';
     rt.out.info(

@@ -1,7 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import type { ExecResult, SandboxHandle } from '@agentkernel/core';
 import { commandArgv, parseEnvPairs, timeoutMs } from '../args.js';
 import { writeThrough, type OutputStream } from '../output/io.js';
 import type { Connected, Runtime } from './runtime.js';
+import { checkWorkdir } from './workdir.js';
 
 /** The parts of `exec` and `run` that describe the command. */
 export interface CommandFlags {
@@ -34,21 +36,52 @@ export function prepareCommand(flags: CommandFlags): PreparedCommand {
   };
 }
 
+/**
+ * What `exec`/`run` report: the exit code, and with `--json` the output itself, which then was collected
+ * rather than streamed.
+ */
+export type CommandResult = Pick<ExecResult, 'exitCode' | 'timedOut'> & {
+  readonly stdout?: Buffer;
+  readonly stderr?: Buffer;
+};
+
+/** One stream of a command's output in JSON: as text when it is UTF-8, else base64, saying which. */
+function outputField(bytes: Buffer): { text: string; encoding: 'utf8' | 'base64' } {
+  return isUtf8(bytes)
+    ? { text: bytes.toString('utf8'), encoding: 'utf8' }
+    : { text: bytes.toString('base64'), encoding: 'base64' };
+}
+
+/** `exec --json` and `run --json`: `{exitCode, stdout, stdoutEncoding, stderr, stderrEncoding, timedOut}`. */
+export function commandJson(result: CommandResult): Record<string, unknown> {
+  const stdout = outputField(result.stdout ?? Buffer.alloc(0));
+  const stderr = outputField(result.stderr ?? Buffer.alloc(0));
+  return {
+    exitCode: result.exitCode,
+    stdout: stdout.text,
+    stdoutEncoding: stdout.encoding,
+    stderr: stderr.text,
+    stderrEncoding: stderr.encoding,
+    timedOut: result.timedOut,
+  };
+}
+
 /** The exit code of a command whose reader went away, as a shell reports a writer killed by SIGPIPE. */
 export const READER_GONE_EXIT = 128 + 13;
 
 /**
  * Runs the command of `exec`/`run` in a sandbox, streaming its output to ours byte for byte (never
- * redacted or decoded: it is the user's data), and resolves with its result (whose output fields are
- * empty: the bytes went to our stdout and stderr). A full pipe holds the command back rather than
- * filling memory; a reader that closes the pipe (`| head -1`) ends the command with exit code 141.
+ * redacted or decoded: it is the user's data), and resolves with its exit code. A full pipe holds the
+ * command back rather than filling memory; a reader that closes the pipe (`| head -1`) ends the command
+ * with exit code 141. With `--json` the output is collected instead, for {@link commandJson}.
  */
 export async function runCommand(
   rt: Runtime,
   connected: Connected,
   command: PreparedCommand,
   signal: AbortSignal,
-): Promise<Pick<ExecResult, 'exitCode' | 'timedOut'>> {
+): Promise<CommandResult> {
+  if (command.cwd !== undefined) await checkWorkdir(connected, command.cwd);
   return audited(rt, connected, command.argv, () => runInSandbox(rt, connected.handle, command, signal));
 }
 
@@ -79,7 +112,7 @@ async function runInSandbox(
   handle: SandboxHandle,
   command: PreparedCommand,
   signal: AbortSignal,
-): Promise<Pick<ExecResult, 'exitCode' | 'timedOut'>> {
+): Promise<CommandResult> {
   rt.out.debug(`exec ${JSON.stringify(command.argv)} in ${handle.ref.backend}:${handle.ref.id}`);
   let readerGone = false;
   const forward = (stream: OutputStream) => (chunk: Uint8Array) =>
@@ -87,15 +120,14 @@ async function runInSandbox(
       readerGone = true;
       throw error;
     });
-  let result: Pick<ExecResult, 'exitCode' | 'timedOut'>;
+  let result: CommandResult;
   try {
     result = await handle.exec(command.argv, {
       env: command.env,
       ...(command.cwd === undefined ? {} : { cwd: command.cwd }),
       ...(command.timeoutMs === undefined ? {} : { timeoutMs: command.timeoutMs }),
       ...(command.stdin ? { stdin: process.stdin } : {}),
-      onStdout: forward(rt.io.stdout),
-      onStderr: forward(rt.io.stderr),
+      ...(rt.out.json ? {} : { onStdout: forward(rt.io.stdout), onStderr: forward(rt.io.stderr) }),
       signal,
     });
   } catch (error) {

@@ -13,6 +13,7 @@ import {
   type OutputHandler,
 } from '@agentkernel/core';
 import type { PreparedCommand } from './command.js';
+import { checkWorkdir } from './workdir.js';
 import type { Connected, Runtime } from './runtime.js';
 
 /**
@@ -88,6 +89,7 @@ export async function startDetachedCommand(
   command: PreparedCommand,
 ): Promise<DetachedView> {
   requireBackgroundProcesses(connected);
+  if (command.cwd !== undefined) await checkWorkdir(connected, command.cwd);
   const started = await startDetached(connected.handle, command.argv, {
     env: command.env,
     ...(command.cwd === undefined ? {} : { cwd: command.cwd }),

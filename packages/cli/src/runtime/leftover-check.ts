@@ -17,7 +17,9 @@ export async function checkLeftovers(rt: Runtime, online: boolean): Promise<Find
   const check = 'leftovers';
   try {
     const { leftovers } = await findLeftovers(rt, { online });
-    const asked = online ? '' : '; remote backends not asked (doctor --online and sandbox gc --dry-run ask them)';
+    const asked = online
+      ? ''
+      : '; remote backends not asked (doctor --online and sandbox gc --dry-run ask them)';
     if (leftovers.length === 0) return { status: 'ok', check, detail: `nothing left behind${asked}` };
     const counts = (Object.keys(WORDS) as LeftoverKind[])
       .map((kind) => [kind, leftovers.filter((leftover) => leftover.kind === kind).length] as const)

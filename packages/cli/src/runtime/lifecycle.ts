@@ -104,6 +104,7 @@ export async function createSandbox(rt: Runtime, options: CreateOptions): Promis
       ...(expiresAt === undefined ? {} : { expiresAt }),
       ...(spec.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: spec.idleTimeoutMs }),
     };
+    rt.knowSandbox(record);
     try {
       await state.writeSandbox(record);
       await runBootstrap(handle, creation, rt);

@@ -25,6 +25,7 @@ import {
 import type { GlobalArgs } from '../commands/types.js';
 import type { Io } from '../output/io.js';
 import { Output } from '../output/output.js';
+import { nameSandboxesIn } from './sandbox-names.js';
 
 /** The nearest folder from `dir` upward that holds a package.json. */
 function packageDirOf(dir: string): string | undefined {
@@ -82,6 +83,7 @@ export class Runtime {
   #loader: Promise<PluginLoader> | undefined;
   #state: StateStore | undefined;
   readonly #backends = new Map<string, Promise<Backend>>();
+  readonly #named = new Map<string, SandboxRecord>();
   readonly #stateHome: string | undefined;
 
   constructor(args: GlobalArgs, io: Io, options: RuntimeOptions = {}) {
@@ -231,9 +233,20 @@ export class Runtime {
         },
       );
     }
+    this.#named.set(record.ref.id, record);
     const backend = await this.backend(record.backend);
     const handle = await backend.reconnect(record.ref);
     return { record, backend, handle };
+  }
+
+  /** Lets error messages about this sandbox's provider id name the sandbox instead. */
+  knowSandbox(record: SandboxRecord): void {
+    this.#named.set(record.ref.id, record);
+  }
+
+  /** `error` with the sandboxes this command touched named, not only their provider ids. */
+  namingSandboxes(error: unknown): unknown {
+    return nameSandboxesIn(error, this.#named.values());
   }
 
   /** Releases every opened backend's clients. */
@@ -261,6 +274,8 @@ export async function withRuntime(
   try {
     if (options.loadConfig !== false) await runtime.config();
     return await body(runtime);
+  } catch (error) {
+    throw runtime.namingSandboxes(error);
   } finally {
     await runtime.close();
   }

@@ -31,6 +31,26 @@ export function snapshotSource(record: SandboxRecord): SnapshotSource {
   };
 }
 
+/**
+ * The fields of a manifest that repeat others in agentkernel's spelling, so its Rust CLI can read the file
+ * (`created_at` is `createdAt`, `sandbox` is `source.sandbox`, `remote_snapshot` is `native.id`, ...).
+ */
+const AGENTKERNEL_MIRRORS: ReadonlySet<string> = new Set([
+  'sandbox',
+  'image_tag',
+  'backend',
+  'base_image',
+  'vcpus',
+  'memory_mb',
+  'created_at',
+  'remote_snapshot',
+] satisfies (keyof SnapshotManifest)[]);
+
+/** A snapshot as `--json` shows it: the manifest with one spelling per field (no agentkernel mirrors). */
+export function snapshotView(manifest: SnapshotManifest): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(manifest).filter(([key]) => !AGENTKERNEL_MIRRORS.has(key)));
+}
+
 /** `<sandbox>-restored`, shortened to stay a valid name. */
 export function restoredName(sandbox: string): string {
   return fitName(sandbox, '-restored');

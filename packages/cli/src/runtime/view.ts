@@ -66,15 +66,33 @@ export async function describeSandbox(connected: Connected): Promise<SandboxView
   return sandboxView(connected.record, await connected.handle.status());
 }
 
-/** A recorded sandbox with its live status; one whose backend cannot be opened (plugin gone, credentials
- * unset) is still shown, as unknown, with the reason. */
-export async function viewOfRecord(rt: Runtime, record: SandboxRecord): Promise<SandboxView> {
+/** A sandbox as `sandbox list` shows it: its view and the URLs of its published ports. */
+export type ListedSandbox = SandboxView & { readonly endpoints: readonly Endpoint[] };
+
+/** A recorded sandbox with its live status (and, when asked, its endpoints); one whose backend cannot be
+ * opened (plugin gone, credentials unset) is still shown, as unknown, with the reason. */
+export async function viewOfRecord(
+  rt: Runtime,
+  record: SandboxRecord,
+  options: { readonly endpoints?: boolean } = {},
+): Promise<ListedSandbox> {
+  let status: SandboxStatus;
+  let connected: Connected;
   try {
     const backend = await rt.backend(record.backend);
     const handle = await backend.reconnect(record.ref);
-    return sandboxView(record, await handle.status());
+    connected = { record, backend, handle };
+    status = await handle.status();
   } catch (error) {
-    return sandboxView(record, 'unknown', AgentkernelError.isInstance(error) ? error.detail : String(error));
+    const problem = AgentkernelError.isInstance(error) ? error.detail : String(error);
+    return { ...sandboxView(record, 'unknown', problem), endpoints: [] };
+  }
+  if (options.endpoints !== true) return { ...sandboxView(record, status), endpoints: [] };
+  try {
+    return { ...sandboxView(record, status), endpoints: await sandboxEndpoints(connected, status) };
+  } catch (error) {
+    const problem = `its endpoints: ${AgentkernelError.isInstance(error) ? error.detail : String(error)}`;
+    return { ...sandboxView(record, status, problem), endpoints: [] };
   }
 }
 
@@ -100,6 +118,17 @@ export function describeExpiry(expiresAt: string | null, now = Date.now()): stri
   if (expiresAt === null) return 'never (no TTL)';
   const left = Date.parse(expiresAt) - now;
   return `${formatInstant(expiresAt)} (${left > 0 ? `in ${formatDuration(left)}` : `expired ${formatDuration(-left)} ago`})`;
+}
+
+/** Ports for people, each with its URL when published: `3000 http://127.0.0.1:40123, 8080`, or `-`. */
+export function describePorts(view: Pick<ListedSandbox, 'ports' | 'endpoints'>): string {
+  if (view.ports.length === 0) return '-';
+  return view.ports
+    .map((port) => {
+      const url = view.endpoints.find((endpoint) => endpoint.port === port)?.url;
+      return url === undefined ? String(port) : `${port} ${url}`;
+    })
+    .join(', ');
 }
 
 /** Labels for people: `team=infra, tier=dev`. */
