@@ -17,10 +17,10 @@ export function shellQuote(word: string): string {
 // POSIX shells other than bash give a background command /dev/null as stdin before its own redirections,
 // so the wrapper's stdin is passed on through fd 3.
 // The command leads a process group of its own (setsid, when the sandbox has it: busybox's `timeout`
-// makes none), so that an abort kills it with everything it started: the wrapper reports the group
-// ("#pid <n>") and its temporary folder ("#dir <path>"), which the kill removes too, since the
-// wrapper is killed before it can. Under coreutils' `timeout` with SIGKILL, the whole group also dies
-// when the time is up.
+// makes none), so that an abort kills it with everything it started: the wrapper writes the group's
+// pid into its temporary folder, named after the exec's id, where the kill finds it and which the
+// kill removes too, since the wrapper is killed before it can. Under coreutils' `timeout` with
+// SIGKILL, the whole group also dies when the time is up.
 /**
  * The shell line that makes the command in `"$@"` the leader of a session and process group of its
  * own when started in the background (`"$@" &`), where the sandbox has `setsid` (util-linux, busybox):
@@ -28,15 +28,30 @@ export function shellQuote(word: string): string {
  */
 export const GROUP_LEADER = 'if command -v setsid >/dev/null 2>&1; then set -- setsid "$@"; fi';
 
+/** The prefix of an exec wrapper's temporary folder (under the sandbox's TMPDIR, /tmp by default). */
+const TEMP_PREFIX = 'agentkernel-exec-';
+
 /**
- * The shell command that SIGKILLs process group `group` (and its leader, should it have left the group)
- * and removes `paths`; it never fails. `kill -9 -PGID PID`, not `kill -KILL -- ...`: dash and busybox
- * take no `--`.
+ * The shell command that finds the wrapper of exec `id` by its temporary folder, SIGKILLs the
+ * command's process group (whose pid the wrapper wrote there, and its leader, should it have left the
+ * group) and removes the folder; it never fails. It needs nothing the wrapper printed, so it works
+ * even when the provider hands output back only at the end. `tmpdir` is the TMPDIR the command was
+ * given, when it was given one. `kill -9 -PGID PID`, not `kill -KILL -- ...`: dash and busybox take no `--`.
  */
-export function groupKillScript(group: number, paths: readonly string[] = []): string {
-  const remove = paths.length === 0 ? '' : ` rm -rf -- ${paths.map(shellQuote).join(' ')} 2>/dev/null;`;
-  return `kill -9 -${group} ${group} 2>/dev/null;${remove} true`;
+export function killByIdScript(id: string, tmpdir?: string): string {
+  const base = tmpdir === undefined ? `"${TMP}"` : shellQuote(tmpdir);
+  return [
+    `for d in ${base}/${TEMP_PREFIX}${id}.*; do`,
+    '[ -d "$d" ] || continue;',
+    'p=$(cat "$d/pid" 2>/dev/null);',
+    '[ -n "$p" ] && kill -9 -"$p" "$p" 2>/dev/null;',
+    'rm -rf -- "$d";',
+    'done; true',
+  ].join(' ');
 }
+
+/** The sandbox's temporary folder, as the wrapper's shell expands it. */
+const TMP = '${TMPDIR:-/tmp}';
 
 const WRAPPER = String.raw`
 if perl -MMIME::Base64 -e 1 >/dev/null 2>&1; then
@@ -44,14 +59,15 @@ enc() { perl -MMIME::Base64 -e 'binmode STDIN; $| = 1; while (sysread(STDIN, my 
 else
 enc() { while c=$(dd bs=32768 count=1 2>/dev/null | base64 -w0) && [ -n "$c" ]; do printf '=%s\n' "$c"; done; }
 fi
-d=$(mktemp -d 2>/dev/null) && mkfifo "$d/o" "$d/e" || { printf '#error cannot create a temporary directory with fifos under %s\n' "\${TMPDIR:-/tmp}" >&2; exit 125; }
+d=$(mktemp -d "${TMP}/${TEMP_PREFIX}$AK_ID.XXXXXX" 2>/dev/null) && mkfifo "$d/o" "$d/e" || { printf '#error cannot create a temporary directory with fifos under %s\n' "${TMP}" >&2; exit 125; }
 if ! cd -- "$AK_CWD" 2>"$d/c"; then enc <"$d/c" >&2; rm -rf "$d"; exit 1; fi
 if command -v timeout >/dev/null 2>&1; then set -- timeout -s KILL "$AK_TIMEOUT" "$@"; fi
 ${GROUP_LEADER}
 exec 3<&0
 "$@" <&3 3<&- >"$d/o" 2>"$d/e" &
 p=$!
-printf '#dir %s\n#pid %s\n' "$d" "$p" >&2
+printf '%s\n' "$p" >"$d/pid"
+printf '#pid %s\n' "$p" >&2
 enc <"$d/o" & o=$!
 enc <"$d/e" >&2 & e=$!
 wait "$p" 2>/dev/null; s=$?
@@ -65,12 +81,20 @@ exit "$s"
  * hands output back as text; decode what it prints with {@link WrapperDecoder}. It needs a POSIX sh,
  * `mkfifo`, `mktemp`, and perl or `dd` + `base64` (busybox has both).
  */
-export function wrapperScript(argv: readonly string[], cwd: string, timeoutMs: number | undefined): string {
+export function wrapperScript(
+  argv: readonly string[],
+  cwd: string,
+  timeoutMs: number | undefined,
+  id: string,
+): string {
+  if (!/^[A-Za-z0-9]+$/.test(id))
+    throw new Error(`an exec id is letters and digits, not ${JSON.stringify(id)}`);
   const seconds = timeoutMs === undefined ? '0' : (Math.max(timeoutMs, 1) / 1000).toFixed(3);
   return [
     `set -- ${argv.map(shellQuote).join(' ')}`,
     `AK_CWD=${shellQuote(cwd)}`,
     `AK_TIMEOUT=${seconds}`,
+    `AK_ID=${id}`,
     WRAPPER,
   ].join('\n');
 }
@@ -86,29 +110,18 @@ export class WrapperDecoder {
   readonly stdout: Buffer[] = [];
   readonly stderr: Buffer[] = [];
   groupPid: number | undefined;
-  /** The wrapper's temporary folder, for the kill to remove. */
-  tempDir: string | undefined;
   wrapperError: string | undefined;
   callbackError: { error: unknown } | undefined;
   /** Resolves when a handler has failed, so the caller can stop the command. */
   readonly failed: Promise<void>;
   private readonly pending: Record<Stream, string> = { stdout: '', stderr: '' };
   private markFailed!: () => void;
-  private markReported!: () => void;
-  private readonly reported = new Promise<void>((resolve) => (this.markReported = resolve));
 
   constructor(
     private readonly onStdout?: OutputHandler,
     private readonly onStderr?: OutputHandler,
   ) {
     this.failed = new Promise((resolve) => (this.markFailed = resolve));
-  }
-
-  /** Resolves once the wrapper reported the command's process group, or after `ms`. */
-  async whenReported(ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.reported, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-    clearTimeout(timer);
   }
 
   feed(stream: Stream, text: string): Promise<void> | undefined {
@@ -155,10 +168,7 @@ export class WrapperDecoder {
     }
     if (stream !== 'stderr') return undefined;
     const pid = /^#pid (\d+)$/.exec(line);
-    if (pid !== null) {
-      this.groupPid = Number(pid[1]);
-      this.markReported();
-    } else if (line.startsWith('#dir /')) this.tempDir = line.slice('#dir '.length);
+    if (pid !== null) this.groupPid = Number(pid[1]);
     else if (line.startsWith('#error ')) this.wrapperError = line.slice('#error '.length);
     return undefined;
   }

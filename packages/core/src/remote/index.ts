@@ -29,7 +29,7 @@ export {
   requestSettings,
   type RequestSettings,
 } from './retry-config.js';
-export { GROUP_LEADER, groupKillScript, shellQuote, WrapperDecoder, wrapperScript } from './exec-wrapper.js';
+export { GROUP_LEADER, killByIdScript, shellQuote, WrapperDecoder, wrapperScript } from './exec-wrapper.js';
 export {
   execOverText,
   SIGKILL_EXIT_CODE,

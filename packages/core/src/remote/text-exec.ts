@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { ExecOptions, ExecResult } from '../contract/backend.js';
 import { BackendError } from '../errors/errors.js';
-import { groupKillScript, WrapperDecoder, wrapperScript } from './exec-wrapper.js';
+import { randomBytes } from 'node:crypto';
+import { killByIdScript, WrapperDecoder, wrapperScript } from './exec-wrapper.js';
 
 /** How much of `stdin` one `sendStdin` call carries. */
 export const STDIN_CHUNK_BYTES = 256 * 1024;
@@ -80,36 +81,28 @@ async function feedStdin(command: TextCommand, input: Uint8Array | Readable): Pr
 
 /** How long an abort waits for the kill to reach the sandbox before rejecting anyway. */
 const ABORT_KILL_WAIT_MS = 15_000;
-/** How long a kill waits for the wrapper to report the command's process group. */
-const REPORT_WAIT_MS = 3_000;
+/** A started wrapper and how to find it in the sandbox. */
+interface Started {
+  readonly command: TextCommand;
+  readonly id: string;
+  /** The TMPDIR the command was given, if any: its wrapper's folder is there. */
+  readonly tmpdir: string | undefined;
+}
 
 /**
- * Kills the command's whole process group (the wrapper reported it) and removes the wrapper's
- * temporary folder, then kills the wrapper itself.
+ * Kills the command's whole process group and removes the wrapper's temporary folder, both found in
+ * the sandbox by the exec's id, then kills the wrapper itself.
  */
-async function killCommand(
-  api: TextCommandApi,
-  command: TextCommand,
-  decoder: WrapperDecoder,
-): Promise<void> {
-  // An abort right after the start may come before the wrapper said which group to kill.
-  if (decoder.groupPid === undefined) await decoder.whenReported(REPORT_WAIT_MS);
-  const group = decoder.groupPid;
-  const dir = decoder.tempDir === undefined ? [] : [decoder.tempDir];
-  if (group !== undefined) await api.run(groupKillScript(group, dir)).catch(() => undefined);
-  await command.kill().catch(() => undefined);
+async function killCommand(api: TextCommandApi, started: Started): Promise<void> {
+  await api.run(killByIdScript(started.id, started.tmpdir)).catch(() => undefined);
+  await started.command.kill().catch(() => undefined);
 }
 
 /** {@link killCommand}, given at most `ms` (a sandbox that stopped answering must not hold us). */
-async function killWithin(
-  api: TextCommandApi,
-  command: TextCommand,
-  decoder: WrapperDecoder,
-  ms: number,
-): Promise<void> {
+async function killWithin(api: TextCommandApi, started: Started, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    killCommand(api, command, decoder),
+    killCommand(api, started),
     new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
   ]);
   clearTimeout(timer);
@@ -136,20 +129,22 @@ export async function execOverText(
 ): Promise<ExecResult> {
   const decoder = new WrapperDecoder(options.onStdout, options.onStderr);
   const started = performance.now();
-  const command = await api.start(wrapperScript(argv, options.cwd, options.timeoutMs), {
+  const id = randomBytes(6).toString('hex');
+  const command = await api.start(wrapperScript(argv, options.cwd, options.timeoutMs, id), {
     ...(options.env === undefined ? {} : { env: options.env }),
     stdin: options.stdin !== undefined,
     onStdout: (text) => decoder.feed('stdout', text),
     onStderr: (text) => decoder.feed('stderr', text),
   });
   if (options.stdin !== undefined) void feedStdin(command, options.stdin);
+  const wrapper: Started = { command, id, tmpdir: options.env?.TMPDIR };
   let backstop: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   let aborting = false;
   const stopped = new Promise<Outcome>((resolve, reject) => {
     if (options.timeoutMs !== undefined) {
       backstop = setTimeout(() => {
-        void killCommand(api, command, decoder);
+        void killCommand(api, wrapper);
         resolve({ exitCode: SIGKILL_EXIT_CODE, timedOut: true });
       }, options.timeoutMs + TIMEOUT_GRACE_MS);
     }
@@ -159,7 +154,7 @@ export async function execOverText(
       // way would never reach the sandbox.
       onAbort = () => {
         aborting = true;
-        void killWithin(api, command, decoder, ABORT_KILL_WAIT_MS).finally(() => {
+        void killWithin(api, wrapper, ABORT_KILL_WAIT_MS).finally(() => {
           command.disconnect?.();
           reject(signal.reason as Error);
         });
@@ -193,7 +188,7 @@ export async function execOverText(
       stopped,
       // A consumer that failed (its reader went away) will take no more output: stop the command.
       decoder.failed.then(() => {
-        void killCommand(api, command, decoder);
+        void killCommand(api, wrapper);
         return { exitCode: SIGKILL_EXIT_CODE, timedOut: false };
       }),
     ]);

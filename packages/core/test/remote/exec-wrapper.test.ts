@@ -9,7 +9,7 @@ const BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
 /** Runs the wrapper with the host's bash, as envd's `/bin/bash -l -c` would, and decodes its output. */
 function runWrapper(argv: string[], path: string | undefined, input?: Buffer) {
-  const result = spawnSync('/bin/bash', ['-c', wrapperScript(argv, '/', undefined)], {
+  const result = spawnSync('/bin/bash', ['-c', wrapperScript(argv, '/', undefined, 'test1')], {
     input,
     env: { PATH: path ?? process.env.PATH ?? '' },
   });
@@ -45,7 +45,10 @@ describe('the exec wrapper', () => {
   }
 
   it('reports a missing working directory as a shell would (exit 1, message on stderr)', () => {
-    const result = spawnSync('/bin/bash', ['-c', wrapperScript(['true'], '/no/such/dir', undefined)]);
+    const result = spawnSync('/bin/bash', [
+      '-c',
+      wrapperScript(['true'], '/no/such/dir', undefined, 'test2'),
+    ]);
     const decoder = new WrapperDecoder();
     void decoder.feed('stderr', result.stderr.toString('latin1'));
     void decoder.flush();

@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackendError } from '../../src/errors/errors.js';
-import { execOverText, SIGKILL_EXIT_CODE, STDIN_CHUNK_BYTES } from '../../src/remote/text-exec.js';
+import {
+  execOverText,
+  SIGKILL_EXIT_CODE,
+  STDIN_CHUNK_BYTES,
+  type TextCommandApi,
+} from '../../src/remote/text-exec.js';
 import { busyboxPath, hostTextApi } from './helpers/host-shell.js';
 
 const busybox = busyboxPath();
@@ -91,6 +96,50 @@ describe.each([
     expect(await readdir(tmp)).toEqual([]);
     await expect.poll(() => pids.filter(alive), { timeout: 5000 }).toEqual([]);
     await rm(tmp, { recursive: true, force: true });
+  });
+});
+
+describe('execOverText aborts through an API that hands output over only at the end', () => {
+  // As a provider's non-streaming exec does: nothing the wrapper prints arrives before the abort.
+  const streaming = hostTextApi('/bin/sh', process.env.PATH ?? '');
+  const api: TextCommandApi = {
+    ...streaming,
+    start: async (script, io) => {
+      const held: [(text: string) => Promise<void> | undefined, string][] = [];
+      const command = await streaming.start(script, {
+        ...io,
+        onStdout: (text) => void held.push([io.onStdout, text]),
+        onStderr: (text) => void held.push([io.onStderr, text]),
+      });
+      return {
+        ...command,
+        wait: async () => {
+          const code = await command.wait();
+          for (const [take, text] of held) await take(text);
+          return code;
+        },
+      };
+    },
+  };
+
+  it('still kills the group and removes the folder, found in the sandbox by the exec id', async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'ak-abort-'));
+    const controller = new AbortController();
+    const running = execOverText(
+      api,
+      ['sh', '-c', `sleep 30 & echo $! > ${tmp}/../$(basename ${tmp}).child; sleep 30`],
+      { cwd: '/', env: { TMPDIR: tmp }, signal: controller.signal },
+      target,
+    );
+    const childFile = `${tmp}.child`;
+    await expect.poll(() => existsSync(childFile), { timeout: 5000 }).toBe(true);
+    const child = Number(readFileSync(childFile, 'utf8').trim());
+    controller.abort(new Error('user pressed Ctrl-C'));
+    await expect(running).rejects.toThrow('user pressed Ctrl-C');
+    expect(await readdir(tmp)).toEqual([]);
+    await expect.poll(() => alive(child), { timeout: 5000 }).toBe(false);
+    await rm(tmp, { recursive: true, force: true });
+    await rm(childFile, { force: true });
   });
 });
 
