@@ -87,19 +87,29 @@ export function agentkernel(args: readonly string[], options: CliOptions): Promi
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const stdoutBytes = Buffer.concat(out);
-      const stderrBytes = Buffer.concat(err);
-      resolve({
-        code,
-        signal,
-        stdout: stdoutBytes.toString('utf8'),
-        stderr: stderrBytes.toString('utf8'),
-        stdoutBytes,
-        stderrBytes,
-      });
+      resolve(cliResult(code, signal, out, err));
     });
     child.stdin.end(options.input);
   });
+}
+
+/** What a finished CLI process gave: its exit, and its output as bytes and as text. */
+export function cliResult(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  out: readonly Buffer[],
+  err: readonly Buffer[],
+): CliResult {
+  const stdoutBytes = Buffer.concat(out);
+  const stderrBytes = Buffer.concat(err);
+  return {
+    code,
+    signal,
+    stdout: stdoutBytes.toString('utf8'),
+    stderr: stderrBytes.toString('utf8'),
+    stdoutBytes,
+    stderrBytes,
+  };
 }
 
 /** A fresh AGENTKERNEL_HOME (or any scratch folder), removed by the returned function. */

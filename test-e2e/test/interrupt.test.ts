@@ -4,7 +4,15 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startFakeE2B, type FakeE2B } from '@agentkernel/backend-e2b/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentkernel, CLI_BIN, expectExit, REPO_ROOT, tempDir, type CliResult } from './helpers.js';
+import {
+  agentkernel,
+  CLI_BIN,
+  cliResult,
+  expectExit,
+  REPO_ROOT,
+  tempDir,
+  type CliResult,
+} from './helpers.js';
 
 /**
  * Runs `agentkernel ...args` and sends it SIGINT (Ctrl-C) once `ready` says what it printed so far
@@ -38,17 +46,7 @@ function interrupted(
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       clearInterval(poll);
-      const stdoutBytes = Buffer.concat(out);
-      const stderrBytes = Buffer.concat(err);
-      resolve({
-        code,
-        signal,
-        stdout: stdoutBytes.toString('utf8'),
-        stderr: stderrBytes.toString('utf8'),
-        stdoutBytes,
-        stderrBytes,
-        interrupted: sent,
-      });
+      resolve({ ...cliResult(code, signal, out, err), interrupted: sent });
     });
   });
 }
