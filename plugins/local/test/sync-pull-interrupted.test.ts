@@ -42,17 +42,16 @@ describe('a pull whose download fails partway', () => {
     expect(await readFile(join(bed.localDir, 'kind'), 'utf8')).toBe('now-a-file\n');
   });
 
-  it('leaves a path the sandbox changed in kind as it was here, and the next pull has no conflict', async () => {
-    let failures = 1;
-    const failing = (archive: Readable): Readable =>
-      failures-- > 0
-        ? archive.pipe(
-            new Transform({
-              transform: (_chunk, _encoding, done) => done(new Error('connection reset by the test')),
-            }),
-          )
-        : archive;
-    const handle = interposed(bed.handle, () => Promise.resolve(), failing);
+  it('is tried again when the download breaks once, and brings everything', async () => {
+    const handle = interposed(bed.handle, () => Promise.resolve(), breaking(1));
+    const report = await pullWorkspace({ ...bed.options, handle });
+    expect(report.conflicts).toEqual([]);
+    expect(await readFile(join(bed.localDir, 'kind'), 'utf8')).toBe('now-a-file\n');
+    expect(await readFile(join(bed.localDir, 'brief.txt'), 'utf8')).toBe('brief\n');
+  });
+
+  it('leaves a path the sandbox changed in kind as it was here when every try breaks, and the next pull has no conflict', async () => {
+    const handle = interposed(bed.handle, () => Promise.resolve(), breaking(3));
     await expect(pullWorkspace({ ...bed.options, handle })).rejects.toThrow(/connection reset by the test/);
     // Still the symlink it was: nothing here is lost because the download broke.
     expect((await lstat(join(bed.localDir, 'kind'))).isSymbolicLink()).toBe(true);
@@ -63,4 +62,29 @@ describe('a pull whose download fails partway', () => {
     expect(await readFile(join(bed.localDir, 'kind'), 'utf8')).toBe('now-a-file\n');
     expect(await readFile(join(bed.localDir, 'brief.txt'), 'utf8')).toBe('brief\n');
   });
+
+  it('records the folders it removed before a broken download, so a folder turned file is no conflict', async () => {
+    await sandboxSh(bed.handle, 'mkdir -p tree/inner && echo leaf > tree/inner/leaf.txt');
+    await pullWorkspace(bed.options);
+    await sandboxSh(bed.handle, 'rm -r tree && echo flat > tree');
+    const handle = interposed(bed.handle, () => Promise.resolve(), breaking(3));
+    await expect(pullWorkspace({ ...bed.options, handle })).rejects.toThrow(/connection reset by the test/);
+
+    const report = await pullWorkspace(bed.options);
+    expect(report.conflicts).toEqual([]);
+    expect(await readFile(join(bed.localDir, 'tree'), 'utf8')).toBe('flat\n');
+  });
 });
+
+/** Breaks the first `times` archives a pull asks for, as a dropped connection would. */
+function breaking(times: number): (archive: Readable) => Readable {
+  let left = times;
+  return (archive) =>
+    left-- > 0
+      ? archive.pipe(
+          new Transform({
+            transform: (_chunk, _encoding, done) => done(new Error('connection reset by the test')),
+          }),
+        )
+      : archive;
+}

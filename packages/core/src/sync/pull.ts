@@ -10,11 +10,13 @@ import { extractArchive } from './safe-extract.js';
 import { checkSymlinkTarget, ensureParents, removeLocalPath } from './safe-paths.js';
 import { HOLDS_SECRET } from './secrets.js';
 import { localPathProblem, SkipLog } from './skipped.js';
-import { toBase, type BaseEntry } from './sync-manifest.js';
+import { toBase, type BaseEntry, type SyncManifest } from './sync-manifest.js';
 import type { EntryKind, SyncOptions, SyncPlan, SyncReport, TreeEntry } from './types.js';
 
 /** Pulls tried in a row when sandbox files vanish between the listing and the download. */
 const ATTEMPTS = 3;
+/** The failures of downloads that broke part-way: {@link pullWorkspace} lists and tries again. */
+const brokenDownloads = new WeakSet<AgentkernelError>();
 
 /**
  * Brings what changed in the sandbox since the last sync: deletions applied locally, folders created,
@@ -29,9 +31,11 @@ export async function pullWorkspace(options: SyncOptions): Promise<SyncReport> {
     try {
       return await pullOnce(options);
     } catch (error) {
-      // A file deleted or renamed in the sandbox after the listing: list again.
-      if (attempt >= ATTEMPTS || !AgentkernelError.isInstance(error) || error.code !== 'NOT_FOUND')
-        throw error;
+      // A file deleted or renamed in the sandbox after the listing, or a download that broke part-way
+      // (a file gone while tar read the list, a dropped connection): list again.
+      const again =
+        AgentkernelError.isInstance(error) && (error.code === 'NOT_FOUND' || brokenDownloads.has(error));
+      if (attempt >= ATTEMPTS || !again) throw error;
     }
   }
 }
@@ -75,11 +79,12 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
   // request, and the pull is tried again from an untouched local folder, not one this attempt half-changed.
   const archive = toFetch.size > 0 ? await download(options, [...toFetch.keys()]) : undefined;
 
-  let deletedHere: Set<string>;
+  const deletedHere = new Set<string>();
   try {
-    deletedHere = await prepareLocal(options, observed, plan, toFetch, report);
+    await prepareLocal(options, observed, plan, toFetch, report, deletedHere);
   } catch (error) {
     archive?.destroy();
+    await recordRemovals(options, manifest, deletedHere);
     throw error;
   }
 
@@ -99,7 +104,10 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
         onSkip: (path, reason) => skipped.add(path, reason),
       });
     } catch (error) {
-      throw downloadFailure(options, paths, error);
+      await recordRemovals(options, manifest, deletedHere);
+      const failure = downloadFailure(options, paths, error);
+      if (failure.code !== 'SYNC_UNSAFE_ENTRY') brokenDownloads.add(failure);
+      throw failure;
     }
     report.bytesReceived = extracted.compressedBytes;
     report.filesReceived += extracted.applied.size;
@@ -138,8 +146,8 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
 }
 
 /**
- * Removes what the sandbox removed and makes the folders it made, before the archive is unpacked.
- * Returns the paths removed here.
+ * Removes what the sandbox removed and makes the folders it made, before the archive is unpacked;
+ * `removed` gets each path removed here as it goes.
  */
 async function prepareLocal(
   options: SyncOptions,
@@ -147,7 +155,8 @@ async function prepareLocal(
   plan: SyncPlan,
   toFetch: ReadonlyMap<string, EntryKind>,
   report: SyncReport,
-): Promise<Set<string>> {
+  removed: Set<string>,
+): Promise<void> {
   const { localDir, signal } = options;
   const { local, remote } = observed;
   const localTree = local.tree;
@@ -155,10 +164,10 @@ async function prepareLocal(
   // A file or symlink that comes back as the other kind is replaced in place by the extraction's rename,
   // so it is never missing here, even when the download then fails.
   const replacedInPlace = (path: string): boolean => toFetch.has(path) && localTree.get(path)?.kind !== 'dir';
-  const deletedHere = new Set(plan.deleteLocal.filter((path) => !replacedInPlace(path)));
-  for (const path of deletedHere) {
+  for (const path of plan.deleteLocal.filter((p) => !replacedInPlace(p))) {
     signal?.throwIfAborted();
     if (await removeLocalPath(localDir, path)) report.deleted++;
+    removed.add(path);
     localTree.delete(path);
   }
 
@@ -175,7 +184,23 @@ async function prepareLocal(
     localTree.set(path, { kind: 'dir', mode: entry.mode, size: 0, mtimeMs: stats.mtimeMs });
     report.filesReceived++;
   }
-  return deletedHere;
+}
+
+/**
+ * After a pull that failed part-way: the base forgets what it already removed here, so that the next
+ * pull does not take those removals for local changes (a folder the sandbox turned into a file would
+ * otherwise be a conflict). Everything else it wrote is the sandbox's content, which the next pull sees
+ * as the same change on both sides.
+ */
+async function recordRemovals(
+  options: SyncOptions,
+  manifest: SyncManifest | undefined,
+  removed: ReadonlySet<string>,
+): Promise<void> {
+  if (manifest === undefined || removed.size === 0) return;
+  const entries = new Map(manifest.entries);
+  for (const path of removed) entries.delete(path);
+  await saveManifest(options.manifestFile, manifest, { ...manifest, entries });
 }
 
 async function download(options: SyncOptions, paths: string[]): Promise<Readable> {
