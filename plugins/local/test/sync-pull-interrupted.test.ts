@@ -1,6 +1,6 @@
 import { lstat, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pullWorkspace, type SandboxHandle } from '@agentkernel/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBed, sandboxSh, type SyncBed } from './sync-fixtures.js';
@@ -76,15 +76,19 @@ describe('a pull whose download fails partway', () => {
   });
 });
 
-/** Breaks the first `times` archives a pull asks for, as a dropped connection would. */
+/**
+ * Breaks the first `times` archives a pull asks for, as a dropped connection would: at the first bytes,
+ * which may come before the pull has started to unpack it.
+ */
 function breaking(times: number): (archive: Readable) => Readable {
   let left = times;
-  return (archive) =>
-    left-- > 0
-      ? archive.pipe(
-          new Transform({
-            transform: (_chunk, _encoding, done) => done(new Error('connection reset by the test')),
-          }),
-        )
-      : archive;
+  return (archive) => {
+    if (left-- <= 0) return archive;
+    const broken = new Readable({ read: () => undefined });
+    archive.once('data', () => {
+      archive.destroy();
+      broken.destroy(new Error('connection reset by the test'));
+    });
+    return broken;
+  };
 }

@@ -78,6 +78,11 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
   // Asked for before anything changes here: a file gone from the sandbox since the listing fails this
   // request, and the pull is tried again from an untouched local folder, not one this attempt half-changed.
   const archive = toFetch.size > 0 ? await download(options, [...toFetch.keys()]) : undefined;
+  // The archive may fail before it is unpacked: heard here, or its 'error' would end the process.
+  let brokeEarly: Error | undefined;
+  archive?.on('error', (error: Error) => {
+    brokeEarly ??= error;
+  });
 
   const deletedHere = new Set<string>();
   try {
@@ -95,6 +100,7 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
     const bytesTotal = paths.reduce((sum, path) => sum + (remote.tree.get(path)?.size ?? 0), 0);
     let extracted;
     try {
+      if (brokeEarly !== undefined) throw brokeEarly;
       extracted = await extractArchive(archive, {
         root: localDir,
         expected: toFetch,
