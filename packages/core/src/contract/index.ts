@@ -3,3 +3,4 @@ export * from './capabilities.js';
 export * from './plugin-check.js';
 export * from './vendor.js';
 export * from './output.js';
+export * from './define-plugin.js';

@@ -17,6 +17,7 @@ export {
   createRetrier,
   DEFAULT_RETRY_POLICY,
   withRetry,
+  type Doing,
   type Replay,
   type Retrier,
   type RetrierOptions,
@@ -46,7 +47,16 @@ export {
   unpackCommand,
   type OpenSandboxFile,
 } from './archive-exec.js';
-export { checkRefBackend, isOwned, OWNER_KEYS, ownedSandbox, ownerMetadata } from './ownership.js';
+export {
+  checkRefBackend,
+  checkSnapshotBackend,
+  isOwned,
+  OWNER_KEYS,
+  ownedSandbox,
+  ownerMetadata,
+} from './ownership.js';
+export { RemoteSandbox } from './remote-sandbox.js';
+export { guardedCreate, type GuardedCreate } from './guarded-create.js';
 export {
   cleanUpFailedCreate,
   failedCreateError,

@@ -1,4 +1,4 @@
-import type { SandboxRef, SandboxSpec } from '../contract/backend.js';
+import type { NativeSnapshotHandle, SandboxRef, SandboxSpec } from '../contract/backend.js';
 import { DEFAULT_WORKSPACE_DIR } from '../config/schema.js';
 import { UsageError } from '../errors/errors.js';
 
@@ -68,5 +68,23 @@ export function checkRefBackend(ref: SandboxRef, backend: string): void {
     throw new UsageError(`sandbox ref ${ref.id} belongs to backend "${ref.backend}", not "${backend}"`, {
       backend,
     });
+  }
+}
+
+/**
+ * Refuses a native snapshot taken by another backend (to create from, or to delete), naming both;
+ * `provider` is the provider's name in prose: "not an E2B one".
+ */
+export function checkSnapshotBackend(
+  snapshot: NativeSnapshotHandle,
+  backend: string,
+  provider: string,
+): void {
+  if (snapshot.backend !== backend) {
+    const article = /^[aeiou]/i.test(provider) ? 'an' : 'a';
+    throw new UsageError(
+      `snapshot ${snapshot.id} is a ${snapshot.backend} snapshot, not ${article} ${provider} one`,
+      { backend },
+    );
   }
 }

@@ -100,8 +100,20 @@ export async function withRetry<T>(operation: () => Promise<T>, options: RetryOp
   }
 }
 
+/** What a provider call was doing when it failed, for the error message. */
+export interface Doing {
+  /** e.g. `creating a sandbox`, `reading /workspace/a.txt`. */
+  readonly action: string;
+  /** The provider id of the sandbox concerned. */
+  readonly sandboxId?: string;
+  /** The sandbox path concerned, for not-found messages. */
+  readonly path?: string;
+}
+
 /** A retry policy and classifier bound together, with debug logging of each retry. */
 export interface Retrier {
+  /** The backend name. */
+  readonly backend: string;
   readonly policy: RetryPolicy;
   readonly classify: ErrorClassifier | undefined;
   /**
@@ -110,6 +122,13 @@ export interface Retrier {
    */
   run<T>(
     action: string,
+    replay: Replay,
+    operation: () => Promise<T>,
+    extra?: Pick<RetryOptions<T>, 'recover' | 'signal'>,
+  ): Promise<T>;
+  /** {@link Retrier.run}, with a final failure turned into an agentkernel error by the provider's `toError`. */
+  call<T>(
+    doing: Doing,
     replay: Replay,
     operation: () => Promise<T>,
     extra?: Pick<RetryOptions<T>, 'recover' | 'signal'>,
@@ -123,24 +142,38 @@ export interface RetrierOptions {
   readonly classify?: ErrorClassifier;
   /** Where retries are reported (a backend's `context.logger`). */
   readonly logger?: { debug(message: string): void };
+  /**
+   * The provider's reading of a final failure of {@link Retrier.call} (its SDK's errors as agentkernel
+   * errors, the vendor error kept as `cause`); without one, the failure is rethrown as is.
+   */
+  readonly toError?: (error: unknown, doing: Doing) => unknown;
 }
 
 /** Binds a policy, a provider classifier and a logger into a {@link Retrier}. */
 export function createRetrier(options: RetrierOptions): Retrier {
-  const { backend, policy, logger } = options;
+  const { backend, policy, logger, toError = (error: unknown) => error } = options;
+  const run: Retrier['run'] = (action, replay, operation, extra = {}) =>
+    withRetry(operation, {
+      policy,
+      replay,
+      ...(options.classify === undefined ? {} : { classify: options.classify }),
+      ...extra,
+      onRetry: (error, attempt, delayMs) =>
+        logger?.debug(
+          `${backend}: ${action}: attempt ${attempt} in ${delayMs} ms after: ${(error as Error).message}`,
+        ),
+    });
   return {
+    backend,
     policy,
     classify: options.classify,
-    run: (action, replay, operation, extra = {}) =>
-      withRetry(operation, {
-        policy,
-        replay,
-        ...(options.classify === undefined ? {} : { classify: options.classify }),
-        ...extra,
-        onRetry: (error, attempt, delayMs) =>
-          logger?.debug(
-            `${backend}: ${action}: attempt ${attempt} in ${delayMs} ms after: ${(error as Error).message}`,
-          ),
-      }),
+    run,
+    call: async (doing, replay, operation, extra) => {
+      try {
+        return await run(doing.action, replay, operation, extra);
+      } catch (error) {
+        throw toError(error, doing);
+      }
+    },
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AgentkernelError,
   checkRefBackend,
+  checkSnapshotBackend,
   isOwned,
   OWNER_KEYS,
   ownerMetadata,
@@ -53,5 +54,16 @@ describe('ownership metadata', () => {
     expect(() => checkRefBackend({ backend: 'e2b', id: 'x', metadata: {} }, 'acme')).toThrow(
       /sandbox ref x belongs to backend "e2b", not "acme"/,
     );
+  });
+
+  it('refuses a snapshot of another backend, naming both, and lets its own pass', () => {
+    const snapshot = { backend: 'e2b', id: 'snap-1', metadata: {} };
+    expect(() => checkSnapshotBackend(snapshot, 'runloop', 'Runloop')).toThrow(
+      /snapshot snap-1 is a e2b snapshot, not a Runloop one/,
+    );
+    expect(() => checkSnapshotBackend({ ...snapshot, backend: 'modal' }, 'e2b', 'E2B')).toThrow(
+      /not an E2B one/,
+    );
+    expect(() => checkSnapshotBackend(snapshot, 'e2b', 'E2B')).not.toThrow();
   });
 });

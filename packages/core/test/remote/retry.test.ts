@@ -196,3 +196,38 @@ describe('createRetrier', () => {
     expect(lines[0]).toMatch(/^acme: listing things: attempt 2 in \d+ ms after: busy$/);
   });
 });
+
+describe('Retrier.call', () => {
+  const policy = { retries: 1, baseDelayMs: 1, maxDelayMs: 1 };
+
+  it('retries like run, then hands the final failure and what was being done to toError', async () => {
+    const seen: unknown[] = [];
+    const retrier = createRetrier({
+      backend: 'acme',
+      policy,
+      classify: () => 'rejected',
+      toError: (error, doing) => {
+        seen.push(error, doing);
+        return new Error(`${doing.action} failed: ${(error as Error).message}`);
+      },
+    });
+    let calls = 0;
+    const doing = { action: 'reading /a', sandboxId: 'sb-1', path: '/a' };
+    await expect(
+      retrier.call(doing, 'idempotent', () => {
+        calls += 1;
+        return Promise.reject(new Error('busy'));
+      }),
+    ).rejects.toThrow('reading /a failed: busy');
+    expect(calls).toBe(2);
+    expect(seen).toEqual([new Error('busy'), doing]);
+  });
+
+  it('rethrows the failure as is without toError, and passes a success through', async () => {
+    const retrier = createRetrier({ backend: 'acme', policy });
+    const failure = new Error('final');
+    await expect(retrier.call({ action: 'x' }, 'once', () => Promise.reject(failure))).rejects.toBe(failure);
+    await expect(retrier.call({ action: 'x' }, 'once', () => Promise.resolve(7))).resolves.toBe(7);
+    expect(retrier.backend).toBe('acme');
+  });
+});
