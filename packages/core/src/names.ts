@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { UsageError } from './errors/errors.js';
 
 // agentkernel's own rule, so a name valid here is valid for the Rust CLI and the bridge: alphanumeric
@@ -29,4 +30,19 @@ export function fitName(base: string, suffix = ''): string {
 export function validateSandboxName(name: string, what = 'sandbox name'): string {
   if (isValidSandboxName(name)) return name;
   throw new UsageError(`invalid ${what} ${JSON.stringify(name)}: ${RULE}`);
+}
+
+/**
+ * A provider's name for a native snapshot named `name`: `ak-`, a slug of lower-case letters, digits and
+ * dashes, and a random suffix, so that a retried take finds the snapshot a lost answer had made (and
+ * only it), and two snapshots of one name stay apart where the provider's names are unique.
+ */
+export function providerSnapshotName(name: string): string {
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'snapshot';
+  return `ak-${slug}-${randomBytes(4).toString('hex')}`;
 }

@@ -3,6 +3,7 @@ import {
   AgentkernelError,
   fitName,
   isValidSandboxName,
+  providerSnapshotName,
   UsageError,
   validateSandboxName,
 } from '../src/index.js';
@@ -87,5 +88,14 @@ describe('fitName', () => {
     const base = `${'a'.repeat(53)}-_b`;
     expect(fitName(base, '-restored')).toBe(`${'a'.repeat(53)}-restored`);
     expect(isValidSandboxName(fitName(`${'x'.repeat(62)}-y`))).toBe(true);
+  });
+});
+
+describe('providerSnapshotName', () => {
+  it('makes a slug with a random suffix', () => {
+    expect(providerSnapshotName('My Snap/2024!')).toMatch(/^ak-my-snap-2024-[0-9a-f]{8}$/);
+    expect(providerSnapshotName('***')).toMatch(/^ak-snapshot-[0-9a-f]{8}$/);
+    expect(providerSnapshotName('x'.repeat(60))).toMatch(/^ak-x{40}-[0-9a-f]{8}$/);
+    expect(providerSnapshotName('a')).not.toBe(providerSnapshotName('a'));
   });
 });

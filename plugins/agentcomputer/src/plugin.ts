@@ -1,23 +1,15 @@
-import type { BackendContext, BackendPlugin } from '@agentkernel/core';
+import { definePlugin, type BackendContext, type BackendPlugin } from '@agentkernel/core';
 import { createAgentcomputerBackend } from './agentcomputer-backend.js';
 import { BACKEND_NAME } from './name.js';
 import { VERSION } from './version.js';
 
 /** The AgentComputer plugin: discovered and listed like any backend, marked as a stub. */
-export const agentcomputerPlugin: BackendPlugin = {
-  specificationVersion: 'agentkernel-backend-v1',
+export const agentcomputerPlugin: BackendPlugin = definePlugin({
   name: BACKEND_NAME,
   version: VERSION,
   description: 'AgentComputer (stub: no live adapter yet)',
   status: 'stub',
-  capabilities: {
-    nativeSnapshots: false,
-    pauseResume: false,
-    pty: false,
-    streamingExec: false,
-    list: false,
-    ports: false,
-  },
+  capabilities: [],
   credentials: [
     {
       key: 'api_key',
@@ -32,4 +24,4 @@ export const agentcomputerPlugin: BackendPlugin = {
   open(context: BackendContext) {
     return createAgentcomputerBackend(context, agentcomputerPlugin);
   },
-};
+});

@@ -1,4 +1,4 @@
-import { CredentialsMissingError, importVendor, type BackendPlugin } from '@agentkernel/core';
+import { CredentialsMissingError, definePlugin, importVendor, type BackendPlugin } from '@agentkernel/core';
 import { BACKEND_NAME } from './name.js';
 import { VERSION } from './version.js';
 
@@ -8,20 +8,12 @@ const CREDENTIAL_HINT = [
 ];
 
 /** The `daytona` backend: sandboxes in Daytona's cloud (or any Daytona-compatible API), through `@daytonaio/sdk`. */
-export const daytonaPlugin: BackendPlugin = {
-  specificationVersion: 'agentkernel-backend-v1',
+export const daytonaPlugin: BackendPlugin = definePlugin({
   name: BACKEND_NAME,
   version: VERSION,
   description: 'Daytona cloud sandboxes (daytona.io), through the pinned @daytonaio/sdk',
   status: 'ready',
-  capabilities: {
-    nativeSnapshots: true,
-    pauseResume: true,
-    pty: true,
-    streamingExec: true,
-    list: true,
-    ports: true,
-  },
+  capabilities: ['nativeSnapshots', 'pauseResume', 'pty', 'streamingExec', 'list', 'ports'],
   credentials: [
     {
       key: 'api_key',
@@ -83,4 +75,4 @@ export const daytonaPlugin: BackendPlugin = {
     const { createDaytonaBackend } = await import('./daytona-backend.js');
     return createDaytonaBackend(context, daytonaPlugin, sdk);
   },
-};
+});

@@ -1,25 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NativeSnapshotHandle } from '@agentkernel/core';
+import { providerSnapshotName, type NativeSnapshotHandle } from '@agentkernel/core';
 import { BACKEND, isNotFound, toAgentkernelError } from './errors.js';
 import { retrying, type Runtime, type SdkSandbox } from './runtime.js';
 
 const POLL_MS = 250;
-
-/**
- * The Daytona snapshot name for an agentkernel snapshot name: Daytona names are unique in an
- * organization, so a random suffix keeps them apart and lets a retried take find the one a lost
- * response had made (and only it).
- */
-export function daytonaSnapshotName(name: string): string {
-  const slug =
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40) || 'snapshot';
-  return `ak-${slug}-${randomBytes(4).toString('hex')}`;
-}
 
 /** Waits until the snapshot named `name` exists and is active; undefined when it does not exist. */
 async function activeSnapshot(runtime: Runtime, name: string, deadline: number): Promise<string | undefined> {
@@ -47,7 +31,7 @@ export async function takeSnapshot(
   sandbox: SdkSandbox,
   name: string,
 ): Promise<NativeSnapshotHandle> {
-  const snapshotName = daytonaSnapshotName(name);
+  const snapshotName = providerSnapshotName(name);
   const deadline = Date.now() + runtime.timeoutSeconds * 10_000;
   const doing = { action: `taking snapshot ${JSON.stringify(name)}`, sandboxId: sandbox.id };
   let attempts = 0;

@@ -6,18 +6,24 @@ import type { SdkSandbox } from './runtime.js';
 const SIGNALLED = -1;
 const KILL_TIMEOUT_MS = 10_000;
 
+/**
+ * Waits for an envd process (a command or a PTY) to end: its exit code, or `signalled`. The SDK rejects
+ * a non-zero exit with a `CommandExitError`, which carries the code.
+ */
+export async function exitOf(handle: Pick<CommandHandle, 'wait'>): Promise<number | 'signalled'> {
+  let exitCode: number;
+  try {
+    exitCode = (await handle.wait()).exitCode;
+  } catch (error) {
+    if ((error as Error).name !== 'CommandExitError') throw error;
+    exitCode = (error as { exitCode: number }).exitCode;
+  }
+  return exitCode === SIGNALLED ? 'signalled' : exitCode;
+}
+
 function textCommand(handle: CommandHandle): TextCommand {
   return {
-    wait: async () => {
-      let exitCode: number;
-      try {
-        exitCode = (await handle.wait()).exitCode;
-      } catch (error) {
-        if ((error as Error).name !== 'CommandExitError') throw error;
-        exitCode = (error as { exitCode: number }).exitCode;
-      }
-      return exitCode === SIGNALLED ? 'signalled' : exitCode;
-    },
+    wait: () => exitOf(handle),
     sendStdin: (chunk) => handle.sendStdin(chunk),
     closeStdin: () => handle.closeStdin(),
     kill: async () => {

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
-  classify,
-  failedCreateError,
+  checkSnapshotBackend,
   createRetrier,
+  guardedCreate,
   OWNER_KEYS,
   ownedSandbox,
   ownerMetadata,
   registerSecret,
   shellQuote,
-  UsageError,
   type Backend,
   type BackendContext,
   type BackendPlugin,
@@ -23,7 +22,7 @@ import { E2BSandboxHandle } from './e2b-sandbox.js';
 import { BACKEND, toAgentkernelError } from './errors.js';
 import { makeRef, timeoutFor } from './metadata.js';
 import { connectionOf, resolveSettings } from './options.js';
-import { call, type E2BModule, type Runtime, type SdkSandbox } from './runtime.js';
+import type { E2BModule, Runtime, SdkSandbox } from './runtime.js';
 import { classifyE2BError } from './classify.js';
 
 const REMOVE_HINT = 'kill it with `e2b sandbox kill <id>` or in the E2B dashboard';
@@ -60,12 +59,7 @@ export class E2BBackend implements Backend {
 
   async create(spec: SandboxSpec): Promise<SandboxHandle> {
     const { sdk, connection, settings, logger } = this.runtime;
-    if (spec.fromSnapshot !== undefined && spec.fromSnapshot.backend !== BACKEND) {
-      throw new UsageError(
-        `snapshot ${spec.fromSnapshot.id} is a ${spec.fromSnapshot.backend} snapshot, not an E2B one`,
-        { backend: BACKEND },
-      );
-    }
+    if (spec.fromSnapshot !== undefined) checkSnapshotBackend(spec.fromSnapshot, BACKEND, 'E2B');
     if (spec.vcpus !== undefined || spec.memoryMb !== undefined) {
       logger.debug('e2b: vcpus and memory come from the E2B template; the requested resources are ignored');
     }
@@ -88,82 +82,42 @@ export class E2BBackend implements Backend {
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(spec.signal === undefined ? {} : { signal: spec.signal }),
     };
-    let ambiguous = false;
-    const adopt = async (): Promise<SdkSandbox | undefined> => {
-      ambiguous = true;
-      const id = await this.findByToken(token);
-      if (id === undefined) return undefined;
-      return this.runtime.retrier.run(
-        `adopting ${id}, made by a create whose answer was lost`,
-        'idempotent',
-        () => sdk.Sandbox.connect(id, connection),
-      );
-    };
-    let sandbox: SdkSandbox;
-    try {
-      sandbox = await this.runtime.retrier.run(
-        `creating ${spec.name}`,
-        'refused-only',
-        () => sdk.Sandbox.create(template, options),
-        { recover: adopt, ...(spec.signal === undefined ? {} : { signal: spec.signal }) },
-      );
-    } catch (error) {
-      const failure: unknown =
-        spec.signal?.aborted === true
-          ? (spec.signal.reason as unknown)
-          : toAgentkernelError(error, {
-              action: `creating sandbox ${spec.name} from template ${template}`,
-            });
-      const mayHaveMade =
-        ambiguous ||
-        spec.signal?.aborted === true ||
-        classify(error, classifyE2BError).transience !== 'final';
-      throw await this.afterFailedCreate(spec.name, failure, mayHaveMade, () => this.findByToken(token));
-    }
-    try {
-      await this.runtime.retrier.run(`creating ${spec.workspaceDir}`, 'idempotent', () =>
-        prepareWorkspace(sandbox, spec.workspaceDir),
-      );
-    } catch (error) {
-      const failure = toAgentkernelError(error, {
-        action: `creating ${spec.workspaceDir}`,
-        sandboxId: sandbox.sandboxId,
-      });
-      throw await this.afterFailedCreate(spec.name, failure, true, async () => sandbox.sandboxId);
-    }
-    const ref = makeRef(sandbox.sandboxId, {
-      name: spec.name,
-      workspaceDir: spec.workspaceDir,
-      template,
-      ...lifetime,
-      ...(sandbox.sandboxDomain === connection.domain ? {} : { sandboxDomain: sandbox.sandboxDomain }),
-    });
-    return new E2BSandboxHandle(this.runtime, ref, sandbox);
-  }
-
-  /**
-   * A failed or aborted create must not leave an orphan behind: whatever it made is killed (retried).
-   * Returns the error to throw: the create's failure, or, when the kill failed too, one naming the
-   * sandbox left behind (an abort's reason is kept as is, with a warning naming it).
-   */
-  private async afterFailedCreate(
-    name: string,
-    failure: unknown,
-    mayHaveMade: boolean,
-    find: () => Promise<string | undefined>,
-  ): Promise<unknown> {
-    const { sdk, connection, logger } = this.runtime;
-    return failedCreateError({
-      backend: BACKEND,
-      retrier: this.runtime.retrier,
-      what: `sandbox ${name}`,
-      mayHaveMade,
-      find,
+    return guardedCreate(this.runtime, {
+      what: `sandbox ${spec.name}`,
+      action: `creating ${spec.name}`,
+      signal: spec.signal,
+      create: () => sdk.Sandbox.create(template, options),
+      adopt: async () => {
+        const id = await this.findByToken(token);
+        if (id === undefined) return undefined;
+        return this.runtime.retrier.run(
+          `adopting ${id}, made by a create whose answer was lost`,
+          'idempotent',
+          () => sdk.Sandbox.connect(id, connection),
+        );
+      },
+      find: () => this.findByToken(token),
+      idOf: (sandbox) => sandbox.sandboxId,
       // kill answers false for a sandbox that is already gone.
       remove: async (id) => void (await sdk.Sandbox.kill(id, connection)),
-      failure,
       removeHint: REMOVE_HINT,
-      logger,
+      createFailed: (error) =>
+        toAgentkernelError(error, { action: `creating sandbox ${spec.name} from template ${template}` }),
+      ready: async (sandbox) => {
+        await this.runtime.retrier.call(
+          { action: `creating ${spec.workspaceDir}`, sandboxId: sandbox.sandboxId },
+          'idempotent',
+          () => prepareWorkspace(sandbox, spec.workspaceDir),
+        );
+        const ref = makeRef(sandbox.sandboxId, {
+          name: spec.name,
+          workspaceDir: spec.workspaceDir,
+          template,
+          ...lifetime,
+          ...(sandbox.sandboxDomain === connection.domain ? {} : { sandboxDomain: sandbox.sandboxDomain }),
+        });
+        return new E2BSandboxHandle(this.runtime, ref, sandbox);
+      },
     });
   }
 
@@ -180,7 +134,7 @@ export class E2BBackend implements Backend {
     });
     const out: SandboxSummary[] = [];
     while (paginator.hasNext) {
-      const page = await call(this.runtime, { action: 'listing sandboxes' }, 'idempotent', () =>
+      const page = await this.runtime.retrier.call({ action: 'listing sandboxes' }, 'idempotent', () =>
         paginator.nextItems(),
       );
       for (const info of page) {
@@ -199,13 +153,9 @@ export class E2BBackend implements Backend {
   }
 
   async deleteSnapshot(snapshot: NativeSnapshotHandle): Promise<void> {
-    if (snapshot.backend !== BACKEND) {
-      throw new UsageError(`snapshot ${snapshot.id} is a ${snapshot.backend} snapshot, not an E2B one`, {
-        backend: BACKEND,
-      });
-    }
+    checkSnapshotBackend(snapshot, BACKEND, 'E2B');
     const { sdk, connection } = this.runtime;
-    await call(this.runtime, { action: `deleting snapshot ${snapshot.id}` }, 'idempotent', () =>
+    await this.runtime.retrier.call({ action: `deleting snapshot ${snapshot.id}` }, 'idempotent', () =>
       sdk.Sandbox.deleteSnapshot(snapshot.id, connection),
     );
   }
@@ -227,6 +177,12 @@ export function createE2BBackend(
     settings,
     connection: connectionOf(settings),
     logger,
-    retrier: createRetrier({ backend: BACKEND, policy: settings.retry, classify: classifyE2BError, logger }),
+    retrier: createRetrier({
+      backend: BACKEND,
+      policy: settings.retry,
+      classify: classifyE2BError,
+      logger,
+      toError: toAgentkernelError,
+    }),
   });
 }

@@ -1,15 +1,13 @@
-import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import {
   execOverText,
   getArchiveViaExec,
-  NotFoundError,
   putArchiveViaExec,
+  RemoteSandbox,
   replayableBody,
-  SandboxGoneError,
-  UsageError,
   type Endpoint,
   type ExecOptions,
+  type Doing,
   type ExecResult,
   type NativeSnapshotHandle,
   type Replay,
@@ -20,41 +18,27 @@ import {
   type WriteFileOptions,
 } from '@agentkernel/core';
 import { downloadFile } from './download.js';
-import { BACKEND, mayBeUnreachable, toAgentkernelError, type Doing } from './errors.js';
+import { BACKEND, mayBeUnreachable, toAgentkernelError } from './errors.js';
 import { commandApi } from './commands.js';
 import { E2B_DEFAULT_TIMEOUT_MS, makeRef, refInfo, timeoutFor, type RefInfo } from './metadata.js';
-import { call, type Runtime, type SdkSandbox } from './runtime.js';
+import type { Runtime, SdkSandbox } from './runtime.js';
 import { openShell } from './shell.js';
 import { takeSnapshot } from './snapshots.js';
 
 /** One E2B sandbox. Holds a connected SDK `Sandbox` once an operation needed one. */
-export class E2BSandboxHandle implements SandboxHandle {
-  ref: SandboxRef;
+export class E2BSandboxHandle extends RemoteSandbox implements SandboxHandle {
   private info: RefInfo;
   private sdkSandbox: SdkSandbox | undefined;
-  private destroyed = false;
 
   constructor(
     private readonly runtime: Runtime,
     ref: SandboxRef,
     connected?: SdkSandbox,
   ) {
-    this.ref = ref;
-    this.info = refInfo(ref);
+    const info = refInfo(ref);
+    super(BACKEND, ref, info.workspaceDir);
+    this.info = info;
     this.sdkSandbox = connected;
-  }
-
-  private get id(): string {
-    return this.ref.id;
-  }
-
-  /** A sandbox path: absolute as is, relative under the workspace directory. */
-  private resolve(path: string): string {
-    return posix.resolve(this.info.workspaceDir, path);
-  }
-
-  private gone(cause?: unknown): SandboxGoneError {
-    return new SandboxGoneError(BACKEND, this.id, cause === undefined ? {} : { cause });
   }
 
   /** The connected SDK sandbox; connecting resumes a paused sandbox, as E2B's auto-resume would. */
@@ -64,8 +48,7 @@ export class E2BSandboxHandle implements SandboxHandle {
     const { sdk, connection } = this.runtime;
     const timeoutMs = timeoutFor(this.info);
     const timeout = timeoutMs === undefined ? {} : { timeoutMs };
-    this.sdkSandbox = await call(
-      this.runtime,
+    this.sdkSandbox = await this.runtime.retrier.call(
       { action: 'connecting to the sandbox', sandboxId: this.id },
       'idempotent',
       () => sdk.Sandbox.connect(this.id, { ...connection, ...timeout }),
@@ -120,18 +103,15 @@ export class E2BSandboxHandle implements SandboxHandle {
    * started command is never repeated, unless the caller knows it is harmless to (`idempotent`).
    */
   private async run(argv: readonly string[], options: ExecOptions, replay: Replay): Promise<ExecResult> {
-    if (argv.length === 0)
-      throw new UsageError('exec needs a program to run (argv is empty)', { backend: BACKEND });
-    options.signal?.throwIfAborted();
-    const cwd = this.resolve(options.cwd ?? '.');
     const doing = { action: `starting ${JSON.stringify(argv[0])}`, sandboxId: this.id };
     const api = commandApi((operation) => this.envd(doing, replay, operation));
-    try {
-      return await execOverText(api, argv, { ...options, cwd }, { backend: BACKEND, sandboxId: this.id });
-    } catch (error) {
-      if (options.signal?.aborted === true && error === options.signal.reason) throw error;
-      throw toAgentkernelError(error, { action: `running ${JSON.stringify(argv[0])}`, sandboxId: this.id });
-    }
+    const cwd = this.resolve(options.cwd ?? '.');
+    return this.guardExec(
+      argv,
+      options,
+      () => execOverText(api, argv, { ...options, cwd }, { backend: BACKEND, sandboxId: this.id }),
+      toAgentkernelError,
+    );
   }
 
   async readFile(path: string): Promise<Buffer> {
@@ -186,16 +166,11 @@ export class E2BSandboxHandle implements SandboxHandle {
 
   async removeFile(path: string): Promise<void> {
     const target = this.resolve(path);
-    try {
-      await this.envd(
-        { action: `removing ${target}`, sandboxId: this.id, path: target },
-        'idempotent',
-        (sandbox) => sandbox.files.remove(target),
-      );
-    } catch (error) {
-      if (error instanceof NotFoundError && !(error instanceof SandboxGoneError)) return;
-      throw error;
-    }
+    await this.removing(
+      this.envd({ action: `removing ${target}`, sandboxId: this.id, path: target }, 'idempotent', (sandbox) =>
+        sandbox.files.remove(target),
+      ),
+    );
   }
 
   async mkdir(path: string): Promise<void> {
@@ -235,7 +210,7 @@ export class E2BSandboxHandle implements SandboxHandle {
   async stop(): Promise<void> {
     if (this.destroyed) throw this.gone();
     const { sdk, connection } = this.runtime;
-    await call(this.runtime, { action: 'pausing the sandbox', sandboxId: this.id }, 'idempotent', () =>
+    await this.runtime.retrier.call({ action: 'pausing the sandbox', sandboxId: this.id }, 'idempotent', () =>
       sdk.Sandbox.pause(this.id, connection),
     );
     this.sdkSandbox = undefined;
@@ -248,7 +223,7 @@ export class E2BSandboxHandle implements SandboxHandle {
 
   async destroy(): Promise<void> {
     const { sdk, connection } = this.runtime;
-    await call(this.runtime, { action: 'killing the sandbox', sandboxId: this.id }, 'idempotent', () =>
+    await this.runtime.retrier.call({ action: 'killing the sandbox', sandboxId: this.id }, 'idempotent', () =>
       sdk.Sandbox.kill(this.id, connection),
     );
     this.destroyed = true;
@@ -268,8 +243,7 @@ export class E2BSandboxHandle implements SandboxHandle {
     if (status === 'running') {
       const { sdk, connection } = this.runtime;
       const timeoutMs = timeoutFor(info) ?? E2B_DEFAULT_TIMEOUT_MS;
-      await call(
-        this.runtime,
+      await this.runtime.retrier.call(
         { action: "moving the sandbox's timeout", sandboxId: this.id },
         'idempotent',
         () => sdk.Sandbox.setTimeout(this.id, timeoutMs, connection),

@@ -5,6 +5,7 @@ import {
   NotFoundError,
   SandboxGoneError,
   UsageError,
+  type Doing,
 } from '@agentkernel/core';
 import { classifyE2BError } from './classify.js';
 import { BACKEND_NAME as BACKEND } from './name.js';
@@ -13,15 +14,6 @@ export { BACKEND };
 
 const AUTH_HINT =
   'check the E2B API key: set E2B_API_KEY (or [remote.e2b] api_key / api_key_env); keys are at https://e2b.dev/dashboard?tab=keys';
-
-/** What was being done when an SDK call failed, for the message. */
-export interface Doing {
-  /** e.g. `creating a sandbox`, `reading /workspace/a.txt`. */
-  readonly action: string;
-  readonly sandboxId?: string;
-  /** The sandbox path concerned, for not-found messages. */
-  readonly path?: string;
-}
 
 const where = (doing: Doing): string =>
   doing.sandboxId === undefined ? '' : ` in sandbox ${doing.sandboxId}`;

@@ -1,5 +1,6 @@
 import {
   CredentialsMissingError,
+  definePlugin,
   importVendor,
   REQUEST_CONFIG_SCHEMA,
   type BackendPlugin,
@@ -8,21 +9,20 @@ import { BACKEND_NAME } from './name.js';
 import { VERSION } from './version.js';
 
 /** The `e2b` backend: sandboxes in E2B's cloud (or any E2B-compatible API), through the `e2b` SDK. */
-export const e2bPlugin: BackendPlugin = {
-  specificationVersion: 'agentkernel-backend-v1',
+export const e2bPlugin: BackendPlugin = definePlugin({
   name: BACKEND_NAME,
   version: VERSION,
   description: 'E2B cloud sandboxes (e2b.dev), through the pinned e2b SDK',
   status: 'ready',
-  capabilities: {
-    nativeSnapshots: true,
-    pauseResume: true,
-    pty: true,
-    streamingExec: true,
-    list: true,
-    ports: true,
-    backgroundProcesses: true,
-  },
+  capabilities: [
+    'nativeSnapshots',
+    'pauseResume',
+    'pty',
+    'streamingExec',
+    'list',
+    'ports',
+    'backgroundProcesses',
+  ],
   credentials: [
     {
       key: 'api_key',
@@ -71,4 +71,4 @@ export const e2bPlugin: BackendPlugin = {
     const { createE2BBackend } = await import('./e2b-backend.js');
     return createE2BBackend(context, e2bPlugin, sdk, apiKey);
   },
-};
+});

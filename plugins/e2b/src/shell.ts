@@ -1,9 +1,6 @@
-import { attachTerminal, type ShellOptions } from '@agentkernel/core';
+import { attachTerminal, SIGKILL_EXIT_CODE, type ShellOptions } from '@agentkernel/core';
+import { exitOf } from './commands.js';
 import type { SdkSandbox } from './runtime.js';
-
-/** envd reports a program ended by a signal with exit code -1 (Go's ProcessState.ExitCode). */
-const SIGNALLED = -1;
-const SIGKILL_EXIT_CODE = 137;
 
 /**
  * Attaches this process's terminal to an E2B PTY (envd's `bash -i -l` on a pseudo-terminal) until it
@@ -31,14 +28,8 @@ export async function openShell(
         send: (data) => sandbox.pty.sendInput(handle.pid, data),
         resize: (next) => sandbox.pty.resize(handle.pid, next),
         wait: async () => {
-          let exitCode: number;
-          try {
-            exitCode = (await handle.wait()).exitCode;
-          } catch (error) {
-            if ((error as Error).name !== 'CommandExitError') throw error;
-            exitCode = (error as { exitCode: number }).exitCode;
-          }
-          return exitCode === SIGNALLED ? SIGKILL_EXIT_CODE : exitCode;
+          const exit = await exitOf(handle);
+          return exit === 'signalled' ? SIGKILL_EXIT_CODE : exit;
         },
         close: async () => void (await handle.disconnect()),
       };

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentkernelError, type Backend } from '@agentkernel/core';
 import { startFakeE2B, type FakeE2B } from '../src/testing/index.js';
-import { e2bSnapshotName } from '../src/snapshots.js';
 import { openAgainst } from './helpers/open.js';
 import { spec } from './helpers/spec.js';
 
@@ -62,11 +61,5 @@ describe('native snapshots', () => {
       .create(spec({ fromSnapshot: { backend: 'local', id: 'x', metadata: {} } }))
       .catch((caught: unknown) => caught);
     expect(String(error)).toContain('is a local snapshot, not an E2B one');
-  });
-
-  it('names E2B snapshots with a slug and a random suffix', () => {
-    expect(e2bSnapshotName('My Snap/2024!')).toMatch(/^ak-my-snap-2024-[0-9a-f]{8}$/);
-    expect(e2bSnapshotName('***')).toMatch(/^ak-snapshot-[0-9a-f]{8}$/);
-    expect(e2bSnapshotName('a')).not.toBe(e2bSnapshotName('a'));
   });
 });

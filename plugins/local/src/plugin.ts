@@ -1,24 +1,23 @@
-import type { BackendPlugin } from '@agentkernel/core';
+import { definePlugin, type BackendPlugin } from '@agentkernel/core';
 import { createLocalBackend } from './local-backend.js';
 import { BACKEND_NAME } from './name.js';
 import { VERSION } from './version.js';
 
 /** The `local` backend: sandboxes are folders on this machine, commands run under bubblewrap. */
-export const localPlugin: BackendPlugin = {
-  specificationVersion: 'agentkernel-backend-v1',
+export const localPlugin: BackendPlugin = definePlugin({
   name: BACKEND_NAME,
   version: VERSION,
   description: 'Sandboxes on this machine, isolated with bubblewrap; no account needed',
   status: 'ready',
-  capabilities: {
-    nativeSnapshots: true,
-    pauseResume: true,
-    pty: true,
-    streamingExec: true,
-    list: true,
-    ports: true,
-    backgroundProcesses: true,
-  },
+  capabilities: [
+    'nativeSnapshots',
+    'pauseResume',
+    'pty',
+    'streamingExec',
+    'list',
+    'ports',
+    'backgroundProcesses',
+  ],
   credentials: [],
   configSchema: {
     isolation: {
@@ -32,4 +31,4 @@ export const localPlugin: BackendPlugin = {
   async open(context) {
     return createLocalBackend(context, localPlugin);
   },
-};
+});

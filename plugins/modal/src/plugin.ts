@@ -1,5 +1,6 @@
 import {
   CredentialsMissingError,
+  definePlugin,
   importVendor,
   REQUEST_CONFIG_SCHEMA,
   type BackendPlugin,
@@ -13,21 +14,13 @@ const CREDENTIALS = [
 ] as const;
 
 /** The `modal` backend: Modal sandboxes, through the pinned `modal@0.11.1` SDK (V2 sandboxes). */
-export const modalPlugin: BackendPlugin = {
-  specificationVersion: 'agentkernel-backend-v1',
+export const modalPlugin: BackendPlugin = definePlugin({
   name: BACKEND_NAME,
   version: VERSION,
   description: 'Modal sandboxes (modal.com), through the pinned modal SDK',
   status: 'ready',
-  capabilities: {
-    nativeSnapshots: true,
-    // Modal sandboxes cannot be paused: stop refuses rather than destroying.
-    pauseResume: false,
-    pty: true,
-    streamingExec: true,
-    list: true,
-    ports: true,
-  },
+  // No pauseResume: Modal sandboxes cannot be paused, so stop refuses rather than destroying.
+  capabilities: ['nativeSnapshots', 'pty', 'streamingExec', 'list', 'ports'],
   credentials: [
     {
       key: 'token_id',
@@ -83,4 +76,4 @@ export const modalPlugin: BackendPlugin = {
     const { createModalBackend } = await import('./modal-backend.js');
     return createModalBackend(context, modalPlugin, sdk);
   },
-};
+});

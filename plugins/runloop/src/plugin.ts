@@ -1,5 +1,6 @@
 import {
   CredentialsMissingError,
+  definePlugin,
   importVendor,
   type BackendPlugin,
   REQUEST_CONFIG_SCHEMA,
@@ -8,20 +9,12 @@ import { BACKEND_NAME } from './name.js';
 import { VERSION } from './version.js';
 
 /** The `runloop` backend: devboxes on Runloop (or any Runloop-compatible API), through `@runloop/api-client`. */
-export const runloopPlugin: BackendPlugin = {
-  specificationVersion: 'agentkernel-backend-v1',
+export const runloopPlugin: BackendPlugin = definePlugin({
   name: BACKEND_NAME,
   version: VERSION,
   description: 'Runloop devboxes (runloop.ai), through the pinned @runloop/api-client SDK',
   status: 'ready',
-  capabilities: {
-    nativeSnapshots: true,
-    pauseResume: true,
-    pty: false,
-    streamingExec: true,
-    list: true,
-    ports: true,
-  },
+  capabilities: ['nativeSnapshots', 'pauseResume', 'streamingExec', 'list', 'ports'],
   credentials: [
     {
       key: 'api_key',
@@ -75,4 +68,4 @@ export const runloopPlugin: BackendPlugin = {
     const { createRunloopBackend } = await import('./runloop-backend.js');
     return createRunloopBackend(context, runloopPlugin, sdk, apiKey);
   },
-};
+});
