@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   BackendError,
-  classify,
-  failedCreateError,
+  checkSnapshotBackend,
+  guardedCreate,
   OWNER_KEYS,
   ownedSandbox,
   ownerMetadata,
-  UsageError,
   type Backend,
   type BackendContext,
   type BackendPlugin,
@@ -19,16 +18,9 @@ import {
 } from '@agentkernel/core';
 import { DaytonaSandboxHandle, statusOf } from './daytona-sandbox.js';
 import { ttlMinutesUntil } from './lifetime.js';
-import { BACKEND, classifyDaytona, isNotFound, toAgentkernelError } from './errors.js';
+import { BACKEND, isNotFound, toAgentkernelError } from './errors.js';
 import { makeRef } from './metadata.js';
-import {
-  call,
-  createRuntime,
-  retrying,
-  type DaytonaModule,
-  type Runtime,
-  type SdkSandbox,
-} from './runtime.js';
+import { createRuntime, retrying, type DaytonaModule, type Runtime, type SdkSandbox } from './runtime.js';
 
 // The default user may not write at /: the workspace is made with sudo (passwordless on Daytona) then.
 const PREPARE_WORKSPACE =
@@ -59,37 +51,6 @@ export class DaytonaBackend implements Backend {
     });
   }
 
-  /**
-   * A failed or aborted create must not leave an orphan behind: whatever it made is deleted (retried).
-   * Returns the error to throw: the create's failure, or, when the deletion failed too, one naming the
-   * sandbox left behind (an abort's reason is kept as is, with a warning naming it).
-   */
-  private async afterFailedCreate(
-    name: string,
-    failure: unknown,
-    mayHaveMade: boolean,
-    find: () => Promise<string | undefined>,
-  ): Promise<unknown> {
-    const { client, timeoutSeconds, logger } = this.runtime;
-    return failedCreateError({
-      backend: BACKEND,
-      retrier: this.runtime.retrier,
-      what: `sandbox ${name}`,
-      mayHaveMade,
-      find,
-      remove: async (id) => {
-        try {
-          await (await client.get(id)).delete(timeoutSeconds);
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-        }
-      },
-      failure,
-      removeHint: REMOVE_HINT,
-      logger,
-    });
-  }
-
   /** A `base_image` that names a Daytona snapshot is used as one; any other is an image Daytona builds from. */
   private async source(spec: SandboxSpec): Promise<Source> {
     if (spec.fromSnapshot !== undefined) return { snapshot: spec.fromSnapshot.id };
@@ -108,14 +69,7 @@ export class DaytonaBackend implements Backend {
 
   async create(spec: SandboxSpec): Promise<SandboxHandle> {
     const { client, logger, timeoutSeconds } = this.runtime;
-    if (spec.fromSnapshot !== undefined && spec.fromSnapshot.backend !== BACKEND) {
-      throw new UsageError(
-        `snapshot ${spec.fromSnapshot.id} is a ${spec.fromSnapshot.backend} snapshot, not a Daytona one`,
-        {
-          backend: BACKEND,
-        },
-      );
-    }
+    if (spec.fromSnapshot !== undefined) checkSnapshotBackend(spec.fromSnapshot, BACKEND, 'Daytona');
     const token = randomUUID();
     const source = await this.source(spec);
     const resources = {
@@ -141,35 +95,33 @@ export class DaytonaBackend implements Backend {
         : 'image' in source
           ? `image ${source.image}`
           : 'the default snapshot';
-    let ambiguous = false;
-    const adopt = async (): Promise<SdkSandbox | undefined> => {
-      ambiguous = true;
-      return this.findByToken(token);
-    };
-    const findMade = async (): Promise<string | undefined> => (await this.findByToken(token))?.id;
-    let sandbox: SdkSandbox;
-    try {
-      sandbox = await retrying(
-        this.runtime,
-        { action: `creating sandbox ${spec.name}` },
-        'refused-only',
-        () => client.create(params, { timeout: timeoutSeconds * 5 }),
-        { recover: adopt, ...(spec.signal === undefined ? {} : { signal: spec.signal }) },
-      );
-      spec.signal?.throwIfAborted();
-    } catch (error) {
-      const aborted = spec.signal?.aborted === true;
-      const failure: unknown = aborted
-        ? (spec.signal?.reason as unknown)
-        : toAgentkernelError(error, { action: `creating sandbox ${spec.name} from ${what}` });
-      const mayHaveMade = ambiguous || aborted || classify(error, classifyDaytona).transience !== 'final';
-      throw await this.afterFailedCreate(spec.name, failure, mayHaveMade, findMade);
-    }
-    const ref = makeRef(sandbox.id, {
-      name: spec.name,
-      workspaceDir: spec.workspaceDir,
-      public: params.public,
+    const handle = await guardedCreate(this.runtime, {
+      what: `sandbox ${spec.name}`,
+      action: `creating sandbox ${spec.name}`,
+      signal: spec.signal,
+      create: () => client.create(params, { timeout: timeoutSeconds * 5 }),
+      adopt: () => this.findByToken(token),
+      find: async () => (await this.findByToken(token))?.id,
+      idOf: (sandbox) => sandbox.id,
+      remove: async (id) => {
+        try {
+          await (await client.get(id)).delete(timeoutSeconds);
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+        }
+      },
+      removeHint: REMOVE_HINT,
+      createFailed: (error) =>
+        toAgentkernelError(error, { action: `creating sandbox ${spec.name} from ${what}` }),
+      ready: (sandbox) => this.prepared(spec, sandbox, params.public),
     });
+    logger.debug(`daytona: created sandbox ${handle.ref.id} from ${what}`);
+    return handle;
+  }
+
+  /** The handle of a new sandbox whose workspace directory is made; a failure to make it names the sandbox. */
+  private async prepared(spec: SandboxSpec, sandbox: SdkSandbox, isPublic: boolean): Promise<SandboxHandle> {
+    const ref = makeRef(sandbox.id, { name: spec.name, workspaceDir: spec.workspaceDir, public: isPublic });
     const handle = new DaytonaSandboxHandle(this.runtime, ref, sandbox);
     try {
       const result = await handle.exec(['sh', '-c', PREPARE_WORKSPACE, 'prepare', spec.workspaceDir], {
@@ -182,14 +134,12 @@ export class DaytonaBackend implements Backend {
         action: `creating ${spec.workspaceDir}`,
         sandboxId: sandbox.id,
       });
-      const failure = new BackendError(
+      throw new BackendError(
         BACKEND,
         `could not prepare ${spec.workspaceDir} in the new sandbox ${sandbox.id}: ${cause.detail}`,
         { code: cause.code, cause },
       );
-      throw await this.afterFailedCreate(spec.name, failure, true, async () => sandbox.id);
     }
-    logger.debug(`daytona: created sandbox ${sandbox.id} from ${what}`);
     return handle;
   }
 
@@ -200,7 +150,7 @@ export class DaytonaBackend implements Backend {
 
   async list(filter: ListFilter = {}): Promise<SandboxSummary[]> {
     const labels = { ...filter.labels, [OWNER_KEYS.managed]: 'true' };
-    return call(this.runtime, { action: 'listing sandboxes' }, 'idempotent', async () => {
+    return this.runtime.retrier.call({ action: 'listing sandboxes' }, 'idempotent', async () => {
       const out: SandboxSummary[] = [];
       for await (const sandbox of this.runtime.client.list({ labels })) {
         const owned = ownedSandbox(sandbox.labels);
@@ -217,11 +167,7 @@ export class DaytonaBackend implements Backend {
   }
 
   async deleteSnapshot(snapshot: NativeSnapshotHandle): Promise<void> {
-    if (snapshot.backend !== BACKEND) {
-      throw new UsageError(`snapshot ${snapshot.id} is a ${snapshot.backend} snapshot, not a Daytona one`, {
-        backend: BACKEND,
-      });
-    }
+    checkSnapshotBackend(snapshot, BACKEND, 'Daytona');
     const doing = { action: `deleting snapshot ${snapshot.id}` };
     try {
       await retrying(this.runtime, doing, 'idempotent', () =>

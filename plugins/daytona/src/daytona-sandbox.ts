@@ -1,24 +1,25 @@
-import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import {
-  NotFoundError,
-  SandboxGoneError,
-  UsageError,
+  execOverText,
+  getArchiveViaExec,
+  putArchiveViaExec,
+  RemoteSandbox,
+  type Doing,
   type Endpoint,
   type ExecOptions,
   type ExecResult,
   type NativeSnapshotHandle,
+  type Replay,
   type SandboxHandle,
   type SandboxRef,
   type SandboxStatus,
   type ShellOptions,
   type WriteFileOptions,
 } from '@agentkernel/core';
-import { BACKEND, isNotFound, toAgentkernelError, type Doing } from './errors.js';
+import { BACKEND, isNotFound, toAgentkernelError } from './errors.js';
 import { ttlMinutesUntil } from './lifetime.js';
 import { refInfo, type RefInfo } from './metadata.js';
-import { execOverText, getArchiveViaExec, putArchiveViaExec, type Replay } from '@agentkernel/core';
-import { call, retrying, type Runtime, type SdkSandbox } from './runtime.js';
+import { retrying, type Runtime, type SdkSandbox } from './runtime.js';
 import { sessionApi } from './session-exec.js';
 import { withSpool } from './spool.js';
 import { openShell } from './shell.js';
@@ -52,30 +53,19 @@ export function statusOf(state: string | undefined): SandboxStatus {
 }
 
 /** One Daytona sandbox. Holds the SDK `Sandbox` once an operation needed one. */
-export class DaytonaSandboxHandle implements SandboxHandle {
+export class DaytonaSandboxHandle extends RemoteSandbox implements SandboxHandle {
   private readonly info: RefInfo;
   private sdkSandbox: SdkSandbox | undefined;
-  private destroyed = false;
 
   constructor(
     private readonly runtime: Runtime,
-    readonly ref: SandboxRef,
+    ref: SandboxRef,
     fetched?: SdkSandbox,
   ) {
-    this.info = refInfo(ref);
+    const info = refInfo(ref);
+    super(BACKEND, ref, info.workspaceDir);
+    this.info = info;
     this.sdkSandbox = fetched;
-  }
-
-  private get id(): string {
-    return this.ref.id;
-  }
-
-  private resolve(path: string): string {
-    return posix.resolve(this.info.workspaceDir, path);
-  }
-
-  private gone(cause?: unknown): SandboxGoneError {
-    return new SandboxGoneError(BACKEND, this.id, cause === undefined ? {} : { cause });
   }
 
   /** The SDK sandbox, fetched once; a sandbox Daytona does not know is gone. */
@@ -130,26 +120,21 @@ export class DaytonaSandboxHandle implements SandboxHandle {
   }
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    if (argv.length === 0)
-      throw new UsageError('exec needs a program to run (argv is empty)', { backend: BACKEND });
-    options.signal?.throwIfAborted();
-    const doing = { action: `running ${JSON.stringify(argv[0])}`, sandboxId: this.id };
-    const sandbox = await this.sandbox();
-    try {
-      return await execOverText(
-        sessionApi(this.runtime, sandbox),
-        argv,
-        { ...options, cwd: this.resolve(options.cwd ?? '.') },
-        {
-          backend: BACKEND,
-          sandboxId: this.id,
-        },
-      );
-    } catch (error) {
-      if (options.signal?.aborted === true && error === options.signal.reason) throw error;
-      if (isNotFound(error) && (await this.status()) === 'gone') throw this.gone(error);
-      throw toAgentkernelError(error, doing);
-    }
+    return this.guardExec(
+      argv,
+      options,
+      async () =>
+        execOverText(
+          sessionApi(this.runtime, await this.sandbox()),
+          argv,
+          { ...options, cwd: this.resolve(options.cwd ?? '.') },
+          { backend: BACKEND, sandboxId: this.id },
+        ),
+      async (error, doing) =>
+        isNotFound(error) && (await this.status()) === 'gone'
+          ? this.gone(error)
+          : toAgentkernelError(error, doing),
+    );
   }
 
   async readFile(path: string): Promise<Buffer> {
@@ -186,16 +171,13 @@ export class DaytonaSandboxHandle implements SandboxHandle {
 
   async removeFile(path: string): Promise<void> {
     const target = this.resolve(path);
-    try {
-      await this.toolbox(
+    await this.removing(
+      this.toolbox(
         { action: `removing ${target}`, sandboxId: this.id, path: target },
         'idempotent',
         (sandbox) => sandbox.fs.deleteFile(target, true),
-      );
-    } catch (error) {
-      if (error instanceof NotFoundError && !(error instanceof SandboxGoneError)) return;
-      throw error;
-    }
+      ),
+    );
   }
 
   async mkdir(path: string): Promise<void> {
@@ -229,7 +211,7 @@ export class DaytonaSandboxHandle implements SandboxHandle {
       const doing = { action: `getting the preview link of port ${port}`, sandboxId: this.id };
       // A private sandbox's plain preview link needs a token header, which a URL cannot carry: its
       // signed preview URL holds the token itself.
-      const url = await call(this.runtime, doing, 'idempotent', async () =>
+      const url = await this.runtime.retrier.call(doing, 'idempotent', async () =>
         this.info.public
           ? (await sandbox.getPreviewLink(port)).url
           : (await sandbox.getSignedPreviewUrl(port, SIGNED_PREVIEW_SECONDS)).url,
@@ -242,8 +224,10 @@ export class DaytonaSandboxHandle implements SandboxHandle {
   async stop(): Promise<void> {
     const sandbox = await this.sandbox();
     if ((await this.status()) === 'stopped') return;
-    await call(this.runtime, { action: 'stopping the sandbox', sandboxId: this.id }, 'idempotent', () =>
-      sandbox.stop(this.runtime.timeoutSeconds),
+    await this.runtime.retrier.call(
+      { action: 'stopping the sandbox', sandboxId: this.id },
+      'idempotent',
+      () => sandbox.stop(this.runtime.timeoutSeconds),
     );
   }
 
@@ -252,8 +236,10 @@ export class DaytonaSandboxHandle implements SandboxHandle {
     const status = await this.status();
     if (status === 'gone') throw this.gone();
     if (status === 'running') return;
-    await call(this.runtime, { action: 'starting the sandbox', sandboxId: this.id }, 'idempotent', () =>
-      sandbox.start(this.runtime.timeoutSeconds),
+    await this.runtime.retrier.call(
+      { action: 'starting the sandbox', sandboxId: this.id },
+      'idempotent',
+      () => sandbox.start(this.runtime.timeoutSeconds),
     );
   }
 

@@ -1,18 +1,19 @@
-import { AgentkernelError, BackendError, NotFoundError, UsageError } from '@agentkernel/core';
-import { classifyTransport, statusTransience, type Transience } from '@agentkernel/core';
+import {
+  AgentkernelError,
+  BackendError,
+  classifyTransport,
+  NotFoundError,
+  statusTransience,
+  UsageError,
+  type Doing,
+  type Transience,
+} from '@agentkernel/core';
 import { BACKEND_NAME as BACKEND } from './name.js';
 
 export { BACKEND };
 
 const AUTH_HINT =
   'check the Daytona credentials: set DAYTONA_API_KEY (or [remote.daytona] api_key / api_key_env); keys are at https://app.daytona.io/dashboard/keys';
-
-/** What was being done when an SDK call failed, for the message. */
-export interface Doing {
-  readonly action: string;
-  readonly sandboxId?: string;
-  readonly path?: string;
-}
 
 const where = (doing: Doing): string =>
   doing.sandboxId === undefined ? '' : ` in sandbox ${doing.sandboxId}`;

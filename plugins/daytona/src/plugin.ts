@@ -1,4 +1,10 @@
-import { CredentialsMissingError, definePlugin, importVendor, type BackendPlugin } from '@agentkernel/core';
+import {
+  CredentialsMissingError,
+  definePlugin,
+  importVendor,
+  REQUEST_CONFIG_SCHEMA,
+  type BackendPlugin,
+} from '@agentkernel/core';
 import { BACKEND_NAME } from './name.js';
 import { VERSION } from './version.js';
 
@@ -53,18 +59,7 @@ export const daytonaPlugin: BackendPlugin = definePlugin({
       description:
         'Daytona snapshot or image used when neither a profile nor [sandbox] base_image names one (Daytona default when unset)',
     },
-    request_timeout_ms: {
-      type: 'integer',
-      description: 'timeout of each request to Daytona, in milliseconds',
-      default: 60_000,
-      min: 1,
-    },
-    max_retries: {
-      type: 'integer',
-      description: 'retries of rate-limited, failed (5xx) or dropped requests',
-      default: 4,
-      min: 0,
-    },
+    ...REQUEST_CONFIG_SCHEMA,
   },
   async open(context) {
     const apiKey = context.credentials.api_key;

@@ -1,7 +1,16 @@
-import { registerSecret, type BackendContext, type Logger } from '@agentkernel/core';
+import {
+  createRetrier,
+  registerSecret,
+  requestSettings,
+  type BackendContext,
+  type Doing,
+  type Logger,
+  type Replay,
+  type Retrier,
+  type RetryOptions,
+} from '@agentkernel/core';
 import type * as DaytonaSdk from '@daytonaio/sdk';
-import { BACKEND, classifyDaytona, toAgentkernelError, type Doing } from './errors.js';
-import { createRetrier, type Replay, type Retrier, type RetryOptions } from '@agentkernel/core';
+import { BACKEND, classifyDaytona, toAgentkernelError } from './errors.js';
 
 /** The vendor SDK module, imported lazily when the backend opens. */
 export type DaytonaModule = typeof DaytonaSdk;
@@ -30,7 +39,7 @@ export function createRuntime(sdk: DaytonaModule, context: BackendContext): Runt
   const apiKey = context.credentials.api_key;
   const jwtToken = context.credentials.jwt_token;
   for (const secret of [apiKey, jwtToken]) if (secret !== undefined && secret !== '') registerSecret(secret);
-  const requestTimeoutMs = context.config.request_timeout_ms as number;
+  const { retry, requestTimeoutMs } = requestSettings(context.config);
   const organizationId = text(context, 'organization');
   // Every setting is passed, so the SDK never falls back on its own reading of the environment or of
   // a .env file in the working directory. The socket.io event stream is off: state is polled.
@@ -44,14 +53,10 @@ export function createRuntime(sdk: DaytonaModule, context: BackendContext): Runt
   });
   const retrier = createRetrier({
     backend: BACKEND,
-    policy: {
-      retries: context.config.max_retries as number,
-      baseDelayMs: 250,
-      maxDelayMs: 8_000,
-      maxRetryAfterMs: 60_000,
-    },
+    policy: retry,
     classify: classifyDaytona,
     logger: context.logger,
+    toError: toAgentkernelError,
   });
   return {
     sdk,
@@ -63,7 +68,7 @@ export function createRuntime(sdk: DaytonaModule, context: BackendContext): Runt
   };
 }
 
-/** Runs a provider call with the backend's retry policy; the last failure is rethrown as the SDK's. */
+/** Runs a provider call with the backend's retry policy; the last failure is rethrown as the SDK's (`retrier.call` turns it into an agentkernel error). */
 export function retrying<T>(
   runtime: Runtime,
   doing: Doing,
@@ -72,19 +77,4 @@ export function retrying<T>(
   extra?: Pick<RetryOptions<T>, 'recover' | 'signal'>,
 ): Promise<T> {
   return runtime.retrier.run(doing.action, replay, operation, extra);
-}
-
-/** {@link retrying}, with a final failure turned into an agentkernel error. */
-export async function call<T>(
-  runtime: Runtime,
-  doing: Doing,
-  replay: Replay,
-  operation: () => Promise<T>,
-  extra?: Pick<RetryOptions<T>, 'recover' | 'signal'>,
-): Promise<T> {
-  try {
-    return await retrying(runtime, doing, replay, operation, extra);
-  } catch (error) {
-    throw toAgentkernelError(error, doing);
-  }
 }

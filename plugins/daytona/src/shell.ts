@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { attachTerminal, type ShellOptions } from '@agentkernel/core';
-import { call, type Runtime, type SdkSandbox } from './runtime.js';
+import type { Runtime, SdkSandbox } from './runtime.js';
 
 /**
  * Attaches this process's terminal to a Daytona PTY until its program exits. The PTY starts the
@@ -15,7 +15,7 @@ export async function openShell(
   const doing = { action: 'opening a terminal', sandboxId: sandbox.id };
   return attachTerminal(
     async (size, onData) => {
-      const pty = await call(runtime, doing, 'refused-only', () =>
+      const pty = await runtime.retrier.call(doing, 'refused-only', () =>
         sandbox.process.createPty({
           id: `agentkernel-${randomUUID()}`,
           cwd: options.cwd,
