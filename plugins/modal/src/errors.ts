@@ -4,6 +4,7 @@ import {
   NotFoundError,
   SandboxGoneError,
   UsageError,
+  type Doing,
   type Transience,
 } from '@agentkernel/core';
 import { BACKEND_NAME as BACKEND } from './name.js';
@@ -36,13 +37,6 @@ const TRANSIENT = new Set<number>([
 
 const AUTH_HINT =
   'check the Modal token: set MODAL_TOKEN_ID and MODAL_TOKEN_SECRET (or [remote.modal] token_id / token_secret); tokens are at https://modal.com/settings/tokens';
-
-/** What was being done when an SDK call failed, for the message. */
-export interface Doing {
-  readonly action: string;
-  readonly sandboxId?: string;
-  readonly path?: string;
-}
 
 /** The gRPC status of an SDK failure (nice-grpc's ClientError), if it is one. */
 export function grpcCode(error: unknown): number | undefined {

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
-  classify,
-  failedCreateError,
+  checkSnapshotBackend,
   createRetrier,
+  guardedCreate,
   OWNER_KEYS,
   ownedSandbox,
   ownerMetadata,
   registerSecret,
-  UsageError,
   type Backend,
   type BackendContext,
   type BackendPlugin,
@@ -23,7 +22,7 @@ import { createClient, type ModalModule } from './client.js';
 import { BACKEND, classifyModalError, meansGone, toAgentkernelError } from './errors.js';
 import { ModalSandboxHandle } from './modal-sandbox.js';
 import { resolveSettings } from './options.js';
-import { call, type Runtime } from './runtime.js';
+import type { Runtime } from './runtime.js';
 import { makeRef } from './metadata.js';
 
 /** `base`/`default` (and no image at all) mean the configured default; `im-...` is an image id. */
@@ -36,7 +35,7 @@ async function imageFor(
       ? runtime.settings.image
       : requested;
   if (name.startsWith('im-')) {
-    const image = await call(runtime, { action: `looking up image ${name}` }, 'idempotent', () =>
+    const image = await runtime.retrier.call({ action: `looking up image ${name}` }, 'idempotent', () =>
       runtime.client.images.fromId(name),
     );
     return { image, name };
@@ -72,14 +71,7 @@ export class ModalBackend implements Backend {
 
   async create(spec: SandboxSpec): Promise<SandboxHandle> {
     const { client, settings } = this.runtime;
-    if (spec.fromSnapshot !== undefined && spec.fromSnapshot.backend !== BACKEND) {
-      throw new UsageError(
-        `snapshot ${spec.fromSnapshot.id} is a ${spec.fromSnapshot.backend} snapshot, not a Modal one`,
-        {
-          backend: BACKEND,
-        },
-      );
-    }
+    if (spec.fromSnapshot !== undefined) checkSnapshotBackend(spec.fromSnapshot, BACKEND, 'Modal');
     spec.signal?.throwIfAborted();
     const token = randomUUID();
     const tags = ownerMetadata(spec, token, BACKEND, 'Modal tags');
@@ -95,73 +87,22 @@ export class ModalBackend implements Backend {
       ...(spec.memoryMb === undefined ? {} : { memoryMiB: spec.memoryMb }),
       ...(spec.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: seconds(spec.idleTimeoutMs) * 1000 }),
     };
-    // A create whose answer was lost may have made the sandbox: before trying again, look for it by token.
-    const adopt = async (): Promise<Modal.Sandbox | undefined> =>
+    const byToken = async (): Promise<Modal.Sandbox | undefined> =>
       (await this.find({ [OWNER_KEYS.token]: token }))[0];
     let attempts = 0;
-    let sandbox: Modal.Sandbox;
-    try {
-      sandbox = await this.runtime.retrier.run(
-        `creating sandbox ${spec.name}`,
-        'refused-only',
-        () => {
-          attempts += 1;
-          return client.sandboxes.create(app, image, params);
-        },
-        { recover: adopt, ...(spec.signal === undefined ? {} : { signal: spec.signal }) },
-      );
-      // An attempt that seemed lost may still have made a sandbox after the one kept: only one stays.
-      if (attempts > 1) await this.terminateByToken(token, sandbox.sandboxId);
-      spec.signal?.throwIfAborted();
-    } catch (error) {
-      // The SDK retries a lost response with the same idempotency key; what is left is a create that
-      // may or may not have happened: whatever carries our token goes.
-      const aborted = spec.signal?.aborted === true;
-      const failure: unknown = aborted
-        ? (spec.signal?.reason as unknown)
-        : toAgentkernelError(error, { action: `creating sandbox ${spec.name} from image ${imageName}` });
-      const mayHaveMade = aborted || classify(error, classifyModalError).transience !== 'final';
-      throw await this.cleanUp(
-        spec.name,
-        failure,
-        mayHaveMade,
-        async () => (await this.find({ [OWNER_KEYS.token]: token }))[0]?.sandboxId,
-      );
-    }
-    const ref = makeRef(sandbox.sandboxId, {
-      name: spec.name,
-      workspaceDir: spec.workspaceDir,
-      image: imageName,
-    });
-    const handle = await this.handleFor(ref, sandbox);
-    try {
-      await handle.mkdir(spec.workspaceDir);
-    } catch (error) {
-      const failure = toAgentkernelError(error, {
-        action: `creating ${spec.workspaceDir}`,
-        sandboxId: sandbox.sandboxId,
-      });
-      throw await this.cleanUp(spec.name, failure, true, async () => sandbox.sandboxId);
-    }
-    return handle;
-  }
-
-  /**
-   * A failed or aborted create must not leave an orphan: what it made is terminated (core retries each
-   * step); when that fails too, the error says which sandbox is left.
-   */
-  private async cleanUp(
-    name: string,
-    failure: unknown,
-    mayHaveMade: boolean,
-    find: () => Promise<string | undefined>,
-  ): Promise<unknown> {
-    return failedCreateError({
-      backend: BACKEND,
-      retrier: this.runtime.retrier,
-      what: `sandbox ${name}`,
-      mayHaveMade,
-      find,
+    // The SDK retries a lost response with the same idempotency key; what is left after a failure is a
+    // create that may or may not have happened: whatever carries our token goes.
+    return guardedCreate(this.runtime, {
+      what: `sandbox ${spec.name}`,
+      action: `creating sandbox ${spec.name}`,
+      signal: spec.signal,
+      create: () => {
+        attempts += 1;
+        return client.sandboxes.create(app, image, params);
+      },
+      adopt: byToken,
+      find: async () => (await byToken())?.sandboxId,
+      idOf: (sandbox) => sandbox.sandboxId,
       remove: async (id) => {
         try {
           await (await this.runtime.client.sandboxes.fromId(id)).terminate();
@@ -169,9 +110,23 @@ export class ModalBackend implements Backend {
           if (!meansGone(error)) throw error;
         }
       },
-      failure,
       removeHint: 'terminate it in the Modal dashboard',
-      logger: this.runtime.logger,
+      createFailed: (error) =>
+        toAgentkernelError(error, { action: `creating sandbox ${spec.name} from image ${imageName}` }),
+      // An attempt that seemed lost may still have made a sandbox after the one kept: only one stays.
+      settle: async (sandbox) => {
+        if (attempts > 1) await this.terminateByToken(token, sandbox.sandboxId);
+      },
+      ready: async (sandbox) => {
+        const ref = makeRef(sandbox.sandboxId, {
+          name: spec.name,
+          workspaceDir: spec.workspaceDir,
+          image: imageName,
+        });
+        const handle = await this.handleFor(ref, sandbox);
+        await handle.mkdir(spec.workspaceDir);
+        return handle;
+      },
     });
   }
 
@@ -200,7 +155,7 @@ export class ModalBackend implements Backend {
 
   async list(filter: ListFilter = {}): Promise<SandboxSummary[]> {
     const out: SandboxSummary[] = [];
-    const found = await call(this.runtime, { action: 'listing sandboxes' }, 'idempotent', () =>
+    const found = await this.runtime.retrier.call({ action: 'listing sandboxes' }, 'idempotent', () =>
       this.find({ ...filter.labels, [OWNER_KEYS.managed]: 'true' }),
     );
     for (const sandbox of found) {
@@ -223,11 +178,7 @@ export class ModalBackend implements Backend {
   }
 
   async deleteSnapshot(snapshot: NativeSnapshotHandle): Promise<void> {
-    if (snapshot.backend !== BACKEND) {
-      throw new UsageError(`snapshot ${snapshot.id} is a ${snapshot.backend} snapshot, not a Modal one`, {
-        backend: BACKEND,
-      });
-    }
+    checkSnapshotBackend(snapshot, BACKEND, 'Modal');
     try {
       await this.runtime.retrier.run(`deleting snapshot image ${snapshot.id}`, 'idempotent', () =>
         this.runtime.client.images.delete(snapshot.id),
@@ -260,6 +211,7 @@ export function createModalBackend(
     policy: settings.retry,
     classify: classifyModalError,
     logger: context.logger,
+    toError: toAgentkernelError,
   });
   const runtime: Runtime = {
     sdk,
@@ -268,7 +220,7 @@ export function createModalBackend(
     logger: context.logger,
     retrier,
     app: () => {
-      app ??= call({ retrier }, { action: `opening Modal app ${settings.appName}` }, 'idempotent', () =>
+      app ??= retrier.call({ action: `opening Modal app ${settings.appName}` }, 'idempotent', () =>
         client.apps.fromName(settings.appName, {
           createIfMissing: true,
           ...(settings.environment === undefined ? {} : { environment: settings.environment }),

@@ -1,14 +1,13 @@
-import { posix } from 'node:path';
 import { type Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import {
   BackendError,
   CapabilityUnsupportedError,
   getArchiveViaExec,
-  NotFoundError,
   putArchiveViaExec,
-  SandboxGoneError,
+  RemoteSandbox,
   UsageError,
+  type Doing,
   type Endpoint,
   type ExecOptions,
   type ExecResult,
@@ -21,36 +20,24 @@ import {
   type WriteFileOptions,
 } from '@agentkernel/core';
 import type * as Modal from 'modal';
-import { BACKEND, isUnavailable, meansGone, toAgentkernelError, type Doing } from './errors.js';
+import { BACKEND, isUnavailable, meansGone, toAgentkernelError } from './errors.js';
 import { killArgv, runCommand } from './exec.js';
 import { attachShell } from './shell.js';
 import { refInfo, type RefInfo } from './metadata.js';
-import { call, type Runtime } from './runtime.js';
+import type { Runtime } from './runtime.js';
 
 /** One Modal sandbox. Holds the SDK's `Sandbox` (cheap: it dials nothing until used). */
-export class ModalSandboxHandle implements SandboxHandle {
+export class ModalSandboxHandle extends RemoteSandbox implements SandboxHandle {
   private readonly info: RefInfo;
-  private destroyed = false;
 
   constructor(
     private readonly runtime: Runtime,
-    readonly ref: SandboxRef,
+    ref: SandboxRef,
     private readonly sandbox: Modal.Sandbox,
   ) {
-    this.info = refInfo(ref);
-  }
-
-  private get id(): string {
-    return this.ref.id;
-  }
-
-  /** A sandbox path: absolute as is, relative under the workspace directory. */
-  private resolve(path: string): string {
-    return posix.resolve(this.info.workspaceDir, path);
-  }
-
-  private gone(cause?: unknown): SandboxGoneError {
-    return new SandboxGoneError(BACKEND, this.id, cause === undefined ? {} : { cause });
+    const info = refInfo(ref);
+    super(BACKEND, ref, info.workspaceDir);
+    this.info = info;
   }
 
   /** Runs an SDK call on this sandbox; a failure that means the sandbox is gone says so. */
@@ -60,7 +47,7 @@ export class ModalSandboxHandle implements SandboxHandle {
     operation: (sandbox: Modal.Sandbox) => Promise<T>,
   ): Promise<T> {
     if (this.destroyed) throw this.gone();
-    return call(this.runtime, { ...doing, sandboxId: this.id }, replay, async () => {
+    return this.runtime.retrier.call({ ...doing, sandboxId: this.id }, replay, async () => {
       try {
         return await operation(this.sandbox);
       } catch (error) {
@@ -85,10 +72,6 @@ export class ModalSandboxHandle implements SandboxHandle {
   }
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    if (argv.length === 0)
-      throw new UsageError('exec needs a program to run (argv is empty)', { backend: BACKEND });
-    options.signal?.throwIfAborted();
-    const cwd = this.resolve(options.cwd ?? '.');
     const target = {
       // Never repeated by us: the SDK retries a start with the same exec id, so a throttle it gives up on
       // may follow an earlier attempt that did start the command, and a new start would run it twice.
@@ -100,13 +83,15 @@ export class ModalSandboxHandle implements SandboxHandle {
         await killer?.wait().catch(() => undefined);
       },
     };
-    try {
-      if (this.destroyed) throw this.gone();
-      return await runCommand(target, argv, cwd, options);
-    } catch (error) {
-      if (options.signal?.aborted === true && error === options.signal.reason) throw error;
-      throw toAgentkernelError(error, { action: `running ${JSON.stringify(argv[0])}`, sandboxId: this.id });
-    }
+    return this.guardExec(
+      argv,
+      options,
+      async () => {
+        if (this.destroyed) throw this.gone();
+        return runCommand(target, argv, this.resolve(options.cwd ?? '.'), options);
+      },
+      toAgentkernelError,
+    );
   }
 
   async readFile(path: string): Promise<Buffer> {
@@ -139,14 +124,11 @@ export class ModalSandboxHandle implements SandboxHandle {
 
   async removeFile(path: string): Promise<void> {
     const target = this.resolve(path);
-    try {
-      await this.sdk({ action: `removing ${target}`, path: target }, 'idempotent', (sandbox) =>
+    await this.removing(
+      this.sdk({ action: `removing ${target}`, path: target }, 'idempotent', (sandbox) =>
         sandbox.filesystem.remove(target, { recursive: true }),
-      );
-    } catch (error) {
-      if (error instanceof NotFoundError && !(error instanceof SandboxGoneError)) return;
-      throw error;
-    }
+      ),
+    );
   }
 
   async mkdir(path: string): Promise<void> {

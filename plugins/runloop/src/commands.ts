@@ -3,14 +3,15 @@ import {
   backoffDelay,
   classify,
   shellQuote,
+  type Doing,
   type TextCommand,
   type TextCommandApi,
 } from '@agentkernel/core';
 import type { DevboxAsyncExecutionDetailView } from '@runloop/api-client/resources/devboxes/devboxes';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { uuidv7 } from 'uuidv7';
-import { BACKEND, classifyRunloopError, toAgentkernelError, type Doing } from './errors.js';
-import { call, type Runtime } from './runtime.js';
+import { BACKEND, classifyRunloopError, toAgentkernelError } from './errors.js';
+import type { Runtime } from './runtime.js';
 
 /**
  * How long `execute` may wait for a command before answering with the running execution, in seconds:
@@ -53,7 +54,7 @@ class RunloopCommand implements TextCommand {
   }
 
   private doing(action: string): Doing {
-    return { action: `${action} of execution ${this.first.execution_id}`, devboxId: this.devboxId };
+    return { action: `${action} of execution ${this.first.execution_id}`, sandboxId: this.devboxId };
   }
 
   /**
@@ -98,7 +99,7 @@ class RunloopCommand implements TextCommand {
   private async completed(): Promise<View> {
     if (this.first.status === 'completed') return this.first;
     const { client } = this.runtime;
-    return call(this.runtime, this.doing('waiting for the end'), 'idempotent', () =>
+    return this.runtime.retrier.call(this.doing('waiting for the end'), 'idempotent', () =>
       client.devboxes.executions.awaitCompleted(this.devboxId, this.first.execution_id),
     );
   }
@@ -126,7 +127,7 @@ class RunloopCommand implements TextCommand {
 
   async kill(): Promise<void> {
     const { client } = this.runtime;
-    await call(this.runtime, this.doing('killing'), 'idempotent', () =>
+    await this.runtime.retrier.call(this.doing('killing'), 'idempotent', () =>
       client.devboxes.executions.kill(this.devboxId, this.first.execution_id, { kill_process_group: true }),
     );
   }
@@ -147,7 +148,7 @@ export function commandApi(runtime: Runtime, devboxId: string, streaming: boolea
   const { client } = runtime;
   const execute = (command: string): Promise<View> => {
     const commandId = uuidv7();
-    return call(runtime, { action: 'starting a command', devboxId }, 'idempotent', () =>
+    return runtime.retrier.call({ action: 'starting a command', sandboxId: devboxId }, 'idempotent', () =>
       client.devboxes.execute(devboxId, {
         command,
         command_id: commandId,
@@ -162,7 +163,7 @@ export function commandApi(runtime: Runtime, devboxId: string, streaming: boolea
       );
     } catch (error) {
       if (classify(error, classifyRunloopError).transience !== 'ambiguous')
-        throw toAgentkernelError(error, { action: 'starting a command', devboxId });
+        throw toAgentkernelError(error, { action: 'starting a command', sandboxId: devboxId });
       throw new BackendError(
         BACKEND,
         `starting a command in devbox ${devboxId} failed, and it may have started anyway, so it was not repeated: ${(error as Error).message}`,

@@ -2,12 +2,12 @@ import {
   AgentkernelError,
   BackendError,
   NotFoundError,
-  SandboxGoneError,
   UsageError,
   causeChain,
   classify,
   httpStatusOf,
   statusTransience,
+  type Doing,
   type Transience,
 } from '@agentkernel/core';
 import { BACKEND_NAME as BACKEND } from './name.js';
@@ -17,16 +17,9 @@ export { BACKEND };
 const AUTH_HINT =
   'check the Runloop API key: set RUNLOOP_API_KEY (or [remote.runloop] api_key / api_key_env); keys are at https://platform.runloop.ai/settings';
 
-/** What was being done when an SDK call failed, for the message. */
-export interface Doing {
-  /** e.g. `creating a devbox`, `reading /workspace/a.txt`. */
-  readonly action: string;
-  readonly devboxId?: string;
-  /** The devbox path concerned, for not-found messages. */
-  readonly path?: string;
-}
-
-const where = (doing: Doing): string => (doing.devboxId === undefined ? '' : ` in devbox ${doing.devboxId}`);
+// Core's `Doing.sandboxId` holds the devbox id.
+const where = (doing: Doing): string =>
+  doing.sandboxId === undefined ? '' : ` in devbox ${doing.sandboxId}`;
 
 /** The class names of an error and its ancestors (`APIConnectionTimeoutError`, `APIConnectionError`, ...). */
 function classNames(error: Error): string[] {
@@ -101,9 +94,4 @@ export function toAgentkernelError(error: unknown, doing: Doing): AgentkernelErr
     `${doing.action}${where(doing)} failed${transient ? ' after retries' : ''}: ${detail}`,
     { code: transient ? 'RUNLOOP_UNAVAILABLE' : 'RUNLOOP_ERROR', cause: err },
   );
-}
-
-/** The error for a devbox that Runloop no longer runs (shut down, failed or unknown). */
-export function goneError(devboxId: string, cause?: unknown): SandboxGoneError {
-  return new SandboxGoneError(BACKEND, devboxId, cause === undefined ? {} : { cause });
 }

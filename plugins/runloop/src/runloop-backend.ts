@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
-  classify,
-  failedCreateError,
+  checkSnapshotBackend,
   createRetrier,
+  guardedCreate,
   isOwned,
   OWNER_KEYS,
   ownedSandbox,
   ownerMetadata,
   registerSecret,
-  UsageError,
   type Backend,
   type BackendContext,
   type BackendPlugin,
@@ -25,19 +24,11 @@ import { blueprintOf, launchParameters } from './launch.js';
 import { makeRef } from './metadata.js';
 import { resolveSettings } from './options.js';
 import { RunloopSandboxHandle } from './runloop-sandbox.js';
-import { call, type RunloopModule, type Runtime } from './runtime.js';
+import type { RunloopModule, Runtime } from './runtime.js';
 
 const LIST_PAGE = 100;
 const REMOVE_HINT = 'shut it down in the Runloop dashboard (https://platform.runloop.ai)';
 const ENDED = new Set<DevboxView['status']>(['shutdown', 'failure']);
-
-function checkSnapshot(snapshot: NativeSnapshotHandle): void {
-  if (snapshot.backend !== BACKEND) {
-    throw new UsageError(`snapshot ${snapshot.id} is a ${snapshot.backend} snapshot, not a Runloop one`, {
-      backend: BACKEND,
-    });
-  }
-}
 
 /** An opened Runloop backend. */
 export class RunloopBackend implements Backend {
@@ -52,13 +43,13 @@ export class RunloopBackend implements Backend {
   private async allDevboxes(action: string): Promise<DevboxView[]> {
     const { client } = this.runtime;
     const out: DevboxView[] = [];
-    let page = await call(this.runtime, { action }, 'idempotent', () =>
+    let page = await this.runtime.retrier.call({ action }, 'idempotent', () =>
       client.devboxes.list({ limit: LIST_PAGE }),
     );
     out.push(...page.devboxes);
     while (page.hasNextPage()) {
       const current = page;
-      page = await call(this.runtime, { action }, 'idempotent', () => current.getNextPage());
+      page = await this.runtime.retrier.call({ action }, 'idempotent', () => current.getNextPage());
       out.push(...page.devboxes);
     }
     return out;
@@ -71,7 +62,7 @@ export class RunloopBackend implements Backend {
 
   async create(spec: SandboxSpec): Promise<SandboxHandle> {
     const { client, settings, logger } = this.runtime;
-    if (spec.fromSnapshot !== undefined) checkSnapshot(spec.fromSnapshot);
+    if (spec.fromSnapshot !== undefined) checkSnapshotBackend(spec.fromSnapshot, BACKEND, 'Runloop');
     if (!spec.network && settings.networkPolicyId === undefined && !this.warnedNetwork) {
       this.warnedNetwork = true;
       logger.warn(
@@ -91,71 +82,20 @@ export class RunloopBackend implements Backend {
     const source = spec.fromSnapshot?.id ?? blueprint ?? "Runloop's default image";
     const doing = { action: `creating devbox ${spec.name} from ${source}` };
     const signal = spec.signal === undefined ? {} : { signal: spec.signal };
-    let id: string;
-    try {
+    return guardedCreate(this.runtime, {
+      what: `devbox ${spec.name}`,
+      action: doing.action,
+      signal: spec.signal,
       // The POST itself is sent again only when Runloop refused it; after a lost answer the devbox it
       // made is found by its creation token instead. An abort does not cut the POST short (Runloop
-      // would still make the devbox, unseen): it is awaited, and what it made is shut down below.
-      const created = await this.runtime.retrier.run(
-        doing.action,
-        'refused-only',
-        () =>
-          client.post<DevboxCreateParams, DevboxView>('/v1/devboxes/create_and_await_running', {
-            body: params,
-          }),
-        { recover: () => this.findByToken(token), ...signal },
-      );
-      id = created.id;
-      spec.signal?.throwIfAborted();
-      if (created.status !== 'running') {
-        await this.runtime.retrier.run(`waiting for devbox ${id} to run`, 'idempotent', () =>
-          client.devboxes.awaitRunning(id, signal),
-        );
-      }
-    } catch (error) {
-      const failure: unknown =
-        spec.signal?.aborted === true ? (spec.signal.reason as unknown) : toAgentkernelError(error, doing);
-      const mayHaveMade =
-        spec.signal?.aborted === true || classify(error, classifyRunloopError).transience !== 'final';
-      throw await this.afterFailedCreate(
-        spec.name,
-        failure,
-        mayHaveMade,
-        async () => (await this.findByToken(token))?.id,
-      );
-    }
-    const ref = makeRef(id, {
-      name: spec.name,
-      workspaceDir: spec.workspaceDir,
-      ...(blueprint === undefined ? {} : { blueprint }),
-    });
-    const handle = new RunloopSandboxHandle(this.runtime, ref);
-    try {
-      await handle.prepareWorkspace();
-    } catch (error) {
-      throw await this.afterFailedCreate(spec.name, error, true, async () => id);
-    }
-    return handle;
-  }
-
-  /**
-   * A failed or aborted create must not leave an orphan: whatever it made is shut down (retried).
-   * Returns the error to throw: the create's failure, or, when the shutdown failed too, one naming the
-   * devbox left behind (an abort's reason is kept as is, with a warning naming it).
-   */
-  private async afterFailedCreate(
-    name: string,
-    failure: unknown,
-    mayHaveMade: boolean,
-    find: () => Promise<string | undefined>,
-  ): Promise<unknown> {
-    const { client, logger } = this.runtime;
-    return failedCreateError({
-      backend: BACKEND,
-      retrier: this.runtime.retrier,
-      what: `devbox ${name}`,
-      mayHaveMade,
-      find,
+      // would still make the devbox, unseen): it is awaited, and what it made is shut down.
+      create: () =>
+        client.post<DevboxCreateParams, DevboxView>('/v1/devboxes/create_and_await_running', {
+          body: params,
+        }),
+      adopt: () => this.findByToken(token),
+      find: async () => (await this.findByToken(token))?.id,
+      idOf: (created) => created.id,
       remove: async (id) => {
         try {
           await client.devboxes.shutdown(id);
@@ -165,9 +105,24 @@ export class RunloopBackend implements Backend {
           if (view.status !== 'shutdown' && view.status !== 'failure') throw error;
         }
       },
-      failure,
       removeHint: REMOVE_HINT,
-      logger,
+      createFailed: (error) => toAgentkernelError(error, doing),
+      settle: async (created) => {
+        if (created.status === 'running') return;
+        await this.runtime.retrier.run(`waiting for devbox ${created.id} to run`, 'idempotent', () =>
+          client.devboxes.awaitRunning(created.id, signal),
+        );
+      },
+      ready: async (created) => {
+        const ref = makeRef(created.id, {
+          name: spec.name,
+          workspaceDir: spec.workspaceDir,
+          ...(blueprint === undefined ? {} : { blueprint }),
+        });
+        const handle = new RunloopSandboxHandle(this.runtime, ref);
+        await handle.prepareWorkspace();
+        return handle;
+      },
     });
   }
 
@@ -200,7 +155,7 @@ export class RunloopBackend implements Backend {
   }
 
   async deleteSnapshot(snapshot: NativeSnapshotHandle): Promise<void> {
-    checkSnapshot(snapshot);
+    checkSnapshotBackend(snapshot, BACKEND, 'Runloop');
     const { client } = this.runtime;
     const doing = { action: `deleting snapshot ${snapshot.id}` };
     try {
@@ -241,6 +196,7 @@ export function createRunloopBackend(
       policy: settings.retry,
       classify: classifyRunloopError,
       logger: context.logger,
+      toError: toAgentkernelError,
     }),
     logger: context.logger,
     spoolDir: context.dataDir,

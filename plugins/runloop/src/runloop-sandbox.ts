@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import {
+  RemoteSandbox,
   UsageError,
+  type Doing,
   type Endpoint,
   type ExecOptions,
   type ExecResult,
@@ -23,9 +25,9 @@ import {
 } from '@agentkernel/core';
 import type { DevboxView } from '@runloop/api-client/resources/devboxes/devboxes';
 import { commandApi } from './commands.js';
-import { BACKEND, goneError, hasStatus, toAgentkernelError, type Doing } from './errors.js';
+import { BACKEND, hasStatus, toAgentkernelError } from './errors.js';
 import { refInfo, type RefInfo } from './metadata.js';
-import { call, type Runtime } from './runtime.js';
+import type { Runtime } from './runtime.js';
 import { takeSnapshot } from './snapshots.js';
 
 type Status = DevboxView['status'];
@@ -52,28 +54,20 @@ cp -- "$1" "$t" && chmod "$3" "$t" && mv -f -- "$t" "$2"; s=$?; rm -f -- "$1" "$
 `;
 
 /** One Runloop devbox. */
-export class RunloopSandboxHandle implements SandboxHandle {
+export class RunloopSandboxHandle extends RemoteSandbox implements SandboxHandle {
   private readonly info: RefInfo;
-  private destroyed = false;
 
   constructor(
     private readonly runtime: Runtime,
-    readonly ref: SandboxRef,
+    ref: SandboxRef,
   ) {
-    this.info = refInfo(ref);
-  }
-
-  private get id(): string {
-    return this.ref.id;
-  }
-
-  /** A devbox path: absolute as is, relative under the workspace directory. */
-  private resolve(path: string): string {
-    return posix.resolve(this.info.workspaceDir, path);
+    const info = refInfo(ref);
+    super(BACKEND, ref, info.workspaceDir);
+    this.info = info;
   }
 
   private doing(action: string, path?: string): Doing {
-    return { action, devboxId: this.id, ...(path === undefined ? {} : { path }) };
+    return { action, sandboxId: this.id, ...(path === undefined ? {} : { path }) };
   }
 
   /**
@@ -81,7 +75,7 @@ export class RunloopSandboxHandle implements SandboxHandle {
    * `SandboxGoneError`; a suspended one is resumed and the call made once more (nothing ran).
    */
   private async devbox<T>(doing: Doing, replay: Replay, operation: () => Promise<T>): Promise<T> {
-    if (this.destroyed) throw goneError(this.id);
+    if (this.destroyed) throw this.gone();
     for (let round = 0; ; round += 1) {
       try {
         return await this.runtime.retrier.run(doing.action, replay, operation);
@@ -89,7 +83,7 @@ export class RunloopSandboxHandle implements SandboxHandle {
         const refused = [400, 404, 409].some((status) => hasStatus(error, status));
         if (!refused) throw toAgentkernelError(error, doing);
         const status = await this.status();
-        if (status === 'gone') throw goneError(this.id, error);
+        if (status === 'gone') throw this.gone(error);
         if (round > 0 || status !== 'stopped') throw toAgentkernelError(error, doing);
         await this.start();
       }
@@ -98,7 +92,7 @@ export class RunloopSandboxHandle implements SandboxHandle {
 
   private async view(): Promise<DevboxView> {
     const { client } = this.runtime;
-    return call(this.runtime, this.doing('asking for the devbox status'), 'idempotent', () =>
+    return this.runtime.retrier.call(this.doing('asking for the devbox status'), 'idempotent', () =>
       client.devboxes.retrieve(this.id),
     );
   }
@@ -114,10 +108,11 @@ export class RunloopSandboxHandle implements SandboxHandle {
   }
 
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    if (argv.length === 0)
-      throw new UsageError('exec needs a program to run (argv is empty)', { backend: BACKEND });
-    options.signal?.throwIfAborted();
-    if (this.destroyed) throw goneError(this.id);
+    return this.guardExec(argv, options, () => this.run(argv, options), toAgentkernelError);
+  }
+
+  private async run(argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
+    if (this.destroyed) throw this.gone();
     const cwd = this.resolve(options.cwd ?? '.');
     const streaming = options.onStdout !== undefined || options.onStderr !== undefined;
     const { stdin, ...rest } = options;
@@ -135,12 +130,7 @@ export class RunloopSandboxHandle implements SandboxHandle {
       start: (script: string, io: Parameters<typeof api.start>[1]) =>
         this.devbox(this.doing(`starting ${JSON.stringify(argv[0])}`), 'once', () => api.start(script, io)),
     };
-    try {
-      return await execOverText(guarded, command, { ...rest, cwd }, { backend: BACKEND, sandboxId: this.id });
-    } catch (error) {
-      if (options.signal?.aborted === true && error === options.signal.reason) throw error;
-      throw toAgentkernelError(error, this.doing(`running ${JSON.stringify(argv[0])}`));
-    }
+    return execOverText(guarded, command, { ...rest, cwd }, { backend: BACKEND, sandboxId: this.id });
   }
 
   /** Runs a short shell script (no output wanted) and fails with its stderr when it exits non-zero. */
@@ -252,11 +242,11 @@ export class RunloopSandboxHandle implements SandboxHandle {
   }
 
   private async devboxView(): Promise<DevboxView> {
-    if (this.destroyed) throw goneError(this.id);
+    if (this.destroyed) throw this.gone();
     const view = await this.view().catch((error: unknown) => {
-      throw hasStatus(error, 404) ? goneError(this.id, error) : error;
+      throw hasStatus(error, 404) ? this.gone(error) : error;
     });
-    if (STATUS[view.status] === 'gone') throw goneError(this.id);
+    if (STATUS[view.status] === 'gone') throw this.gone();
     return view;
   }
 
@@ -269,7 +259,7 @@ export class RunloopSandboxHandle implements SandboxHandle {
         client.devboxes.suspend(this.id),
       );
     }
-    await call(this.runtime, this.doing('waiting for the devbox to suspend'), 'idempotent', () =>
+    await this.runtime.retrier.call(this.doing('waiting for the devbox to suspend'), 'idempotent', () =>
       client.devboxes.awaitSuspended(this.id),
     );
   }
@@ -279,16 +269,16 @@ export class RunloopSandboxHandle implements SandboxHandle {
     const view = await this.devboxView();
     if (view.status === 'running') return;
     if (view.status === 'suspending') {
-      await call(this.runtime, this.doing('waiting for the devbox to suspend'), 'idempotent', () =>
+      await this.runtime.retrier.call(this.doing('waiting for the devbox to suspend'), 'idempotent', () =>
         client.devboxes.awaitSuspended(this.id),
       );
     }
     if (view.status === 'suspending' || view.status === 'suspended') {
-      await call(this.runtime, this.doing('resuming the devbox'), 'idempotent', () =>
+      await this.runtime.retrier.call(this.doing('resuming the devbox'), 'idempotent', () =>
         client.devboxes.resume(this.id),
       );
     }
-    await call(this.runtime, this.doing('waiting for the devbox to run'), 'idempotent', () =>
+    await this.runtime.retrier.call(this.doing('waiting for the devbox to run'), 'idempotent', () =>
       client.devboxes.awaitRunning(this.id),
     );
   }

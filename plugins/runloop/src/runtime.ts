@@ -1,6 +1,5 @@
-import { type Logger, type Replay, type Retrier, type RetryOptions } from '@agentkernel/core';
+import type { Logger, Retrier } from '@agentkernel/core';
 import type * as RunloopSdk from '@runloop/api-client';
-import { toAgentkernelError, type Doing } from './errors.js';
 import type { RunloopSettings } from './options.js';
 
 /** The vendor SDK module, imported lazily when the backend opens. */
@@ -20,19 +19,4 @@ export interface Runtime {
   readonly logger: Logger;
   /** A local folder for spooling uploads (the plugin's data directory). */
   readonly spoolDir: string;
-}
-
-/** Runs a provider call under the backend's retry rules, a final failure turned into an agentkernel error. */
-export async function call<T>(
-  runtime: Runtime,
-  doing: Doing,
-  replay: Replay,
-  operation: () => Promise<T>,
-  extra?: Pick<RetryOptions<T>, 'recover' | 'signal'>,
-): Promise<T> {
-  try {
-    return await runtime.retrier.run(doing.action, replay, operation, extra);
-  } catch (error) {
-    throw toAgentkernelError(error, doing);
-  }
 }

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { OWNER_KEYS, type NativeSnapshotHandle } from '@agentkernel/core';
 import type { DiskSnapshotListParams } from '@runloop/api-client/resources/devboxes/disk-snapshots';
 import { BACKEND, toAgentkernelError } from './errors.js';
-import { call, type Runtime } from './runtime.js';
+import type { Runtime } from './runtime.js';
 
 /** How often a snapshot in progress is polled. */
 const POLL_MS = 250;
@@ -19,7 +19,7 @@ export async function takeSnapshot(
 ): Promise<NativeSnapshotHandle> {
   const { client } = runtime;
   const token = randomUUID();
-  const doing = { action: `taking snapshot ${JSON.stringify(name)}`, devboxId };
+  const doing = { action: `taking snapshot ${JSON.stringify(name)}`, sandboxId: devboxId };
   const findExisting = async (): Promise<{ id: string } | undefined> => {
     // Runloop filters by `metadata[<key>]=<value>`; the SDK's type names only the literal `metadata[key]`.
     const query = { devbox_id: devboxId, [`metadata[${OWNER_KEYS.token}]`]: token } as DiskSnapshotListParams;
@@ -28,8 +28,7 @@ export async function takeSnapshot(
     );
     return page.snapshots.find((snapshot) => snapshot.metadata[OWNER_KEYS.token] === token);
   };
-  const started = await call(
-    runtime,
+  const started = await runtime.retrier.call(
     doing,
     'refused-only',
     () =>
@@ -42,8 +41,7 @@ export async function takeSnapshot(
   // Polled here rather than with the SDK's awaitCompleted, whose only interval option also prints a
   // deprecation warning on the console.
   for (;;) {
-    const status = await call(
-      runtime,
+    const status = await runtime.retrier.call(
       { ...doing, action: `asking for snapshot ${started.id}` },
       'idempotent',
       () => client.devboxes.diskSnapshots.queryStatus(started.id),
