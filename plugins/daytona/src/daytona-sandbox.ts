@@ -53,8 +53,7 @@ export function statusOf(state: string | undefined): SandboxStatus {
 }
 
 /** One Daytona sandbox. Holds the SDK `Sandbox` once an operation needed one. */
-export class DaytonaSandboxHandle extends RemoteSandbox implements SandboxHandle {
-  private readonly info: RefInfo;
+export class DaytonaSandboxHandle extends RemoteSandbox<RefInfo> implements SandboxHandle {
   private sdkSandbox: SdkSandbox | undefined;
 
   constructor(
@@ -62,9 +61,7 @@ export class DaytonaSandboxHandle extends RemoteSandbox implements SandboxHandle
     ref: SandboxRef,
     fetched?: SdkSandbox,
   ) {
-    const info = refInfo(ref);
-    super(BACKEND, ref, info.workspaceDir);
-    this.info = info;
+    super(BACKEND, ref, refInfo(ref));
     this.sdkSandbox = fetched;
   }
 

@@ -26,8 +26,7 @@ import { openShell } from './shell.js';
 import { takeSnapshot } from './snapshots.js';
 
 /** One E2B sandbox. Holds a connected SDK `Sandbox` once an operation needed one. */
-export class E2BSandboxHandle extends RemoteSandbox implements SandboxHandle {
-  private info: RefInfo;
+export class E2BSandboxHandle extends RemoteSandbox<RefInfo> implements SandboxHandle {
   private sdkSandbox: SdkSandbox | undefined;
 
   constructor(
@@ -35,9 +34,7 @@ export class E2BSandboxHandle extends RemoteSandbox implements SandboxHandle {
     ref: SandboxRef,
     connected?: SdkSandbox,
   ) {
-    const info = refInfo(ref);
-    super(BACKEND, ref, info.workspaceDir);
-    this.info = info;
+    super(BACKEND, ref, refInfo(ref));
     this.sdkSandbox = connected;
   }
 

@@ -27,17 +27,13 @@ import { refInfo, type RefInfo } from './metadata.js';
 import type { Runtime } from './runtime.js';
 
 /** One Modal sandbox. Holds the SDK's `Sandbox` (cheap: it dials nothing until used). */
-export class ModalSandboxHandle extends RemoteSandbox implements SandboxHandle {
-  private readonly info: RefInfo;
-
+export class ModalSandboxHandle extends RemoteSandbox<RefInfo> implements SandboxHandle {
   constructor(
     private readonly runtime: Runtime,
     ref: SandboxRef,
     private readonly sandbox: Modal.Sandbox,
   ) {
-    const info = refInfo(ref);
-    super(BACKEND, ref, info.workspaceDir);
-    this.info = info;
+    super(BACKEND, ref, refInfo(ref));
   }
 
   /** Runs an SDK call on this sandbox; a failure that means the sandbox is gone says so. */

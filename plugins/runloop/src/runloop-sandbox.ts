@@ -54,16 +54,12 @@ cp -- "$1" "$t" && chmod "$3" "$t" && mv -f -- "$t" "$2"; s=$?; rm -f -- "$1" "$
 `;
 
 /** One Runloop devbox. */
-export class RunloopSandboxHandle extends RemoteSandbox implements SandboxHandle {
-  private readonly info: RefInfo;
-
+export class RunloopSandboxHandle extends RemoteSandbox<RefInfo> implements SandboxHandle {
   constructor(
     private readonly runtime: Runtime,
     ref: SandboxRef,
   ) {
-    const info = refInfo(ref);
-    super(BACKEND, ref, info.workspaceDir);
-    this.info = info;
+    super(BACKEND, ref, refInfo(ref));
   }
 
   private doing(action: string, path?: string): Doing {

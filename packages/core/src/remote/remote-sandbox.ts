@@ -5,17 +5,18 @@ import type { Doing } from './retry.js';
 
 /**
  * What every remote sandbox handle shares, for a provider's handle to extend: its ref and provider
- * id, paths resolved under the workspace directory, the error for a sandbox that is gone, and the
- * rules of `exec` and `removeFile` that do not depend on the provider.
+ * id, what the provider's plugin reads from the ref (`info`), paths resolved under the workspace
+ * directory, the error for a sandbox that is gone, and the rules of `exec` and `removeFile` that do
+ * not depend on the provider.
  */
-export abstract class RemoteSandbox {
+export abstract class RemoteSandbox<Info extends { readonly workspaceDir: string }> {
   /** Set once `destroy` succeeded: the sandbox is gone without asking the provider. */
   protected destroyed = false;
 
   protected constructor(
     protected readonly backend: string,
     public ref: SandboxRef,
-    private readonly workspaceDir: string,
+    protected info: Info,
   ) {}
 
   /** The provider's id of the sandbox. */
@@ -25,7 +26,7 @@ export abstract class RemoteSandbox {
 
   /** A sandbox path: absolute as is, relative under the workspace directory. */
   protected resolve(path: string): string {
-    return posix.resolve(this.workspaceDir, path);
+    return posix.resolve(this.info.workspaceDir, path);
   }
 
   protected gone(cause?: unknown): SandboxGoneError {

@@ -66,7 +66,10 @@ describe('guardedCreate', () => {
       p.runtime,
       p.steps({
         create: () => Promise.reject(refused()),
-        find: async () => void found.push('looked') as undefined,
+        find: async () => {
+          found.push('looked');
+          return undefined;
+        },
       }),
     );
     await expect(failure).rejects.toThrow('create failed: bad template');

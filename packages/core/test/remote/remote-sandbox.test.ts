@@ -19,11 +19,11 @@ const result: ExecResult = {
 };
 
 /** The smallest handle: `exec` runs `run` through the base's rules. */
-class AcmeSandbox extends RemoteSandbox {
+class AcmeSandbox extends RemoteSandbox<{ workspaceDir: string }> {
   readonly seen: Doing[] = [];
 
   constructor(private readonly run: () => Promise<ExecResult>) {
-    super('acme', { backend: 'acme', id: 'sb-1', metadata: {} }, '/workspace');
+    super('acme', { backend: 'acme', id: 'sb-1', metadata: {} }, { workspaceDir: '/workspace' });
   }
 
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -33,7 +33,7 @@ class AcmeSandbox extends RemoteSandbox {
     });
   }
 
-  remove(failure: unknown): Promise<void> {
+  remove(failure: Error): Promise<void> {
     return this.removing(Promise.reject(failure));
   }
 
