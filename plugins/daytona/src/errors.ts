@@ -1,10 +1,8 @@
 import {
   AgentkernelError,
-  BackendError,
   classifyTransport,
-  NotFoundError,
+  providerErrors,
   statusTransience,
-  UsageError,
   type Doing,
   type Transience,
 } from '@agentkernel/core';
@@ -12,11 +10,13 @@ import { BACKEND_NAME as BACKEND } from './name.js';
 
 export { BACKEND };
 
-const AUTH_HINT =
-  'check the Daytona credentials: set DAYTONA_API_KEY (or [remote.daytona] api_key / api_key_env); keys are at https://app.daytona.io/dashboard/keys';
-
-const where = (doing: Doing): string =>
-  doing.sandboxId === undefined ? '' : ` in sandbox ${doing.sandboxId}`;
+const errors = providerErrors({
+  backend: BACKEND,
+  provider: 'Daytona',
+  code: 'DAYTONA',
+  authHint:
+    'check the Daytona credentials: set DAYTONA_API_KEY (or [remote.daytona] api_key / api_key_env); keys are at https://app.daytona.io/dashboard/keys',
+});
 
 const statusOf = (error: unknown): number | undefined => {
   const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
@@ -47,39 +47,12 @@ export function toAgentkernelError(error: unknown, doing: Doing): AgentkernelErr
   const err = error instanceof Error ? error : new Error(String(error));
   const status = statusOf(err);
   const detail = err.message;
-  if (err.name === 'DaytonaAuthenticationError' || status === 401 || status === 403) {
-    return new BackendError(BACKEND, `Daytona rejected the credentials while ${doing.action}: ${detail}`, {
-      code: 'DAYTONA_AUTH',
-      hint: AUTH_HINT,
-      cause: err,
-    });
-  }
-  if (err.name === 'DaytonaFileNotFoundError')
-    return new NotFoundError(`${doing.path ?? 'the path'} does not exist${where(doing)}`, {
-      backend: BACKEND,
-      cause: err,
-    });
-  if (isNotFound(err))
-    return new NotFoundError(`${doing.action}${where(doing)}: ${detail}`, { backend: BACKEND, cause: err });
+  if (err.name === 'DaytonaAuthenticationError' || status === 401 || status === 403)
+    return errors.rejectedCredentials(doing, detail, err);
+  if (err.name === 'DaytonaFileNotFoundError') return errors.missingPath(doing, err);
+  if (isNotFound(err)) return errors.notFound(doing, detail, err);
   if (status === 400 || status === 409 || status === 422 || err.name === 'DaytonaInvalidArgumentError')
-    return new UsageError(`Daytona refused ${doing.action}${where(doing)}: ${detail}`, {
-      backend: BACKEND,
-      cause: err,
-    });
-  if (status === 429) {
-    return new BackendError(BACKEND, `Daytona kept rate-limiting ${doing.action}${where(doing)}: ${detail}`, {
-      code: 'DAYTONA_RATE_LIMITED',
-      hint: 'wait a little and retry, or raise [remote.daytona] max_retries',
-      cause: err,
-    });
-  }
-  const transient = classifyDaytona(err) !== 'final';
-  return new BackendError(
-    BACKEND,
-    `${doing.action}${where(doing)} failed${transient ? ' after retries' : ''}: ${detail}`,
-    {
-      code: transient ? 'DAYTONA_UNAVAILABLE' : 'DAYTONA_ERROR',
-      cause: err,
-    },
-  );
+    return errors.refused(doing, detail, err);
+  if (status === 429) return errors.rateLimited(doing, detail, err);
+  return errors.failed(doing, detail, classifyDaytona(err) !== 'final', err);
 }

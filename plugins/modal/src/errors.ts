@@ -1,9 +1,7 @@
 import {
   AgentkernelError,
-  BackendError,
-  NotFoundError,
+  providerErrors,
   SandboxGoneError,
-  UsageError,
   type Doing,
   type Transience,
 } from '@agentkernel/core';
@@ -92,8 +90,7 @@ export function meansGone(error: unknown): boolean {
   );
 }
 
-const where = (doing: Doing): string =>
-  doing.sandboxId === undefined ? '' : ` in sandbox ${doing.sandboxId}`;
+const errors = providerErrors({ backend: BACKEND, provider: 'Modal', code: 'MODAL', authHint: AUTH_HINT });
 
 /** Turns anything the Modal SDK throws into an agentkernel error (the vendor error kept as `cause`). */
 export function toAgentkernelError(error: unknown, doing: Doing): AgentkernelError {
@@ -101,52 +98,17 @@ export function toAgentkernelError(error: unknown, doing: Doing): AgentkernelErr
   const err = error instanceof Error ? error : new Error(String(error));
   const code = grpcCode(err);
   const detail = (err as { details?: string }).details || err.message;
-  if (code === Code.unauthenticated || code === Code.permissionDenied) {
-    return new BackendError(BACKEND, `Modal rejected the credentials while ${doing.action}: ${detail}`, {
-      code: 'MODAL_AUTH',
-      hint: AUTH_HINT,
-      cause: err,
-    });
-  }
-  if (err.name === 'SandboxFilesystemNotFoundError') {
-    return new NotFoundError(`${doing.path ?? 'the path'} does not exist${where(doing)}`, {
-      backend: BACKEND,
-      cause: err,
-    });
-  }
-  if (isUnavailable(err) || isHiddenFilesystemFailure(err)) {
-    return new BackendError(
-      BACKEND,
-      `${doing.action}${where(doing)} failed after retries: Modal was unreachable or busy`,
-      {
-        code: 'MODAL_UNAVAILABLE',
-        cause: err,
-      },
-    );
-  }
-  if (doing.sandboxId !== undefined && meansGone(err)) {
+  if (code === Code.unauthenticated || code === Code.permissionDenied)
+    return errors.rejectedCredentials(doing, detail, err);
+  if (err.name === 'SandboxFilesystemNotFoundError') return errors.missingPath(doing, err);
+  if (isUnavailable(err) || isHiddenFilesystemFailure(err))
+    return errors.failed(doing, 'Modal was unreachable or busy', true, err);
+  if (doing.sandboxId !== undefined && meansGone(err))
     return new SandboxGoneError(BACKEND, doing.sandboxId, { cause: err });
-  }
-  if (err.name === 'NotFoundError' || code === Code.notFound) {
-    return new NotFoundError(`${doing.action}: ${detail}`, { backend: BACKEND, cause: err });
-  }
-  if (err.name === 'InvalidError' || code === Code.invalidArgument) {
-    return new UsageError(`Modal refused ${doing.action}${where(doing)}: ${detail}`, {
-      backend: BACKEND,
-      cause: err,
-    });
-  }
-  if (code === Code.resourceExhausted) {
-    return new BackendError(BACKEND, `Modal kept throttling ${doing.action}${where(doing)}: ${detail}`, {
-      code: 'MODAL_RATE_LIMITED',
-      hint: 'wait a little and retry, or raise [remote.modal] max_retries',
-      cause: err,
-    });
-  }
-  const transient = isTransient(err);
-  return new BackendError(
-    BACKEND,
-    `${doing.action}${where(doing)} failed${transient ? ' after retries' : ''}: ${detail}`,
-    { code: transient ? 'MODAL_UNAVAILABLE' : 'MODAL_ERROR', cause: err },
-  );
+  // A bare not-found's message leaves the sandbox out.
+  if (err.name === 'NotFoundError' || code === Code.notFound)
+    return errors.notFound({ action: doing.action }, detail, err);
+  if (err.name === 'InvalidError' || code === Code.invalidArgument) return errors.refused(doing, detail, err);
+  if (code === Code.resourceExhausted) return errors.rateLimited(doing, detail, err, 'throttling');
+  return errors.failed(doing, detail, isTransient(err), err);
 }

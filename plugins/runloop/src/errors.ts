@@ -1,11 +1,9 @@
 import {
   AgentkernelError,
-  BackendError,
-  NotFoundError,
-  UsageError,
   causeChain,
   classify,
   httpStatusOf,
+  providerErrors,
   statusTransience,
   type Doing,
   type Transience,
@@ -14,12 +12,15 @@ import { BACKEND_NAME as BACKEND } from './name.js';
 
 export { BACKEND };
 
-const AUTH_HINT =
-  'check the Runloop API key: set RUNLOOP_API_KEY (or [remote.runloop] api_key / api_key_env); keys are at https://platform.runloop.ai/settings';
-
 // Core's `Doing.sandboxId` holds the devbox id.
-const where = (doing: Doing): string =>
-  doing.sandboxId === undefined ? '' : ` in devbox ${doing.sandboxId}`;
+const errors = providerErrors({
+  backend: BACKEND,
+  provider: 'Runloop',
+  code: 'RUNLOOP',
+  authHint:
+    'check the Runloop API key: set RUNLOOP_API_KEY (or [remote.runloop] api_key / api_key_env); keys are at https://platform.runloop.ai/settings',
+  sandbox: 'devbox',
+});
 
 /** The class names of an error and its ancestors (`APIConnectionTimeoutError`, `APIConnectionError`, ...). */
 function classNames(error: Error): string[] {
@@ -60,38 +61,10 @@ export function toAgentkernelError(error: unknown, doing: Doing): AgentkernelErr
   const err = error instanceof Error ? error : new Error(String(error));
   const status = httpStatusOf(err);
   const detail = err.message;
-  if (status === 401 || status === 403) {
-    return new BackendError(BACKEND, `Runloop rejected the credentials while ${doing.action}: ${detail}`, {
-      code: 'RUNLOOP_AUTH',
-      hint: AUTH_HINT,
-      cause: err,
-    });
-  }
-  if (status === 404) {
-    if (doing.path !== undefined)
-      return new NotFoundError(`${doing.path} does not exist${where(doing)}`, {
-        backend: BACKEND,
-        cause: err,
-      });
-    return new NotFoundError(`${doing.action}${where(doing)}: ${detail}`, { backend: BACKEND, cause: err });
-  }
-  if (status === 400 || status === 422) {
-    return new UsageError(`Runloop refused ${doing.action}${where(doing)}: ${detail}`, {
-      backend: BACKEND,
-      cause: err,
-    });
-  }
-  if (status === 429) {
-    return new BackendError(BACKEND, `Runloop kept rate-limiting ${doing.action}${where(doing)}: ${detail}`, {
-      code: 'RUNLOOP_RATE_LIMITED',
-      hint: 'wait a little and retry, or raise [remote.runloop] max_retries',
-      cause: err,
-    });
-  }
-  const transient = classify(err, classifyRunloopError).transience !== 'final';
-  return new BackendError(
-    BACKEND,
-    `${doing.action}${where(doing)} failed${transient ? ' after retries' : ''}: ${detail}`,
-    { code: transient ? 'RUNLOOP_UNAVAILABLE' : 'RUNLOOP_ERROR', cause: err },
-  );
+  if (status === 401 || status === 403) return errors.rejectedCredentials(doing, detail, err);
+  if (status === 404)
+    return doing.path === undefined ? errors.notFound(doing, detail, err) : errors.missingPath(doing, err);
+  if (status === 400 || status === 422) return errors.refused(doing, detail, err);
+  if (status === 429) return errors.rateLimited(doing, detail, err);
+  return errors.failed(doing, detail, classify(err, classifyRunloopError).transience !== 'final', err);
 }

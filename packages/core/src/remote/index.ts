@@ -67,3 +67,4 @@ export {
 } from './create-cleanup.js';
 export { REPLAYABLE_BODY_BYTES, replayableBody } from './replayable.js';
 export { attachTerminal, type RemoteTerminal, type TerminalIo, type TerminalSize } from './terminal.js';
+export { providerErrors, type ProviderErrors, type ProviderWords } from './provider-errors.js';
