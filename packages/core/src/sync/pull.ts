@@ -55,14 +55,14 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
   const backend = handle.ref.backend;
   const skipped = new SkipLog(options, 'not pulled:');
   const quick = options.dryRun ? undefined : await readQuickCheck(options);
+  const mark = quick?.remote;
+  // The sandbox compares its listing while the local rule files are read here.
+  const listed =
+    mark && listingUnchanged(handle, workspaceDir, { ...mark, timeoutMs: options.listTimeoutMs, signal });
+  listed?.catch(() => undefined);
   const rootRules = await readRootRules(localDir);
   const rules = ruleFilesDigest(localDir, rootRules.pruneNames());
-  const mark = quick?.remote;
-  if (
-    mark !== undefined &&
-    mark.rules === rules &&
-    (await listingUnchanged(handle, workspaceDir, { ...mark, timeoutMs: options.listTimeoutMs, signal }))
-  )
+  if (mark !== undefined && (await listed) === true && mark.rules === rules)
     return quickReport('pull', options, started);
   const observed = await observe(options, rootRules);
   const leftOut = leaveOutUnsyncable(observed, localDir, skipped);
