@@ -3,11 +3,11 @@ import {
   registerSecret,
   requestSettings,
   type BackendContext,
+  type CallExtras,
   type Doing,
   type Logger,
   type Replay,
   type Retrier,
-  type RetryOptions,
 } from '@agentkernel/core';
 import type * as DaytonaSdk from '@daytonaio/sdk';
 import { BACKEND, classifyDaytona, toAgentkernelError } from './errors.js';
@@ -68,13 +68,13 @@ export function createRuntime(sdk: DaytonaModule, context: BackendContext): Runt
   };
 }
 
-/** Runs a provider call with the backend's retry policy; the last failure is rethrown as the SDK's (`retrier.call` turns it into an agentkernel error). */
+/** Runs a provider call with the backend's retry policy; the last failure is rethrown as the SDK's. */
 export function retrying<T>(
   runtime: Runtime,
   doing: Doing,
   replay: Replay,
   operation: () => Promise<T>,
-  extra?: Pick<RetryOptions<T>, 'recover' | 'signal'>,
+  extra?: CallExtras<T>,
 ): Promise<T> {
   return runtime.retrier.run(doing.action, replay, operation, extra);
 }

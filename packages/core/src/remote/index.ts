@@ -17,6 +17,7 @@ export {
   createRetrier,
   DEFAULT_RETRY_POLICY,
   withRetry,
+  type CallExtras,
   type Doing,
   type Replay,
   type Retrier,

@@ -110,6 +110,9 @@ export interface Doing {
   readonly path?: string;
 }
 
+/** What a single call through a {@link Retrier} may add: adoption after a lost answer, an abort signal. */
+export type CallExtras<T> = Pick<RetryOptions<T>, 'recover' | 'signal'>;
+
 /** A retry policy and classifier bound together, with debug logging of each retry. */
 export interface Retrier {
   /** The backend name. */
@@ -120,19 +123,9 @@ export interface Retrier {
    * Runs `operation` under the policy. `action` says what it does ("reading /workspace/a"), for the
    * debug line each retry logs.
    */
-  run<T>(
-    action: string,
-    replay: Replay,
-    operation: () => Promise<T>,
-    extra?: Pick<RetryOptions<T>, 'recover' | 'signal'>,
-  ): Promise<T>;
+  run<T>(action: string, replay: Replay, operation: () => Promise<T>, extra?: CallExtras<T>): Promise<T>;
   /** {@link Retrier.run}, with a final failure turned into an agentkernel error by the provider's `toError`. */
-  call<T>(
-    doing: Doing,
-    replay: Replay,
-    operation: () => Promise<T>,
-    extra?: Pick<RetryOptions<T>, 'recover' | 'signal'>,
-  ): Promise<T>;
+  call<T>(doing: Doing, replay: Replay, operation: () => Promise<T>, extra?: CallExtras<T>): Promise<T>;
 }
 
 export interface RetrierOptions {
