@@ -1,6 +1,7 @@
 import {
   FakeRouter,
   readJsonObject,
+  stringRecord,
   type FakeHttpRequest,
   type Reply,
   type RouteRequest,
@@ -61,17 +62,6 @@ function detailBody(sandbox: FakeSandbox): Record<string, unknown> {
 
 function snapshotBody(snapshot: FakeSnapshot): Record<string, unknown> {
   return { snapshotID: snapshot.snapshotID, names: snapshot.names };
-}
-
-function stringRecord(value: unknown): Record<string, string> | undefined {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (typeof item !== 'string') return undefined;
-    out[key] = item;
-  }
-  return out;
 }
 
 function timeoutOf(body: Record<string, unknown>, fallback: number): number | undefined {
