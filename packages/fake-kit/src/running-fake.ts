@@ -93,7 +93,7 @@ export function summaryOf<T extends object, K extends keyof T>(record: T, keys: 
   for (const key of keys) {
     if (!Object.hasOwn(record, key)) continue;
     const value = record[key];
-    summary[key] = isPlainObject(value) ? ({ ...value } as T[K]) : value;
+    summary[key] = isPlainObject(value) ? { ...value } : value;
   }
   return summary as Pick<T, K>;
 }
