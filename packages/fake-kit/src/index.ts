@@ -6,6 +6,7 @@ export {
   FAULT_NAMES,
   faultOf,
   FaultInjector,
+  faultReplyOf,
   type FaultKind,
   type FaultName,
   type FaultReply,
@@ -52,6 +53,7 @@ export { FakeProcess, ProcessTable, type ProcessEnd, type ProcessOutput } from '
 export { ptyArgv, ptyInput, ptyResize, type PtySize } from './pty.js';
 export {
   FakeRouter,
+  onRecord,
   type RouteExchange,
   type RouteHandler,
   type RouteMatch,

@@ -84,3 +84,18 @@ export class FakeRouter<Extra = object> {
     return misses.error(404, notFound(method, url.pathname));
   }
 }
+
+/**
+ * Route handlers on the one record a path's `:id` names: `find` looks it up, and when there is none the
+ * route answers `missing(id)`, the provider's 404.
+ */
+export function onRecord<Extra, Found>(
+  find: (id: string, request: RouteRequest & Extra) => Found | undefined | Promise<Found | undefined>,
+  missing: (id: string) => Reply,
+): (handler: (found: Found, request: RouteRequest & Extra) => Reply | Promise<Reply>) => RouteHandler<Extra> {
+  return (handler) => async (request) => {
+    const id = request.params.id ?? '';
+    const found = await find(id, request);
+    return found === undefined ? missing(id) : handler(found, request);
+  };
+}

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   admit,
+  faultReplyOf,
   intake,
   listen,
   sendReply,
@@ -38,14 +39,9 @@ function details(req: FakeHttpRequest): Omit<FakeRequest, keyof FakeRequestRecor
   return typeof organization === 'string' ? { organization } : {};
 }
 
-function faultReply(
-  res: FakeHttpResponse,
-  status: number,
-  message: string,
-  headers: Readonly<Record<string, string>>,
-): void {
-  sendReply(res, apiError(status, status === 429 ? 'Too many requests' : message, { ...headers }));
-}
+const faultReply = faultReplyOf((status, message, headers) =>
+  apiError(status, status === 429 ? 'Too many requests' : message, headers),
+);
 
 function refused(deps: ServerDeps, req: FakeHttpRequest): Reply | undefined {
   const header = req.headers.authorization;

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   admit,
+  faultReplyOf,
   listen as listenFake,
   sendReply,
   type FakeListener,
   type FakeTraffic,
-  type FaultReply,
 } from '@agentkernel/fake-kit';
 import { createContextValues } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
@@ -51,8 +51,7 @@ async function envdSandbox(
   return found;
 }
 
-const faultReply: FaultReply = (res, status, message, headers) =>
-  sendReply(res, errorReply(status, message, { ...headers }));
+const faultReply = faultReplyOf(errorReply);
 
 function createHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const descriptors = loadEnvdDescriptors();

@@ -1,6 +1,7 @@
 import {
   admit,
   FakeRouter,
+  faultReplyOf,
   listen as listenFake,
   sendReply,
   type FakeHttpRequest,
@@ -30,6 +31,8 @@ export interface ServerDeps extends FakeTraffic<FakeRequest> {
   readonly pageSize: number;
 }
 
+const faultReply = faultReplyOf(errorReply);
+
 const protocolOf = (req: FakeHttpRequest): string =>
   req.httpVersion === '2.0' ? 'h2' : `http/${req.httpVersion}`;
 
@@ -44,8 +47,7 @@ export function listen(deps: ServerDeps): Promise<FakeListener> {
       const admitted = await admit(req, res, {
         ...deps,
         details: (one) => ({ protocol: protocolOf(one) }),
-        faultReply: (out, status, message, headers) =>
-          sendReply(out, errorReply(status, message, { ...headers })),
+        faultReply,
       });
       if (admitted === undefined) return;
       const auth = req.headers.authorization;
