@@ -25,13 +25,14 @@ import {
   type SyncOptions,
 } from '@agentkernel/core';
 import { Harness, type TestBackendOptions } from './harness.js';
+import { testQuickCheck } from './sync-quick.js';
 import { describeLocalTree, describeSandboxTree, sandboxShell } from './sync-tree.js';
 
 /** Options of {@link testSync}: those of `testBackend` that apply to sync. */
 export type TestSyncOptions = Pick<TestBackendOptions, 'name' | 'open' | 'spec' | 'timeoutMs' | 'skip'>;
 
 /** One test's project folder, manifest and sandbox folder (a fresh subfolder of the shared sandbox's workspace). */
-interface Bed {
+export interface Bed {
   readonly localDir: string;
   readonly remoteDir: string;
   readonly options: SyncOptions;
@@ -257,5 +258,7 @@ export function testSync(options: TestSyncOptions): void {
         expect((await readdir(b.localDir)).sort()).toEqual(['new.txt']);
       },
     );
+
+    testQuickCheck(harness, bed);
   });
 }

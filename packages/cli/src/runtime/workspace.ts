@@ -46,6 +46,7 @@ export function syncOptions(
 }
 
 export function describeReport(report: SyncReport): string {
+  if (report.quick) return `nothing changed (quick check) in ${Math.round(report.durationMs)} ms`;
   const moved =
     report.direction === 'push'
       ? `${report.filesSent} file(s), ${formatBytes(report.bytesSent)} sent`

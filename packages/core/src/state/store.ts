@@ -12,6 +12,7 @@ import { isValidSandboxName, validateSandboxName } from '../names.js';
 import { atomicWriteFile } from './atomic.js';
 import { AuditLog } from './audit.js';
 import { DetachedStore } from './detached-store.js';
+import { QUICK_SUFFIX } from '../sync/quick-check.js';
 import { withFileLock } from './lock.js';
 import { recordProblem, secretPath, type SandboxRecord } from './record.js';
 
@@ -126,9 +127,10 @@ export class StateStore {
     return this.#audit;
   }
 
-  /** Removes the record, its sync manifest and its detached commands; removing what does not exist succeeds. */
+  /** Removes the record, its sync manifest (and quick check) and its detached commands; removing what does not exist succeeds. */
   async removeSandbox(name: string): Promise<void> {
-    for (const file of [this.sandboxFile(name), this.syncManifestFile(name)]) {
+    const manifest = this.syncManifestFile(name);
+    for (const file of [this.sandboxFile(name), manifest, manifest + QUICK_SUFFIX]) {
       await fsStep(`cannot remove ${file}`, 'STATE_WRITE_FAILED', () => rm(file, { force: true }));
     }
     const detached = this.detached.dir(name);

@@ -28,17 +28,21 @@ export interface LocalOnly {
  * skipped. With `localOnly`, the sandbox is listed only once a local change shows: when nothing changed
  * locally since the last sync, a push has nothing to send whatever the sandbox holds.
  */
-export async function observe(options: SyncOptions): Promise<Observed>;
-export async function observe(options: SyncOptions, localOnly: true): Promise<Observed | LocalOnly>;
-export async function observe(options: SyncOptions, localOnly = false): Promise<Observed | LocalOnly> {
+export async function observe(options: SyncOptions, rootRules?: IgnoreRules): Promise<Observed>;
+export async function observe(
+  options: SyncOptions,
+  rootRules: IgnoreRules | undefined,
+  localOnly: true,
+): Promise<Observed | LocalOnly>;
+export async function observe(
+  options: SyncOptions,
+  rootRules?: IgnoreRules,
+  localOnly = false,
+): Promise<Observed | LocalOnly> {
   const { handle, localDir, workspaceDir, signal } = options;
   const manifest = await readSyncManifest(options.manifestFile, workspaceDir);
   // The root rule files decide what the listing may prune, so it can start before the walk.
-  const rootRules = await createIgnoreRules();
-  for (const name of IGNORE_FILES) {
-    const content = await readFile(join(localDir, name), 'utf8').catch(() => undefined);
-    if (content !== undefined) rootRules.addFile('', name, content);
-  }
+  rootRules ??= await readRootRules(localDir);
   const list = (prune: PruneName[]): Promise<RemoteListing> =>
     listRemote(handle, workspaceDir, {
       since: manifest?.remoteClock ?? 0,
@@ -108,8 +112,18 @@ export async function observe(options: SyncOptions, localOnly = false): Promise<
   return { manifest, local, remote };
 }
 
-/** Whether the local tree is exactly the last-synced base. */
-function unchanged(tree: Tree, base: ReadonlyMap<string, BaseEntry>): boolean {
+/** The rule files at the root of the local folder, which alone decide what a listing may prune. */
+export async function readRootRules(localDir: string): Promise<IgnoreRules> {
+  const rules = await createIgnoreRules();
+  for (const name of IGNORE_FILES) {
+    const content = await readFile(join(localDir, name), 'utf8').catch(() => undefined);
+    if (content !== undefined) rules.addFile('', name, content);
+  }
+  return rules;
+}
+
+/** Whether a tree is exactly the last-synced base. */
+export function unchanged(tree: Tree, base: ReadonlyMap<string, BaseEntry>): boolean {
   if (tree.size !== base.size) return false;
   for (const [path, entry] of tree) if (!sameContent(entry, base.get(path))) return false;
   return true;

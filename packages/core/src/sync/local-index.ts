@@ -20,7 +20,7 @@ export interface LocalScan {
 export interface ScanOptions {
   /** Receives the rule files found while walking (they also prune the walk); without it nothing is ignored. */
   rules?: IgnoreRules;
-  /** Digests by size and mtime from the last sync; files that match are not read. */
+  /** Digests by size and ctime from the last sync; files that match are not read. */
   cache?: StatCache;
   /** Hash files at all (false gives a tree without digests, for a quick listing). */
   hash?: boolean;
@@ -88,13 +88,15 @@ export async function scanLocal(root: string, options: ScanOptions): Promise<Loc
           mode: stats.mode & 0o7777,
           size: stats.size,
           mtimeMs: stats.mtimeMs,
+          ctimeMs: stats.ctimeMs,
         };
         const cached = cache?.get(path);
+        // The ctime, not the mtime: an edit that keeps the size and puts the mtime back still changes it.
         if (
           cached &&
           cached[0] === stats.size &&
-          cached[1] === stats.mtimeMs &&
-          stats.mtimeMs < startedAt - RACY_MS
+          cached[1] === stats.ctimeMs &&
+          stats.ctimeMs < startedAt - RACY_MS
         ) {
           entry.sha256 = cached[2];
         } else {

@@ -3,9 +3,18 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AgentkernelError, BackendError, SyncConflictError } from '../errors/errors.js';
 import { UnsafeArchiveEntryError } from './errors.js';
-import { observe, type Observed } from './gather.js';
+import { observe, readRootRules, unchanged, type Observed } from './gather.js';
 import { planSync } from './planner.js';
-import { cleanTempFiles, fileCache, newReport, saveManifest } from './report.js';
+import { readQuickCheck, ruleFilesDigest, writeQuickCheck, type RemoteMark } from './quick-check.js';
+import { listingUnchanged } from './remote-list.js';
+import {
+  cleanTempFiles,
+  localFileCache,
+  newReport,
+  quickReport,
+  remoteFileCache,
+  saveManifest,
+} from './report.js';
 import { extractArchive } from './safe-extract.js';
 import { checkSymlinkTarget, ensureParents, removeLocalPath } from './safe-paths.js';
 import { HOLDS_SECRET } from './secrets.js';
@@ -45,7 +54,17 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
   const { handle, localDir, workspaceDir, signal } = options;
   const backend = handle.ref.backend;
   const skipped = new SkipLog(options, 'not pulled:');
-  const observed = await observe(options);
+  const quick = options.dryRun ? undefined : await readQuickCheck(options);
+  const mark = quick?.remote;
+  // The sandbox compares its listing while the local rule files are read here.
+  const listed =
+    mark && listingUnchanged(handle, workspaceDir, { ...mark, timeoutMs: options.listTimeoutMs, signal });
+  listed?.catch(() => undefined);
+  const rootRules = await readRootRules(localDir);
+  const rules = ruleFilesDigest(localDir, rootRules.pruneNames());
+  if (mark !== undefined && (await listed) === true && mark.rules === rules)
+    return quickReport('pull', options, started);
+  const observed = await observe(options, rootRules);
   const leftOut = leaveOutUnsyncable(observed, localDir, skipped);
   const { local, remote, manifest } = observed;
   const base: ReadonlyMap<string, BaseEntry> = manifest?.entries ?? new Map<string, BaseEntry>();
@@ -140,13 +159,24 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
   for (const path of plan.download.filter((p) => remote.tree.get(p)?.kind === 'dir').reverse()) {
     await chmod(join(localDir, path), (remote.tree.get(path) as TreeEntry).mode);
   }
-  await saveManifest(options.manifestFile, manifest, {
+  const baseKept = await saveManifest(options.manifestFile, manifest, {
     workspaceDir,
     remoteClock: remote.clock,
     entries: nextBase,
-    local: fileCache(localTree, 1),
-    remote: fileCache(remote.tree, 1000),
+    local: localFileCache(localTree),
+    remote: remoteFileCache(remote.tree),
   });
+  // Only a sandbox that matches the base, with nothing left out, may be skipped next time.
+  const settled =
+    rules !== undefined &&
+    remote.hashed &&
+    skipped.entries.length === 0 &&
+    options.prefer === undefined &&
+    unchanged(remote.tree, nextBase);
+  const remoteMark: RemoteMark | undefined = settled
+    ? { since: remote.since, prune: remote.prune, digest: remote.digest, rules }
+    : undefined;
+  await writeQuickCheck(options, quick, baseKept, { remote: remoteMark });
   skipped.finish();
   return { ...report, durationMs: performance.now() - started };
 }

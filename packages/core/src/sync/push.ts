@@ -1,16 +1,25 @@
 import { AgentkernelError, BackendError, SyncConflictError } from '../errors/errors.js';
 import { registeredSecrets } from '../errors/redactor.js';
 import { join } from 'node:path';
-import { observe } from './gather.js';
+import { observe, readRootRules, unchanged } from './gather.js';
 import { packPaths } from './pack.js';
 import { planSync } from './planner.js';
 import { CHMOD_SCRIPT, DELETE_SCRIPT } from './remote-script.js';
 import { scriptFailure } from './remote-list.js';
 import { digestFile } from './hash.js';
-import { cleanTempFiles, fileCache, newReport, saveManifest } from './report.js';
+import { localFingerprint, readQuickCheck, writeQuickCheck } from './quick-check.js';
+import {
+  cleanTempFiles,
+  localFileCache,
+  newReport,
+  quickReport,
+  quietReport,
+  remoteFileCache,
+  saveManifest,
+} from './report.js';
 import { HOLDS_SECRET } from './secrets.js';
 import { SkipLog } from './skipped.js';
-import type { StatCache } from './sync-manifest.js';
+import type { BaseEntry, StatCache } from './sync-manifest.js';
 import type { SyncOptions, SyncReport, Tree, TreeEntry } from './types.js';
 
 /**
@@ -23,14 +32,25 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
   const { handle, localDir, workspaceDir, signal } = options;
   const backend = handle.ref.backend;
   const skipped = new SkipLog(options, 'not pushed:');
-  const observed = await observe(options, true);
+  const quick = options.dryRun ? undefined : await readQuickCheck(options);
+  const rootRules = await readRootRules(localDir);
+  // Taken before the scan: whatever changes after it changes the fingerprint too.
+  const fingerprint = localFingerprint(localDir, rootRules.pruneNames());
+  if (quick?.local !== undefined && fingerprint?.value === quick.local)
+    return quickReport('push', options, started);
+  const observed = await observe(options, rootRules, true);
   const { local, remote, manifest } = observed;
   for (const path of local.withSecrets) skipped.add(path, HOLDS_SECRET);
+  // Only a local folder that matches the base, with nothing left out, may be skipped next time.
+  const settledLocal = (base: ReadonlyMap<string, BaseEntry>): string | undefined =>
+    fingerprint?.settled && skipped.entries.length === 0 && unchanged(local.tree, base)
+      ? fingerprint.value
+      : undefined;
   if (!remote) {
-    const empty = { upload: [], download: [], deleteRemote: [], deleteLocal: [], conflicts: [] };
     skipped.finish();
-    const report = newReport('push', options, empty);
-    return { ...report, skipped: skipped.entries, durationMs: performance.now() - started };
+    if (!options.dryRun)
+      await writeQuickCheck(options, quick, true, { local: settledLocal(manifest.entries) });
+    return { ...quietReport('push', options, started), skipped: skipped.entries };
   }
   const prefer = options.prefer ?? (manifest ? undefined : 'local');
   const plan = (): ReturnType<typeof planSync> =>
@@ -107,20 +127,21 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
   }
 
   // The sandbox's tar keeps the archive's mtimes, so the next listing can trust these digests.
-  const remoteCache: StatCache = fileCache(remote.tree, 1000);
+  const remoteCache: StatCache = remoteFileCache(remote.tree);
   for (const path of actions.deleteRemote) remoteCache.delete(path);
   for (const path of actions.upload) {
     const entry = local.tree.get(path);
     if (entry?.kind === 'file' && entry.sha256)
       remoteCache.set(path, [entry.size, Math.floor(entry.mtimeMs / 1000), entry.sha256]);
   }
-  await saveManifest(options.manifestFile, manifest, {
+  const baseKept = await saveManifest(options.manifestFile, manifest, {
     workspaceDir,
     remoteClock: remote.clock,
     entries: result.nextBase,
-    local: fileCache(local.tree, 1),
+    local: localFileCache(local.tree),
     remote: remoteCache,
   });
+  await writeQuickCheck(options, quick, baseKept, { local: settledLocal(result.nextBase) });
   return { ...report, durationMs: performance.now() - started };
 }
 

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { SandboxHandle } from '../contract/backend.js';
 import { BackendError } from '../errors/errors.js';
+import type { PruneName } from './ignore-rules.js';
 import { HASH_SCRIPT, LIST_SCRIPT } from './remote-script.js';
 import { decodeName } from './skipped.js';
 import type { StatCache } from './sync-manifest.js';
@@ -31,12 +33,20 @@ export interface RemoteListing {
   hashed: boolean;
   /** Bytes of listing output received. */
   bytes: number;
+  /** The `since` and prune names it was listed with. */
+  since: number;
+  prune: PruneName[];
+  /**
+   * The sha256 of the output after `T`: listed again with the same `since` and prune names, an
+   * unchanged workspace gives it again (see {@link listingUnchanged}).
+   */
+  digest: string;
 }
 
 export interface ListOptions {
   /** The sandbox clock of the last listing; 0 hashes every file. */
   since: number;
-  prune: readonly { name: string; dirOnly: boolean }[];
+  prune: readonly PruneName[];
   /** Digests of the last sync, used for files the listing did not hash. */
   cache?: StatCache;
   /** How long the listing may run before it is retried without opening any file. */
@@ -68,11 +78,8 @@ export async function listRemote(
   options: ListOptions,
 ): Promise<RemoteListing> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
-  const run = (since: number, limitMs: number) => {
-    const args = ['sh', '-c', LIST_SCRIPT, 'agentkernel-list', workspaceDir, String(since)];
-    for (const { name, dirOnly } of options.prune) args.push(dirOnly ? 'd' : 'a', name);
-    return handle.exec(args, { cwd: '/', signal: options.signal, timeoutMs: limitMs });
-  };
+  const run = (since: number, limitMs: number) =>
+    runListing(handle, workspaceDir, options, since, '-', limitMs);
   let result = await run(options.since, timeoutMs);
   const hashed = !result.timedOut;
   // Opening nothing, it cannot block; it is only given more time, in case the sandbox is just slow.
@@ -85,7 +92,15 @@ export async function listRemote(
   if (result.exitCode !== 0)
     throw scriptFailure(handle, 'list the workspace', workspaceDir, result.exitCode, result.stderr);
   try {
-    return { ...parseListing(result.stdout, options.cache), hashed };
+    const since = hashed ? options.since : OPEN_NOTHING;
+    const digest = bodyDigest(result.stdout);
+    return {
+      ...parseListing(result.stdout, options.cache),
+      hashed,
+      since,
+      prune: [...options.prune],
+      digest,
+    };
   } catch (error) {
     throw new BackendError(
       handle.ref.backend,
@@ -93,6 +108,46 @@ export async function listRemote(
       { cause: error },
     );
   }
+}
+
+/**
+ * Whether the workspace lists exactly as it did when a listing with these `since` and prune names gave
+ * `digest`, found in the sandbox (see {@link LIST_SCRIPT}). Anything else, a listing that does not
+ * finish in time included, is false: the caller then lists as usual.
+ */
+export async function listingUnchanged(
+  handle: SandboxHandle,
+  workspaceDir: string,
+  options: ListOptions & { digest: string },
+): Promise<boolean> {
+  const limitMs = options.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
+  const result = await runListing(handle, workspaceDir, options, options.since, options.digest, limitMs);
+  if (result.timedOut || result.exitCode !== 0) return false;
+  const clock = result.stdout.indexOf(0, 2);
+  return clock > 0 && result.stdout.subarray(clock + 1).equals(UNCHANGED);
+}
+
+const UNCHANGED = Buffer.from('U\0');
+
+function runListing(
+  handle: SandboxHandle,
+  workspaceDir: string,
+  options: ListOptions,
+  since: number,
+  expect: string,
+  timeoutMs: number,
+) {
+  const args = ['sh', '-c', LIST_SCRIPT, 'agentkernel-list', workspaceDir, String(since), expect];
+  for (const { name, dirOnly } of options.prune) args.push(dirOnly ? 'd' : 'a', name);
+  return handle.exec(args, { cwd: '/', signal: options.signal, timeoutMs });
+}
+
+/** The sha256 of a listing's output after its leading `T` clock, as the script computes it. */
+function bodyDigest(stdout: Buffer): string {
+  const clock = stdout.indexOf(0, 2);
+  return createHash('sha256')
+    .update(stdout.subarray(clock + 1))
+    .digest('hex');
 }
 
 /**
@@ -135,7 +190,10 @@ export function scriptFailure(
 }
 
 /** Parses the output of {@link LIST_SCRIPT}. */
-export function parseListing(stdout: Buffer, cache?: StatCache): Omit<RemoteListing, 'hashed'> {
+export function parseListing(
+  stdout: Buffer,
+  cache?: StatCache,
+): Omit<RemoteListing, 'hashed' | 'since' | 'prune' | 'digest'> {
   const tree: Tree = new Map();
   const ruleFiles: RuleFile[] = [];
   // Keyed by the raw path: a path the walk met twice (renamed over while its folder was read) keeps only

@@ -11,11 +11,13 @@ function shell(source: string): string {
  * touch -d @N, date +%s).
  *
  * Arguments: workspace folder, `since` (the sandbox clock of the last listing; 0 hashes every file,
- * -1 opens no file at all: nothing is hashed and no rule file is read), then pairs of `d|a` and a
- * literal name to prune (`d`: folders only).
+ * -1 opens no file at all: nothing is hashed and no rule file is read), the digest of the listing
+ * expected (`-` for none), then pairs of `d|a` and a literal name to prune (`d`: folders only).
  *
  * Output: NUL-terminated tokens, a tag then its fields, so any file name survives:
  *   `T` clock                          the sandbox clock now
+ *   `U` or `X`                         with an expected digest, in place of the listing: it is the one
+ *                                      expected (`U`) or not (`X`)
  *   `S` lines                          `stat -c '%f %s %Y %n'` lines of every entry whose path has no
  *                                      newline (fifos, sockets and devices too, so they can be named),
  *                                      mixed with `sha256sum` lines of the files hashed
@@ -28,15 +30,20 @@ function shell(source: string): string {
  * 0 or it was modified after `since - 2`; the caller trusts its cached digest for the others whose size
  * and mtime did not change. Only paths find saw as regular files are opened; one swapped for a fifo
  * in between can still block a read, which is why the caller bounds the run and falls back to -1.
+ * Listed twice with the same `since` and prune names, an unchanged workspace gives the same output
+ * after `T` (find meets an unchanged folder's entries in the same order), so a caller that kept the
+ * sha256 of that output learns that nothing changed from a few bytes: the listing stays in the sandbox.
  */
 export const LIST_SCRIPT = shell(String.raw`
 cd "$1" || { echo "agentkernel: cannot enter $1" >&2; exit 90; }
 since=$2
-shift 2
+expect=$3
+shift 3
 now=$(date +%s)
 printf 'T\0%s\0' "$now"
 tmp=$(mktemp) || exit 91
-trap 'rm -f "$tmp"' EXIT
+out=
+trap 'rm -f "$tmp" $\{out:+"$out"}' EXIT
 # Hash everything on a first listing, after a clock jump, or if the reference time cannot be set.
 newer=
 nohash=
@@ -53,6 +60,7 @@ nl='
 '
 # One walk for stat lines and sha256sum lines (each batch command finishes before find goes on).
 # busybox find ignores an -exec + inside parentheses, so the actions are chained at the top level.
+listing() {
 printf 'S\0'
 if [ -n "$nohash" ]; then
   find . \( "$@" \) -prune -o ! -path "*$nl*" -exec stat -c '%f %s %Y %n' {} + 2>/dev/null
@@ -91,6 +99,14 @@ for p; do
 done
 '
 find . \( "$@" \) -prune -o \( -type l -o -name .gitignore -o -name .agentkernelignore -o -path "*$nl*" \) -exec sh -c "$special" sh "$since" "$newer" "$tmp" "$nohash" {} +
+}
+# Compared, the listing is never sent: a mismatch makes the caller list again, straight to stdout, so a
+# listing cut short by a full disk can never pass for the sandbox's content.
+if [ "$expect" = - ]; then listing "$@"; exit 0; fi
+out=$(mktemp) || exit 91
+listing "$@" > "$out"
+digest=$(sha256sum < "$out") || exit 92
+if [ "$\{digest%% *}" = "$expect" ]; then printf 'U\0'; else printf 'X\0'; fi
 exit 0
 `);
 

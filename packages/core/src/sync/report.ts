@@ -1,7 +1,7 @@
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeSyncManifest, type BaseEntry, type StatCache, type SyncManifest } from './sync-manifest.js';
-import type { SyncOptions, SyncPlan, SyncReport, Tree } from './types.js';
+import type { SyncOptions, SyncPlan, SyncReport, Tree, TreeEntry } from './types.js';
 
 export function newReport(direction: 'push' | 'pull', options: SyncOptions, plan: SyncPlan): SyncReport {
   return {
@@ -14,17 +14,39 @@ export function newReport(direction: 'push' | 'pull', options: SyncOptions, plan
     deleted: 0,
     conflicts: plan.conflicts,
     skipped: [],
+    quick: false,
     durationMs: 0,
     plan,
   };
 }
 
-/** `[size, mtime / divisor, sha256]` of every file with a known digest (divisor 1000: sandbox seconds). */
-export function fileCache(tree: Tree, divisor: number): StatCache {
+/** The report of a sync that found nothing to do. */
+export function quietReport(direction: 'push' | 'pull', options: SyncOptions, started: number): SyncReport {
+  const empty = { upload: [], download: [], deleteRemote: [], deleteLocal: [], conflicts: [] };
+  return { ...newReport(direction, options, empty), durationMs: performance.now() - started };
+}
+
+/** The report of a sync the quick check settled (see {@link SyncReport.quick}). */
+export function quickReport(direction: 'push' | 'pull', options: SyncOptions, started: number): SyncReport {
+  return { ...quietReport(direction, options, started), quick: true };
+}
+
+/** `[size, time, sha256]` of every local file with a known digest, the time being its ctime. */
+export function localFileCache(tree: Tree): StatCache {
+  return fileCache(tree, (entry) => entry.ctimeMs);
+}
+
+/** `[size, time, sha256]` of every sandbox file with a known digest, the time being its mtime in seconds. */
+export function remoteFileCache(tree: Tree): StatCache {
+  return fileCache(tree, (entry) => entry.mtimeMs / 1000);
+}
+
+function fileCache(tree: Tree, time: (entry: TreeEntry) => number | undefined): StatCache {
   const cache: StatCache = new Map();
   for (const [path, entry] of tree) {
-    if (entry.kind === 'file' && entry.sha256)
-      cache.set(path, [entry.size, entry.mtimeMs / divisor, entry.sha256]);
+    const at = time(entry);
+    if (entry.kind === 'file' && entry.sha256 && at !== undefined)
+      cache.set(path, [entry.size, at, entry.sha256]);
   }
   return cache;
 }
@@ -37,21 +59,22 @@ export async function cleanTempFiles(root: string, paths: readonly string[]): Pr
 /**
  * Writes the next manifest unless it records exactly what the previous one did: a sync that found
  * nothing new costs no write (keeping the older sandbox clock only makes the next listing hash the
- * files modified since then, which it would hash anyway).
+ * files modified since then, which it would hash anyway). Returns whether the base stayed the same.
  */
 export async function saveManifest(
   file: string,
   previous: SyncManifest | undefined,
   next: SyncManifest,
-): Promise<void> {
+): Promise<boolean> {
+  const baseKept = previous !== undefined && sameMap(previous.entries, next.entries, sameBase);
   if (
-    previous &&
-    sameMap(previous.entries, next.entries, sameBase) &&
+    baseKept &&
     sameMap(previous.local, next.local, sameStat) &&
     sameMap(previous.remote, next.remote, sameStat)
   )
-    return;
+    return true;
   await writeSyncManifest(file, next);
+  return baseKept;
 }
 
 function sameMap<T>(

@@ -120,7 +120,7 @@ async function writeEntry(
       await copyFile(join(options.root, source), temp, constants.COPYFILE_EXCL);
       await rename(temp, target);
       const stats = await lstat(target);
-      applied.set(path, { ...original, mtimeMs: stats.mtimeMs });
+      applied.set(path, { ...original, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs });
       return;
     }
     if (kind === 'symlink') {
@@ -150,7 +150,14 @@ async function writeEntry(
     await chmod(temp, mode);
     await rename(temp, target);
     const stats = await lstat(target);
-    applied.set(path, { kind, mode, size: stats.size, mtimeMs: stats.mtimeMs, sha256: hash.digest('hex') });
+    applied.set(path, {
+      kind,
+      mode,
+      size: stats.size,
+      mtimeMs: stats.mtimeMs,
+      ctimeMs: stats.ctimeMs,
+      sha256: hash.digest('hex'),
+    });
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;

@@ -11,12 +11,15 @@ export interface BaseEntry {
   target?: string;
 }
 
-/** `[size, mtimeMs, sha256]` of a file as last hashed, so unchanged files are not hashed again. */
+/**
+ * `[size, time, sha256]` of a file as last hashed, so unchanged files are not hashed again; the time is
+ * the ctime in milliseconds locally, the mtime in seconds in the sandbox.
+ */
 export type StatCache = Map<string, [number, number, string]>;
 
 /**
  * The last-synced manifest, kept in state per sandbox. `entries` is the common base of the three-way
- * comparison; `local` and `remote` cache file digests by size and mtime on each side.
+ * comparison; `local` and `remote` cache file digests by size and time on each side (see `StatCache`).
  */
 export interface SyncManifest {
   workspaceDir: string;

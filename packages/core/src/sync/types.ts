@@ -12,6 +12,11 @@ export interface TreeEntry {
   readonly size: number;
   /** Modification time in milliseconds (the sandbox side has whole seconds). */
   readonly mtimeMs: number;
+  /**
+   * Inode change time in milliseconds, local files only: unlike the mtime, no program can set it back,
+   * so the local digest cache is keyed on it.
+   */
+  readonly ctimeMs?: number;
   /** Content digest of a file; absent when unknown (a sandbox file whose stat changed but was not hashed). */
   sha256?: string;
   /** Target of a symlink, verbatim. */
@@ -86,6 +91,11 @@ export interface SyncReport {
    * workspace, a name that is not UTF-8, a path too long here) and local files holding a credential.
    */
   skipped: SkippedEntry[];
+  /**
+   * Whether the quick check settled it: the side this sync reads matched the last sync's base by
+   * fingerprint (a push) or by listing digest (a pull), so nothing else was read and nothing moved.
+   */
+  quick: boolean;
   durationMs: number;
   plan: SyncPlan;
 }

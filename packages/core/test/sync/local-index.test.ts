@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,12 +64,18 @@ describe('scanLocal', () => {
     expect(tempFiles).toEqual(['a/.agentkernel-tmp-0123-b.txt']);
   });
 
-  it('reuses cached digests for files whose size and mtime did not change', async () => {
+  it('reuses cached digests for files whose size and ctime did not change, once they are settled', async () => {
+    const ctime = async (path: string): Promise<number> => (await lstat(join(dir, path))).ctimeMs;
     const cache = new Map<string, [number, number, string]>([
-      ['a/b.txt', [4, past.getTime(), 'cached']],
-      ['c.bin', [6, past.getTime() + 1, 'stale']],
+      ['a/b.txt', [4, await ctime('a/b.txt'), 'cached']],
+      // The mtime is what it was when cached: only the ctime tells that the file changed since.
+      ['c.bin', [6, past.getTime(), 'stale']],
     ]);
-    const { tree, bytesHashed } = await scanLocal(dir, { rules: await createIgnoreRules(), cache });
+    const scan = async () => scanLocal(dir, { rules: await createIgnoreRules(), cache });
+    // Changed less than 2 s ago, a file may change again within the same tick: it is read anyway.
+    expect((await scan()).tree.get('a/b.txt')?.sha256).toBe(sha('bee\n'));
+    await sleep(Math.max(0, (await ctime('a/b.txt')) + 2_100 - Date.now()));
+    const { tree, bytesHashed } = await scan();
     expect(tree.get('a/b.txt')?.sha256).toBe('cached');
     expect(tree.get('c.bin')?.sha256).toBe(sha(Buffer.from([0, 1, 2, 255, 0, 10])));
     expect(bytesHashed).toBe(6 + 6 + 15 + 4 + 10); // every file but the cached one

@@ -123,7 +123,7 @@ describe.each(SHELLS.map((spec, index) => ({ spec, index, name: spec.name })))(
       async () => {
         const dir = join(root, `tree-${index}`);
         await makeTree(dir);
-        const result = run(spec, LIST_SCRIPT, [dir, '0', 'a', 'node_modules', 'd', 'empty-not-there']);
+        const result = run(spec, LIST_SCRIPT, [dir, '0', '-', 'a', 'node_modules', 'd', 'empty-not-there']);
         expect(result.stderr).toBe('');
         expect(result.status).toBe(0);
         const listing = parseListing(result.stdout);
@@ -198,13 +198,72 @@ describe.each(SHELLS.map((spec, index) => ({ spec, index, name: spec.name })))(
         const cache = new Map<string, [number, number, string]>([
           ['old.txt', [3, past.getTime() / 1000, 'cached-digest']],
         ]);
-        const listing = parseListing(run(spec, LIST_SCRIPT, [dir, String(since)]).stdout, cache);
+        const listing = parseListing(run(spec, LIST_SCRIPT, [dir, String(since), '-']).stdout, cache);
         expect(listing.tree.get('old.txt')?.sha256).toBe('cached-digest');
         expect(listing.tree.get('old-uncached.txt')?.sha256).toBeUndefined();
         expect(listing.tree.get('new.txt')?.sha256).toBe(sha('new'));
         expect(listing.tree.get('new\nline')?.sha256).toBe(sha('newline new'));
         expect(listing.tree.get('old\nline')).toMatchObject({ kind: 'file', size: 11 });
         expect(listing.tree.get('old\nline')?.sha256).toBeUndefined();
+      },
+    );
+
+    it.skipIf(!spec.available)(
+      'answers U for the listing whose digest it is given and X after any change, sending no listing',
+      async () => {
+        const dir = join(root, `digest-${index}`);
+        await makeTree(dir);
+        const past = new Date('2020-01-01T00:00:00Z');
+        await writeFile(join(dir, 'old.txt'), 'aaaa');
+        await utimes(join(dir, 'old.txt'), past, past);
+        const since = String(Math.floor(Date.now() / 1000) - 60);
+        const prune = ['a', 'node_modules'];
+        const bodyDigest = (): string => {
+          const full = run(spec, LIST_SCRIPT, [dir, since, '-', ...prune]).stdout;
+          return sha(full.subarray(full.indexOf(0, 2) + 1));
+        };
+        const answer = (digest: string): string => {
+          const out = run(spec, LIST_SCRIPT, [dir, since, digest, ...prune]);
+          expect(out.status).toBe(0);
+          return out.stdout.subarray(out.stdout.indexOf(0, 2) + 1).toString('latin1');
+        };
+        // find meets an unchanged folder's entries in the same order: the same listing, the same digest.
+        const digest = bodyDigest();
+        expect(bodyDigest()).toBe(digest);
+        expect(answer(digest)).toBe('U\0');
+        expect(answer('f'.repeat(64))).toBe('X\0');
+        const changes = async (change: () => Promise<void>): Promise<string> => {
+          const before = bodyDigest();
+          await change();
+          return answer(before);
+        };
+
+        // Same size and, to the second, the same mtime: only the digest of a recent file tells.
+        const recent = join(dir, 'sub', 'plain.txt');
+        const { mtime } = await lstat(recent);
+        expect(
+          await changes(async () => {
+            await writeFile(recent, 'content of plain.txX');
+            await utimes(recent, mtime, mtime);
+          }),
+        ).toBe('X\0');
+        expect(await changes(() => chmod(join(dir, 'exec.sh'), 0o755))).toBe('X\0');
+        const rules = join(dir, 'sub', 'deep', '.agentkernelignore');
+        expect(await changes(() => writeFile(rules, '!keep.lox\n'))).toBe('X\0');
+        const link = join(dir, 'sub', 'deep', 'up');
+        expect(
+          await changes(async () => {
+            const { mtime: folderTime } = await lstat(join(dir, 'sub', 'deep'));
+            await rm(link);
+            await symlink('../other.txt', link);
+            await utimes(join(dir, 'sub', 'deep'), folderTime, folderTime);
+          }),
+        ).toBe('X\0');
+        expect(await changes(() => writeFile(join(dir, 'sub', 'new'), ''))).toBe('X\0');
+        // A pruned folder is not listed, so changing it changes nothing.
+        expect(await changes(() => writeFile(join(dir, 'node_modules', 'pkg', 'index.js'), 'changed'))).toBe(
+          'U\0',
+        );
       },
     );
 
