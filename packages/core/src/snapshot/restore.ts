@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { SandboxHandle } from '../contract/backend.js';
 import { AgentkernelError, BackendError } from '../errors/errors.js';
+import { hashStream } from '../sync/hash.js';
 import type { SyncProgress } from '../sync/types.js';
 import { SnapshotChecksumError } from './errors.js';
 import type { SnapshotManifest } from './manifest.js';
@@ -25,10 +26,7 @@ export async function restoreWorkspace(options: RestoreWorkspaceOptions): Promis
   const { manifest, store, handle, workspaceDir } = options;
   const expected = manifest.workspace.archiveSha256;
   const hash = createHash('sha256');
-  for await (const chunk of await store.openArchive(manifest.name)) {
-    options.signal?.throwIfAborted();
-    hash.update(chunk as Buffer);
-  }
+  await hashStream(hash, await store.openArchive(manifest.name), options.signal);
   const actual = hash.digest('hex');
   if (actual !== expected)
     throw new SnapshotChecksumError(manifest.name, expected, actual, 'workspace.tar.gz');

@@ -1,6 +1,23 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { SecretScanner } from './secrets.js';
+
+/** The sha256 of some bytes, in hex. */
+export function sha256Hex(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Feeds every chunk of `stream` to `hash`, stopping when `signal` aborts. */
+export async function hashStream(
+  hash: Hash,
+  stream: AsyncIterable<unknown>,
+  signal?: AbortSignal,
+): Promise<void> {
+  for await (const chunk of stream) {
+    signal?.throwIfAborted();
+    hash.update(chunk as Buffer);
+  }
+}
 
 /** The sha256 of a file (hex) and whether it holds one of `secrets`, in one streamed read. */
 export async function digestFile(

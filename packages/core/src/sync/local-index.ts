@@ -1,4 +1,5 @@
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digestFile, forEachLimited } from './hash.js';
 import { IGNORE_FILES, TEMP_PREFIX, type IgnoreRules } from './ignore-rules.js';
@@ -150,4 +151,9 @@ function readOptional(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Removes the temporary files an interrupted pull left behind. */
+export async function cleanTempFiles(root: string, paths: readonly string[]): Promise<void> {
+  await Promise.all(paths.map((path) => unlink(join(root, path)).catch(() => undefined)));
 }

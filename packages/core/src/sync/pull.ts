@@ -3,23 +3,24 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AgentkernelError, BackendError, SyncConflictError } from '../errors/errors.js';
 import { UnsafeArchiveEntryError } from './errors.js';
-import { observe, readRootRules, unchanged, type Observed } from './gather.js';
+import { observe, readRootRules, unchanged, type Observed } from './observe.js';
 import { planSync } from './planner.js';
 import { readQuickCheck, ruleFilesDigest, writeQuickCheck, type RemoteMark } from './quick-check.js';
 import { listingUnchanged } from './remote-list.js';
-import {
-  cleanTempFiles,
-  localFileCache,
-  newReport,
-  quickReport,
-  remoteFileCache,
-  saveManifest,
-} from './report.js';
+import { newReport, quickReport } from './report.js';
+import { cleanTempFiles } from './local-index.js';
 import { extractArchive } from './safe-extract.js';
 import { checkSymlinkTarget, ensureParents, removeLocalPath } from './safe-paths.js';
 import { HOLDS_SECRET } from './secrets.js';
 import { localPathProblem, SkipLog } from './skipped.js';
-import { toBase, type BaseEntry, type SyncManifest } from './sync-manifest.js';
+import {
+  localFileCache,
+  remoteFileCache,
+  saveManifest,
+  toBase,
+  type BaseEntry,
+  type SyncManifest,
+} from './sync-manifest.js';
 import type { EntryKind, SyncOptions, SyncPlan, SyncReport, TreeEntry } from './types.js';
 
 /** Pulls tried in a row when sandbox files vanish between the listing and the download. */

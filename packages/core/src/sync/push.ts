@@ -1,25 +1,24 @@
 import { AgentkernelError, BackendError, SyncConflictError } from '../errors/errors.js';
 import { registeredSecrets } from '../errors/redactor.js';
 import { join } from 'node:path';
-import { observe, readRootRules, unchanged } from './gather.js';
+import { observe, readRootRules, unchanged } from './observe.js';
 import { packPaths } from './pack.js';
 import { planSync } from './planner.js';
 import { CHMOD_SCRIPT, DELETE_SCRIPT } from './remote-script.js';
 import { scriptFailure } from './remote-list.js';
 import { digestFile } from './hash.js';
 import { localFingerprint, readQuickCheck, writeQuickCheck } from './quick-check.js';
-import {
-  cleanTempFiles,
-  localFileCache,
-  newReport,
-  quickReport,
-  quietReport,
-  remoteFileCache,
-  saveManifest,
-} from './report.js';
+import { newReport, quickReport, quietReport } from './report.js';
+import { cleanTempFiles } from './local-index.js';
 import { HOLDS_SECRET } from './secrets.js';
 import { SkipLog } from './skipped.js';
-import type { BaseEntry, StatCache } from './sync-manifest.js';
+import {
+  localFileCache,
+  remoteFileCache,
+  saveManifest,
+  type BaseEntry,
+  type StatCache,
+} from './sync-manifest.js';
 import type { SyncOptions, SyncReport, Tree, TreeEntry } from './types.js';
 
 /**

@@ -3,6 +3,7 @@ import { lstatSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { atomicWriteFile } from '../state/atomic.js';
+import { sha256Hex } from './hash.js';
 import { IGNORE_FILES, type PruneName } from './ignore-rules.js';
 import type { SyncOptions } from './types.js';
 
@@ -49,7 +50,7 @@ export async function readQuickCheck(options: SyncOptions): Promise<QuickCheck |
     if (
       check.localDir !== options.localDir ||
       check.workspaceDir !== options.workspaceDir ||
-      check.manifestSha !== sha256(manifest)
+      check.manifestSha !== sha256Hex(manifest)
     )
       return undefined;
     return check;
@@ -82,7 +83,7 @@ export async function writeQuickCheck(
   const check: QuickCheck = {
     localDir: options.localDir,
     workspaceDir: options.workspaceDir,
-    manifestSha: sha256(manifest),
+    manifestSha: sha256Hex(manifest),
     local,
     remote,
   };
@@ -129,7 +130,7 @@ export function ruleFilesDigest(root: string, prune: readonly PruneName[]): stri
     walkPruned(root, prune, (path, entry, absolute) => {
       if (entry.isDirectory()) return true;
       if (entry.isFile() && IGNORE_FILES.includes(entry.name))
-        hash.update(`${path}\0${sha256(readFileSync(absolute))}\0`);
+        hash.update(`${path}\0${sha256Hex(readFileSync(absolute))}\0`);
       return false;
     });
   } catch {
@@ -159,8 +160,4 @@ function walkPruned(
     }
   };
   walk('', resolve(root));
-}
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { SandboxHandle } from '../contract/backend.js';
 import { BackendError } from '../errors/errors.js';
+import { sha256Hex } from './hash.js';
 import type { PruneName } from './ignore-rules.js';
 import { HASH_SCRIPT, LIST_SCRIPT } from './remote-script.js';
 import { decodeName } from './skipped.js';
@@ -144,10 +144,7 @@ function runListing(
 
 /** The sha256 of a listing's output after its leading `T` clock, as the script computes it. */
 function bodyDigest(stdout: Buffer): string {
-  const clock = stdout.indexOf(0, 2);
-  return createHash('sha256')
-    .update(stdout.subarray(clock + 1))
-    .digest('hex');
+  return sha256Hex(stdout.subarray(stdout.indexOf(0, 2) + 1));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
+import { hashStream } from './hash.js';
 import { createIgnoreRules } from './ignore-rules.js';
 import { scanLocal } from './local-index.js';
 
@@ -23,10 +24,8 @@ export async function workspaceRevision(dir: string, options: RevisionOptions = 
   for (const path of paths) {
     const kind = tree.get(path)?.kind === 'dir' ? 'dir' : 'file';
     hash.update(revisionEntryPrefix(path, kind));
-    if (kind === 'file') {
-      for await (const chunk of createReadStream(join(dir, path), { highWaterMark: 1 << 20 }))
-        hash.update(chunk as Buffer);
-    }
+    if (kind === 'file')
+      await hashStream(hash, createReadStream(join(dir, path), { highWaterMark: 1 << 20 }));
   }
   return hash.digest('hex');
 }

@@ -1,4 +1,4 @@
-import { observe } from './gather.js';
+import { observe } from './observe.js';
 import { planSync } from './planner.js';
 import type { SyncOptions, SyncStatus } from './types.js';
 
