@@ -4,9 +4,10 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pullWorkspace, pushWorkspace, type SyncReport } from '@agentkernel/core';
+import { seededRandom } from '@agentkernel/fake-kit';
 import { loadNote } from './cli-lib.js';
 import type { BenchFigure, BenchResult } from './run.js';
-import { generateWorkspace, localSandbox, MB, random, runIfMain, text, timed } from './lib/sync-bench.js';
+import { generateWorkspace, localSandbox, MB, runIfMain, text, timed } from './lib/sync-bench.js';
 
 const ROUNDS = 5;
 
@@ -71,7 +72,7 @@ export default async function syncIncremental(): Promise<BenchResult> {
     let editedSize = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const edited = textFiles[1000 + round] as string;
-      await writeFile(join(localDir, edited), text(random(round + 7), 10_050));
+      await writeFile(join(localDir, edited), text(seededRandom(round + 7), 10_050));
       editedSize = Math.max(editedSize, (await stat(join(localDir, edited))).size);
       pushes.push(await timed(() => pushWorkspace(options)));
     }

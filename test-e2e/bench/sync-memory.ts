@@ -6,9 +6,10 @@ import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { seededRandom } from '@agentkernel/fake-kit';
 import { loadNote } from './cli-lib.js';
 import type { BenchResult } from './run.js';
-import { localSandbox, MB, random, runIfMain, text } from './lib/sync-bench.js';
+import { localSandbox, MB, runIfMain, text } from './lib/sync-bench.js';
 
 const CHILD = fileURLToPath(new URL('./lib/sync-memory-child.ts', import.meta.url));
 const BIG = 500 * MB;
@@ -18,7 +19,7 @@ const BUDGET_MB = 200;
 
 /** Writes `size` bytes of text-like data (a 1 MB block, varied per copy) without holding them. */
 async function writeLarge(path: string, size: number, seed: number): Promise<void> {
-  const block = text(random(seed), MB);
+  const block = text(seededRandom(seed), MB);
   const file = await open(path, 'w');
   try {
     for (let done = 0, n = 0; done < size; done += MB, n++) {

@@ -1,5 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dropConnection, swallowResponse, type FakeHttpRequest, type FakeHttpResponse } from './http.js';
+import {
+  dropConnection,
+  sendReply,
+  swallowResponse,
+  type FakeHttpRequest,
+  type FakeHttpResponse,
+  type Reply,
+} from './http.js';
 
 /** What an injected fault does to a request that matches it. */
 export type FaultKind =
@@ -133,6 +140,13 @@ export type FaultReply = (
   message: string,
   headers: Readonly<Record<string, string>>,
 ) => void;
+
+/** The {@link FaultReply} that sends what `error` makes of the fault, in the provider's error format. */
+export function faultReplyOf(
+  error: (status: number, message: string, headers: Record<string, string>) => Reply,
+): FaultReply {
+  return (res, status, message, headers) => sendReply(res, error(status, message, { ...headers }));
+}
 
 /**
  * Applies a fault to a request before the fake handles it. Returns `true` when the fault answered (or

@@ -48,6 +48,18 @@ export async function readJsonObject(req: FakeHttpRequest): Promise<Record<strin
   }
 }
 
+/** A JSON object mapping strings to strings (absent or null is empty); undefined when it is anything else. */
+export function stringRecord(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item !== 'string') return undefined;
+    out[key] = item;
+  }
+  return out;
+}
+
 /**
  * Ends the exchange without an answer, as a dropped connection: an HTTP/1.1 socket is destroyed, an h2
  * stream is reset (the other streams of its connection go on, as with a proxy that lost one).

@@ -6,6 +6,7 @@ export {
   FAULT_NAMES,
   faultOf,
   FaultInjector,
+  faultReplyOf,
   type FaultKind,
   type FaultName,
   type FaultReply,
@@ -17,6 +18,7 @@ export {
   readBody,
   readJsonObject,
   sendReply,
+  stringRecord,
   swallowResponse,
   type FakeHttpRequest,
   type FakeHttpResponse,
@@ -35,6 +37,8 @@ export {
   type GrpcService,
   type ListenGrpcOptions,
 } from './grpc.js';
+export { openFakeHome, type Closable, type FakeHome } from './fake-home.js';
+export { admit, intake, type FakeRequestRecord, type Intake, type IntakeOptions } from './intake.js';
 export { randomId, randomToken, seededRandom } from './ids.js';
 export {
   createSandboxFolders,
@@ -47,7 +51,27 @@ export { LiveEnvironment } from './live-environment.js';
 export { listen, type FakeHandler, type FakeListener, type ListenOptions } from './listen.js';
 export { FakeProcess, ProcessTable, type ProcessEnd, type ProcessOutput } from './processes.js';
 export { ptyArgv, ptyInput, ptyResize, type PtySize } from './pty.js';
-export { FakeRouter, type RouteHandler, type RouteMatch, type RouteRequest } from './router.js';
+export {
+  FakeRouter,
+  onRecord,
+  type RouteExchange,
+  type RouteHandler,
+  type RouteMatch,
+  type RouteMisses,
+  type RouteRequest,
+} from './router.js';
+export {
+  faultControls,
+  fakeTraffic,
+  summaryOf,
+  type FakeEdge,
+  type FakeOptions,
+  type FakeTraffic,
+  type FaultControls,
+  type HttpFake,
+  type RunningFake,
+  type Summary,
+} from './running-fake.js';
 export { procDirOf, spawnInSandbox, type SandboxCommand, type SpawnTarget } from './sandbox-spawn.js';
 export {
   exportLines,

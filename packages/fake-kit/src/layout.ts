@@ -1,6 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveSandboxPath, type PathMount, type ResolvedSandboxPath } from '@agentkernel/core/isolation';
+import {
+  resolveSandboxPath,
+  SYSTEM_FOLDERS,
+  type PathMount,
+  type ResolvedSandboxPath,
+} from '@agentkernel/core/isolation';
 
 /** How a provider's sandboxes look from inside: which folders persist, and whose home is the default. */
 export interface SandboxLayout {
@@ -14,18 +19,6 @@ export interface SandboxLayout {
   /** The default user's name (`USER`, `LOGNAME`). */
   readonly user: string;
 }
-
-/** Read-only host folders every command sees (the isolation binds them), readable through a fake's file API too. */
-export const SYSTEM_FOLDERS = [
-  '/usr',
-  '/etc',
-  '/bin',
-  '/sbin',
-  '/lib',
-  '/lib32',
-  '/lib64',
-  '/libx32',
-] as const;
 
 /** A sandbox's writable folders: the host folder under `root` that backs each. */
 export function writableMounts(root: string, layout: SandboxLayout): PathMount[] {

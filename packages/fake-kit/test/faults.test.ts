@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaultInjector, faultOf, seededRandom } from '../src/index.js';
+import { FaultInjector, faultOf, faultReplyOf, seededRandom } from '../src/index.js';
 
 describe('FaultInjector', () => {
   it('applies an armed fault to the next matching requests only, as many times as asked', () => {
@@ -48,5 +48,24 @@ describe('FaultInjector', () => {
     expect(faultOf('500')).toMatchObject({ kind: 'status', status: 500 });
     expect(faultOf('latency', '', 50)).toMatchObject({ kind: 'latency', delayMs: 50 });
     expect(faultOf('drop-response')).toMatchObject({ kind: 'drop-response' });
+  });
+});
+
+describe('faultReplyOf', () => {
+  it("sends a status fault in the provider's error format, with the fault's headers", () => {
+    const sent: unknown[] = [];
+    const res = {
+      writeHead: (status: number, headers: Record<string, string>) => sent.push(status, headers),
+      end: (text: string) => sent.push(JSON.parse(text)),
+    };
+    const reply = faultReplyOf((status, message, headers) => ({
+      status,
+      body: { code: status, message },
+      headers,
+    }));
+    reply(res as never, 429, 'rate limit exceeded', { 'retry-after': '2' });
+    expect(sent[0]).toBe(429);
+    expect(sent[1]).toMatchObject({ 'retry-after': '2', 'content-type': 'application/json' });
+    expect(sent[2]).toEqual({ code: 429, message: 'rate limit exceeded' });
   });
 });

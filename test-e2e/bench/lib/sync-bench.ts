@@ -6,19 +6,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Backend, SandboxHandle } from '@agentkernel/core';
 import { createLocalBackend, localPlugin } from '@agentkernel/backend-local';
+import { seededRandom } from '@agentkernel/fake-kit';
 import { formatFigure, type BenchResult } from './result.js';
-
-/** A small deterministic PRNG (mulberry32), so every run generates the same workspace. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS =
   'const let function return import export from await async if else for while class interface type value data result error string number'.split(
@@ -66,7 +55,7 @@ export async function generateWorkspace(
   dir: string,
   shape: WorkspaceShape = STANDARD_WORKSPACE,
 ): Promise<{ textFiles: string[]; bytes: number }> {
-  const next = random(42);
+  const next = seededRandom(42);
   const textFiles: string[] = [];
   let bytes = 0;
   for (let i = 0; i < shape.files; i++) {

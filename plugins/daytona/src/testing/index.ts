@@ -1,13 +1,9 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { killAll } from '@agentkernel/core/isolation';
-import { FaultInjector, randomToken } from '@agentkernel/fake-kit';
+import { faultControls, fakeTraffic, openFakeHome, randomToken, summaryOf } from '@agentkernel/fake-kit';
 import { PtyTable } from './pty.js';
 import { startServer } from './server.js';
 import { SessionTable } from './sessions.js';
 import { FakeState } from './state.js';
-import type { FakeDaytona, FakeDaytonaOptions, FakeRequest } from './types.js';
+import { SUMMARY_KEYS, type FakeDaytona, type FakeDaytonaOptions, type FakeRequest } from './types.js';
 
 export type { FaultKind, FaultSpec, RandomFaults } from '@agentkernel/fake-kit';
 export type {
@@ -34,13 +30,11 @@ export const DEFAULT_IMAGES = [
  * Commands run for real, under bubblewrap, in a folder per sandbox.
  */
 export async function startFakeDaytona(options: FakeDaytonaOptions = {}): Promise<FakeDaytona> {
-  const ownsDataDir = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'agentkernel-fake-daytona-')));
-  const procDir = join(dataDir, 'procs');
-  await mkdir(procDir, { recursive: true });
+  const home = await openFakeHome('daytona', options.dataDir);
+  const { procDir } = home;
   const apiKey = options.apiKey ?? `dtn_${randomToken(24)}`;
   const state: FakeState = new FakeState(
-    dataDir,
+    home.dataDir,
     `org-${randomToken(6)}`,
     new Set(options.images ?? DEFAULT_IMAGES),
     ({ id, root }) => {
@@ -51,52 +45,25 @@ export async function startFakeDaytona(options: FakeDaytonaOptions = {}): Promis
       return { sessions: new SessionTable(root, procDir, env), ptys: new PtyTable(root, procDir, env) };
     },
   );
-  const faults = new FaultInjector(options.faults, options.randomFaults);
-  const log: FakeRequest[] = [];
-  const listener = await startServer({
-    state,
-    faults,
-    apiKey,
-    procDir,
-    echoApiKeyInErrors: options.echoApiKeyInErrors ?? false,
-    log,
-  });
+  const traffic = fakeTraffic<FakeRequest>(options);
+  const echoApiKeyInErrors = options.echoApiKeyInErrors ?? false;
+  const listener = await startServer({ ...traffic, state, apiKey, procDir, echoApiKeyInErrors });
   const { url } = listener;
   const apiUrl = `${url}/api`;
   return {
     url,
     apiUrl,
     apiKey,
-    dataDir,
+    dataDir: home.dataDir,
     env: { DAYTONA_API_URL: apiUrl, DAYTONA_API_KEY: apiKey },
-    injectFault: (fault) => faults.add(fault),
-    clearFaults: () => faults.clear(),
+    ...faultControls(traffic.faults),
     sandboxes: () =>
       [...state.sandboxes.values()].map((sandbox) => ({
-        id: sandbox.id,
-        name: sandbox.name,
-        state: sandbox.state,
-        labels: { ...sandbox.labels },
-        env: { ...sandbox.env },
-        public: sandbox.public,
-        networkBlockAll: sandbox.networkBlockAll,
-        cpu: sandbox.cpu,
-        memory: sandbox.memory,
-        autoStopInterval: sandbox.autoStopInterval,
-        ...(sandbox.autoDestroyAt === undefined ? {} : { autoDestroyAt: sandbox.autoDestroyAt }),
-        snapshot: sandbox.snapshot,
-        image: sandbox.image,
-        target: sandbox.target,
-        root: sandbox.root,
+        ...summaryOf(sandbox, SUMMARY_KEYS),
         sessions: sandbox.sessions.list().length,
       })),
     snapshots: () => [...state.snapshots.values()].map((snapshot) => snapshot.name),
-    requests: () => [...log],
-    close: async () => {
-      await listener.close();
-      await state.close();
-      await killAll(procDir);
-      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
-    },
+    requests: () => [...traffic.log],
+    close: () => home.close(listener, state),
   };
 }

@@ -21,6 +21,8 @@ export interface SandboxProcessSpec {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
   readonly stdin: 'pipe' | 'ignore';
+  /** Kills the command (and what it started) after this long; its exit then says `timedOut`. */
+  readonly timeoutMs?: number | undefined;
 }
 
 /**
@@ -37,6 +39,6 @@ export function spawnInSandbox(spec: SandboxProcessSpec): Promise<IsolatedProces
       procDir: spec.procDir,
       backend: 'daytona',
     },
-    { argv: spec.argv, cwd: spec.cwd, env: spec.env, stdin: spec.stdin },
+    { argv: spec.argv, cwd: spec.cwd, env: spec.env, stdin: spec.stdin, timeoutMs: spec.timeoutMs },
   );
 }

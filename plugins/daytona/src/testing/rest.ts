@@ -1,5 +1,6 @@
 import {
   FakeRouter,
+  onRecord,
   readJsonObject,
   type FakeHttpRequest,
   type Reply,
@@ -92,31 +93,28 @@ function list(context: RestContext, url: URL): Reply {
 
 type Request = RouteRequest & RestContext;
 
-/** A handler of `/sandbox/:id...`: the sandbox found by id or name, or Daytona's 404. */
 const isMinutes = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0;
 
-const onSandbox =
-  (handler: (sandbox: FakeSandbox, request: Request) => Reply | Promise<Reply>) =>
-  (request: Request): Reply | Promise<Reply> => {
-    const id = request.params.id ?? '';
-    const sandbox = request.state.find(id);
-    return sandbox === undefined
-      ? apiError(404, `Sandbox with ID or name ${id} not found`)
-      : handler(sandbox, request);
-  };
+/** A handler of `/sandbox/:id...`: the sandbox found by id or name, or Daytona's 404. */
+const onSandbox = onRecord<RestContext, FakeSandbox>(
+  (id, { state }) => state.find(id),
+  (id) => apiError(404, `Sandbox with ID or name ${id} not found`),
+);
 
 const dto = (sandbox: FakeSandbox, { toolboxUrl }: Request): Reply => ({
   status: 200,
   body: sandboxDto(sandbox, toolboxUrl),
 });
 
-function port(request: Request): number | Reply {
-  const value = Number(request.params.port);
-  return Number.isInteger(value) && value >= 1 && value <= 65_535
-    ? value
-    : apiError(400, `invalid port ${request.params.port ?? ''}`);
-}
+/** A handler of `/sandbox/:id/ports/:port/...`: the sandbox and a valid port, or Daytona's 400. */
+const onPort = (handler: (sandbox: FakeSandbox, port: number, request: Request) => Reply) =>
+  onSandbox((sandbox, request) => {
+    const port = Number(request.params.port);
+    return Number.isInteger(port) && port >= 1 && port <= 65_535
+      ? handler(sandbox, port, request)
+      : apiError(400, `invalid port ${request.params.port ?? ''}`);
+  });
 
 async function snapshot(sandbox: FakeSandbox, request: Request): Promise<Reply> {
   const { state, toolboxUrl } = request;
@@ -150,13 +148,10 @@ function listSnapshots({ state, url }: Request): Reply {
   };
 }
 
-const onSnapshot =
-  (handler: (snapshot: FakeSnapshot, request: Request) => Reply | Promise<Reply>) =>
-  (request: Request): Reply | Promise<Reply> => {
-    const id = request.params.id ?? '';
-    const found = request.state.findSnapshot(id);
-    return found === undefined ? apiError(404, `Snapshot ${id} not found`) : handler(found, request);
-  };
+const onSnapshot = onRecord<RestContext, FakeSnapshot>(
+  (id, { state }) => state.findSnapshot(id),
+  (id) => apiError(404, `Snapshot ${id} not found`),
+);
 
 /** Daytona's control-plane API under `/api`, as the pinned SDK calls it. */
 export const restRoutes = new FakeRouter<RestContext>()
@@ -215,35 +210,24 @@ export const restRoutes = new FakeRouter<RestContext>()
   .on(
     'GET',
     '/api/sandbox/:id/ports/:port/preview-url',
-    onSandbox((sandbox, request) => {
-      const number = port(request);
-      if (typeof number !== 'number') return number;
-      return {
-        status: 200,
-        body: {
-          sandboxId: sandbox.id,
-          url: `${request.origin}/preview/${sandbox.id}/${number}`,
-          token: sandbox.previewToken,
-        },
-      };
-    }),
+    onPort((sandbox, port, { origin }) => ({
+      status: 200,
+      body: {
+        sandboxId: sandbox.id,
+        url: `${origin}/preview/${sandbox.id}/${port}`,
+        token: sandbox.previewToken,
+      },
+    })),
   )
   .on(
     'GET',
     '/api/sandbox/:id/ports/:port/signed-preview-url',
-    onSandbox((sandbox, request) => {
-      const number = port(request);
-      if (typeof number !== 'number') return number;
+    onPort((sandbox, port, request) => {
       const seconds = Number(request.url.searchParams.get('expiresInSeconds') ?? 60) || 60;
-      const token = request.state.signPreview(sandbox, number, seconds);
+      const token = request.state.signPreview(sandbox, port, seconds);
       return {
         status: 200,
-        body: {
-          sandboxId: sandbox.id,
-          port: number,
-          token,
-          url: `${request.origin}/preview/signed/${token}`,
-        },
+        body: { sandboxId: sandbox.id, port, token, url: `${request.origin}/preview/signed/${token}` },
       };
     }),
   )

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { IsolatedProcess } from '@agentkernel/core/isolation';
 import { SANDBOX_HOME, spawnInSandbox } from './layout.js';
 import type { FakeSandbox } from './state.js';
 
@@ -24,19 +25,21 @@ async function collect(stream: Readable | null): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Runs a command to completion in the sandbox (as its user, from its home), optionally feeding stdin. */
-export async function runInSandbox(
+interface RunOptions {
+  readonly stdin?: Readable;
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+}
+
+/** Starts a command in the sandbox with its environment, as its user, from its home by default. */
+function spawnFor(
   context: SandboxContext,
   argv: readonly string[],
-  options: {
-    stdin?: Readable;
-    cwd?: string;
-    env?: Readonly<Record<string, string>>;
-    timeoutMs?: number;
-  } = {},
-): Promise<RunResult> {
+  options: RunOptions,
+): Promise<IsolatedProcess> {
   const { sandbox, procDir } = context;
-  const child = await spawnInSandbox({
+  return spawnInSandbox({
     root: sandbox.root,
     network: !sandbox.networkBlockAll,
     procDir,
@@ -44,15 +47,17 @@ export async function runInSandbox(
     cwd: options.cwd ?? SANDBOX_HOME,
     env: { ...sandbox.env, ...options.env },
     stdin: options.stdin === undefined ? 'ignore' : 'pipe',
+    timeoutMs: options.timeoutMs,
   });
-  let timedOut = false;
-  const timer =
-    options.timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          child.kill();
-        }, options.timeoutMs);
+}
+
+/** Runs a command to completion in the sandbox (as its user, from its home), optionally feeding stdin. */
+export async function runInSandbox(
+  context: SandboxContext,
+  argv: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const child = await spawnFor(context, argv, options);
   const feeding =
     options.stdin === undefined || child.stdin === null
       ? Promise.resolve()
@@ -63,8 +68,7 @@ export async function runInSandbox(
     child.exited,
     feeding,
   ]);
-  clearTimeout(timer);
-  return { exitCode: exit.exitCode, stdout, stderr, timedOut };
+  return { exitCode: exit.exitCode, stdout, stderr, timedOut: exit.timedOut };
 }
 
 /** Starts a command in the sandbox and hands back its stdout stream once the command ended well or failed. */
@@ -72,16 +76,7 @@ export async function streamFromSandbox(
   context: SandboxContext,
   argv: readonly string[],
 ): Promise<{ stdout: Readable; exited: Promise<number> }> {
-  const { sandbox, procDir } = context;
-  const child = await spawnInSandbox({
-    root: sandbox.root,
-    network: !sandbox.networkBlockAll,
-    procDir,
-    argv,
-    cwd: SANDBOX_HOME,
-    env: { ...sandbox.env },
-    stdin: 'ignore',
-  });
+  const child = await spawnFor(context, argv, {});
   child.stderr?.resume();
   if (child.stdout === null) throw new Error('no stdout');
   void once(child.stdout, 'end').catch(() => undefined);

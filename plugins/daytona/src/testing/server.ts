@@ -2,16 +2,18 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  applyFault,
+  admit,
+  faultReplyOf,
+  intake,
   listen,
   sendReply,
   type FakeHttpRequest,
   type FakeHttpResponse,
   type FakeListener,
-  type FakeRouter,
-  type FaultInjector,
-  type FaultSpec,
+  type FakeRequestRecord,
+  type FakeTraffic,
   type Reply,
+  type RouteMisses,
 } from '@agentkernel/fake-kit';
 import { WebSocketServer } from 'ws';
 import { streamLog } from './log-socket.js';
@@ -24,44 +26,22 @@ import type { FakeState } from './state.js';
 import { toolboxRoutes } from './toolbox.js';
 import type { FakeRequest } from './types.js';
 
-export interface ServerDeps {
+export interface ServerDeps extends FakeTraffic<FakeRequest> {
   readonly state: FakeState;
-  readonly faults: FaultInjector;
   readonly apiKey: string;
   readonly procDir: string;
   readonly echoApiKeyInErrors: boolean;
-  readonly log: FakeRequest[];
 }
 
-interface Seen {
-  readonly method: string;
-  readonly url: URL;
-  readonly fault: FaultSpec | undefined;
-}
-
-/** Logs a request and draws its fault, if any. */
-function see(deps: ServerDeps, req: FakeHttpRequest): Seen {
-  const method = req.method ?? 'GET';
-  const url = new URL(req.url ?? '/', 'http://fake-daytona');
-  const fault = deps.faults.take(method, url.pathname);
+/** What the fake records of a request besides its method, path and fault. */
+function details(req: FakeHttpRequest): Omit<FakeRequest, keyof FakeRequestRecord> {
   const organization = req.headers['x-daytona-organization-id'];
-  deps.log.push({
-    method,
-    path: url.pathname,
-    ...(fault === undefined ? {} : { fault: fault.kind }),
-    ...(typeof organization === 'string' ? { organization } : {}),
-  });
-  return { method, url, fault };
+  return typeof organization === 'string' ? { organization } : {};
 }
 
-function faultReply(
-  res: FakeHttpResponse,
-  status: number,
-  message: string,
-  headers: Readonly<Record<string, string>>,
-): void {
-  sendReply(res, apiError(status, status === 429 ? 'Too many requests' : message, { ...headers }));
-}
+const faultReply = faultReplyOf((status, message, headers) =>
+  apiError(status, status === 429 ? 'Too many requests' : message, headers),
+);
 
 function refused(deps: ServerDeps, req: FakeHttpRequest): Reply | undefined {
   const header = req.headers.authorization;
@@ -82,27 +62,14 @@ function toolboxSandbox(deps: ServerDeps, id: string | undefined): SandboxContex
 
 const toolboxId = (path: string): string | undefined => /^\/toolbox\/([^/]+)/.exec(path)?.[1];
 
-async function dispatch<Extra>(
-  router: FakeRouter<Extra>,
-  extra: Extra,
-  req: FakeHttpRequest,
-  res: FakeHttpResponse,
-  method: string,
-  url: URL,
-): Promise<Reply | undefined> {
-  const found = router.route(method, url.pathname);
-  if (found.handler === undefined) {
-    return found.allowed.length > 0
-      ? apiError(405, `${method} is not allowed on ${url.pathname}`)
-      : apiError(404, `Cannot ${method} ${url.pathname}`);
-  }
-  return found.handler({ req, res, url, params: found.params, ...extra });
-}
+const misses: RouteMisses = { error: apiError, notFound: (method, path) => `Cannot ${method} ${path}` };
 
 function createHandler(deps: ServerDeps, origin: () => string) {
   return async (req: FakeHttpRequest, res: FakeHttpResponse): Promise<void> => {
-    const { method, url, fault } = see(deps, req);
-    if (await applyFault(fault, req, res, faultReply)) return;
+    const admitted = await admit(req, res, { ...deps, details, faultReply });
+    if (admitted === undefined) return;
+    const { method, url } = admitted;
+    const exchange = { req, res, ...admitted };
     if (url.pathname.startsWith('/preview/')) {
       const target = previewTarget(deps.state, req, url.pathname.split('/').slice(2).filter(Boolean));
       if ('status' in target) sendReply(res, target);
@@ -118,10 +85,10 @@ function createHandler(deps: ServerDeps, origin: () => string) {
     let reply: Reply | undefined;
     if (url.pathname.startsWith('/toolbox/')) {
       const context = toolboxSandbox(deps, toolboxId(url.pathname));
-      reply = 'status' in context ? context : await dispatch(toolboxRoutes, context, req, res, method, url);
+      reply = 'status' in context ? context : await toolboxRoutes.dispatch(exchange, context, misses);
     } else {
       const base = { state: deps.state, origin: origin(), toolboxUrl: `${origin()}/toolbox` };
-      reply = await dispatch(restRoutes, base, req, res, method, url);
+      reply = await restRoutes.dispatch(exchange, base, misses);
     }
     if (reply !== undefined) sendReply(res, reply);
     else if (!res.headersSent) sendReply(res, apiError(500, `no answer to ${method} ${url.pathname}`));
@@ -142,7 +109,7 @@ function createUpgradeHandler(deps: ServerDeps) {
     handleProtocols: (protocols) => (protocols.has(PTY_EXIT_CONTROL) ? PTY_EXIT_CONTROL : false),
   });
   return async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
-    const { url, fault } = see(deps, req);
+    const { url, fault } = await intake(req, { ...deps, details });
     if (fault?.kind === 'latency') await sleep(fault.delayMs ?? 0);
     if (fault?.kind === 'drop' || fault?.kind === 'drop-response') {
       socket.destroy();

@@ -53,22 +53,18 @@ export interface FakeSnapshot {
   readonly createdAt: string;
 }
 
-export interface CreateRequest {
+/** What `create` asks for: some of the sandbox's own fields, and where its disk and lifetime come from. */
+export interface CreateRequest extends Pick<
+  FakeSandbox,
+  'image' | 'public' | 'networkBlockAll' | 'cpu' | 'memory' | 'disk' | 'autoStopInterval' | 'target'
+> {
   readonly name: string | undefined;
   readonly snapshot: FakeSnapshot | undefined;
   readonly snapshotName: string | undefined;
-  readonly image: string | undefined;
   readonly env: Record<string, string>;
   readonly labels: Record<string, string>;
-  readonly public: boolean;
-  readonly networkBlockAll: boolean;
-  readonly cpu: number;
-  readonly memory: number;
-  readonly disk: number;
-  readonly autoStopInterval: number;
   /** Minutes until it is destroyed; 0 or absent: never. */
   readonly ttlMinutes?: number;
-  readonly target: string;
 }
 
 /** The sandboxes and snapshots of one fake, with their folders under `dataDir`. */

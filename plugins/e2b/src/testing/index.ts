@@ -1,12 +1,8 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { killAll } from '@agentkernel/core/isolation';
-import { FaultInjector, procDirOf, randomToken } from '@agentkernel/fake-kit';
+import { faultControls, fakeTraffic, openFakeHome, randomToken, summaryOf } from '@agentkernel/fake-kit';
 import { routeEndpoint } from './edge.js';
 import { listen } from './server.js';
 import { FakeState } from './state.js';
-import type { FakeE2B, FakeE2BOptions, FakeRequest } from './types.js';
+import { SUMMARY_KEYS, type FakeE2B, type FakeE2BOptions, type FakeRequest } from './types.js';
 
 export type { FaultKind, FaultSpec, RandomFaults } from '@agentkernel/fake-kit';
 export type { FakeE2B, FakeE2BEnv, FakeE2BOptions, FakeRequest, FakeSandboxSummary } from './types.js';
@@ -19,62 +15,32 @@ export { FAKE_ENVD_VERSION } from './state.js';
  * bubblewrap, in a folder per sandbox.
  */
 export async function startFakeE2B(options: FakeE2BOptions = {}): Promise<FakeE2B> {
-  const ownsDataDir = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'agentkernel-fake-e2b-')));
-  const procDir = procDirOf(dataDir);
-  await mkdir(procDir, { recursive: true });
+  const home = await openFakeHome('e2b', options.dataDir);
   const apiKey = options.apiKey ?? `e2b_${randomToken(20)}`;
   const state = new FakeState(
-    dataDir,
+    home.dataDir,
     new Set(options.templates ?? ['base']),
     `fake-client-${randomToken(4)}`,
   );
-  const faults = new FaultInjector(options.faults, options.randomFaults);
-  const log: FakeRequest[] = [];
-  const listener = await listen({
-    state,
-    faults,
-    apiKey,
-    latencyMs: options.latencyMs ?? 0,
-    procDir,
-    echoApiKeyInErrors: options.echoApiKeyInErrors ?? false,
-    log,
-  });
+  const traffic = fakeTraffic<FakeRequest>(options);
+  const echoApiKeyInErrors = options.echoApiKeyInErrors ?? false;
+  const listener = await listen({ ...traffic, state, apiKey, procDir: home.procDir, echoApiKeyInErrors });
 
   const { url } = listener;
   return {
     url,
     apiKey,
-    dataDir,
+    dataDir: home.dataDir,
     env: { E2B_API_URL: url, E2B_SANDBOX_URL: url, E2B_API_KEY: apiKey },
-    injectFault: (fault) => faults.add(fault),
-    clearFaults: () => faults.clear(),
-    setRandomFaults: (random) => faults.setRandom(random),
-    sandboxes: () =>
-      [...state.sandboxes.values()].map((sandbox) => ({
-        sandboxID: sandbox.sandboxID,
-        templateID: sandbox.templateID,
-        state: sandbox.state,
-        metadata: { ...sandbox.metadata },
-        envVars: { ...sandbox.envVars },
-        allowInternetAccess: sandbox.allowInternetAccess,
-        autoPause: sandbox.autoPause,
-        autoResume: sandbox.autoResume,
-        endAt: sandbox.endAt,
-        root: sandbox.root,
-      })),
+    ...faultControls(traffic.faults),
+    sandboxes: () => [...state.sandboxes.values()].map((sandbox) => summaryOf(sandbox, SUMMARY_KEYS)),
     snapshots: () => [...state.snapshots.keys()],
-    requests: () => [...log],
+    requests: () => [...traffic.log],
     fetchEndpoint: (url, init) => routeEndpoint(state, url, init),
     expire: (sandboxID) => {
       const sandbox = state.sandboxes.get(sandboxID);
       if (sandbox !== undefined) sandbox.endAt = new Date(Date.now() - 1);
     },
-    close: async () => {
-      await listener.close();
-      await state.close();
-      await killAll(procDir);
-      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
-    },
+    close: () => home.close(listener, state),
   };
 }

@@ -1,6 +1,8 @@
 import {
   FakeRouter,
+  onRecord,
   readJsonObject,
+  stringRecord,
   type FakeHttpRequest,
   type Reply,
   type RouteRequest,
@@ -15,13 +17,20 @@ function notFound(sandboxID: string): Reply {
   return errorReply(404, `sandbox "${sandboxID}" doesn't exist or you don't have access to it`);
 }
 
-/** The `Sandbox` body E2B returns from create and connect. */
-function sandboxBody(sandbox: FakeSandbox): Record<string, unknown> {
+/** The fields every sandbox body starts with. */
+function identityOf(sandbox: FakeSandbox): Record<string, unknown> {
   return {
     sandboxID: sandbox.sandboxID,
     templateID: sandbox.templateID,
     ...(sandbox.alias === undefined ? {} : { alias: sandbox.alias }),
     clientID: sandbox.clientID,
+  };
+}
+
+/** The `Sandbox` body E2B returns from create and connect. */
+function sandboxBody(sandbox: FakeSandbox): Record<string, unknown> {
+  return {
+    ...identityOf(sandbox),
     envdVersion: FAKE_ENVD_VERSION,
     envdAccessToken: sandbox.envdAccessToken,
     trafficAccessToken: null,
@@ -32,10 +41,7 @@ function sandboxBody(sandbox: FakeSandbox): Record<string, unknown> {
 /** The `ListedSandbox` body. */
 function listedBody(sandbox: FakeSandbox): Record<string, unknown> {
   return {
-    sandboxID: sandbox.sandboxID,
-    templateID: sandbox.templateID,
-    ...(sandbox.alias === undefined ? {} : { alias: sandbox.alias }),
-    clientID: sandbox.clientID,
+    ...identityOf(sandbox),
     cpuCount: sandbox.cpuCount,
     memoryMB: sandbox.memoryMB,
     diskSizeMB: 1024,
@@ -61,17 +67,6 @@ function detailBody(sandbox: FakeSandbox): Record<string, unknown> {
 
 function snapshotBody(snapshot: FakeSnapshot): Record<string, unknown> {
   return { snapshotID: snapshot.snapshotID, names: snapshot.names };
-}
-
-function stringRecord(value: unknown): Record<string, string> | undefined {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (typeof item !== 'string') return undefined;
-    out[key] = item;
-  }
-  return out;
 }
 
 function timeoutOf(body: Record<string, unknown>, fallback: number): number | undefined {
@@ -172,15 +167,7 @@ async function deleteTemplate({ state, params }: RestRequest): Promise<Reply> {
 }
 
 /** A route on one existing sandbox (`/sandboxes/:id/...`): a missing one answers 404. */
-function onSandbox(
-  handler: (sandbox: FakeSandbox, request: RestRequest) => Reply | Promise<Reply>,
-): (request: RestRequest) => Promise<Reply> {
-  return async (request) => {
-    const sandboxID = request.params.id ?? '';
-    const sandbox = await request.state.get(sandboxID);
-    return sandbox === undefined ? notFound(sandboxID) : handler(sandbox, request);
-  };
-}
+const onSandbox = onRecord<RestExtra, FakeSandbox>((id, { state }) => state.get(id), notFound);
 
 async function setTimeoutOf(sandbox: FakeSandbox, { state, req }: RestRequest): Promise<Reply> {
   const body = await readJsonObject(req);

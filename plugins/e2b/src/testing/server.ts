@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  applyFault,
+  admit,
+  faultReplyOf,
   listen as listenFake,
   sendReply,
   type FakeListener,
-  type FaultInjector,
+  type FakeTraffic,
 } from '@agentkernel/fake-kit';
 import { createContextValues } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
@@ -23,14 +23,11 @@ import type { FakeRequest } from './types.js';
 
 const ENVD_PATHS = /^\/(files|health|envs|process\.Process\/|filesystem\.Filesystem\/)/;
 
-export interface ServerDeps {
+export interface ServerDeps extends FakeTraffic<FakeRequest> {
   readonly state: FakeState;
-  readonly faults: FaultInjector;
   readonly apiKey: string;
-  readonly latencyMs: number;
   readonly procDir: string;
   readonly echoApiKeyInErrors: boolean;
-  readonly log: FakeRequest[];
 }
 
 /** The sandbox of an envd request: found as E2B's edge finds it, then envd itself checks the access token. */
@@ -54,6 +51,8 @@ async function envdSandbox(
   return found;
 }
 
+const faultReply = faultReplyOf(errorReply);
+
 function createHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const descriptors = loadEnvdDescriptors();
   const sandboxes = new WeakMap<IncomingMessage, FakeSandbox>();
@@ -66,16 +65,9 @@ function createHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResp
   });
 
   return async (req, res) => {
-    const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://fake-e2b');
-    const fault = deps.faults.take(method, url.pathname);
-    deps.log.push({ method, path: url.pathname, ...(fault === undefined ? {} : { fault: fault.kind }) });
-    if (deps.latencyMs > 0) await sleep(deps.latencyMs);
-    const answered = await applyFault(fault, req, res, (out, status, message, headers) =>
-      sendReply(out, errorReply(status, message, { ...headers })),
-    );
-    if (answered) return;
-
+    const admitted = await admit(req, res, { ...deps, faultReply });
+    if (admitted === undefined) return;
+    const { url } = admitted;
     if (ENVD_PATHS.test(url.pathname)) {
       const sandbox = await envdSandbox(deps, req, res, url);
       if (sandbox === undefined) return;
@@ -90,17 +82,11 @@ function createHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResp
       sendReply(res, errorReply(401, `Invalid API key${shown}`));
       return;
     }
-    const route = restRoutes.route(method, url.pathname);
-    if (route.handler === undefined) {
-      sendReply(
-        res,
-        route.allowed.length === 0
-          ? errorReply(404, `no route for ${method} ${url.pathname}`)
-          : errorReply(405, `${method} is not allowed on ${url.pathname}`),
-      );
-      return;
-    }
-    const reply = await route.handler({ req, res, url, params: route.params, state: deps.state });
+    const reply = await restRoutes.dispatch(
+      { req, res, ...admitted },
+      { state: deps.state },
+      { error: errorReply },
+    );
     if (reply !== undefined) sendReply(res, reply);
   };
 }

@@ -1,17 +1,9 @@
-import type { FaultSpec, RandomFaults } from '@agentkernel/fake-kit';
+import type { FakeEdge, FakeOptions, FakeRequestRecord, HttpFake, Summary } from '@agentkernel/fake-kit';
 import type { FakeSandbox } from './state.js';
 
-export interface FakeE2BOptions {
+export interface FakeE2BOptions extends FakeOptions {
   /** The API key the fake accepts; a random `e2b_...` key when absent. */
   readonly apiKey?: string;
-  /** Where sandboxes and snapshots keep their files; a fresh temporary folder (removed on close) when absent. */
-  readonly dataDir?: string;
-  /** Added to every request, in milliseconds. */
-  readonly latencyMs?: number;
-  /** Faults armed from the start (more can be added with {@link FakeE2B.injectFault}). */
-  readonly faults?: readonly FaultSpec[];
-  /** Faults drawn at random from the start, e.g. `{ rate: 0.2 }` (as `serve.js --faults 0.2`). */
-  readonly randomFaults?: RandomFaults;
   /** Template names `create` accepts besides snapshots; `['base']` by default. */
   readonly templates?: readonly string[];
   /**
@@ -29,60 +21,35 @@ export interface FakeE2BEnv {
 }
 
 /** What a test can see of one fake sandbox (`root`: `<root>/workspace` is `/workspace`). */
-export type FakeSandboxSummary = Readonly<
-  Pick<
-    FakeSandbox,
-    | 'sandboxID'
-    | 'templateID'
-    | 'state'
-    | 'metadata'
-    | 'envVars'
-    | 'allowInternetAccess'
-    | 'autoPause'
-    | 'autoResume'
-    | 'endAt'
-    | 'root'
-  >
->;
+export const SUMMARY_KEYS = [
+  'sandboxID',
+  'templateID',
+  'state',
+  'metadata',
+  'envVars',
+  'allowInternetAccess',
+  'autoPause',
+  'autoResume',
+  'endAt',
+  'root',
+] as const;
+
+export type FakeSandboxSummary = Summary<FakeSandbox, typeof SUMMARY_KEYS>;
 
 /** One request the fake received. */
-export interface FakeRequest {
-  readonly method: string;
-  readonly path: string;
-  /** The fault applied to it, if any. */
-  readonly fault?: FaultSpec['kind'];
-}
+export type FakeRequest = FakeRequestRecord;
 
-/** A running fake E2B (REST API and envd on one local port). */
-export interface FakeE2B {
-  /** `http://127.0.0.1:<port>`, serving both the API and every sandbox's envd. */
-  readonly url: string;
-  readonly env: FakeE2BEnv;
-  readonly apiKey: string;
-  readonly dataDir: string;
-  /** Arms a fault for the next matching requests. */
-  injectFault(fault: FaultSpec): void;
-  /** Disarms every pending fault and stops drawing random ones. */
-  clearFaults(): void;
-  /** Draws faults at random from now on (undefined: stops). */
-  setRandomFaults(random: RandomFaults | undefined): void;
+/**
+ * A running fake E2B (REST API and envd on one local port). Its edge reads an endpoint's host
+ * (`https://<port>-<sandboxId>.<domain>/...`) as E2B's does; it answers 400 for a host that is not a
+ * sandbox host, and 502 for an unknown or paused sandbox, a port nothing listens on, or a sandbox
+ * without internet access (whose servers the fake cannot reach).
+ */
+export interface FakeE2B extends HttpFake<FakeE2BEnv, FakeRequest>, FakeEdge {
   /** The sandboxes that exist now (killed ones are gone). */
   sandboxes(): FakeSandboxSummary[];
   /** The ids of the native snapshots that exist now. */
   snapshots(): string[];
-  /** Every request received so far, oldest first. */
-  requests(): readonly FakeRequest[];
-  /**
-   * E2B's edge for sandbox ports, without DNS: give it an endpoint URL exactly as the backend's
-   * `endpoints()` returns it (`https://<port>-<sandboxId>.<domain>/...`). The host is read as E2B's
-   * edge reads it and the request goes to that port on 127.0.0.1, where a server started in a sandbox
-   * with internet access listens. Answers 400 for a host that is not a sandbox host, and 502 for an
-   * unknown or paused sandbox, a port nothing listens on, or a sandbox without internet access (whose
-   * servers the fake cannot reach). A plain function: pass it around unbound.
-   */
-  fetchEndpoint(url: string, init?: RequestInit): Promise<Response>;
   /** Moves a sandbox's end of life to now, as if its timeout had passed (it then pauses or dies). */
   expire(sandboxID: string): void;
-  /** Kills every command, stops the server and removes the data folder it created. */
-  close(): Promise<void>;
 }

@@ -1,13 +1,14 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { killAll } from '@agentkernel/core/isolation';
-import { FaultInjector, procDirOf } from '@agentkernel/fake-kit';
+import { faultControls, fakeTraffic, openFakeHome, randomToken, summaryOf } from '@agentkernel/fake-kit';
 import { listen } from './server.js';
 import { FakeState } from './state.js';
 import { routeTunnel } from './tunnels.js';
-import type { FakeRequest, FakeRunloop, FakeRunloopOptions } from './types.js';
+import {
+  DEVBOX_SUMMARY_KEYS,
+  SNAPSHOT_SUMMARY_KEYS,
+  type FakeRequest,
+  type FakeRunloop,
+  type FakeRunloopOptions,
+} from './types.js';
 
 /** The tunnel domain of the fake's env: its API is reached by IP address, from which none can be derived. */
 const TUNNEL_DOMAIN = 'runloop.test';
@@ -29,62 +30,32 @@ export type {
  * unmodified through `RUNLOOP_BASE_URL`. Commands run for real, under bubblewrap, in a folder per devbox.
  */
 export async function startFakeRunloop(options: FakeRunloopOptions = {}): Promise<FakeRunloop> {
-  const ownsDataDir = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'agentkernel-fake-runloop-')));
-  const procDir = procDirOf(dataDir);
-  await mkdir(procDir, { recursive: true });
-  const apiKey = options.apiKey ?? `ak_fake_${randomBytes(20).toString('hex')}`;
-  const state = new FakeState(dataDir, procDir, {
+  const home = await openFakeHome('runloop', options.dataDir);
+  const apiKey = options.apiKey ?? `ak_fake_${randomToken(20)}`;
+  const state = new FakeState(home.dataDir, home.procDir, {
     transitionMs: options.transitionMs ?? 100,
     longPollMs: options.longPollMs ?? 25_000,
   });
-  const faults = new FaultInjector(options.faults, options.randomFaults);
-  const log: FakeRequest[] = [];
+  const traffic = fakeTraffic<FakeRequest>(options);
   const listener = await listen({
+    ...traffic,
     state,
-    faults,
     apiKey,
-    latencyMs: options.latencyMs ?? 0,
     echoApiKeyInErrors: options.echoApiKeyInErrors ?? false,
     blueprints: new Set(options.blueprints ?? []),
     pageSize: options.pageSize ?? 20,
-    log,
   });
   return {
     url: listener.url,
     apiKey,
-    dataDir,
+    dataDir: home.dataDir,
     env: { RUNLOOP_BASE_URL: listener.url, RUNLOOP_API_KEY: apiKey, RUNLOOP_TUNNEL_DOMAIN: TUNNEL_DOMAIN },
-    injectFault: (fault) => faults.add(fault),
-    clearFaults: () => faults.clear(),
-    devboxes: () =>
-      [...state.devboxes.values()].map((devbox) => ({
-        id: devbox.id,
-        name: devbox.name,
-        status: devbox.status,
-        metadata: { ...devbox.metadata },
-        environmentVariables: { ...devbox.environmentVariables },
-        launchParameters: { ...devbox.launchParameters },
-        blueprintId: devbox.blueprintId,
-        snapshotId: devbox.snapshotId,
-        shutdownReason: devbox.shutdownReason,
-        root: devbox.root,
-      })),
+    ...faultControls(traffic.faults),
+    devboxes: () => [...state.devboxes.values()].map((devbox) => summaryOf(devbox, DEVBOX_SUMMARY_KEYS)),
     snapshots: () =>
-      [...state.snapshots.values()].map((snapshot) => ({
-        id: snapshot.id,
-        name: snapshot.name,
-        metadata: { ...snapshot.metadata },
-        sourceDevboxId: snapshot.sourceDevboxId,
-        status: snapshot.status,
-      })),
-    requests: () => [...log],
+      [...state.snapshots.values()].map((snapshot) => summaryOf(snapshot, SNAPSHOT_SUMMARY_KEYS)),
+    requests: () => [...traffic.log],
     fetchEndpoint: (url, init) => routeTunnel(state, url, init),
-    close: async () => {
-      await listener.close();
-      await state.close();
-      await killAll(procDir);
-      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
-    },
+    close: () => home.close(listener, state),
   };
 }

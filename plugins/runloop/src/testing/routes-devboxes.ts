@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readJsonObject, type FakeRouter, type Reply } from '@agentkernel/fake-kit';
+import { readJsonObject, stringRecord, type FakeRouter, type Reply } from '@agentkernel/fake-kit';
 import { devboxOf, isReply, type FakeContext, type RouteContext } from './route.js';
-import { devboxView, errorReply, pageOf, stringRecord } from './views.js';
+import { devboxView, errorReply, pageOf } from './views.js';
 
 const STATUSES = new Set([
   'provisioning',

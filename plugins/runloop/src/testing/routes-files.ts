@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
+import type { IsolatedProcess } from '@agentkernel/core/isolation';
 import { randomId, readJsonObject, type FakeRouter, type Reply } from '@agentkernel/fake-kit';
 import { isReply, runningDevbox, writeChunk, type FakeContext, type RouteContext } from './route.js';
 import type { FakeDevbox, FakeState } from './state.js';
@@ -40,6 +41,20 @@ async function runScript(
 
 function writeFailure(path: string, result: ScriptResult): Reply {
   return errorReply(400, `could not write ${path}: ${result.stderr || `exit status ${result.exitCode}`}`);
+}
+
+/** A JSON file request to a running devbox: the devbox, the body and the path its `field` holds. */
+async function fileRequest(
+  context: RouteContext,
+  field: 'path' | 'file_path',
+): Promise<{ devbox: FakeDevbox; body: Record<string, unknown>; path: string } | Reply> {
+  const devbox = runningDevbox(context);
+  if (isReply(devbox)) return devbox;
+  // A body that is not a JSON object names no path either.
+  const body = (await readJsonObject(context.req)) ?? {};
+  const path = body[field];
+  if (typeof path !== 'string' || path === '') return errorReply(400, `${field} is required`);
+  return { devbox, body, path };
 }
 
 /** `upload_file`: multipart with a `path` field and a `file` part, spooled to the host first. */
@@ -80,14 +95,28 @@ async function upload(context: RouteContext): Promise<Reply> {
   }
 }
 
+/** Starts the `cat` of the file a JSON request to a running devbox names in `field`. */
+async function catFile(
+  context: RouteContext,
+  field: 'path' | 'file_path',
+): Promise<{ path: string; process: IsolatedProcess } | Reply> {
+  const request = await fileRequest(context, field);
+  if (!('devbox' in request)) return request;
+  const process = await context.state.spawn(request.devbox, ['sh', '-c', READ, 'sh', request.path]);
+  return { path: request.path, process };
+}
+
+/** Runloop's answer to a `cat` of `path` that failed (`detail` is added to its message), if it did. */
+function readFailure(path: string, exitCode: number, detail = ''): Reply | undefined {
+  if (exitCode === MISSING) return errorReply(404, `File ${path} not found`);
+  return exitCode === 0 ? undefined : errorReply(400, `could not read ${path}${detail}`);
+}
+
 /** `download_file`: the raw bytes, streamed from a `cat` in the devbox. */
 async function download(context: RouteContext): Promise<Reply | undefined> {
-  const devbox = runningDevbox(context);
-  if (isReply(devbox)) return devbox;
-  const body = await readJsonObject(context.req);
-  const path = body?.path;
-  if (typeof path !== 'string' || path === '') return errorReply(400, 'path is required');
-  const process = await context.state.spawn(devbox, ['sh', '-c', READ, 'sh', path]);
+  const cat = await catFile(context, 'path');
+  if (!('process' in cat)) return cat;
+  const { path, process } = cat;
   const stderr: Buffer[] = [];
   process.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
   const stdout = process.stdout ?? Readable.from([]);
@@ -97,9 +126,8 @@ async function download(context: RouteContext): Promise<Reply | undefined> {
   });
   if (first === null) {
     const exit = await process.exited;
-    const detail = Buffer.concat(stderr).toString('utf8').trim();
-    if (exit.exitCode === MISSING) return errorReply(404, `File ${path} not found`);
-    if (exit.exitCode !== 0) return errorReply(400, `could not read ${path}: ${detail}`);
+    const failure = readFailure(path, exit.exitCode, `: ${Buffer.concat(stderr).toString('utf8').trim()}`);
+    if (failure !== undefined) return failure;
   }
   context.res.writeHead(200, { 'content-type': 'application/octet-stream' });
   if (first !== null) writeChunk(context.res, first);
@@ -108,30 +136,24 @@ async function download(context: RouteContext): Promise<Reply | undefined> {
 }
 
 async function readText(context: RouteContext): Promise<Reply | undefined> {
-  const devbox = runningDevbox(context);
-  if (isReply(devbox)) return devbox;
-  const body = await readJsonObject(context.req);
-  const path = body?.file_path;
-  if (typeof path !== 'string' || path === '') return errorReply(400, 'file_path is required');
-  const process = await context.state.spawn(devbox, ['sh', '-c', READ, 'sh', path]);
+  const cat = await catFile(context, 'file_path');
+  if (!('process' in cat)) return cat;
+  const { path, process } = cat;
   const chunks: Buffer[] = [];
   process.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
   process.stderr?.resume();
-  const exit = await process.exited;
-  if (exit.exitCode === MISSING) return errorReply(404, `File ${path} not found`);
-  if (exit.exitCode !== 0) return errorReply(400, `could not read ${path}`);
+  const failure = readFailure(path, (await process.exited).exitCode);
+  if (failure !== undefined) return failure;
   const text = Buffer.concat(chunks).toString('utf8');
   context.res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
   return undefined;
 }
 
 async function writeText(context: RouteContext): Promise<Reply> {
-  const devbox = runningDevbox(context);
-  if (isReply(devbox)) return devbox;
-  const body = await readJsonObject(context.req);
-  const path = body?.file_path;
-  if (typeof path !== 'string' || path === '') return errorReply(400, 'file_path is required');
-  if (typeof body?.contents !== 'string') return errorReply(400, 'contents must be a string');
+  const request = await fileRequest(context, 'file_path');
+  if (!('devbox' in request)) return request;
+  const { devbox, body, path } = request;
+  if (typeof body.contents !== 'string') return errorReply(400, 'contents must be a string');
   const input = Readable.from([Buffer.from(body.contents, 'utf8')]);
   const result = await runScript(context.state, devbox, WRITE, path, input);
   if (result.exitCode !== 0) return writeFailure(path, result);

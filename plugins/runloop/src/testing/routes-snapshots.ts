@@ -1,7 +1,7 @@
-import { readJsonObject, type FakeRouter, type Reply } from '@agentkernel/fake-kit';
+import { readJsonObject, stringRecord, type FakeRouter, type Reply } from '@agentkernel/fake-kit';
 import { devboxOf, isReply, type FakeContext, type RouteContext } from './route.js';
 import type { FakeDiskSnapshot } from './state.js';
-import { errorReply, pageOf, snapshotView, stringRecord } from './views.js';
+import { errorReply, pageOf, snapshotView } from './views.js';
 
 async function takeSnapshot(context: RouteContext, wait: boolean): Promise<Reply> {
   const devbox = devboxOf(context);

@@ -1,12 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  applyFault,
+  admit,
   FakeRouter,
+  faultReplyOf,
   listen as listenFake,
   sendReply,
   type FakeHttpRequest,
   type FakeListener,
-  type FaultInjector,
+  type FakeTraffic,
 } from '@agentkernel/fake-kit';
 import type { FakeContext } from './route.js';
 import { devboxRoutes } from './routes-devboxes.js';
@@ -23,16 +23,15 @@ execRoutes(router);
 fileRoutes(router);
 snapshotRoutes(router);
 
-export interface ServerDeps {
+export interface ServerDeps extends FakeTraffic<FakeRequest> {
   readonly state: FakeState;
-  readonly faults: FaultInjector;
   readonly apiKey: string;
-  readonly latencyMs: number;
   readonly echoApiKeyInErrors: boolean;
   readonly blueprints: ReadonlySet<string>;
   readonly pageSize: number;
-  readonly log: FakeRequest[];
 }
+
+const faultReply = faultReplyOf(errorReply);
 
 const protocolOf = (req: FakeHttpRequest): string =>
   req.httpVersion === '2.0' ? 'h2' : `http/${req.httpVersion}`;
@@ -42,22 +41,15 @@ const protocolOf = (req: FakeHttpRequest): string =>
  * SDK's default) and HTTP/1.1 on the same port.
  */
 export function listen(deps: ServerDeps): Promise<FakeListener> {
+  const context: FakeContext = { state: deps.state, blueprints: deps.blueprints, pageSize: deps.pageSize };
   return listenFake(
     async (req, res) => {
-      const method = req.method ?? 'GET';
-      const url = new URL(req.url ?? '/', 'http://fake-runloop');
-      const fault = deps.faults.take(method, url.pathname);
-      deps.log.push({
-        method,
-        path: url.pathname,
-        protocol: protocolOf(req),
-        ...(fault === undefined ? {} : { fault: fault.kind }),
+      const admitted = await admit(req, res, {
+        ...deps,
+        details: (one) => ({ protocol: protocolOf(one) }),
+        faultReply,
       });
-      if (deps.latencyMs > 0) await sleep(deps.latencyMs);
-      const answered = await applyFault(fault, req, res, (out, status, message, headers) =>
-        sendReply(out, errorReply(status, message, { ...headers })),
-      );
-      if (answered) return;
+      if (admitted === undefined) return;
       const auth = req.headers.authorization;
       if (auth !== `Bearer ${deps.apiKey}`) {
         const given = typeof auth === 'string' ? auth.replace(/^Bearer /, '') : '';
@@ -65,25 +57,7 @@ export function listen(deps: ServerDeps): Promise<FakeListener> {
         sendReply(res, errorReply(401, `Invalid API key${shown}`));
         return;
       }
-      const route = router.route(method, url.pathname);
-      if (route.handler === undefined) {
-        sendReply(
-          res,
-          route.allowed.length === 0
-            ? errorReply(404, `no route for ${method} ${url.pathname}`)
-            : errorReply(405, `${method} is not allowed on ${url.pathname}`),
-        );
-        return;
-      }
-      const reply = await route.handler({
-        req,
-        res,
-        url,
-        params: route.params,
-        state: deps.state,
-        blueprints: deps.blueprints,
-        pageSize: deps.pageSize,
-      });
+      const reply = await router.dispatch({ req, res, ...admitted }, context, { error: errorReply });
       if (reply !== undefined) sendReply(res, reply);
     },
     {

@@ -43,18 +43,6 @@ export function snapshotView(snapshot: FakeDiskSnapshot): Record<string, unknown
   };
 }
 
-/** A JSON object mapping strings to strings (absent or null is empty); undefined when it is anything else. */
-export function stringRecord(value: unknown): Record<string, string> | undefined {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (typeof item !== 'string') return undefined;
-    out[key] = item;
-  }
-  return out;
-}
-
 /** One page of a cursor-paginated list, newest first, as Runloop pages (`starting_after` an id). */
 export function pageOf<T extends { id: string }>(
   items: readonly T[],
