@@ -5,7 +5,13 @@ import { AgentkernelError, BackendError, SyncConflictError } from '../errors/err
 import { UnsafeArchiveEntryError } from './errors.js';
 import { observe, readRootRules, unchanged, type Observed } from './observe.js';
 import { planSync } from './planner.js';
-import { readQuickCheck, ruleFilesDigest, writeQuickCheck, type RemoteMark } from './quick-check.js';
+import {
+  MARK_MAX_HASHED,
+  readQuickCheck,
+  ruleFilesDigest,
+  writeQuickCheck,
+  type RemoteMark,
+} from './quick-check.js';
 import { listingUnchanged } from './remote-list.js';
 import { newReport, quickReport } from './report.js';
 import { cleanTempFiles } from './local-index.js';
@@ -160,17 +166,20 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
   for (const path of plan.download.filter((p) => remote.tree.get(p)?.kind === 'dir').reverse()) {
     await chmod(join(localDir, path), (remote.tree.get(path) as TreeEntry).mode);
   }
-  const baseKept = await saveManifest(options.manifestFile, manifest, {
+  const hashedMany = remote.hashedFiles > MARK_MAX_HASHED;
+  const next = {
     workspaceDir,
     remoteClock: remote.clock,
     entries: nextBase,
     local: localFileCache(localTree),
     remote: remoteFileCache(remote.tree),
-  });
+  };
+  const baseKept = await saveManifest(options.manifestFile, manifest, next, hashedMany);
   // Only a sandbox that matches the base, with nothing left out, may be skipped next time.
   const settled =
     rules !== undefined &&
     remote.hashed &&
+    !hashedMany &&
     skipped.entries.length === 0 &&
     options.prefer === undefined &&
     unchanged(remote.tree, nextBase);

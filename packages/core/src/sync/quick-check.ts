@@ -10,6 +10,13 @@ import type { SyncOptions } from './types.js';
 /** The quick check lives beside the manifest: `<manifest>.quick`. */
 export const QUICK_SUFFIX = '.quick';
 
+/**
+ * A listing that hashed more files than this (modified near its `since`) is not kept as the quick
+ * check's listing, which would hash them all again every time: the manifest takes the newer sandbox
+ * clock instead, and the next pull's listing, hashing only what changed since, becomes the mark.
+ */
+export const MARK_MAX_HASHED = 64;
+
 /** A file modified this close to a fingerprint may change again within the same timestamp tick. */
 const RACY_MS = 2_000;
 

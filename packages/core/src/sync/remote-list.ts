@@ -31,6 +31,8 @@ export interface RemoteListing {
   unsyncable: Unsyncable[];
   /** Whether files were hashed (false after a listing that had to fall back to opening nothing). */
   hashed: boolean;
+  /** Files the sandbox hashed for it (modified since `since`, give or take its 2-s window). */
+  hashedFiles: number;
   /** Bytes of listing output received. */
   bytes: number;
   /** The `since` and prune names it was listed with. */
@@ -294,7 +296,14 @@ export function parseListing(
     else if (cached && cached[0] === entry.size && cached[1] === entry.mtimeMs / 1000)
       entry.sha256 = cached[2];
   }
-  return { tree, clock, ruleFiles, unsyncable: [...unsyncable.values()], bytes: stdout.length };
+  return {
+    tree,
+    clock,
+    ruleFiles,
+    unsyncable: [...unsyncable.values()],
+    hashedFiles: digests.size,
+    bytes: stdout.length,
+  };
 }
 
 function nthIndex(text: string, char: string, n: number): number {

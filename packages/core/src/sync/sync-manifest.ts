@@ -158,16 +158,19 @@ function fileCache(tree: Tree, time: (entry: TreeEntry) => number | undefined): 
 /**
  * Writes the next manifest unless it records exactly what the previous one did: a sync that found
  * nothing new costs no write (keeping the older sandbox clock only makes the next listing hash the
- * files modified since then, which it would hash anyway). Returns whether the base stayed the same.
+ * files modified since then, which it would hash anyway), unless `newClock` asks for the newer clock
+ * (the listing hashed many files that a newer clock spares). Returns whether the base stayed the same.
  */
 export async function saveManifest(
   file: string,
   previous: SyncManifest | undefined,
   next: SyncManifest,
+  newClock = false,
 ): Promise<boolean> {
   const baseKept = previous !== undefined && sameMap(previous.entries, next.entries, sameBase);
   if (
     baseKept &&
+    (!newClock || previous.remoteClock === next.remoteClock) &&
     sameMap(previous.local, next.local, sameStat) &&
     sameMap(previous.remote, next.remote, sameStat)
   )

@@ -123,6 +123,8 @@ async function download(context: RouteContext): Promise<Reply | undefined> {
   // Nothing is answered until the file is known to exist: the first bytes, or the end of the command.
   const first = await new Promise<Buffer | null>((resolve) => {
     stdout.once('readable', () => resolve(stdout.read() as Buffer | null));
+    // A command that ended before this listener exists emits no 'readable' for it, only 'end'.
+    stdout.once('end', () => resolve(null));
   });
   if (first === null) {
     const exit = await process.exited;
