@@ -45,7 +45,8 @@ async function answer(url: string): Promise<string> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
-      const response = await fetch(url);
+      // A connection the forwarder accepted before the server listened can stall: try again, not wait.
+      const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
       return await response.text();
     } catch (error) {
       if (Date.now() > deadline) throw error;
