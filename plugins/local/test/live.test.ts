@@ -45,7 +45,7 @@ async function answer(url: string): Promise<string> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
-      // A connection the forwarder accepted before the server listened can stall: try again, not wait.
+      // Node's fetch can sit on an early connection that the forwarder closed (curl sees an empty reply at once).
       const response = await fetch(url, { signal: AbortSignal.timeout(3_000) });
       return await response.text();
     } catch (error) {
