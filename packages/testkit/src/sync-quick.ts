@@ -103,4 +103,26 @@ export function testQuickCheck(harness: Harness, bed: () => Promise<Bed>): void 
       expect(await pullWorkspace(b.options)).toMatchObject({ quick: false });
     },
   );
+  harness.test(
+    'sync-quick-many',
+    'many new sandbox files: the quick check settles on a mark whose listing hashes none of them',
+    async () => {
+      const b = await bed();
+      await pushWorkspace(b.options);
+      await b.sh('i=0; while [ $i -lt 80 ]; do echo $i > many-$i.txt; i=$((i + 1)); done');
+      // Past the racy window by the next listing, and a second more as the sandbox clock counts whole
+      // seconds: a mark taken from a newer clock then hashes none of them.
+      await sleep(SETTLE_MS + 1_000);
+      const quick: boolean[] = [];
+      for (let round = 0; round < 3 && !quick.includes(true); round++)
+        quick.push((await pullWorkspace(b.options)).quick === true);
+      expect(quick.at(-1), `pulls: ${quick.join(', ')}`).toBe(true);
+      // The sidecar beside the manifest (DESIGN section 7's quick check) holds the mark's sandbox clock.
+      const check = JSON.parse(await readFile(`${b.options.manifestFile}.quick`, 'utf8')) as {
+        remote?: { since: number };
+      };
+      const newest = Number((await b.sh('stat -c %Y many-*.txt | sort -n | tail -n 1')).trim());
+      expect(check.remote?.since).toBeGreaterThan(newest + 2);
+    },
+  );
 }

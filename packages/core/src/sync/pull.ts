@@ -6,7 +6,7 @@ import { UnsafeArchiveEntryError } from './errors.js';
 import { observe, readRootRules, unchanged, type Observed } from './observe.js';
 import { planSync } from './planner.js';
 import {
-  MARK_MAX_HASHED,
+  costlyMark,
   readQuickCheck,
   ruleFilesDigest,
   writeQuickCheck,
@@ -166,7 +166,8 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
   for (const path of plan.download.filter((p) => remote.tree.get(p)?.kind === 'dir').reverse()) {
     await chmod(join(localDir, path), (remote.tree.get(path) as TreeEntry).mode);
   }
-  const hashedMany = remote.hashedFiles > MARK_MAX_HASHED;
+  // A listing that hashed many files moves the clock on rather than become the mark (it would hash them again).
+  const costly = costlyMark(remote);
   const next = {
     workspaceDir,
     remoteClock: remote.clock,
@@ -174,12 +175,12 @@ async function pullOnce(options: SyncOptions): Promise<SyncReport> {
     local: localFileCache(localTree),
     remote: remoteFileCache(remote.tree),
   };
-  const baseKept = await saveManifest(options.manifestFile, manifest, next, hashedMany);
+  const baseKept = await saveManifest(options.manifestFile, manifest, next, costly);
   // Only a sandbox that matches the base, with nothing left out, may be skipped next time.
   const settled =
     rules !== undefined &&
     remote.hashed &&
-    !hashedMany &&
+    !costly &&
     skipped.entries.length === 0 &&
     options.prefer === undefined &&
     unchanged(remote.tree, nextBase);

@@ -7,7 +7,7 @@ import { planSync } from './planner.js';
 import { CHMOD_SCRIPT, DELETE_SCRIPT } from './remote-script.js';
 import { scriptFailure } from './remote-list.js';
 import { digestFile } from './hash.js';
-import { localFingerprint, MARK_MAX_HASHED, readQuickCheck, writeQuickCheck } from './quick-check.js';
+import { costlyMark, localFingerprint, readQuickCheck, writeQuickCheck } from './quick-check.js';
 import { newReport, quickReport, quietReport } from './report.js';
 import { cleanTempFiles } from './local-index.js';
 import { HOLDS_SECRET } from './secrets.js';
@@ -140,12 +140,7 @@ export async function pushWorkspace(options: SyncOptions): Promise<SyncReport> {
     local: localFileCache(local.tree),
     remote: remoteCache,
   };
-  const baseKept = await saveManifest(
-    options.manifestFile,
-    manifest,
-    next,
-    remote.hashedFiles > MARK_MAX_HASHED,
-  );
+  const baseKept = await saveManifest(options.manifestFile, manifest, next, costlyMark(remote));
   await writeQuickCheck(options, quick, baseKept, { local: settledLocal(result.nextBase) });
   return { ...report, durationMs: performance.now() - started };
 }

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { atomicWriteFile } from '../state/atomic.js';
 import { sha256Hex } from './hash.js';
 import { IGNORE_FILES, type PruneName } from './ignore-rules.js';
+import type { RemoteListing } from './remote-list.js';
 import type { SyncOptions } from './types.js';
 
 /** The quick check lives beside the manifest: `<manifest>.quick`. */
@@ -15,7 +16,12 @@ export const QUICK_SUFFIX = '.quick';
  * check's listing, which would hash them all again every time: the manifest takes the newer sandbox
  * clock instead, and the next pull's listing, hashing only what changed since, becomes the mark.
  */
-export const MARK_MAX_HASHED = 64;
+const MARK_MAX_HASHED = 64;
+
+/** Whether a listing hashed too many files to become the quick check's mark (see `MARK_MAX_HASHED`). */
+export function costlyMark(listing: Pick<RemoteListing, 'hashedFiles'>): boolean {
+  return listing.hashedFiles > MARK_MAX_HASHED;
+}
 
 /** A file modified this close to a fingerprint may change again within the same timestamp tick. */
 const RACY_MS = 2_000;

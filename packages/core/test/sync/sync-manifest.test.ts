@@ -57,8 +57,8 @@ describe('the sync manifest', () => {
     await expect(readSyncManifest(file, '/workspace')).rejects.toThrow(/version 9/);
   });
 
-  // A listing from an old clock hashes every file modified since it; kept, every quick check would
-  // hash them all again (100 ms on 5,000 fresh files instead of 35).
+  // A listing from an old clock hashes every file modified since it; kept as the quick check's mark,
+  // every quick pull would hash them all again.
   it('skips a write that records nothing new, but takes a newer clock when asked to', async () => {
     const file = join(dir, 'clock.json');
     const previous = emptyManifest('/workspace');
